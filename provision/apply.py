@@ -1,0 +1,272 @@
+"""Carry out a plan: tables in parallel (bounded), one change at a time per table, waiting for ACTIVE.
+
+AWS allows one index creation or deletion per UpdateTable and one update at a time per
+table, so each table's changes run in order, each followed by a wait until the table AND
+all its indexes are ACTIVE (boto3's `table_exists` waiter does not wait for indexes).
+On AWS, the caller's account is checked before the first mutating call.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import singledispatchmethod
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from provision import requests
+from provision.backends import Backend
+from provision.changes import (
+    Change,
+    CreateBackupPlan,
+    CreateIndex,
+    CreateSelection,
+    CreateTable,
+    CreateVault,
+    DeleteIndex,
+    DeleteTable,
+    TagTable,
+    UpdateBackupPlan,
+    UpdateBilling,
+    UpdateDeletionProtection,
+    UpdateEncryption,
+    UpdateIndexCapacity,
+    UpdatePitr,
+    UpdateStream,
+    UpdateTableClass,
+    UpdateTtl,
+)
+from provision.errors import ToolError
+from provision.model import BackendKind, BillingMode
+from provision.plan import Plan
+from provision.retry import Deadline, DeadlineExceeded, error_code, with_retry
+from provision.safety import check_account
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")  # one write per line, so lines from parallel tables do not interleave
+    sys.stderr.flush()
+
+
+@dataclass
+class ApplyOptions:
+    timeout: float = 1800.0  # the whole apply, waits included
+    poll_interval: float | None = None  # None: by backend (local and moto answer at once)
+    table_threads: int = 4
+    report_every: float = 10.0  # seconds between progress lines while waiting
+    progress: Callable[[str], None] = _stderr
+
+
+@dataclass
+class ApplyResult:
+    done: list[Change] = field(default_factory=list)
+    failed: list[tuple[Change, str]] = field(default_factory=list)
+
+
+class ApplyError(ToolError):
+    def __init__(self, result: ApplyResult) -> None:
+        self.result = result
+        lines = [f"  {change.describe()}: {why}" for change, why in result.failed]
+        super().__init__(f"{len(result.failed)} change(s) failed ({len(result.done)} done):\n" + "\n".join(lines)
+                         + "\nWhat was done stays done; fix the cause and run apply again to finish.")
+
+
+def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None) -> ApplyResult:
+    """Make the plan's pending changes; raise ApplyError listing any that failed."""
+    options = options or ApplyOptions()
+    pending = plan.pending
+    result = ApplyResult()
+    if not pending:
+        return result
+    if plan.environment.is_aws:
+        check_account(backend, plan.environment)
+    executor = _Executor(backend, options, Deadline(options.timeout))
+    by_table: dict[str, list[Change]] = defaultdict(list)
+    for change in pending:
+        if not change.is_backup:
+            by_table[change.target].append(change)
+    with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
+        for outcome in pool.map(executor.run_all, by_table.values()):
+            result.done += outcome.done
+            result.failed += outcome.failed
+    backups = executor.run_all([c for c in pending if c.is_backup])
+    result.done += backups.done
+    result.failed += backups.failed
+    if result.failed:
+        raise ApplyError(result)
+    return result
+
+
+class _Executor:
+    def __init__(self, backend: Backend, options: ApplyOptions, deadline: Deadline) -> None:
+        self.backend = backend
+        self.options = options
+        self.deadline = deadline
+        self.dynamodb = backend.client("dynamodb")
+        local = backend.kind is not BackendKind.AWS
+        self.poll = options.poll_interval if options.poll_interval is not None else (0.05 if local else 2.0)
+        self.plan_ids: dict[str, str] = {}
+
+    def run_all(self, changes: Sequence[Change]) -> ApplyResult:
+        """Run one table's (or the backups') changes in order; stop that sequence at the first failure."""
+        result = ApplyResult()
+        for change in changes:
+            started = time.monotonic()
+            self.options.progress(f"  applying: {change.describe()}")
+            try:
+                self.do(change)
+            except (ClientError, DeadlineExceeded) as error:
+                why = str(error) if isinstance(error, DeadlineExceeded) else (
+                    f"{error_code(error)}: {error.response.get('Error', {}).get('Message', error)}")
+                self.options.progress(f"  FAILED: {change.describe()}: {why}")
+                result.failed.append((change, why))
+                return result
+            self.options.progress(f"  done: {change.describe()} ({time.monotonic() - started:.1f} s)")
+            result.done.append(change)
+        return result
+
+    def call(self, client: Any, operation: str, **kwargs: Any) -> Any:
+        method = getattr(client, operation)
+        return with_retry(lambda: method(**kwargs), self.deadline,
+                          on_retry=lambda code, pause: self.options.progress(
+                              f"  {operation}: {code}, retrying in {pause:.1f} s"))
+
+    def update_table(self, request: dict[str, Any]) -> None:
+        self.call(self.dynamodb, "update_table", **request)
+        self.wait_until_active(request["TableName"])
+
+    # --- waiting ---------------------------------------------------------------------------
+
+    def wait_until_active(self, table: str) -> None:
+        """Until the table and every index is ACTIVE (and no index is backfilling or being deleted)."""
+        started = last_report = time.monotonic()
+        while True:
+            description = self.call(self.dynamodb, "describe_table", TableName=table)["Table"]
+            waiting = [] if description["TableStatus"] == "ACTIVE" else [f"table {description['TableStatus']}"]
+            for index in description.get("GlobalSecondaryIndexes", []):
+                status = index.get("IndexStatus", "ACTIVE")
+                if status != "ACTIVE" or index.get("Backfilling"):
+                    backfilling = " (backfilling)" if index.get("Backfilling") else ""
+                    waiting.append(f"GSI {index['IndexName']} {status}{backfilling}")
+            if not waiting:
+                return
+            now = time.monotonic()
+            if self.deadline.passed():
+                raise DeadlineExceeded(f"timed out after {self.deadline.seconds:.0f} s waiting for {table}: "
+                                       + ", ".join(waiting))
+            if now - last_report >= self.options.report_every:
+                self.options.progress(f"  waiting for {table}: {', '.join(waiting)} ({now - started:.0f} s)")
+                last_report = now
+            time.sleep(self.poll)
+
+    def wait_until_deleted(self, table: str) -> None:
+        while True:
+            try:
+                self.dynamodb.describe_table(TableName=table)
+            except ClientError as error:
+                if error_code(error) == "ResourceNotFoundException":
+                    return
+                raise
+            if self.deadline.passed():
+                raise DeadlineExceeded(f"timed out waiting for table {table} to be deleted")
+            time.sleep(self.poll)
+
+    # --- one change ------------------------------------------------------------------------
+
+    @singledispatchmethod
+    def do(self, change: Change) -> None:
+        raise NotImplementedError(f"no way to apply {change.kind}")
+
+    @do.register
+    def _(self, change: CreateTable) -> None:
+        self.call(self.dynamodb, "create_table", **requests.create_table(change.target, change.spec))
+        self.wait_until_active(change.target)
+
+    @do.register
+    def _(self, change: DeleteTable) -> None:
+        self.call(self.dynamodb, "delete_table", TableName=change.target)
+        self.wait_until_deleted(change.target)
+
+    @do.register
+    def _(self, change: CreateIndex) -> None:
+        billing = self.dynamodb.describe_table(TableName=change.target)["Table"].get("BillingModeSummary", {})
+        provisioned = billing.get("BillingMode", "PROVISIONED") == BillingMode.PROVISIONED.value
+        self.update_table(requests.create_index(change.target, change.index, provisioned))
+
+    @do.register
+    def _(self, change: DeleteIndex) -> None:
+        self.update_table(requests.delete_index(change.target, change.index))
+
+    @do.register
+    def _(self, change: UpdateIndexCapacity) -> None:
+        self.update_table(requests.update_index_capacity(change.target, change.index, change.capacity))
+
+    @do.register
+    def _(self, change: UpdateBilling) -> None:
+        self.update_table(requests.update_billing(change.target, change.billing, change.index_capacity))
+
+    @do.register
+    def _(self, change: UpdateStream) -> None:
+        if change.was is not None and change.view is not None:  # a new view type: off first, then on
+            self.update_table({"TableName": change.target, **{"StreamSpecification": {"StreamEnabled": False}}})
+        self.update_table({"TableName": change.target,
+                           "StreamSpecification": requests.stream_specification(change.view)})
+
+    @do.register
+    def _(self, change: UpdateEncryption) -> None:
+        self.update_table({"TableName": change.target,
+                           "SSESpecification": requests.sse_specification(change.encryption)})
+
+    @do.register
+    def _(self, change: UpdateDeletionProtection) -> None:
+        self.update_table({"TableName": change.target, "DeletionProtectionEnabled": change.enabled})
+
+    @do.register
+    def _(self, change: UpdateTableClass) -> None:
+        self.update_table({"TableName": change.target, "TableClass": change.table_class.value})
+
+    @do.register
+    def _(self, change: UpdatePitr) -> None:
+        self.call(self.dynamodb, "update_continuous_backups", **requests.update_pitr(change.target, change.enabled))
+
+    @do.register
+    def _(self, change: UpdateTtl) -> None:
+        if change.was is not None:  # TTL moves to another attribute: off on the old one first
+            self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, change.was, False))
+        if change.attribute is not None:
+            self.call(self.dynamodb, "update_time_to_live",
+                      **requests.update_ttl(change.target, change.attribute, True))
+
+    @do.register
+    def _(self, change: TagTable) -> None:
+        arn = self.dynamodb.describe_table(TableName=change.target)["Table"]["TableArn"]
+        self.call(self.dynamodb, "tag_resource", **requests.tag_table(arn, change.tags))
+
+    @do.register
+    def _(self, change: CreateVault) -> None:
+        self.call(self.backend.client("backup"), "create_backup_vault", **requests.create_vault(change.vault))
+
+    @do.register
+    def _(self, change: CreateBackupPlan) -> None:
+        response = self.call(self.backend.client("backup"), "create_backup_plan",
+                             **requests.create_backup_plan(change.plan))
+        self.plan_ids[change.target] = response["BackupPlanId"]
+
+    @do.register
+    def _(self, change: UpdateBackupPlan) -> None:
+        self.call(self.backend.client("backup"), "update_backup_plan",
+                  **requests.update_backup_plan(change.plan, change.plan_id))
+
+    @do.register
+    def _(self, change: CreateSelection) -> None:
+        backup = self.backend.client("backup")
+        plan_id = change.plan_id or self.plan_ids[change.target]
+        if change.replaces_id:  # selections cannot be updated: delete the old one, create the new
+            self.call(backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=change.replaces_id)
+        self.call(backup, "create_backup_selection",
+                  **requests.create_selection(change.plan, plan_id, change.resources, change.iam_role_arn))

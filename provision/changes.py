@@ -1,0 +1,265 @@
+"""The changes a plan is made of: small typed values, in a fixed order, with a text and a JSON form.
+
+The diff creates them (`provision.diff`), the plan orders and checks them
+(`provision.plan`), the apply carries them out (`provision.apply`, dispatching on the type).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, ClassVar
+
+from provision.model import (
+    BackupPlan,
+    BackupVault,
+    Billing,
+    Capacity,
+    Encryption,
+    GlobalIndex,
+    StreamView,
+    TableClass,
+    TableSpec,
+)
+from provision.state import Unverifiable
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """One thing to do to one resource (`target`: a physical table, vault or plan name)."""
+
+    target: str
+    skipped: Unverifiable | None = None  # the backend cannot do or report this: shown, never done
+
+    order: ClassVar[int] = 50
+    symbol: ClassVar[str] = "~"
+    destructive: ClassVar[bool] = False
+    is_backup: ClassVar[bool] = False
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def data(self) -> dict[str, Any]:
+        """A JSON-ready form, for `plan --format json` and reports."""
+        fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
+        result = {"kind": self.kind, **fields, "summary": self.describe()}
+        if self.skipped is not None:
+            result["skipped"] = str(self.skipped)
+        return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refused(Change):
+    """A difference AWS cannot apply in place; nothing is done, and `how` says what to do instead."""
+
+    what: str
+    how: str
+    order: ClassVar[int] = 0
+    symbol: ClassVar[str] = "!"
+
+    def describe(self) -> str:
+        return f"refused on table {self.target}: {self.what}. {self.how}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateTable(Change):
+    spec: TableSpec
+    order: ClassVar[int] = 10
+    symbol: ClassVar[str] = "+"
+
+    def describe(self) -> str:
+        indexes = [i.name for i in self.spec.global_indexes] + [i.name for i in self.spec.local_indexes]
+        with_indexes = f" with indexes {', '.join(indexes)}" if indexes else ""
+        return f"create table {self.target} ({self.spec.keys}){with_indexes}, {self.spec.billing}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteTable(Change):
+    order: ClassVar[int] = 90
+    symbol: ClassVar[str] = "-"
+    destructive: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"DELETE table {self.target} (not in the contracts): its data is lost"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteIndex(Change):
+    index: str
+    order: ClassVar[int] = 20
+    symbol: ClassVar[str] = "-"
+    destructive: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"DELETE GSI {self.index} of table {self.target} (not in the contracts)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateIndex(Change):
+    index: GlobalIndex
+    order: ClassVar[int] = 30
+    symbol: ClassVar[str] = "+"
+
+    def describe(self) -> str:
+        return f"add GSI {self.index.name} to table {self.target} ({self.index.keys}; {self.index.projection})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateBilling(Change):
+    billing: Billing
+    index_capacity: Mapping[str, Capacity]  # every GSI's capacity when switching to PROVISIONED
+    was: Billing | None = None
+
+    def describe(self) -> str:
+        return f"set billing of table {self.target} to {self.billing} (was {self.was})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateIndexCapacity(Change):
+    index: str
+    capacity: Capacity
+    was: Capacity | None = None
+
+    def describe(self) -> str:
+        return f"set capacity of GSI {self.index} of table {self.target} to {self.capacity} (was {self.was})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateStream(Change):
+    view: StreamView | None
+    was: StreamView | None = None
+
+    def describe(self) -> str:
+        now = "off" if self.view is None else self.view.value
+        return f"set stream of table {self.target} to {now} (was {'off' if self.was is None else self.was.value})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateEncryption(Change):
+    encryption: Encryption
+    was: str = ""
+
+    def describe(self) -> str:
+        return f"set encryption of table {self.target} to {self.encryption} (was {self.was or 'unknown'})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateDeletionProtection(Change):
+    enabled: bool
+
+    def describe(self) -> str:
+        return f"turn deletion protection {'on' if self.enabled else 'off'} for table {self.target}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateTableClass(Change):
+    table_class: TableClass
+
+    def describe(self) -> str:
+        return f"set table class of table {self.target} to {self.table_class.value}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePitr(Change):
+    enabled: bool
+    order: ClassVar[int] = 60
+
+    def describe(self) -> str:
+        return f"turn point-in-time recovery {'on' if self.enabled else 'off'} for table {self.target}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateTtl(Change):
+    attribute: str | None
+    was: str | None = None
+    order: ClassVar[int] = 60
+
+    def describe(self) -> str:
+        if self.attribute is None:
+            return f"turn TTL off for table {self.target} (was on {self.was})"
+        was = f" (was on {self.was})" if self.was else ""
+        return f"turn TTL on for table {self.target}, attribute {self.attribute}{was}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagTable(Change):
+    tags: Mapping[str, str]
+    order: ClassVar[int] = 60
+
+    def describe(self) -> str:
+        return f"tag table {self.target}: " + ", ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateVault(Change):
+    vault: BackupVault
+    order: ClassVar[int] = 70
+    symbol: ClassVar[str] = "+"
+    is_backup: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        key = f" encrypted with {self.vault.kms_key}" if self.vault.kms_key else ""
+        return f"create backup vault {self.target}{key}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateBackupPlan(Change):
+    plan: BackupPlan
+    order: ClassVar[int] = 71
+    symbol: ClassVar[str] = "+"
+    is_backup: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        rule = self.plan.rule
+        return (f"create backup plan {self.target}: {rule.schedule} into vault {rule.vault}, "
+                f"keep {rule.retention_days} days")
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateBackupPlan(Change):
+    plan: BackupPlan
+    plan_id: str
+    was: str = ""
+    order: ClassVar[int] = 71
+    is_backup: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        rule = self.plan.rule
+        return (f"update backup plan {self.target}: {rule.schedule} into vault {rule.vault}, keep "
+                f"{rule.retention_days} days (was {self.was})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateSelection(Change):
+    plan: BackupPlan
+    resources: tuple[str, ...]
+    iam_role_arn: str
+    plan_id: str | None = None  # None: the plan is created by the same apply
+    replaces_id: str | None = None  # an existing selection of that name that differs (selections are immutable)
+    order: ClassVar[int] = 72
+    symbol: ClassVar[str] = "+"
+    is_backup: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        verb = "replace" if self.replaces_id else "create"
+        return f"{verb} backup selection {self.plan.selection_name} of plan {self.target}: {self.plan.covers}"

@@ -1,0 +1,150 @@
+"""`python -m provision`: validate, plan, apply, destroy, and a lasting DynamoDB Local for hand work.
+
+Exit status: 0 done (for `plan`: nothing pending), 2 `plan` found changes pending,
+1 any error, bad input included. Errors the user can fix are one message, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from provision.apply import ApplyOptions
+from provision.backends import open_backend
+from provision.errors import RefusedError, ToolError
+from provision.load import load_contracts
+from provision.model import DesiredState, Environment
+from provision.plan import DESTROY_OPTION, Plan
+from provision.read import our_tables
+from provision.workflow import make_plan, provision
+
+EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m provision", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", default="contracts", metavar="DIR",
+                        help="the folder of desired-state YAML (default: contracts)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("validate", help="check the contracts and exit (no backend is touched)")
+
+    def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--env", required=True, help="an environment from the contracts")
+        sub.add_argument("--endpoint-url", help="a running DynamoDB Local to use (local environments)")
+        return sub
+
+    plan = with_env("plan", "show what apply would change (exit 0: nothing, 2: changes pending)")
+    plan.add_argument("--format", choices=("text", "json"), default="text")
+    apply = with_env("apply", "show the plan, then make it so")
+    apply.add_argument(DESTROY_OPTION, dest="destroy", action="store_true",
+                       help="allow deleting tables and GSIs that are not in the contracts (DESTROYS DATA; "
+                            "refused in protected environments such as prod)")
+    apply.add_argument("--auto-approve", action="store_true",
+                       help="on AWS environments, apply without asking (for CI, after the plan was reviewed)")
+    apply.add_argument("--timeout", type=float, default=1800.0, help="seconds the whole apply may take")
+    with_env("destroy", "delete every table of a local or moto environment")
+
+    local = commands.add_parser("local", help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
+    local.add_argument("action", choices=("up", "down", "status"))
+    local.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ToolError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except (ClientError, BotoCoreError) as error:
+        print(f"error: AWS said: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted: what was done stays done; run the same command again to finish", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "local":
+        return _local(args.action, args.port)
+    desired = load_contracts(Path(args.contracts))
+    if args.command == "validate":
+        gsis = sum(len(t.global_indexes) for t in desired.tables)
+        print(f"contracts are valid: {len(desired.tables)} tables, {gsis} GSIs, {len(desired.plans)} backup "
+              f"plans, environments {', '.join(desired.environments)}")
+        return EXIT_OK
+    env = _environment(desired, args.env)
+    with open_backend(env, args.endpoint_url, start_local=False) as backend:
+        if args.command == "plan":
+            plan = make_plan(backend, desired, env)
+            print(json.dumps(plan.data(), indent=2) if args.format == "json" else plan.render())
+            if plan.refused:
+                return EXIT_ERROR
+            return EXIT_PENDING if plan.pending else EXIT_OK
+        if args.command == "apply":
+            options = ApplyOptions(timeout=args.timeout)
+            confirm = None if (args.auto_approve or not env.is_aws) else _confirm
+            result = provision(backend, desired, env, allow_destroy=args.destroy, options=options, confirm=confirm)
+            print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
+            return EXIT_OK
+        return _destroy(backend, env)
+
+
+def _environment(desired: DesiredState, name: str) -> Environment:
+    if name not in desired.environments:
+        raise ToolError(f"no environment '{name}' in the contracts; choose one of: "
+                        f"{', '.join(desired.environments)}")
+    return desired.environments[name]
+
+
+def _confirm(plan: Plan) -> None:
+    env = plan.environment
+    if not sys.stdin.isatty():
+        raise RefusedError(f"'{env.name}' is an AWS environment: review the plan above, then run again with "
+                           "--auto-approve (or run in a terminal to confirm by hand). Nothing was changed.")
+    answer = input(f"Apply {len(plan.pending)} change(s) to '{env.name}' (account {env.account_id})? "
+                   f"Type the environment name to confirm: ")
+    if answer.strip() != env.name:
+        raise RefusedError("not confirmed; nothing was changed")
+
+
+def _destroy(backend: object, env: Environment) -> int:
+    from provision.backends import Backend
+
+    assert isinstance(backend, Backend)
+    if not env.destroy_allowed:
+        raise RefusedError(f"destroy is for local and moto environments only; '{env.name}' does not allow it")
+    client = backend.client("dynamodb")
+    names = our_tables(backend, env)
+    for name in names:
+        client.update_table(TableName=name, DeletionProtectionEnabled=False)
+        client.delete_table(TableName=name)
+        print(f"  deleted table {name}")
+    print(f"Destroyed {len(names)} table(s) in '{env.name}'." if names else f"'{env.name}' holds no table of ours.")
+    return EXIT_OK
+
+
+def _local(action: str, port: int) -> int:
+    from provision.backends import local_service
+
+    root = Path.cwd()
+    if action == "up":
+        status = local_service.up(root, port)
+        print(f"DynamoDB Local is running at {status.endpoint_url} (data in .dynamodb-local/); "
+              "`python -m provision apply --env local` will use it")
+    elif action == "down":
+        print("DynamoDB Local stopped" if local_service.down(root) else "no DynamoDB Local was running")
+    else:
+        found = local_service.status(root)
+        print(f"running at {found.endpoint_url} (pid {found.pid})" if found else "not running")
+        return EXIT_OK if found else EXIT_ERROR
+    return EXIT_OK

@@ -1,0 +1,233 @@
+"""The diff: pure code from (desired stack, observed state) to the changes that close the gap.
+
+No I/O. What the backend cannot report or hold (an `Unverifiable` field, or a gap in
+`provision.capabilities`) becomes a change marked skipped, so the plan shows it with the
+reason instead of silently dropping it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from provision.capabilities import Feature, gap
+from provision.changes import (
+    Change,
+    CreateBackupPlan,
+    CreateIndex,
+    CreateSelection,
+    CreateTable,
+    CreateVault,
+    DeleteIndex,
+    DeleteTable,
+    Refused,
+    TagTable,
+    UpdateBackupPlan,
+    UpdateBilling,
+    UpdateDeletionProtection,
+    UpdateEncryption,
+    UpdateIndexCapacity,
+    UpdatePitr,
+    UpdateStream,
+    UpdateTableClass,
+    UpdateTtl,
+)
+from provision.model import BackendKind, BackupPlan, BillingMode, EncryptionType, TableClass, TableSpec
+from provision.stack import Stack
+from provision.state import ObservedPlan, ObservedState, ObservedTable, Unverifiable
+
+REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
+                 "copy the data, move the consumers, then remove the old table from the contracts")
+REPLACE_INDEX = ("AWS cannot change a GSI's keys or projection in place: add a GSI under a new name, move the "
+                 "consumers to it, then remove the old one (deleting it needs "
+                 "--destroy-removed-tables-and-indexes outside local and moto)")
+
+
+def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
+    """Every change that makes `observed` match `stack`, in plan order."""
+    changes: list[Change] = []
+    for name, spec in stack.tables.items():
+        seen = observed.tables.get(name)
+        changes += _new_table(name, spec, backend) if seen is None else _table(name, spec, seen)
+    changes += [DeleteTable(target=name) for name in observed.tables if name not in stack.tables]
+    changes += _backups(stack, observed, backend)
+    # Tables by name, each table's changes in their order; backups after them, vault before plan before selection.
+    return sorted(changes, key=lambda c: (c.is_backup, c.order if c.is_backup else 0, c.target, c.order))
+
+
+def _new_table(name: str, spec: TableSpec, backend: BackendKind) -> list[Change]:
+    """CreateTable carries keys, indexes, billing, stream, SSE, class, protection and tags; the rest follows."""
+    changes: list[Change] = [CreateTable(target=name, spec=spec)]
+    if spec.point_in_time_recovery:
+        changes.append(UpdatePitr(target=name, enabled=True, skipped=gap(backend, Feature.PITR)))
+    if spec.ttl_attribute:
+        changes.append(UpdateTtl(target=name, attribute=spec.ttl_attribute))
+    # What CreateTable is given but the backend does not keep, shown so nobody believes it is there.
+    if spec.tags and (not_kept := gap(backend, Feature.TAGS)):
+        changes.append(TagTable(target=name, tags=spec.tags, skipped=not_kept))
+    if spec.encryption.type is not EncryptionType.AWS_OWNED and (not_kept := gap(backend, Feature.ENCRYPTION)):
+        changes.append(UpdateEncryption(target=name, encryption=spec.encryption, skipped=not_kept))
+    if spec.table_class is not TableClass.STANDARD and (not_kept := gap(backend, Feature.TABLE_CLASS)):
+        changes.append(UpdateTableClass(target=name, table_class=spec.table_class, skipped=not_kept))
+    return changes
+
+
+def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+    if seen.keys != spec.keys:
+        return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
+                        how=REPLACE_TABLE)]
+    changes: list[Change] = []
+    wanted_lsis = {(i.name, i.sort_key, i.projection) for i in spec.local_indexes}
+    seen_lsis = {(i.name, i.sort_key, i.projection) for i in seen.local_indexes.values()}
+    if wanted_lsis != seen_lsis:
+        changes.append(Refused(target=name, what="local indexes differ from the contracts (an LSI can only be "
+                                                 "defined when the table is created)", how=REPLACE_TABLE))
+    changes += _indexes(name, spec, seen)
+    changes += _settings(name, spec, seen)
+    return changes
+
+
+def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+    changes: list[Change] = []
+    for index_name in seen.global_indexes:
+        if spec.global_index(index_name) is None:
+            changes.append(DeleteIndex(target=name, index=index_name))
+    for index in spec.global_indexes:
+        current = seen.global_indexes.get(index.name)
+        if current is None:
+            changes.append(CreateIndex(target=name, index=index))
+        elif current.keys != index.keys or current.projection != index.projection:
+            changes.append(Refused(
+                target=name, how=REPLACE_INDEX,
+                what=f"GSI {index.name} is ({current.keys}; {current.projection}), the contracts want "
+                     f"({index.keys}; {index.projection})"))
+        elif (spec.billing.mode is BillingMode.PROVISIONED and seen.billing is not None
+              and seen.billing.mode is BillingMode.PROVISIONED and index.capacity != current.capacity
+              and index.capacity is not None):
+            changes.append(UpdateIndexCapacity(target=name, index=index.name, capacity=index.capacity,
+                                               was=current.capacity))
+    return changes
+
+
+def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+    changes: list[Change] = []
+    if seen.billing != spec.billing:
+        capacities = {i.name: i.capacity for i in spec.global_indexes if i.capacity is not None}
+        changes.append(UpdateBilling(target=name, billing=spec.billing, index_capacity=capacities, was=seen.billing))
+    if seen.stream != spec.stream:
+        changes.append(UpdateStream(target=name, view=spec.stream, was=seen.stream))
+    changes += _encryption(name, spec, seen)
+    if seen.deletion_protection != spec.deletion_protection:
+        changes.append(UpdateDeletionProtection(target=name, enabled=spec.deletion_protection))
+    if isinstance(seen.table_class, Unverifiable):
+        if spec.table_class is not TableClass.STANDARD:
+            changes.append(UpdateTableClass(target=name, table_class=spec.table_class, skipped=seen.table_class))
+    elif seen.table_class != spec.table_class:
+        changes.append(UpdateTableClass(target=name, table_class=spec.table_class))
+    if isinstance(seen.point_in_time_recovery, Unverifiable):
+        if spec.point_in_time_recovery:
+            changes.append(UpdatePitr(target=name, enabled=True, skipped=seen.point_in_time_recovery))
+    elif seen.point_in_time_recovery != spec.point_in_time_recovery:
+        changes.append(UpdatePitr(target=name, enabled=spec.point_in_time_recovery))
+    if isinstance(seen.ttl_attribute, Unverifiable):
+        if spec.ttl_attribute:
+            changes.append(UpdateTtl(target=name, attribute=spec.ttl_attribute, skipped=seen.ttl_attribute))
+    elif seen.ttl_attribute != spec.ttl_attribute:
+        changes.append(UpdateTtl(target=name, attribute=spec.ttl_attribute, was=seen.ttl_attribute))
+    if isinstance(seen.tags, Unverifiable):
+        if spec.tags:
+            changes.append(TagTable(target=name, tags=spec.tags, skipped=seen.tags))
+    else:
+        # Only add or correct the contracts' tags: tags others put on the table are left alone.
+        missing = {k: v for k, v in spec.tags.items() if seen.tags.get(k) != v}
+        if missing:
+            changes.append(TagTable(target=name, tags=missing))
+    return changes
+
+
+def _encryption(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+    observed = seen.encryption
+    if observed is None:
+        return []
+    if isinstance(observed, Unverifiable):
+        if spec.encryption.type is EncryptionType.AWS_OWNED:
+            return []
+        return [UpdateEncryption(target=name, encryption=spec.encryption, skipped=observed)]
+    kind = observed.type
+    if isinstance(kind, Unverifiable):
+        # A KMS key whose manager cannot be told: only the AWS owned key is a known difference.
+        if spec.encryption.type is EncryptionType.AWS_OWNED:
+            return [UpdateEncryption(target=name, encryption=spec.encryption, was=str(observed))]
+        return []
+    same_key = spec.encryption.kms_key is None or spec.encryption.kms_key == observed.kms_key_arn
+    if kind is spec.encryption.type and same_key:
+        return []
+    return [UpdateEncryption(target=name, encryption=spec.encryption, was=str(observed))]
+
+
+def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
+    changes: list[Change] = []
+    vaults = observed.backups.vaults
+    for name, vault in stack.vaults.items():
+        if isinstance(vaults, Unverifiable):
+            changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
+        elif name not in vaults:
+            changes.append(CreateVault(target=name, vault=vault))
+    plans = observed.backups.plans
+    for name, plan in stack.plans.items():
+        resources = _selection_resources(stack, observed, plan)
+        role = stack.environment.backup_role_arn or (
+            f"arn:aws:iam::{stack.environment.account_id or '123456789012'}:role/service-role/"
+            "AWSBackupDefaultServiceRole")
+        selection = CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role)
+        if isinstance(plans, Unverifiable):
+            changes += [CreateBackupPlan(target=name, plan=plan, skipped=plans),
+                        CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role,
+                                        skipped=plans)]
+            continue
+        current = plans.get(name)
+        if current is None:
+            changes.append(CreateBackupPlan(target=name, plan=plan))
+            changes.append(_unless_unsupported(selection, backend))
+            continue
+        rule = plan.rule
+        actual = [(r.vault, r.schedule, r.retention_days, r.cold_storage_after_days) for r in current.rules]
+        if actual != [(rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days)]:
+            was = "; ".join(f"{r.schedule} into {r.vault}, keep {r.retention_days} days" for r in current.rules)
+            changes.append(UpdateBackupPlan(target=name, plan=plan, plan_id=current.plan_id, was=was))
+        changes += _selection_change(selection, current, backend)
+    return changes
+
+
+def _unless_unsupported(selection: CreateSelection, backend: BackendKind) -> CreateSelection:
+    not_held = gap(backend, Feature.BACKUP_SELECTIONS)
+    return selection if not_held is None else CreateSelection(
+        target=selection.target, plan=selection.plan, resources=selection.resources,
+        iam_role_arn=selection.iam_role_arn, skipped=not_held)
+
+
+def _selection_change(selection: CreateSelection, current: ObservedPlan, backend: BackendKind) -> list[Change]:
+    if isinstance(current.selections, Unverifiable):
+        return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
+                                iam_role_arn=selection.iam_role_arn, skipped=current.selections)]
+    existing = next((s for s in current.selections if s.name == selection.plan.selection_name), None)
+    wanted_tags = sorted(selection.plan.covers.tags.items())
+    if existing is None:
+        return [_unless_unsupported(dataclasses.replace(selection, plan_id=current.plan_id), backend)]
+    if (sorted(existing.resources) == sorted(selection.resources)
+            and sorted((t.key, t.value) for t in existing.any_tags) == wanted_tags):
+        return []
+    return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
+                            iam_role_arn=selection.iam_role_arn, plan_id=current.plan_id,
+                            replaces_id=existing.selection_id)]
+
+
+def _selection_resources(stack: Stack, observed: ObservedState, plan: BackupPlan) -> tuple[str, ...]:
+    """The ARNs a selection names: the observed ARN of each table, or the one it will get."""
+    env = stack.environment
+    account = env.account_id or next((t.arn.split(":")[4] for t in observed.tables.values() if t.arn), "")
+    arns = []
+    for table in plan.covers.tables:
+        seen = observed.tables.get(table)
+        arns.append(seen.arn if seen is not None and seen.arn else
+                    f"arn:aws:dynamodb:{env.region}:{account}:table/{table}")
+    return tuple(arns)
