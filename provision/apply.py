@@ -42,7 +42,7 @@ from provision.changes import (
     UpdateTtl,
 )
 from provision.errors import ToolError
-from provision.model import BackendKind, BillingMode
+from provision.model import AttributeType, BackendKind, KeyAttribute
 from provision.plan import Plan
 from provision.retry import Deadline, DeadlineExceeded, error_code, with_retry
 from provision.safety import check_account
@@ -59,6 +59,7 @@ class ApplyOptions:
     poll_interval: float | None = None  # None: by backend (local and moto answer at once)
     table_threads: int = 4
     report_every: float = 10.0  # seconds between progress lines while waiting
+    first_retry_delay: float = 0.5  # backoff doubles from here, capped at 20 s
     progress: Callable[[str], None] = _stderr
 
 
@@ -132,7 +133,7 @@ class _Executor:
 
     def call(self, client: Any, operation: str, **kwargs: Any) -> Any:
         method = getattr(client, operation)
-        return with_retry(lambda: method(**kwargs), self.deadline,
+        return with_retry(lambda: method(**kwargs), self.deadline, first_delay=self.options.first_retry_delay,
                           on_retry=lambda code, pause: self.options.progress(
                               f"  {operation}: {code}, retrying in {pause:.1f} s"))
 
@@ -194,9 +195,11 @@ class _Executor:
 
     @do.register
     def _(self, change: CreateIndex) -> None:
-        billing = self.dynamodb.describe_table(TableName=change.target)["Table"].get("BillingModeSummary", {})
-        provisioned = billing.get("BillingMode", "PROVISIONED") == BillingMode.PROVISIONED.value
-        self.update_table(requests.create_index(change.target, change.index, provisioned))
+        table = self.dynamodb.describe_table(TableName=change.target)["Table"]
+        provisioned = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED") == "PROVISIONED"
+        defined = [KeyAttribute(a["AttributeName"], AttributeType(a["AttributeType"]))
+                   for a in table.get("AttributeDefinitions", [])]
+        self.update_table(requests.create_index(change.target, change.index, provisioned, defined))
 
     @do.register
     def _(self, change: DeleteIndex) -> None:

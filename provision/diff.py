@@ -166,13 +166,15 @@ def _encryption(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]
 
 def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
     changes: list[Change] = []
-    vaults = observed.backups.vaults
+    vaults, plans = observed.backups.vaults, observed.backups.plans
+    # What the backend cannot hold is skipped even when the reader was not asked (a state built elsewhere).
+    vaults = gap(backend, Feature.BACKUP_VAULTS) or vaults
+    plans = gap(backend, Feature.BACKUP_PLANS) or plans
     for name, vault in stack.vaults.items():
         if isinstance(vaults, Unverifiable):
             changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
         elif name not in vaults:
             changes.append(CreateVault(target=name, vault=vault))
-    plans = observed.backups.plans
     for name, plan in stack.plans.items():
         resources = _selection_resources(stack, observed, plan)
         role = stack.environment.backup_role_arn or (

@@ -101,10 +101,13 @@ def create_table(name: str, spec: TableSpec) -> Request:
     return request
 
 
-def create_index(name: str, index: GlobalIndex, provisioned: bool) -> Request:
+def create_index(name: str, index: GlobalIndex, provisioned: bool,
+                 defined: Iterable[KeyAttribute] = ()) -> Request:
+    """Add one GSI. `defined` are the table's attribute definitions: sent again with the new index's, as
+    AWS merges them and moto replaces them (so sending only the new ones loses the table's)."""
     return {
         "TableName": name,
-        "AttributeDefinitions": attribute_definitions(index.keys.attributes),
+        "AttributeDefinitions": attribute_definitions([*defined, *index.keys.attributes]),
         "GlobalSecondaryIndexUpdates": [{"Create": _gsi(index, provisioned)}],
     }
 

@@ -1,0 +1,235 @@
+"""The diff as pure functions: (desired stack, observed state) -> changes, no backend involved."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+
+from provision.changes import (
+    CreateBackupPlan,
+    CreateIndex,
+    CreateSelection,
+    CreateTable,
+    CreateVault,
+    DeleteIndex,
+    DeleteTable,
+    Refused,
+    TagTable,
+    UpdateBackupPlan,
+    UpdateDeletionProtection,
+    UpdateEncryption,
+    UpdatePitr,
+    UpdateStream,
+    UpdateTtl,
+)
+from provision.diff import diff
+from provision.from_contracts import observed_from_stack
+from provision.model import (
+    AttributeType,
+    BackendKind,
+    KeyAttribute,
+    KeySchema,
+    Projection,
+    ProjectionType,
+)
+from provision.stack import Stack
+from provision.state import (
+    ObservedBackups,
+    ObservedEncryption,
+    ObservedLocalIndex,
+    ObservedState,
+    ObservedTable,
+    Unverifiable,
+)
+
+LOCAL_GAP = Unverifiable("dynamodb-local", "not reported")
+
+
+def with_table(state: ObservedState, name: str, **changes: object) -> ObservedState:
+    tables = dict(state.tables)
+    tables[name] = dataclasses.replace(tables[name], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(state, tables=tables)
+
+
+def kinds(changes: list) -> list[tuple[str, str]]:
+    return [(c.kind, c.target) for c in changes]
+
+
+@pytest.fixture
+def moto(stack_for: Callable[[str], Stack]) -> Stack:
+    return stack_for("moto")
+
+
+def test_an_environment_that_matches_the_contracts_needs_no_change(moto: Stack) -> None:
+    assert diff(moto, observed_from_stack(moto), BackendKind.AWS) == []
+
+
+def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> None:
+    empty = ObservedState("moto", "moto", {}, ObservedBackups({}, {}))
+    changes = diff(moto, empty, BackendKind.AWS)
+    created = [c.target for c in changes if isinstance(c, CreateTable)]
+    assert created == sorted(moto.tables)
+    assert {c.target for c in changes if isinstance(c, UpdatePitr)} == set(moto.tables)
+    assert [(c.target, c.attribute) for c in changes if isinstance(c, UpdateTtl)] == [("campaigns-moto", "expiresAt")]
+    backups = [c for c in changes if c.is_backup]
+    assert [type(c) for c in backups] == [CreateVault, CreateBackupPlan, CreateSelection]
+    assert changes[-len(backups):] == backups, "backups come after every table change"
+    selection = backups[-1]
+    assert isinstance(selection, CreateSelection)
+    assert [arn.rsplit("/", 1)[1] for arn in selection.resources] == sorted(moto.tables)
+    assert all(c.skipped is None for c in changes)
+
+
+def test_on_dynamodb_local_what_it_cannot_hold_is_shown_as_skipped(stack_for: Callable[[str], Stack]) -> None:
+    local = stack_for("local")
+    changes = diff(local, ObservedState("dynamodb-local", "local", {}), BackendKind.DYNAMODB_LOCAL)
+    skipped = {(c.kind, c.target) for c in changes if c.skipped is not None}
+    assert ("UpdatePitr", "orders-local") in skipped
+    assert ("TagTable", "orders-local") in skipped
+    assert ("UpdateEncryption", "orders-local") in skipped
+    assert {("CreateVault", "bbws-dynamodb-local"), ("CreateBackupPlan", "bbws-dynamodb-daily-local")} <= skipped
+    assert all(c.skipped is None for c in changes if isinstance(c, CreateTable))
+
+
+def test_a_missing_gsi_is_added_and_an_unknown_one_deleted(moto: Stack) -> None:
+    perfect = observed_from_stack(moto)
+    indexes = dict(perfect.tables["orders-moto"].global_indexes)
+    renamed = dataclasses.replace(indexes.pop("OrdersByDate"), name="OrdersDateIndex")
+    observed = with_table(perfect, "orders-moto", global_indexes={**indexes, "OrdersDateIndex": renamed})
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert kinds(changes) == [("DeleteIndex", "orders-moto"), ("CreateIndex", "orders-moto")]
+    delete, create = changes
+    assert isinstance(delete, DeleteIndex)
+    assert delete.index == "OrdersDateIndex"
+    assert delete.destructive
+    assert isinstance(create, CreateIndex)
+    assert create.index.name == "OrdersByDate"
+
+
+def test_a_gsi_with_another_projection_is_refused_with_the_way_to_do_it(moto: Stack) -> None:
+    perfect = observed_from_stack(moto)
+    indexes = dict(perfect.tables["orders-moto"].global_indexes)
+    indexes["OrdersByUser"] = dataclasses.replace(indexes["OrdersByUser"], projection=Projection(ProjectionType.ALL))
+    changes = diff(moto, with_table(perfect, "orders-moto", global_indexes=indexes), BackendKind.AWS)
+    assert len(changes) == 1
+    assert isinstance(changes[0], Refused)
+    assert "OrdersByUser" in changes[0].what
+    assert "new name" in changes[0].how
+
+
+def test_a_changed_key_schema_is_refused_and_nothing_else_is_planned_for_that_table(moto: Stack) -> None:
+    other_keys = KeySchema(KeyAttribute("orderId", AttributeType.S))
+    observed = with_table(observed_from_stack(moto), "orders-moto", keys=other_keys, point_in_time_recovery=False)
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert kinds(changes) == [("Refused", "orders-moto")]
+    assert "key schema" in changes[0].describe()
+
+
+def test_local_indexes_cannot_be_added_later(moto: Stack) -> None:
+    lsi = ObservedLocalIndex("OrdersByTotal", KeyAttribute("orderTotal", AttributeType.N),
+                             Projection(ProjectionType.KEYS_ONLY))
+    observed = with_table(observed_from_stack(moto), "orders-moto", local_indexes={lsi.name: lsi})
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert kinds(changes) == [("Refused", "orders-moto")]
+    assert "local indexes" in changes[0].describe()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("point_in_time_recovery", False, UpdatePitr),
+        ("stream", None, UpdateStream),
+        ("ttl_attribute", None, UpdateTtl),
+        ("encryption", ObservedEncryption(), UpdateEncryption),
+    ],
+    ids=["pitr-off", "stream-off", "ttl-off", "aws-owned-key"],
+)
+def test_each_setting_that_drifted_gets_its_change(moto: Stack, field: str, value: object, expected: type) -> None:
+    observed = with_table(observed_from_stack(moto), "campaigns-moto", **{field: value})
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert [type(c) for c in changes] == [expected]
+    assert changes[0].target == "campaigns-moto"
+    assert changes[0].skipped is None
+
+
+def test_a_setting_the_backend_cannot_report_is_skipped_not_changed(moto: Stack) -> None:
+    observed = with_table(observed_from_stack(moto), "orders-moto", point_in_time_recovery=LOCAL_GAP,
+                          tags=LOCAL_GAP, encryption=LOCAL_GAP)
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert {type(c) for c in changes} == {UpdatePitr, TagTable, UpdateEncryption}
+    assert all(c.skipped == LOCAL_GAP for c in changes)
+
+
+def test_a_kms_key_whose_manager_cannot_be_told_is_not_changed(moto: Stack) -> None:
+    unknown = ObservedEncryption("arn:aws:kms:eu-west-1:123456789012:key/x", Unverifiable("moto", "mislabelled"))
+    observed = with_table(observed_from_stack(moto), "orders-moto", encryption=unknown)
+    assert diff(moto, observed, BackendKind.MOTO) == []
+
+
+def test_only_missing_or_wrong_tags_are_set_and_foreign_tags_are_left(moto: Stack) -> None:
+    observed = with_table(observed_from_stack(moto), "users-moto",
+                          tags={"Project": "other", "Stack": "dynamodb-schemas", "CostCentre": "42"})
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert len(changes) == 1
+    assert isinstance(changes[0], TagTable)
+    assert dict(changes[0].tags) == {"Project": "bbws", "ManagedBy": "dynamo-contracts"}
+
+
+def test_sit_turns_deletion_protection_on(stack_for: Callable[[str], Stack]) -> None:
+    sit = stack_for("sit")
+    observed = with_table(observed_from_stack(sit), "users-sit", deletion_protection=False)
+    assert kinds(diff(sit, observed, BackendKind.AWS)) == [("UpdateDeletionProtection", "users-sit")]
+    change = diff(sit, observed, BackendKind.AWS)[0]
+    assert isinstance(change, UpdateDeletionProtection)
+    assert change.enabled
+
+
+def test_a_table_not_in_the_contracts_is_deleted_destructively(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    stray = ObservedTable("legacy-moto", "ACTIVE", KeySchema(KeyAttribute("id", AttributeType.S)))
+    changes = diff(moto, dataclasses.replace(observed, tables={**observed.tables, "legacy-moto": stray}),
+                   BackendKind.AWS)
+    assert kinds(changes) == [("DeleteTable", "legacy-moto")]
+    assert isinstance(changes[0], DeleteTable)
+    assert changes[0].destructive
+
+
+def test_backup_retention_drift_updates_the_plan(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    assert not isinstance(observed.backups.plans, Unverifiable)
+    plan = observed.backups.plans["bbws-dynamodb-daily-moto"]
+    short = dataclasses.replace(plan, rules=(dataclasses.replace(plan.rules[0], retention_days=7),))
+    backups = dataclasses.replace(observed.backups, plans={plan.name: short})
+    changes = diff(moto, dataclasses.replace(observed, backups=backups), BackendKind.AWS)
+    assert len(changes) == 1
+    assert isinstance(changes[0], UpdateBackupPlan)
+    assert changes[0].plan_id == plan.plan_id
+    assert "keep 7 days" in changes[0].describe()
+
+
+def test_a_selection_that_names_other_tables_is_replaced(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    assert not isinstance(observed.backups.plans, Unverifiable)
+    plan = observed.backups.plans["bbws-dynamodb-daily-moto"]
+    assert not isinstance(plan.selections, Unverifiable)
+    partial = dataclasses.replace(plan.selections[0], resources=plan.selections[0].resources[:3])
+    backups = dataclasses.replace(observed.backups, plans={plan.name: dataclasses.replace(plan, selections=(partial,))})
+    changes = diff(moto, dataclasses.replace(observed, backups=backups), BackendKind.AWS)
+    assert len(changes) == 1
+    assert isinstance(changes[0], CreateSelection)
+    assert changes[0].replaces_id == partial.selection_id
+    assert changes[0].plan_id == plan.plan_id
+    assert len(changes[0].resources) == 5
+
+
+def test_on_moto_a_missing_selection_is_skipped_with_the_reason(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    assert not isinstance(observed.backups.plans, Unverifiable)
+    plan = observed.backups.plans["bbws-dynamodb-daily-moto"]
+    gap = Unverifiable("moto", "moto does not implement Create/ListBackupSelections")
+    backups = dataclasses.replace(observed.backups, plans={plan.name: dataclasses.replace(plan, selections=gap)})
+    changes = diff(moto, dataclasses.replace(observed, backups=backups), BackendKind.MOTO)
+    assert kinds(changes) == [("CreateSelection", "bbws-dynamodb-daily-moto")]
+    assert changes[0].skipped == gap

@@ -1,0 +1,78 @@
+"""The plan's safety rules and its text and JSON forms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from provision.changes import CreateIndex, DeleteIndex, DeleteTable, Refused, UpdatePitr
+from provision.errors import RefusedError
+from provision.plan import DESTROY_OPTION, Plan
+from provision.stack import Stack
+from provision.state import Unverifiable
+
+
+def plan_for(stack: Stack, *changes: object) -> Plan:
+    return Plan(stack.environment, "aws", list(changes))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def gsi(stack_for: Callable[[str], Stack]) -> object:
+    return stack_for("sit").tables["orders-sit"].global_indexes[0]
+
+
+def test_deletes_in_sit_need_the_loudly_named_option(stack_for: Callable[[str], Stack]) -> None:
+    plan = plan_for(stack_for("sit"), DeleteIndex(target="orders-sit", index="OrdersDateIndex"))
+    with pytest.raises(RefusedError, match=DESTROY_OPTION) as refused:
+        plan.raise_if_unsafe(allow_destroy=False)
+    assert "OrdersDateIndex" in str(refused.value)
+    assert "Nothing was changed" in str(refused.value)
+    plan.raise_if_unsafe(allow_destroy=True)
+
+
+def test_deletes_in_prod_are_refused_even_with_the_option(stack_for: Callable[[str], Stack]) -> None:
+    plan = plan_for(stack_for("prod"), DeleteTable(target="orders-prod"))
+    with pytest.raises(RefusedError, match="protected"):
+        plan.raise_if_unsafe(allow_destroy=True)
+
+
+def test_local_environments_may_delete_without_the_option(stack_for: Callable[[str], Stack]) -> None:
+    plan_for(stack_for("local"), DeleteTable(target="orders-local")).raise_if_unsafe(allow_destroy=False)
+
+
+def test_a_refused_change_stops_the_plan_with_the_way_to_do_it(stack_for: Callable[[str], Stack]) -> None:
+    refusal = Refused(target="orders-dev", what="key schema differs", how="create a table under a new name")
+    with pytest.raises(RefusedError, match="create a table under a new name"):
+        plan_for(stack_for("dev"), refusal).raise_if_unsafe(allow_destroy=True)
+
+
+def test_skipped_changes_are_shown_with_their_reason_but_not_pending(stack_for: Callable[[str], Stack],
+                                                                     gsi: object) -> None:
+    gap = Unverifiable("dynamodb-local", "no PITR API")
+    plan = Plan(stack_for("local").environment, "dynamodb-local",
+                [CreateIndex(target="orders-local", index=gsi), UpdatePitr(target="orders-local", enabled=True,
+                                                                           skipped=gap)])  # type: ignore[arg-type]
+    assert [c.kind for c in plan.pending] == ["CreateIndex"]
+    text = plan.render()
+    assert "+ add GSI OrdersByDate to table orders-local" in text
+    assert ("? turn point-in-time recovery on for table orders-local: unverifiable on dynamodb-local: "
+            "no PITR API") in text
+    assert text.splitlines()[-1] == "Plan: 1 to change, 1 skipped on dynamodb-local."
+
+
+def test_an_empty_plan_says_so(stack_for: Callable[[str], Stack]) -> None:
+    plan = plan_for(stack_for("dev"))
+    assert plan.render() == "Plan for environment 'dev' on aws: nothing to change."
+    assert plan.pending == []
+
+
+def test_the_json_form_is_plain_data(stack_for: Callable[[str], Stack], gsi: object) -> None:
+    plan = plan_for(stack_for("sit"), CreateIndex(target="orders-sit", index=gsi))  # type: ignore[arg-type]
+    data = json.loads(json.dumps(plan.data()))
+    assert data["pending"] == 1
+    change = data["changes"][0]
+    assert change["kind"] == "CreateIndex"
+    assert change["index"]["keys"]["partition"] == {"name": "tenantId", "type": "S"}
+    assert change["index"]["projection"] == {"type": "ALL", "attributes": []}
