@@ -1,0 +1,5 @@
+"""Collects the order_lambda contracts: every .feature in this folder (see steps/ for the sentences)."""
+
+from pytest_bdd import scenarios
+
+scenarios(".")

@@ -1,0 +1,195 @@
+"""Sentences for access patterns: a consumer's items, its query, and what it must get back.
+
+The query runs on the backend itself (DynamoDB Local, moto or AWS), so a key or projection the
+Lambda's query cannot use fails here. Items are written only where the environment allows it,
+under a marker unique to the scenario, and deleted when the scenario ends, failed or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from provision.backends import Backend
+from provision.state import ObservedIndex, ObservedTable
+from steps import checks
+from steps.catalogue import sentence
+from steps.checks.indexes import GSI
+from steps.checks.tables import missing_table
+from steps.findings import Finding, Kind, Outcome
+from steps.query import (
+    ConditionError,
+    KeyCondition,
+    Marker,
+    items_from_table,
+    key_condition,
+    key_of,
+    parse_condition,
+    query,
+    rows_of,
+)
+from steps.recorder import ScenarioFindings
+from steps.target import Target
+
+
+@dataclass
+class AccessPatterns:
+    """What one scenario wrote and read."""
+
+    backend: Backend
+    markers: dict[str, Marker] = field(default_factory=dict)
+    written: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    results: list[dict[str, Any]] | None = None
+    subject: str = ""
+
+    def marker(self, table: ObservedTable) -> Marker:
+        return self.markers.setdefault(table.name, Marker(table))
+
+
+@pytest.fixture
+def access_patterns(contract_backend: Backend) -> Iterator[AccessPatterns]:
+    patterns = AccessPatterns(contract_backend)
+    yield patterns
+    resource = contract_backend.resource()
+    for table, key in patterns.written:  # clean up, whatever the scenario's verdict
+        resource.Table(table).delete_item(Key=key)
+
+
+def _not_run(target: Target, subject: str) -> Finding:
+    env = target.environment
+    return Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, subject, "the query's results", "not run",
+                   reason=f"not run on {env.name}: this environment does not allow contracts to write items "
+                          "(writes_allowed in contracts/)")
+
+
+@sentence("given", 'the table "{table:Name}" holds the items:',
+          'Given the table "orders" holds the items:\n  | tenantId | orderId | orderDate  | orderTotal:N |\n'
+          "  | t1       | o1      | 2026-01-05 | 25           |",
+          "Writes these items (header: attribute names; `name:N` or `name:B` for a non-key number or binary; an "
+          "empty cell leaves the attribute out). Key types come from the table.")
+def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, table: str,
+      datatable: list[list[str]]) -> None:
+    subject = f"items in table {table}"
+    if not contract_target.environment.writes_allowed:
+        scenario_findings.require(_not_run(contract_target, subject))
+    seen = contract_target.table(table)
+    if seen is None:
+        scenario_findings.require(missing_table(contract_target, table, Kind.ACCESS_PATTERN, subject, "the table"))
+        return
+    try:
+        items = items_from_table(datatable, seen.attribute_types())
+    except (ConditionError, ValueError) as error:
+        scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts",
+                                          "an items table that cannot be read", table=table, reason=str(error)))
+        return
+    marker = access_patterns.marker(seen)
+    resource_table = access_patterns.backend.resource().Table(seen.name)
+    for item in items:
+        marked = {name: marker.mark(name, value) for name, value in item.items()}
+        try:
+            resource_table.put_item(Item=marked)
+        except ClientError as error:
+            scenario_findings.require(Finding(
+                Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts", "DynamoDB refused an item",
+                table=table, reason=f"{error.response['Error'].get('Message', error)} (item {item})"))
+        access_patterns.written.append((seen.name, key_of(marked, seen)))
+
+
+_QUERY = (r'^querying the (?:(?P<kind>GSI|LSI) "(?P<index>[^"]+)" of )?table "(?P<table>[^"]+)" where '
+          r'"(?P<condition>[^"]+)"(?P<reverse>, in reverse order)?(?:, limited to (?P<limit>\d+) items?)?$')
+
+
+def _key_mismatch(index_keys: Any, condition: KeyCondition, where: str) -> str | None:
+    if condition.partition != index_keys.partition.name:
+        return (f"{where}'s partition key is {index_keys.partition.name}, but the query's key condition uses "
+                f"{condition.partition}")
+    if condition.sort is not None and (index_keys.sort is None or condition.sort.name != index_keys.sort.name):
+        sort = index_keys.sort.name if index_keys.sort else "none"
+        return f"{where}'s sort key is {sort}, but the query's key condition uses {condition.sort.name}"
+    return None
+
+
+@sentence("when", 'querying the [{kind:IndexKind} "{index:Name}" of ]table "{table:Name}" where "{condition}"'
+          "[, in reverse order][, limited to {limit:d} items]",
+          'When querying the GSI "OrdersByDate" of table "orders" where "tenantId = t1 and orderDate between '
+          '2026-01-01 and 2026-01-31", in reverse order, limited to 10 items',
+          "Runs the consumer's query: a key condition on the partition key (=) and optionally the sort key (=, <, "
+          "<=, >, >=, between A and B, begins_with(name, prefix)); values are bare words or 'quoted'.",
+          regex=_QUERY)
+def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, table: str,
+      condition: str, kind: str | None = None, index: str | None = None, reverse: str | None = None,
+      limit: str | None = None) -> None:
+    where = f"{kind} {index}" if index else f"table {table}"
+    subject = access_patterns.subject = f"query on {where}{'' if not index else f' of table {table}'}: {condition}"
+    if not contract_target.environment.writes_allowed:
+        scenario_findings.require(_not_run(contract_target, subject))
+    seen = contract_target.table(table)
+    if seen is None:
+        scenario_findings.require(missing_table(contract_target, table, Kind.ACCESS_PATTERN, subject, "the table"))
+        return
+    if index:
+        scenario_findings.require(checks.index_exists(contract_target, kind or GSI, table, index, True))
+    try:
+        parsed = parse_condition(condition)
+    except ConditionError as error:
+        scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "a key condition",
+                                          "one that cannot be read", table=table, name=index, reason=str(error)))
+        return
+    found = seen.global_indexes.get(index) if index and kind != "LSI" else None
+    keys = found.keys if isinstance(found, ObservedIndex) else seen.keys
+    if index and kind == "LSI":
+        keys = type(seen.keys)(seen.keys.partition, seen.local_indexes[index].sort_key)
+    mismatch = _key_mismatch(keys, parsed, where)
+    if mismatch:
+        scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, f"a query {where} can serve",
+                                          f"keys {keys}", table=table, name=index, reason=mismatch))
+    marker = access_patterns.marker(seen)
+    try:
+        expression = key_condition(parsed, seen.attribute_types(), marker)
+        access_patterns.results = query(access_patterns.backend.resource().Table(seen.name), expression, index,
+                                        bool(reverse), int(limit) if limit else None, marker)
+    except (ClientError, ConditionError) as error:
+        reason = error.response["Error"].get("Message", str(error)) if isinstance(error, ClientError) else str(error)
+        scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "the query to run",
+                                          "DynamoDB rejected it", table=table, name=index, reason=reason))
+
+
+@sentence("then", "the query {must:Must} return exactly, in order:",
+          "Then the query must return exactly, in order:\n  | orderId | orderDate  |\n  | o2      | 2026-01-20 |\n"
+          "  | o1      | 2026-01-05 |",
+          "The query's items, in order, have exactly these values in the columns named by the header.")
+def _(scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, must: bool,
+      datatable: list[list[str]]) -> None:
+    columns, wanted = datatable[0], [list(row) for row in datatable[1:]]
+    got = rows_of(access_patterns.results or [], columns)
+    holds = got == wanted
+    show = "; ".join(", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True)) for row in got) or "no items"
+    expected = "; ".join(", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True)) for row in wanted)
+    scenario_findings.add(Finding(Kind.ACCESS_PATTERN, Outcome.PASSED if holds == must else Outcome.FAILED,
+                                  f"results of the {access_patterns.subject}", expected or "no items",
+                                  f"{len(got)} items: {show}", required=must))
+
+
+@sentence("then", "every returned item {must:Must} carry the attributes:",
+          "Then every returned item must carry the attributes:\n  | attribute  |\n  | orderTotal |\n  | status     |",
+          "Each item the query returned has these attributes (what the consumer reads; a projection that lacks "
+          "one fails). A query that returned nothing fails: nothing shows the attributes.")
+def _(scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, must: bool,
+      datatable: list[list[str]]) -> None:
+    attributes = [row[0] for row in datatable[1:]]
+    results = access_patterns.results or []
+    lacking = sorted({a for item in results for a in attributes if a not in item})
+    present = sorted({a for item in results for a in attributes if a in item})
+    holds = bool(results) and (not lacking if must else not present)
+    actual = "no items returned" if not results else (
+        f"missing {', '.join(lacking)}" if must and lacking else
+        f"present: {', '.join(present)}" if present else "none of them present")
+    scenario_findings.add(Finding(
+        Kind.ACCESS_PATTERN, Outcome.PASSED if holds else Outcome.FAILED,
+        f"attributes read from the {access_patterns.subject}",
+        f"{'every' if must else 'no'} item carrying {', '.join(attributes)}", actual, required=must,
+        reason="the index does not project what the consumer reads" if lacking and results else ""))

@@ -1,0 +1,83 @@
+"""Checks on backups: the vault, and a table's coverage by a plan that keeps backups long enough."""
+
+from __future__ import annotations
+
+from provision.state import ObservedPlan, ObservedRule, Unverifiable
+from steps.checks.coverage import selection_covers
+from steps.checks.tables import missing_table
+from steps.findings import Finding, Kind, Outcome, verdict
+from steps.target import Target
+
+
+def vault_exists(target: Target, vault: str, must: bool) -> Finding:
+    physical = target.vault(vault)
+    subject = f"backup vault {vault}"
+    expected = physical if must else "no such vault"
+    vaults = target.observed.backups.vaults
+    if isinstance(vaults, Unverifiable):
+        return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
+                       name=vault, required=must, reason=str(vaults))
+    present = ", ".join(sorted(vaults)) or "none"
+    actual = physical if physical in vaults else f"no vault {physical} (vaults here: {present})"
+    return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
+                   required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing")
+
+
+def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:
+    return rule.vault == vault and (rule.retention_days is None or rule.retention_days >= days)
+
+
+def backup_coverage(target: Target, table: str, days: int, vault: str, must: bool) -> Finding:
+    """Covered: some plan writes to `vault`, keeps at least `days`, and one of its selections names the table."""
+    physical_vault = target.vault(vault)
+    subject = f"backups of table {table}"
+    expected = f"a backup plan into {physical_vault} keeping at least {days} days that selects the table"
+    if not must:
+        expected = "no backup plan selecting the table"
+    seen = target.table(table)
+    if seen is None:
+        return missing_table(target, table, Kind.BACKUP_COVERAGE, subject, expected, must, vault)
+    vault_finding = vault_exists(target, vault, True)
+    if vault_finding.outcome is not Outcome.PASSED:
+        outcome = vault_finding.outcome if must else Outcome.PASSED
+        kind = Kind.BACKUP_VAULT if vault_finding.outcome is Outcome.FAILED else Kind.BACKUP_COVERAGE
+        return Finding(kind, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
+                       required=must, reason=vault_finding.reason)
+    plans = target.observed.backups.plans
+    if isinstance(plans, Unverifiable):
+        return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
+                       table=table, name=vault, required=must, reason=str(plans))
+    keeping = [p for p in plans.values() if any(_keeps(r, physical_vault, days) for r in p.rules)]
+    if not keeping:
+        return Finding(Kind.BACKUP_PLAN, verdict(False, must), subject, expected, _describe_plans(plans.values()),
+                       table=table, name=vault, required=must,
+                       reason=f"no backup plan writes to {physical_vault} keeping backups {days} days or more")
+    answers = [_plan_covers(plan, seen.arn, seen.tags) for plan in keeping]
+    covering = [plan.name for plan, answer in zip(keeping, answers, strict=True) if answer is True]
+    if covering:
+        return Finding(Kind.BACKUP_COVERAGE, verdict(True, must), subject, expected,
+                       f"selected by plan {', '.join(covering)}", table=table, name=vault, required=must)
+    unknown = [answer for answer in answers if isinstance(answer, Unverifiable)]
+    if unknown:
+        names = ", ".join(p.name for p in keeping)
+        return Finding(Kind.BACKUP_COVERAGE, Outcome.UNVERIFIABLE, subject, expected,
+                       f"vault and plan {names} exist; selections cannot be read here", table=table, name=vault,
+                       required=must, reason=str(unknown[0]))
+    return Finding(Kind.BACKUP_COVERAGE, verdict(False, must), subject, expected,
+                   f"plan {', '.join(p.name for p in keeping)} selects other resources", table=table, name=vault,
+                   required=must, reason=f"no selection names {seen.name} by ARN, wildcard or tag")
+
+
+def _plan_covers(plan: ObservedPlan, arn: str, tags: object) -> bool | Unverifiable:
+    if isinstance(plan.selections, Unverifiable):
+        return plan.selections
+    answers = [selection_covers(s, arn, tags) for s in plan.selections]  # type: ignore[arg-type]
+    if any(answer is True for answer in answers):
+        return True
+    return next((a for a in answers if isinstance(a, Unverifiable)), False)
+
+
+def _describe_plans(plans: object) -> str:
+    described = [f"{p.name} ({'; '.join(f'{r.retention_days} days into {r.vault}' for r in p.rules)})"
+                 for p in plans]  # type: ignore[attr-defined]
+    return "plans: " + ", ".join(described) if described else "no backup plan"

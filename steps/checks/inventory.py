@@ -1,0 +1,82 @@
+"""Checks over the whole environment: exact name sets, exact counts, the naming convention.
+
+A missing name in an exact set yields its own failed finding as well (kind table or gsi), so
+the readiness report can list each gap and the consumers it blocks.
+"""
+
+from __future__ import annotations
+
+from provision.naming import follows_convention
+from steps.checks.indexes import GSI, index_exists
+from steps.checks.tables import missing_table, table_exists
+from steps.findings import Finding, Kind, Outcome, verdict
+from steps.target import Target
+
+
+def _difference(expected: set[str], actual: set[str]) -> str:
+    parts = []
+    if expected - actual:
+        parts.append(f"missing {', '.join(sorted(expected - actual))}")
+    if actual - expected:
+        parts.append(f"not expected {', '.join(sorted(actual - expected))}")
+    return "; ".join(parts)
+
+
+def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
+    actual = set(target.logical_tables())
+    wanted = set(names)
+    summary = Finding(Kind.TABLE_SET, verdict(actual == wanted, must), f"tables of {target.environment.name}",
+                      f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
+                      f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
+                      reason=_difference(wanted, actual))
+    missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
+    return [summary, *missing]
+
+
+def table_count(target: Target, count: int, must: bool) -> Finding:
+    actual = target.logical_tables()
+    subject = f"number of tables in {target.environment.name}"
+    names = ", ".join(sorted(actual)) or "none"
+    return Finding(Kind.TABLE_SET, verdict(len(actual) == count, must), subject, f"{'' if must else 'not '}{count}",
+                   f"{len(actual)} ({names})", required=must)
+
+
+def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> list[Finding]:
+    subject = f"GSIs of table {table}"
+    wanted = set(names)
+    seen = target.table(table)
+    if seen is None:
+        return [missing_table(target, table, Kind.GSI_SET, subject, f"exactly {', '.join(sorted(wanted))}", must)]
+    actual = set(seen.global_indexes)
+    summary = Finding(Kind.GSI_SET, verdict(actual == wanted, must), subject,
+                      f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
+                      f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
+                      reason=_difference(wanted, actual))
+    missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
+    return [summary, *missing]
+
+
+def index_count(target: Target, count: int, must: bool) -> Finding:
+    per_table = {name: len(t.global_indexes) for name, t in sorted(target.logical_tables().items())}
+    total = sum(per_table.values())
+    detail = ", ".join(f"{name} {n}" for name, n in per_table.items() if n)
+    return Finding(Kind.GSI_SET, verdict(total == count, must), f"number of GSIs in {target.environment.name}",
+                   f"{'' if must else 'not '}{count}", f"{total} ({detail or 'none'})", required=must)
+
+
+def naming_convention(target: Target, template: str, must: bool) -> Finding:
+    breaking = []
+    checked = 0
+    for logical, table in sorted(target.logical_tables().items()):
+        for index in [*table.global_indexes, *table.local_indexes]:
+            checked += 1
+            if not follows_convention(index, template, logical):
+                breaking.append(f"{index} on {logical}")
+    subject = f"index names in {target.environment.name}"
+    if not checked:
+        return Finding(Kind.NAMING, Outcome.FAILED if must else Outcome.PASSED, subject, f"names like {template}",
+                       "no index at all", required=must, reason="there is no index to check")
+    return Finding(Kind.NAMING, verdict(not breaking, must), subject,
+                   f"{'every' if must else 'some'} name following {template}",
+                   f"{checked} checked" + (f"; not following: {', '.join(breaking)}" if breaking else ", all follow"),
+                   required=must)

@@ -1,0 +1,133 @@
+"""Checks on one table: existence, keys and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from provision.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
+from provision.state import ObservedTable, Unverifiable
+from steps.findings import Finding, Kind, Outcome, verdict
+from steps.target import Target
+
+T = TypeVar("T")
+
+
+def missing_table(target: Target, table: str, kind: Kind, subject: str, expected: str, must: bool = True,
+                  name: str | None = None) -> Finding:
+    """Any claim about a table that is not there fails: a missing table is never skipped."""
+    return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
+                   table=table, name=name, required=must,
+                   reason=f"the table {table} does not exist in {target.environment.name}")
+
+
+def table_exists(target: Target, table: str, must: bool) -> Finding:
+    seen = target.table(table)
+    subject = f"table {table}"
+    expected = f"{target.physical(table)}, ACTIVE" if must else "no such table"
+    if seen is None:
+        others = ", ".join(sorted(target.logical_tables())) or "none"
+        return Finding(Kind.TABLE, verdict(False, must), subject, expected,
+                       f"no table {target.physical(table)} in {target.where()} (tables here: {others})",
+                       table=table, required=must,
+                       reason=f"the table {table} does not exist in {target.environment.name}" if must else "")
+    holds = seen.status == "ACTIVE" if must else True
+    return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {seen.status}",
+                   table=table, required=must)
+
+
+def table_key(target: Target, table: str, role: str, attribute: str, attribute_type: AttributeType,
+              must: bool) -> Finding:
+    subject = f"{role} key of table {table}"
+    wanted = KeyAttribute(attribute, attribute_type)
+    expected = f"{'' if must else 'not '}{wanted}"
+    seen = target.table(table)
+    if seen is None:
+        return missing_table(target, table, Kind.KEY, subject, expected, must, attribute)
+    actual = seen.keys.partition if role == "partition" else seen.keys.sort
+    return Finding(Kind.KEY, verdict(actual == wanted, must), subject, expected,
+                   "no sort key" if actual is None else str(actual), table=table, name=attribute, required=must)
+
+
+def _setting(target: Target, table: str, kind: Kind, subject: str, expected: str, must: bool,
+             read: Callable[[ObservedTable], T | Unverifiable], holds: Callable[[T], bool],
+             show: Callable[[T], str] = str) -> Finding:
+    seen = target.table(table)
+    if seen is None:
+        return missing_table(target, table, kind, subject, expected, must)
+    value = read(seen)
+    if isinstance(value, Unverifiable):
+        return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       required=must, reason=str(value))
+    return Finding(kind, verdict(holds(value), must), subject, expected, show(value), table=table, required=must)
+
+
+def billing_mode(target: Target, table: str, mode: BillingMode, must: bool) -> Finding:
+    return _setting(target, table, Kind.BILLING, f"billing mode of table {table}", f"{'' if must else 'not '}{mode}",
+                    must, lambda t: t.billing.mode if t.billing else BillingMode.PROVISIONED, lambda v: v is mode)
+
+
+def stream_view(target: Target, table: str, view: StreamView, must: bool) -> Finding:
+    return _setting(target, table, Kind.STREAM, f"stream of table {table}",
+                    f"{'' if must else 'not '}a stream of {view}", must, lambda t: t.stream,
+                    lambda v: v is view, lambda v: "no stream" if v is None else f"a stream of {v}")
+
+
+def encryption(target: Target, table: str, wanted: EncryptionType, must: bool) -> Finding:
+    subject = f"encryption at rest of table {table}"
+    expected = f"{'' if must else 'not '}{wanted}"
+    seen = target.table(table)
+    if seen is None:
+        return missing_table(target, table, Kind.ENCRYPTION, subject, expected, must)
+    observed = seen.encryption
+    if observed is None or isinstance(observed, Unverifiable):
+        reason = str(observed) if observed else f"unverifiable on {target.backend}: not reported"
+        return Finding(Kind.ENCRYPTION, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       required=must, reason=reason)
+    kind = observed.type
+    if isinstance(kind, Unverifiable):
+        if wanted is EncryptionType.AWS_OWNED:  # a KMS key is there: it is not the AWS owned key
+            return Finding(Kind.ENCRYPTION, verdict(False, must), subject, expected, str(observed), table=table,
+                           required=must)
+        return Finding(Kind.ENCRYPTION, Outcome.UNVERIFIABLE, subject, expected, str(observed), table=table,
+                       required=must, reason=str(kind))
+    return Finding(Kind.ENCRYPTION, verdict(kind is wanted, must), subject, expected, str(observed), table=table,
+                   required=must)
+
+
+def point_in_time_recovery(target: Target, table: str, must: bool) -> Finding:
+    return _setting(target, table, Kind.PITR, f"point-in-time recovery of table {table}",
+                    "enabled" if must else "disabled", must, lambda t: t.point_in_time_recovery, bool,
+                    lambda v: "enabled" if v else "disabled")
+
+
+def ttl_attribute(target: Target, table: str, attribute: str, must: bool) -> Finding:
+    return _setting(target, table, Kind.TTL, f"TTL of table {table}",
+                    f"{'' if must else 'no '}TTL on {attribute}", must, lambda t: t.ttl_attribute,
+                    lambda v: v == attribute, lambda v: "TTL off" if v is None else f"TTL on {v}")
+
+
+def deletion_protection(target: Target, table: str, must: bool) -> Finding:
+    return _setting(target, table, Kind.DELETION_PROTECTION, f"deletion protection of table {table}",
+                    "on" if must else "off", must, lambda t: t.deletion_protection, bool,
+                    lambda v: "on" if v else "off")
+
+
+def table_class(target: Target, table: str, wanted: TableClass, must: bool) -> Finding:
+    return _setting(target, table, Kind.TABLE_CLASS, f"table class of table {table}",
+                    f"{'' if must else 'not '}{wanted}", must, lambda t: t.table_class, lambda v: v is wanted)
+
+
+def tags(target: Target, table: str, wanted: Mapping[str, str], must: bool) -> Finding:
+    pairs = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()))
+
+    def holds(found: Mapping[str, str]) -> bool:
+        """"must": every tag is there; "must not": some tag is there (which fails)."""
+        matching = [k for k, v in wanted.items() if found.get(k) == v]
+        return len(matching) == len(wanted) if must else bool(matching)
+
+    def show(found: Mapping[str, str]) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(found.items())) or "no tags"
+
+    return _setting(target, table, Kind.TAGS, f"tags of table {table}", pairs if must else f"none of {pairs}",
+                    must, lambda t: t.tags, holds, show)

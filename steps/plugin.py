@@ -1,0 +1,145 @@
+"""The pytest plugin: wires options, the environment session, the step modules and the verdicts.
+
+Loaded by the root conftest.py. Logic lives elsewhere: options (steps.options), the backend
+and its observed state (steps.session), checks (steps.checks), scenario verdicts
+(steps.recorder), step-sentence matching (steps.collection), the summary (steps.summary).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from provision.backends import Backend
+from provision.errors import ContractError, ToolError
+from provision.load import load_contracts
+from steps import collection, summary
+from steps.options import ContractOptions, add_options
+from steps.recorder import ScenarioFindings
+from steps.session import ContractSession
+from steps.target import Target
+
+pytest_plugins = [
+    "steps.table_steps",
+    "steps.index_steps",
+    "steps.backup_steps",
+    "steps.inventory_steps",
+    "steps.access_steps",
+]
+
+SESSION = pytest.StashKey[ContractSession]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
+    for consumer in collection.consumers(config.rootpath):
+        config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
+    if not collection.runs_contracts(config) or _is_xdist_controller(config):
+        return
+    options = ContractOptions.from_config(config)
+    try:
+        desired = load_contracts(options.contracts)
+    except ContractError as error:
+        raise pytest.UsageError(str(error)) from None
+    if options.env not in desired.environments:
+        raise pytest.UsageError(f"--env {options.env}: no such environment in {options.contracts}; choose one of: "
+                                f"{', '.join(desired.environments)}")
+    session = ContractSession(options, desired, lambda text: _say(config, text))
+    config.stash[SESSION] = session
+    try:
+        session.start()  # the JVM starts now and overlaps with collection
+    except ToolError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
+def _say(config: pytest.Config, text: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture else _nothing():
+        reporter.write_line(text)
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(SESSION, None)
+    if session is not None:
+        session.close()
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    collection.mark_consumer(item)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    problems = collection.unmatched_steps(items, config.rootpath)
+    if problems:
+        raise pytest.UsageError("some feature steps match no sentence of the step library:\n" + "\n".join(problems))
+
+
+def _contract_session(request: pytest.FixtureRequest) -> ContractSession:
+    session = request.config.stash.get(SESSION, None)
+    if session is None:
+        pytest.fail("the contracts plugin is not active for this run (run pytest from the project folder)",
+                    pytrace=False)
+    return session
+
+
+@pytest.fixture(scope="session")
+def contract_backend(request: pytest.FixtureRequest) -> Backend:
+    """The environment's backend, started and provisioned once for the whole run."""
+    try:
+        return _contract_session(request).backend()
+    except ToolError as error:
+        pytest.exit(f"contracts: {error}", returncode=1)
+
+
+@pytest.fixture(scope="session")
+def contract_target(request: pytest.FixtureRequest, contract_backend: Backend) -> Target:
+    """The environment as read once, shared by every scenario."""
+    try:
+        return _contract_session(request).target()
+    except ToolError as error:
+        pytest.exit(f"contracts: {error}", returncode=1)
+
+
+@pytest.fixture
+def scenario_findings() -> ScenarioFindings:
+    return ScenarioFindings()
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
+    request.getfixturevalue("scenario_findings").step_failed = True
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
+    findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
+    request.node.user_properties.append((summary.FINDINGS, [f.data() for f in findings.findings]))
+    if not findings.step_failed:
+        findings.give_verdict()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = config.stash.get(SESSION, None)
+    results = summary.collect(terminalreporter.stats)
+    if session is None or not results.scenarios:
+        return
+    env = session.environment
+    summary.write(terminalreporter, results, f"{env.name} ({env.backend.value})")

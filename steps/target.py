@@ -1,0 +1,62 @@
+"""The environment a contract run checks: its observed state, and the contracts' names for it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from provision.model import Environment
+from provision.stack import Stack
+from provision.state import ObservedState, ObservedTable
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the checks look at. Consumers name tables logically (`orders`); this maps them."""
+
+    environment: Environment
+    observed: ObservedState
+    stack: Stack
+
+    @property
+    def backend(self) -> str:
+        return self.observed.source
+
+    def physical(self, table: str) -> str:
+        return self.environment.table_name(table)
+
+    def table(self, table: str) -> ObservedTable | None:
+        return self.observed.tables.get(self.physical(table))
+
+    def vault(self, vault: str) -> str:
+        return self.environment.backup_name(vault)
+
+    def logical_tables(self) -> dict[str, ObservedTable]:
+        """Our tables by logical name (those the environment's name pattern made)."""
+        found = {}
+        for name, table in self.observed.tables.items():
+            logical = self.environment.logical_table_name(name)
+            if logical is not None:
+                found[logical] = table
+        return found
+
+    def where(self) -> str:
+        return f"{self.environment.name} ({self.backend})"
+
+    def closest_index(self, table: str, index: str) -> str | None:
+        """The index present that most likely is the one asked for under another name.
+
+        First an index with the keys the contracts give `index`; else the most similar name.
+        """
+        seen = self.table(table)
+        if seen is None:
+            return None
+        names = [n for n in seen.global_indexes if n != index]
+        spec = self.stack.spec(table)
+        wanted = spec.global_index(index) if spec is not None else None
+        if wanted is not None:
+            same_keys = [n for n in names if seen.global_indexes[n].keys == wanted.keys]
+            if same_keys:
+                return same_keys[0]
+        close = difflib.get_close_matches(index, names, n=1, cutoff=0.4)
+        return close[0] if close else None
