@@ -38,12 +38,18 @@ def describe(value: Any) -> str:
 
 
 class Fields:
-    """The keys of one mapping, read once each; unknown keys are reported on creation."""
+    """The keys of one mapping, read once each; unknown keys are reported on creation.
+
+    A rule that depends on a key asks `doubtful(key)` first: a key that was misspelled (an
+    unknown key looks like it) or given but rejected has been reported already, so the rule
+    keeps quiet instead of adding a follow-on problem ("needs ...", "... is not defined").
+    """
 
     def __init__(self, data: SourceDict, what: str, allowed: Iterable[str], problems: list[Problem]) -> None:
         self.data, self.what, self.problems = data, what, problems
         allowed = list(allowed)
         self.misspelled: set[str] = set()  # allowed keys an unknown key was probably meant to be
+        self.invalid: set[str] = set()  # keys given with a value that was reported as wrong
         for key in data:
             if key not in allowed:
                 if (meant := closest(key, allowed)) is not None:
@@ -60,6 +66,15 @@ class Fields:
 
     def problem(self, key: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, self.line(key), message))
+
+    def reject(self, key: str, message: str) -> None:
+        """Report the value of `key` as wrong: rules that depend on `key` will not report again."""
+        self.invalid.add(key)
+        self.problem(key, message)
+
+    def doubtful(self, *keys: str) -> bool:
+        """Whether any of `keys` was misspelled or rejected, so its real value is unknown."""
+        return any(key in self.misspelled or key in self.invalid for key in keys)
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -82,7 +97,7 @@ class Fields:
             return None
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.problem(key, f"'{key}' in {self.what} must be text, not {describe(value)}; "
+            self.reject(key, f"'{key}' in {self.what} must be text, not {describe(value)}; "
                               f"write '{key}: {example}'")
             return None
         return str(value)
@@ -92,7 +107,7 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, bool):
-            self.problem(key, f"'{key}' in {self.what} must be true or false, not {describe(value)}")
+            self.reject(key, f"'{key}' in {self.what} must be true or false, not {describe(value)}")
             return None
         return value
 
@@ -103,11 +118,11 @@ class Fields:
             return None
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"'{key}' in {self.what} must be a whole number, not {describe(value)}; "
+            self.reject(key, f"'{key}' in {self.what} must be a whole number, not {describe(value)}; "
                               f"write '{key}: {example}'")
             return None
         if value < minimum:
-            self.problem(key, f"'{key}' in {self.what} is {value}, below the minimum of {minimum}; "
+            self.reject(key, f"'{key}' in {self.what} is {value}, below the minimum of {minimum}; "
                               f"write '{key}: {example}'")
             return None
         return value
@@ -124,7 +139,7 @@ class Fields:
         if isinstance(value, str) and value in names:
             return enum(value)
         hint = did_you_mean(str(value), names) if isinstance(value, str) else ""
-        self.problem(key, f"'{key}' in {self.what} is {describe(value)}{hint}; "
+        self.reject(key, f"'{key}' in {self.what} is {describe(value)}{hint}; "
                           f"write one of: {', '.join(names)}")
         return None
 
@@ -135,7 +150,7 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, SourceDict):
-            self.problem(key, f"'{key}' in {self.what} must be a mapping (indented 'name: value' lines), "
+            self.reject(key, f"'{key}' in {self.what} must be a mapping (indented 'name: value' lines), "
                               f"not {describe(value)}")
             return None
         return value
@@ -145,7 +160,7 @@ class Fields:
             return None
         value = self.data[key]
         if not isinstance(value, SourceList) or not all(isinstance(item, str) for item in value):
-            self.problem(key, f"'{key}' in {self.what} must be a list of names, such as '{key}: {example}'")
+            self.reject(key, f"'{key}' in {self.what} must be a list of names, such as '{key}: {example}'")
             return None
         return list(value)
 

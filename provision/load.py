@@ -3,6 +3,10 @@
 Every YAML file under the contracts folder may hold any of the sections `tables`,
 `defaults`, `backup`, `environments`, `conventions`; entries are merged across files and a
 name defined twice is an error. Nothing is called on any backend before this succeeds.
+
+One mistake is one problem: a rule that depends on a key or section that was misspelled or
+rejected keeps quiet (`Fields.doubtful`, `_Sections.doubtful`). Tables and their indexes are
+read in `load_table` and `load_index`, environments and physical names in `load_env`.
 """
 
 from __future__ import annotations
@@ -14,23 +18,12 @@ from typing import Any
 from provision import limits
 from provision.errors import ContractError, Problem
 from provision.fields import Fields, describe, did_you_mean
-from provision.load_table import TableDefaults, TableReader, check_name, check_tags
-from provision.model import (
-    BackendKind,
-    BackupPlan,
-    BackupRule,
-    BackupVault,
-    Coverage,
-    DesiredState,
-    Environment,
-    Location,
-    TableClass,
-    TableOverrides,
-    TableSpec,
-)
+from provision.load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
+from provision.load_table import TableDefaults, TableReader
+from provision.model import BackupPlan, BackupRule, BackupVault, Coverage, DesiredState, Location
 from provision.naming import DEFAULT_INDEX_NAMING
 from provision.schedule import schedule_problem
-from provision.yamlsrc import SourceDict, load_yaml
+from provision.yamlsrc import SourceDict, SourceList, load_yaml
 
 SECTIONS = ("tables", "defaults", "backup", "environments", "conventions")
 BACKUP_KEYS = ("vaults", "plans")
@@ -38,10 +31,6 @@ VAULT_KEYS = ("kms_key",)
 PLAN_KEYS = ("vault", "schedule", "retention_days", "cold_storage_after_days", "covers")
 COVERS_KEYS = ("tables", "tags")
 CONVENTION_KEYS = ("index_naming",)
-ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
-                    "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",
-                    "writes_allowed", "destroy_allowed", "protected")
-OVERRIDE_KEYS = ("deletion_protection", "point_in_time_recovery", "table_class", "tags")
 
 
 @dataclass
@@ -61,6 +50,7 @@ class _Sections:
     plans: dict[str, _Entry] = field(default_factory=dict)
     defaults: _Entry | None = None
     conventions: _Entry | None = None
+    doubtful: set[str] = field(default_factory=set)  # sections misspelled or not a mapping in some file
 
 
 def display_path(path: Path) -> str:
@@ -86,7 +76,7 @@ def load_contracts(directory: Path | str) -> DesiredState:
     sections = _Sections()
     for path in files:
         _collect(path, display_path(path), sections, problems)
-    state = _build(sections, problems)
+    state = _build(sections, display_path(directory), problems)
     if problems:
         raise ContractError(sorted(set(problems), key=lambda p: (p.file, p.line, p.message)))
     return state
@@ -108,6 +98,8 @@ def _collect(path: Path, name: str, sections: _Sections, problems: list[Problem]
         backup_fields = Fields(backup, "backup", BACKUP_KEYS, problems)
         _merge(backup_fields, "vaults", sections.vaults, problems)
         _merge(backup_fields, "plans", sections.plans, problems)
+        sections.doubtful.update(key for key in BACKUP_KEYS if backup_fields.doubtful(key))
+    sections.doubtful.update(section for section in SECTIONS if top.doubtful(section))
     for single in ("defaults", "conventions"):
         if top.has(single):
             entry = _Entry(single, top.raw(single), Location(name, top.line(single)))
@@ -130,30 +122,38 @@ def _merge(fields: Fields, key: str, target: dict[str, _Entry], problems: list[P
         target[name] = _Entry(name, value, where)
 
 
-def _build(sections: _Sections, problems: list[Problem]) -> DesiredState:
+def _build(sections: _Sections, folder: str, problems: list[Problem]) -> DesiredState:
     index_naming = _conventions(sections.conventions, problems)
-    defaults = TableDefaults()
-    if sections.defaults is not None:
-        if isinstance(sections.defaults.value, SourceDict):
-            defaults = TableReader.read_defaults(sections.defaults.value, problems)
-        else:
-            problems.append(Problem(sections.defaults.where.file, sections.defaults.where.line,
-                                    "'defaults' must be a mapping of table settings"))
-    reader = TableReader(problems, defaults, index_naming)
+    reader = TableReader(problems, _defaults(sections, problems), index_naming)
     tables = [t for e in sections.tables.values() if (t := reader.read(e.name, e.value, e.where)) is not None]
-    if not sections.tables:
-        problems.append(Problem("contracts", 1, "no table is defined; add a 'tables:' section"))
+    if not sections.tables and "tables" not in sections.doubtful:
+        problems.append(Problem(folder, 1, "no table is defined; add a 'tables:' section"))
     vaults = [v for e in sections.vaults.values() if (v := _vault(e, problems)) is not None]
-    plans = [p for e in sections.plans.values()
-             if (p := _plan(e, set(sections.vaults), tables, problems)) is not None]
-    environments = {e.name: env for e in sections.environments.values()
-                    if (env := _environment(e, problems)) is not None}
-    if not sections.environments:
-        problems.append(Problem("contracts", 1, "no environment is defined; add an 'environments:' section "
+    # Names as written, built or not: a table with a mistake is still defined (its mistake is reported).
+    vault_names = None if {"backup", "vaults"} & sections.doubtful else set(sections.vaults)
+    table_names = None if "tables" in sections.doubtful else set(sections.tables)
+    plans = [p for e in sections.plans.values() if (p := _plan(e, vault_names, table_names, problems)) is not None]
+    reader_of_environments = EnvironmentReader(problems)
+    environments = [env for e in sections.environments.values()
+                    if (env := reader_of_environments.read(e.name, e.value, e.where)) is not None]
+    if not sections.environments and "environments" not in sections.doubtful:
+        problems.append(Problem(folder, 1, "no environment is defined; add an 'environments:' section "
                                 "with at least 'local: {backend: dynamodb-local}'"))
-    for environment in environments.values():
-        _check_names_in(environment, tables, vaults, plans, problems)
-    return DesiredState(tuple(tables), tuple(vaults), tuple(plans), environments, index_naming)
+    check_physical_names(problems, environments, tables, vaults, plans)
+    return DesiredState(tuple(tables), tuple(vaults), tuple(plans),
+                        {env.environment.name: env.environment for env in environments}, index_naming)
+
+
+def _defaults(sections: _Sections, problems: list[Problem]) -> TableDefaults:
+    """What every table gets; the billing mode is unknown (None) if the defaults were wrong and reported."""
+    entry = sections.defaults
+    if entry is None:
+        return TableDefaults(billing_mode=None) if "defaults" in sections.doubtful else TableDefaults()
+    if not isinstance(entry.value, SourceDict):
+        problems.append(Problem(entry.where.file, entry.where.line, "'defaults' must be a mapping of table "
+                                "settings such as 'defaults: {billing_mode: PAY_PER_REQUEST}'"))
+        return TableDefaults(billing_mode=None)
+    return TableReader.read_defaults(entry.value, problems)
 
 
 def _conventions(entry: _Entry | None, problems: list[Problem]) -> str | None:
@@ -173,28 +173,36 @@ def _conventions(entry: _Entry | None, problems: list[Problem]) -> str | None:
 
 
 def _vault(entry: _Entry, problems: list[Problem]) -> BackupVault | None:
-    value = entry.value if entry.value is not None else None
+    if not limits.BACKUP_VAULT_NAME.fullmatch(entry.name):
+        problems.append(Problem(entry.where.file, entry.where.line, f"vault name '{entry.name[:60]}' is not 2 to 50 "
+                                "letters, digits, '-' or '_'; rename it, e.g. 'my-vault'"))
     kms_key = None
-    if value is not None:
-        if not isinstance(value, SourceDict):
+    if entry.value is not None:
+        if not isinstance(entry.value, SourceDict):
             problems.append(Problem(entry.where.file, entry.where.line, f"vault '{entry.name}' must be a mapping "
                                     "(write '{}' for no settings)"))
             return None
-        kms_key = Fields(value, f"vault '{entry.name}'", VAULT_KEYS, problems).string("kms_key", "arn:aws:kms:...")
+        fields = Fields(entry.value, f"vault '{entry.name}'", VAULT_KEYS, problems)
+        kms_key = fields.string("kms_key", "arn:aws:kms:...")
     return BackupVault(entry.name, kms_key, entry.where)
 
 
-def _plan(entry: _Entry, vaults: set[str], tables: list[TableSpec], problems: list[Problem]) -> BackupPlan | None:
+def _plan(entry: _Entry, vaults: set[str] | None, tables: set[str] | None,
+          problems: list[Problem]) -> BackupPlan | None:
+    """One backup plan; `vaults`/`tables` None: that section had a mistake, so names in it are not checked."""
     if not isinstance(entry.value, SourceDict):
         problems.append(Problem(entry.where.file, entry.where.line, f"backup plan '{entry.name}' must be a mapping "
                                 f"of its settings ({', '.join(PLAN_KEYS)})"))
         return None
-    if len(entry.name) > limits.BACKUP_PLAN_NAME_MAX_LENGTH:
-        problems.append(Problem(entry.where.file, entry.where.line, f"backup plan name '{entry.name}' is longer "
-                                f"than {limits.BACKUP_PLAN_NAME_MAX_LENGTH} characters"))
+    if not PLAN_NAME.fullmatch(entry.name):
+        most = limits.BACKUP_PLAN_NAME_MAX_LENGTH - len(RULE_SUFFIX)
+        problems.append(Problem(entry.where.file, entry.where.line, f"backup plan name '{entry.name[:60]}' is not "
+                                f"1 to {most} letters, digits, '-', '_' or '.' (its rule is named "
+                                f"'<plan>{RULE_SUFFIX}', at most {limits.BACKUP_PLAN_NAME_MAX_LENGTH}); rename it, "
+                                "e.g. 'daily'"))
     fields = Fields(entry.value, f"backup plan '{entry.name}'", PLAN_KEYS, problems)
     vault = fields.string("vault", "my-vault", required=True)
-    if vault is not None and vault not in vaults:
+    if vault is not None and vaults is not None and vault not in vaults:
         fields.problem("vault", f"backup plan '{entry.name}' writes to vault '{vault}', which is not defined"
                                 f"{did_you_mean(vault, vaults)}; add it under 'backup: vaults:'")
     schedule = fields.string("schedule", "cron(0 3 * * ? *)", required=True)
@@ -205,111 +213,43 @@ def _plan(entry: _Entry, vaults: set[str], tables: list[TableSpec], problems: li
     if retention is not None and cold is not None and retention - cold < limits.MIN_DAYS_IN_COLD_STORAGE:
         fields.problem("cold_storage_after_days", f"backups moved to cold storage after {cold} days must stay "
                                                   f"there at least {limits.MIN_DAYS_IN_COLD_STORAGE} days, so "
-                                                  f"retention_days must be at least {cold + 90} (it is {retention})")
-    covers = _covers(fields, {t.name for t in tables}, problems)
-    if None in (vault, schedule, retention, covers):
+                                                  "retention_days must be at least "
+                                                  f"{cold + limits.MIN_DAYS_IN_COLD_STORAGE} (it is {retention})")
+    covers = _covers(fields, tables, problems)
+    if vault is None or schedule is None or retention is None or covers is None:
         return None
-    rule = BackupRule(f"{entry.name}-rule", vault, schedule, retention, cold)  # type: ignore[arg-type]
-    return BackupPlan(entry.name, rule, covers, entry.where)  # type: ignore[arg-type]
+    rule = BackupRule(f"{entry.name}{RULE_SUFFIX}", vault, schedule, retention, cold)
+    return BackupPlan(entry.name, rule, covers, entry.where)
 
 
-def _covers(fields: Fields, table_names: set[str], problems: list[Problem]) -> Coverage | None:
+def _covers(fields: Fields, table_names: set[str] | None, problems: list[Problem]) -> Coverage | None:
     value = fields.raw("covers")
     if value == "all":
         return Coverage(all_tables=True)
+    if value is None and fields.doubtful("covers"):
+        return None
     if not isinstance(value, SourceDict):
-        fields.problem("covers" if fields.has("covers") else None,
-                       f"{fields.what} must say what it covers: 'covers: all', 'covers: {{tables: [orders]}}' "
-                       "or 'covers: {tags: {Backup: daily}}'")
+        message = (f"{fields.what} must say what it covers: 'covers: all', 'covers: {{tables: [orders]}}' "
+                   "or 'covers: {tags: {Backup: daily}}'")
+        if fields.has("covers"):
+            fields.reject("covers", message)
+        else:
+            fields.problem(None, message)
         return None
     covers = Fields(value, f"covers of {fields.what}", COVERS_KEYS, problems)
     tables = covers.string_list("tables", "[orders, users]") or []
     tags = covers.string_map("tags") or {}
-    for table in tables:
-        if table not in table_names:
-            covers.problem("tables", f"{fields.what} covers table '{table}', which is not defined"
-                                     f"{did_you_mean(table, table_names)}")
+    if table_names is not None:
+        listed: SourceList | None = value.get("tables") if tables else None
+        for position, table in enumerate(tables):
+            if table not in table_names:
+                line = listed.line_of(position) if listed is not None else covers.line("tables")
+                problems.append(Problem(covers.file, line, f"{fields.what} covers table '{table}', which is not "
+                                        f"defined{did_you_mean(table, table_names)}; add it under 'tables:' or "
+                                        "remove it here"))
     if bool(tables) == bool(tags):
-        covers.problem(None, "covers takes either 'tables' or 'tags', one of them")
+        if not covers.doubtful("tables", "tags"):
+            covers.problem(None, "covers takes either 'tables' or 'tags', one of them: write 'covers: {tables: "
+                                 "[orders]}' or 'covers: {tags: {Backup: daily}}'")
         return None
     return Coverage(tables=tuple(tables), tags=tags)
-
-
-def _environment(entry: _Entry, problems: list[Problem]) -> Environment | None:
-    if not isinstance(entry.value, SourceDict):
-        problems.append(Problem(entry.where.file, entry.where.line, f"environment '{entry.name}' must be a mapping "
-                                "such as '{backend: dynamodb-local}'"))
-        return None
-    fields = Fields(entry.value, f"environment '{entry.name}'", ENVIRONMENT_KEYS, problems)
-    backend = fields.choice("backend", BackendKind, required=True)
-    region = fields.string("region", "eu-west-1")
-    account = fields.string("account_id", "'123456789012'")
-    if backend is BackendKind.AWS:
-        if region is None:
-            fields.require("region", "eu-west-1")
-        if account is None:
-            fields.require("account_id", "'123456789012'")
-        elif not limits.ACCOUNT_ID.fullmatch(account):
-            fields.problem("account_id", f"account_id '{account}' is not 12 digits; quote it so YAML keeps "
-                                         "leading zeros: account_id: '012345678901'")
-        if fields.boolean("destroy_allowed"):
-            fields.problem("destroy_allowed", "destroy is only for the local and moto backends; remove "
-                                              "'destroy_allowed' from an AWS environment")
-    patterns = {}
-    for key, placeholder, default in (("table_name_pattern", "{table}", "{table}-{env}"),
-                                      ("backup_name_pattern", "{name}", "{name}-{env}")):
-        pattern = fields.string(key, default) or default
-        try:
-            pattern.format(**{placeholder.strip("{}"): "x", "env": entry.name})
-        except (KeyError, IndexError, ValueError):
-            fields.problem(key, f"{key} '{pattern}' may only use {placeholder} and {{env}}; write '{default}'")
-        if placeholder not in pattern:
-            fields.problem(key, f"{key} '{pattern}' lacks {placeholder}; write '{default}'")
-        patterns[key] = pattern
-    overrides = _overrides(fields, problems)
-    if backend is None:
-        return None
-    return Environment(
-        name=entry.name, backend=backend, region=region or "us-east-1", account_id=account,
-        profile=fields.string("profile", "my-profile"), role_arn=fields.string("role_arn", "arn:aws:iam::..."),
-        endpoint_url=fields.string("endpoint_url", "http://localhost:8000"),
-        table_name_pattern=patterns["table_name_pattern"], backup_name_pattern=patterns["backup_name_pattern"],
-        backup_role_arn=fields.string("backup_role_arn", "arn:aws:iam::123456789012:role/backup"),
-        overrides=overrides or TableOverrides(),
-        writes_allowed=bool(fields.boolean("writes_allowed")),
-        destroy_allowed=bool(fields.boolean("destroy_allowed")) and backend is not BackendKind.AWS,
-        protected=bool(fields.boolean("protected")), source=entry.where,
-    )
-
-
-def _overrides(fields: Fields, problems: list[Problem]) -> TableOverrides | None:
-    data = fields.mapping("overrides")
-    if data is None:
-        return None
-    overrides = Fields(data, f"overrides of {fields.what}", OVERRIDE_KEYS, problems)
-    tags = overrides.string_map("tags") or {}
-    check_tags(problems, overrides.file, overrides.line("tags"), tags)
-    return TableOverrides(
-        deletion_protection=overrides.boolean("deletion_protection"),
-        point_in_time_recovery=overrides.boolean("point_in_time_recovery"),
-        table_class=overrides.choice("table_class", TableClass),
-        tags=tags,
-    )
-
-
-def _check_names_in(environment: Environment, tables: list[TableSpec], vaults: list[BackupVault],
-                    plans: list[BackupPlan], problems: list[Problem]) -> None:
-    """The physical names an environment's patterns make must be valid AWS names too."""
-    where = environment.source or Location("contracts", 1)
-    for table in tables:
-        check_name(problems, where.file, where.line, environment.table_name(table.name),
-                   f"in environment '{environment.name}', table")
-    for vault in vaults:
-        physical = environment.backup_name(vault.name)
-        if not limits.BACKUP_VAULT_NAME.fullmatch(physical):
-            problems.append(Problem(where.file, where.line, f"in environment '{environment.name}', vault name "
-                                    f"'{physical}' is not 2 to 50 letters, digits, '-' or '_'"))
-    for plan in plans:
-        if len(environment.backup_name(plan.name)) > limits.BACKUP_PLAN_NAME_MAX_LENGTH:
-            problems.append(Problem(where.file, where.line, f"in environment '{environment.name}', backup plan "
-                                    f"name '{environment.backup_name(plan.name)}' is over 50 characters"))

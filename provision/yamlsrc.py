@@ -15,7 +15,11 @@ from provision.errors import Problem
 
 
 class SourceDict(dict[str, Any]):
-    """A YAML mapping that knows its file, its own line, and the line of each key."""
+    """A YAML mapping that knows its file, its own line, and the line of each key.
+
+    `line` is the line of the entry the mapping belongs to: the line of its parent key
+    (`tenants:`, `sort_key: {...}`) or list item, so "needs 'X'" points at that entry.
+    """
 
     file: str
     line: int
@@ -26,7 +30,7 @@ class SourceDict(dict[str, Any]):
 
 
 class SourceList(list[Any]):
-    """A YAML sequence that knows its file, its own line, and the line of each item."""
+    """A YAML sequence that knows its file, its own line (its parent key's), and the line of each item."""
 
     file: str
     line: int
@@ -56,9 +60,18 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceDict:
                         "keep one of them")
             )
             continue
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct_value(loader, value_node, line)
         result.key_lines[key] = line
     return result
+
+
+def _construct_value(loader: _Loader, node: yaml.Node, key_line: int) -> Any:
+    """A mapping's value; a nested mapping or list takes the line of its key (an alias keeps its anchor's)."""
+    fresh = node not in loader.constructed_objects
+    value = loader.construct_object(node, deep=True)
+    if fresh and isinstance(value, SourceDict | SourceList):
+        value.line = key_line
+    return value
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> SourceList:
@@ -77,17 +90,44 @@ def load_yaml(path: Path, display_name: str, problems: list[Problem]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(display_name, 1, f"cannot read the file: {error}"))
+        problems.append(Problem(display_name, 1, f"cannot read the file: {error}; save it as UTF-8 text"))
         return None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a control character: it has a position, not a mark
+        line = text.count("\n", 0, error.position) + 1
+        problems.append(Problem(display_name, line, f"this is not valid YAML: character U+{error.character:04X} "
+                                "is not allowed in YAML; remove it"))
+        return None
     loader.file, loader.problems = display_name, problems
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problems.append(Problem(display_name, line, f"this is not valid YAML: {error.problem or error}; "
-                                "check the indentation and quoting on this line"))
+        problems.append(_syntax_problem(display_name, error))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem(display_name, 1, f"this is not valid YAML: {error}; check the file's syntax"))
         return None
     finally:
         loader.dispose()
+
+
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
+    """A syntax error at the line of the mistake.
+
+    In a flow collection (`{...}`, `[...]`), a quoted text or a key without ':', the mistake is
+    where that construct began (the context mark): the parser only notices it lines later. Other
+    contexts (a block mapping, the whole document) start far above, so the problem mark is the place.
+    """
+    problem, context = error.problem_mark, error.context_mark
+    what = error.problem or str(error)
+    if error.context and not error.context.startswith("while"):  # e.g. "expected a single document in the stream"
+        what = f"{error.context}, {what}"
+    began_there = (error.context or "").startswith(("while parsing a flow", "while scanning"))
+    if context is not None and problem is not None and context.line < problem.line and began_there:
+        return Problem(file, context.line + 1, f"this is not valid YAML: {error.context} that starts on this "
+                       f"line, {what} on line {problem.line + 1}; check the indentation and quoting on this "
+                       "line (a '{' or '[' needs its closing '}' or ']', a quote its closing quote)")
+    mark = problem or context
+    line = mark.line + 1 if mark is not None else 1
+    return Problem(file, line, f"this is not valid YAML: {what}; check the indentation and quoting on this line")
