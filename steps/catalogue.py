@@ -135,7 +135,16 @@ def documented_patterns(text: str) -> list[str]:
     return re.findall(r"^### `(.+)`$", text, flags=re.M)
 
 
-if __name__ == "__main__":
-    import steps.plugin  # noqa: F401  (registers every step module)
+def load_all() -> list[Sentence]:
+    """Import every step module the plugin loads, and return the sentences they registered."""
+    import importlib
 
-    print(markdown(CATALOGUE), end="")
+    from steps import catalogue, plugin
+
+    for module in plugin.pytest_plugins:
+        importlib.import_module(module)
+    return catalogue.CATALOGUE  # this module's registry, even when this file runs as __main__
+
+
+if __name__ == "__main__":
+    print(markdown(load_all()), end="")

@@ -53,6 +53,18 @@ def mark_consumer(item: pytest.Item) -> None:
         item.user_properties.append((summary.CONSUMER, consumer))
 
 
+def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
+    """The feature file and line of a scenario item, as people should see it."""
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    if template is None:
+        return None
+    try:
+        path = Path(template.feature.filename).resolve().relative_to(item.config.rootpath.resolve())
+    except ValueError:
+        path = Path(template.feature.filename)
+    return str(path), template.line_number
+
+
 def unmatched_steps(items: list[pytest.Item], rootpath: Path) -> list[str]:
     """`file:line: step` for each feature step no sentence of the catalogue matches, with the closest ones."""
     problems: dict[str, str] = {}

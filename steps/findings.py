@@ -57,6 +57,8 @@ class Finding:
     required: bool = True  # "must" (True) or "must not" (False)
     reason: str = ""  # why it failed or could not be verified, in plain words
     closest: str | None = None  # for a missing index: the name found that most likely means it
+    expected_names: tuple[str, ...] = ()  # for exact sets: every name required
+    cause: str | None = None  # "table", "index" or "vault" when it failed because that is missing
 
     @property
     def failed(self) -> bool:
@@ -75,7 +77,8 @@ class Finding:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{**data, "kind": Kind(data["kind"]), "outcome": Outcome(data["outcome"])})
+        return cls(**{**data, "kind": Kind(data["kind"]), "outcome": Outcome(data["outcome"]),
+                      "expected_names": tuple(data.get("expected_names", ()))})
 
 
 def verdict(holds: bool | Unverifiable, must: bool) -> Outcome:

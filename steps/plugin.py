@@ -14,7 +14,7 @@ import pytest
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
-from steps import collection, summary
+from steps import collection, report, summary
 from steps.options import ContractOptions, add_options
 from steps.recorder import ScenarioFindings
 from steps.session import ContractSession
@@ -33,13 +33,14 @@ SESSION = pytest.StashKey[ContractSession]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    report.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
-    if not collection.runs_contracts(config) or _is_xdist_controller(config):
+    if not collection.runs_contracts(config):
         return
     options = ContractOptions.from_config(config)
     try:
@@ -51,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
                                 f"{', '.join(desired.environments)}")
     session = ContractSession(options, desired, lambda text: _say(config, text))
     config.stash[SESSION] = session
+    if _is_xdist_controller(config):
+        return  # the workers start their own backends; the controller only writes the report
     try:
         session.start()  # the JVM starts now and overlaps with collection
     except ToolError as error:
@@ -134,6 +137,26 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     request.node.user_properties.append((summary.FINDINGS, [f.data() for f in findings.findings]))
     if not findings.step_failed:
         findings.give_verdict()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    result = outcome.get_result()
+    where = collection.scenario_location(item)
+    if where is not None and result.skipped and isinstance(result.longrepr, tuple):
+        result.longrepr = (*where, result.longrepr[2])  # show the scenario's feature line, not the plugin's
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    contract_session = session.config.stash.get(SESSION, None)
+    if contract_session is not None:
+        report.finish(session, contract_session)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    report.receive_from_worker(node)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -74,6 +74,9 @@ class ContractSession:
             raise RefusedError(f"'{plan.environment.name}' is protected: review the plan above, then add "
                                "--confirm-prod to apply it. Nothing was changed.")
 
+    def has_target(self) -> bool:
+        return self._target is not None
+
     def target(self) -> Target:
         """The environment as read once for the whole run: calls grow with tables, not scenarios."""
         if self._target is None:

@@ -46,17 +46,25 @@ class Target:
     def closest_index(self, table: str, index: str) -> str | None:
         """The index present that most likely is the one asked for under another name.
 
-        First an index with the keys the contracts give `index`; else the most similar name.
+        First one with the keys the contracts give `index`; then one whose partition key is the
+        attribute the name is about (`<Table>By<Attribute>`: CampaignsByStatus -> status); then the
+        most similar name.
         """
         seen = self.table(table)
         if seen is None:
             return None
-        names = [n for n in seen.global_indexes if n != index]
+        names = sorted(n for n in seen.global_indexes if n != index)
         spec = self.stack.spec(table)
         wanted = spec.global_index(index) if spec is not None else None
         if wanted is not None:
             same_keys = [n for n in names if seen.global_indexes[n].keys == wanted.keys]
             if same_keys:
                 return same_keys[0]
+        _, by, attribute = index.partition("By")
+        if by and attribute:
+            keyed = [n for n in names if seen.global_indexes[n].keys.partition.name.lower().startswith(
+                attribute.lower())]
+            if keyed:
+                return keyed[0]
         close = difflib.get_close_matches(index, names, n=1, cutoff=0.4)
         return close[0] if close else None

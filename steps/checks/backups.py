@@ -20,7 +20,8 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
     present = ", ".join(sorted(vaults)) or "none"
     actual = physical if physical in vaults else f"no vault {physical} (vaults here: {present})"
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
-                   required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing")
+                   required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing",
+                   cause="vault" if must and physical not in vaults else None)
 
 
 def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:
@@ -40,9 +41,9 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
     vault_finding = vault_exists(target, vault, True)
     if vault_finding.outcome is not Outcome.PASSED:
         outcome = vault_finding.outcome if must else Outcome.PASSED
-        kind = Kind.BACKUP_VAULT if vault_finding.outcome is Outcome.FAILED else Kind.BACKUP_COVERAGE
-        return Finding(kind, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
-                       required=must, reason=vault_finding.reason)
+        return Finding(Kind.BACKUP_COVERAGE, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
+                       required=must, reason=vault_finding.reason,
+                       cause="vault" if vault_finding.outcome is Outcome.FAILED else None)
     plans = target.observed.backups.plans
     if isinstance(plans, Unverifiable):
         return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",

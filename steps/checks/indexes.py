@@ -32,7 +32,7 @@ def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: 
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,
                    f"no {index_kind} {index} on {seen.name} ({index_kind}s here: {', '.join(present) or 'none'})",
-                   table=table, name=index, required=must, closest=closest,
+                   table=table, name=index, required=must, closest=closest, cause="index",
                    reason=f"queries on {index_kind} {index} of table {table} would fail{hint}")
 
 

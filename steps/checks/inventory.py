@@ -6,6 +6,8 @@ the readiness report can list each gap and the consumers it blocks.
 
 from __future__ import annotations
 
+import dataclasses
+
 from provision.naming import follows_convention
 from steps.checks.indexes import GSI, index_exists
 from steps.checks.tables import missing_table, table_exists
@@ -28,7 +30,7 @@ def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
     summary = Finding(Kind.TABLE_SET, verdict(actual == wanted, must), f"tables of {target.environment.name}",
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
-                      reason=_difference(wanted, actual))
+                      reason=_difference(wanted, actual), expected_names=tuple(sorted(wanted)))
     missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 
@@ -46,12 +48,13 @@ def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> l
     wanted = set(names)
     seen = target.table(table)
     if seen is None:
-        return [missing_table(target, table, Kind.GSI_SET, subject, f"exactly {', '.join(sorted(wanted))}", must)]
+        absent = missing_table(target, table, Kind.GSI_SET, subject, f"exactly {', '.join(sorted(wanted))}", must)
+        return [dataclasses.replace(absent, expected_names=tuple(sorted(wanted)))]
     actual = set(seen.global_indexes)
     summary = Finding(Kind.GSI_SET, verdict(actual == wanted, must), subject,
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
-                      reason=_difference(wanted, actual))
+                      reason=_difference(wanted, actual), expected_names=tuple(sorted(wanted)))
     missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 

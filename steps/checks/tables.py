@@ -17,7 +17,7 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
                   name: str | None = None) -> Finding:
     """Any claim about a table that is not there fails: a missing table is never skipped."""
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
-                   table=table, name=name, required=must,
+                   table=table, name=name, required=must, cause="table",
                    reason=f"the table {table} does not exist in {target.environment.name}")
 
 
@@ -29,7 +29,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
         others = ", ".join(sorted(target.logical_tables())) or "none"
         return Finding(Kind.TABLE, verdict(False, must), subject, expected,
                        f"no table {target.physical(table)} in {target.where()} (tables here: {others})",
-                       table=table, required=must,
+                       table=table, required=must, cause="table" if must else None,
                        reason=f"the table {table} does not exist in {target.environment.name}" if must else "")
     holds = seen.status == "ACTIVE" if must else True
     return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {seen.status}",

@@ -1,0 +1,85 @@
+"""Key conditions as a Lambda developer writes them, parsed and turned into boto3 expressions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from boto3.dynamodb.conditions import ConditionExpressionBuilder
+
+from provision.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
+from provision.state import ObservedIndex, ObservedTable
+from steps.query import (
+    ConditionError,
+    KeyCondition,
+    Marker,
+    SortCondition,
+    items_from_table,
+    key_condition,
+    parse_condition,
+    render,
+)
+
+KEYS = KeySchema(KeyAttribute("tenantId", AttributeType.S), KeyAttribute("orderId", AttributeType.S))
+TABLE = ObservedTable(
+    "orders-x", "ACTIVE", KEYS,
+    global_indexes={"OrdersByUser": ObservedIndex(
+        "OrdersByUser", KeySchema(KeyAttribute("userId", AttributeType.S), KeyAttribute("total", AttributeType.N)),
+        Projection(ProjectionType.ALL))})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tenantId = t1", KeyCondition("tenantId", "t1")),
+    ("tenantId = 't 1'", KeyCondition("tenantId", "t 1")),
+    ("tenantId = t1 and orderDate between 2026-01-01 and 2026-01-31",
+     KeyCondition("tenantId", "t1", SortCondition("orderDate", "between", ("2026-01-01", "2026-01-31")))),
+    ("categoryId = books AND begins_with(productName, 'The ')",
+     KeyCondition("categoryId", "books", SortCondition("productName", "begins_with", ("The ",)))),
+    ("userId = u1 and total >= 10", KeyCondition("userId", "u1", SortCondition("total", ">=", ("10",)))),
+    ("userId = u1 and total < 10", KeyCondition("userId", "u1", SortCondition("total", "<", ("10",)))),
+])
+def test_conditions_are_read(text: str, expected: KeyCondition) -> None:
+    assert parse_condition(text) == expected
+
+
+@pytest.mark.parametrize("text", ["tenantId", "tenantId > t1", "tenantId = t1 and orderDate ~ 3",
+                                  "tenantId = t1 and begins_with(orderDate)"])
+def test_unreadable_conditions_say_how_to_write_one(text: str) -> None:
+    with pytest.raises(ConditionError, match="cannot read"):
+        parse_condition(text)
+
+
+def test_the_expression_types_values_from_the_key_schema_and_marks_partition_keys() -> None:
+    marker = Marker(TABLE, run="r1")
+    expression = key_condition(parse_condition("userId = u1 and total between 5 and 10"),
+                               TABLE.attribute_types(), marker)
+    built = ConditionExpressionBuilder().build_expression(expression, is_key_condition=True)
+    assert sorted(built.attribute_value_placeholders.values(), key=str) == sorted(
+        ["u1#contract-r1", Decimal("5"), Decimal("10")], key=str)
+
+
+def test_a_number_key_with_text_is_a_clear_error() -> None:
+    with pytest.raises(ConditionError, match="not a number"):
+        key_condition(parse_condition("userId = u1 and total > lots"), TABLE.attribute_types(), Marker(TABLE))
+
+
+def test_the_marker_keeps_scenarios_apart_and_comes_off_results() -> None:
+    marker = Marker(TABLE, run="r2")
+    assert marker.attributes == {"tenantId", "userId"}
+    assert marker.mark("tenantId", "t1") == "t1#contract-r2"
+    assert marker.mark("orderId", "o1") == "o1"
+    assert marker.unmark({"tenantId": "t1#contract-r2", "orderId": "o1"}) == {"tenantId": "t1", "orderId": "o1"}
+
+
+def test_items_take_key_types_from_the_table_and_declared_types_from_the_header() -> None:
+    rows = [["tenantId", "orderId", "total", "note", "price:N"], ["t1", "o1", "12", "", "3.5"]]
+    assert items_from_table(rows, TABLE.attribute_types()) == [
+        {"tenantId": "t1", "orderId": "o1", "total": Decimal("12"), "price": Decimal("3.5")}]
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (Decimal("10"), "10"), (Decimal("40.5"), "40.5"), (Decimal("1E+1"), "10"), ("x", "x"), (True, "true"),
+    ({"b", "a"}, "a, b"),
+])
+def test_values_render_as_a_datatable_shows_them(value: object, shown: str) -> None:
+    assert render(value) == shown

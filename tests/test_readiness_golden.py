@@ -1,0 +1,129 @@
+"""The readiness report, end to end: the real consumer contracts run on moto against the real
+stack (READY) and against the brief's environment (BLOCKED), compared with golden files.
+
+Regenerate the golden files after a deliberate change with UPDATE_GOLDEN=1, and read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BRIEF = ROOT / "tests" / "brief"
+
+
+def run_contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT)}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}",
+         *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def compare_with_golden(out: Path, golden: Path) -> None:
+    for name in ("readiness.md", "readiness.json"):
+        produced = (out / name).read_text(encoding="utf-8")
+        if os.environ.get("UPDATE_GOLDEN"):
+            golden.mkdir(parents=True, exist_ok=True)
+            (golden / name).write_text(produced, encoding="utf-8")
+        assert produced == (golden / name).read_text(encoding="utf-8"), f"{name} differs from {golden / name}"
+
+
+@pytest.fixture(scope="module")
+def ready(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("ready")
+    return run_contracts(out), out
+
+
+@pytest.fixture(scope="module")
+def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("brief")
+    return run_contracts(out, "--contracts", str(BRIEF / "contracts")), out
+
+
+def load(out: Path) -> dict[str, Any]:
+    return json.loads((out / "readiness.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_the_real_stack_on_moto_is_ready(ready: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, out = ready
+    assert result.returncode == 0, result.stdout[-3000:]
+    report = load(out)
+    assert report["verdict"] == "READY"
+    assert report["environment"] == "moto"
+    assert report["counts"]["tables"] == {"expected": 5, "actual": 5}
+    assert report["counts"]["gsis"] == {"expected": 8, "actual": 8}
+    assert report["counts"]["backup_plans"] == {"expected": 1, "actual": 1}
+    assert report["gaps"] == []
+    assert {c["status"] for c in report["consumers"].values()} <= {"ready", "unverified"}
+    assert all("unverifiable on moto" in u["reason"] for u in report["unverified"])
+    assert "readiness report: READY" in result.stdout
+    compare_with_golden(out, BRIEF / "golden-ready")
+
+
+@pytest.mark.slow
+def test_the_brief_environment_is_blocked_with_its_findings(
+        brief: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, out = brief
+    assert result.returncode != 0
+    report = load(out)
+    assert report["verdict"] == "BLOCKED"
+    assert report["counts"]["tables"] == {"expected": 5, "actual": 3}
+    assert report["counts"]["gsis"] == {"expected": 8, "actual": 7}
+    assert report["counts"]["backup_plans"] == {"expected": 1, "actual": 0}
+    gaps = {(g["kind"], g["table"], g["name"]): g for g in report["gaps"]}
+    assert ("table", "orders", None) in gaps
+    assert ("table", "users", None) in gaps
+    assert gaps[("backup_vault", None, "bbws-dynamodb")]["consumers"] == [
+        "campaigns_lambda", "platform", "product_lambda", "tenant_management"]
+    assert gaps[("gsi", "campaigns", "CampaignsByStatus")]["closest"] == "CampaignActiveIndex"
+    assert gaps[("gsi", "products", "ProductsByStatus")]["closest"] == "ActiveProductsIndex"
+    assert gaps[("table", "orders", None)]["consumers"] == ["order_lambda", "platform"]
+    assert gaps[("table", "users", None)]["consumers"] == ["platform", "tenant_management"]
+    consumers = report["consumers"]
+    assert consumers["order_lambda"]["status"] == "blocked"
+    assert consumers["tenant_management"]["status"] == "blocked"
+    assert "table orders is missing" in consumers["order_lambda"]["gaps"]
+    assert "table users is missing" in consumers["tenant_management"]["gaps"]
+    compare_with_golden(out, BRIEF / "golden")
+
+
+@pytest.mark.slow
+def test_the_report_is_the_same_under_xdist(
+        tmp_path: Path, brief: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, serial = brief
+    result = run_contracts(tmp_path, "--contracts", str(BRIEF / "contracts"), "-n", "2")
+    assert result.returncode != 0
+    assert load(tmp_path) == load(serial)
+
+
+@pytest.mark.slow
+def test_the_report_is_written_beside_junit_and_cucumber_json(tmp_path: Path) -> None:
+    junit, cucumber = tmp_path / "junit.xml", tmp_path / "cucumber.json"
+    result = run_contracts(tmp_path / "out", "-m", "platform", f"--junitxml={junit}", f"--cucumberjson={cucumber}")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert load(tmp_path / "out")["consumers"] == {"platform": {"status": "ready", "failed": [], "gaps": []}}
+    assert "<testsuite" in junit.read_text(encoding="utf-8")
+    features = json.loads(cucumber.read_text(encoding="utf-8"))
+    assert {f["name"] for f in features} == {"the platform team's promise: exactly the stack the promotion plan names"}
+
+
+@pytest.mark.slow
+def test_the_markdown_goes_to_the_github_job_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT), "GITHUB_STEP_SUMMARY": str(summary)}
+    subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
+                    f"--readiness-report={tmp_path / 'out'}", "-m", "order_lambda"],
+                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto (moto)")
+    assert text.endswith((tmp_path / "out" / "readiness.md").read_text(encoding="utf-8") + "\n")
