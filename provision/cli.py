@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     with_env("destroy", "delete every table of a local or moto environment")
 
     local = commands.add_parser("local", help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
-    local.add_argument("action", choices=("up", "down", "status"))
+    local.add_argument("action", choices=("up", "down", "status", "fetch"),
+                       help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local only")
     local.add_argument("--port", type=int, default=8000)
     return parser
 
@@ -137,14 +138,19 @@ def _local(action: str, port: int) -> int:
     from provision.backends import local_service
 
     root = Path.cwd()
+    if action == "fetch":
+        from provision.backends.dynamodb_local import fetch
+
+        print(f"DynamoDB Local is ready in {fetch(progress=print)}")
+        return EXIT_OK
     if action == "up":
-        status = local_service.up(root, port)
-        print(f"DynamoDB Local is running at {status.endpoint_url} (data in .dynamodb-local/); "
-              "`python -m provision apply --env local` will use it")
+        status = local_service.up(root, port, progress=print)
+        print(f"{status.describe()}\n`python -m provision apply --env local` will use it; "
+              "stop it with `python -m provision local down`")
     elif action == "down":
         print("DynamoDB Local stopped" if local_service.down(root) else "no DynamoDB Local was running")
     else:
         found = local_service.status(root)
-        print(f"running at {found.endpoint_url} (pid {found.pid})" if found else "not running")
-        return EXIT_OK if found else EXIT_ERROR
+        print(found.describe() if found else "not running (start one with `python -m provision local up`)")
+        return EXIT_OK if found is not None and found.running else EXIT_ERROR
     return EXIT_OK

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import re
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from provision.backends.dynamodb_local import launch
 from provision.load import load_contracts
-from provision.model import DesiredState
+from provision.model import DesiredState, Environment
 from provision.stack import Stack, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +30,25 @@ def stack_for(desired: DesiredState) -> Callable[[str], Stack]:
         return resolve(desired, desired.environments[env])
 
     return make
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[str]:
+    """One real DynamoDB Local (Amazon's jar, or a container where Docker runs) for the whole test session.
+
+    Tests that share it keep apart by table names: use `unique_environment`.
+    """
+    instance = launch()
+    try:
+        instance.wait_ready()
+        yield instance.endpoint_url
+    finally:
+        instance.stop()
+
+
+@pytest.fixture
+def unique_environment(desired: DesiredState, request: pytest.FixtureRequest) -> Environment:
+    """The `local` environment with table and backup names no other test uses."""
+    tag = re.sub(r"[^A-Za-z0-9]+", "", request.node.name)[-24:] + uuid.uuid4().hex[:6]
+    return dataclasses.replace(desired.environments["local"], name=f"t{tag}",
+                               table_name_pattern="{table}-{env}", backup_name_pattern="{name}-{env}")
