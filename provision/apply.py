@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 from provision import requests
 from provision.backends import Backend
 from provision.changes import (
+    AwaitActive,
     Change,
     CreateBackupPlan,
     CreateIndex,
@@ -110,7 +111,7 @@ class _Executor:
         self.deadline = deadline
         self.dynamodb = backend.client("dynamodb")
         local = backend.kind is not BackendKind.AWS
-        self.poll = options.poll_interval if options.poll_interval is not None else (0.05 if local else 2.0)
+        self.poll = options.poll_interval if options.poll_interval is not None else (0.1 if local else 2.0)
         self.plan_ids: dict[str, str] = {}
 
     def run_all(self, changes: Sequence[Change]) -> ApplyResult:
@@ -182,6 +183,10 @@ class _Executor:
     @singledispatchmethod
     def do(self, change: Change) -> None:
         raise NotImplementedError(f"no way to apply {change.kind}")
+
+    @do.register
+    def _(self, change: AwaitActive) -> None:
+        self.wait_until_active(change.target)
 
     @do.register
     def _(self, change: CreateTable) -> None:

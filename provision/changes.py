@@ -76,6 +76,7 @@ class Refused(Change):
     how: str
     order: ClassVar[int] = 0
     symbol: ClassVar[str] = "!"
+    topic: ClassVar[str] = "refusal"
 
     def describe(self) -> str:
         return f"refused on table {self.target}: {self.what}. {self.how}"
@@ -86,6 +87,7 @@ class CreateTable(Change):
     spec: TableSpec
     order: ClassVar[int] = 10
     symbol: ClassVar[str] = "+"
+    topic: ClassVar[str] = "table"
 
     def describe(self) -> str:
         indexes = [i.name for i in self.spec.global_indexes] + [i.name for i in self.spec.local_indexes]
@@ -94,10 +96,24 @@ class CreateTable(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AwaitActive(Change):
+    """A table or index still changing (say, a GSI an interrupted apply created): wait until it is ACTIVE."""
+
+    waiting_for: tuple[str, ...]
+    order: ClassVar[int] = 5
+    symbol: ClassVar[str] = "…"
+    topic: ClassVar[str] = "wait"
+
+    def describe(self) -> str:
+        return f"wait until table {self.target} is ACTIVE ({', '.join(self.waiting_for)})"
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeleteTable(Change):
     order: ClassVar[int] = 90
     symbol: ClassVar[str] = "-"
     destructive: ClassVar[bool] = True
+    topic: ClassVar[str] = "table"
 
     def describe(self) -> str:
         return f"DELETE table {self.target} (not in the contracts): its data is lost"
@@ -109,6 +125,7 @@ class DeleteIndex(Change):
     order: ClassVar[int] = 20
     symbol: ClassVar[str] = "-"
     destructive: ClassVar[bool] = True
+    topic: ClassVar[str] = "GSI"
 
     def describe(self) -> str:
         return f"DELETE GSI {self.index} of table {self.target} (not in the contracts)"
@@ -119,6 +136,7 @@ class CreateIndex(Change):
     index: GlobalIndex
     order: ClassVar[int] = 30
     symbol: ClassVar[str] = "+"
+    topic: ClassVar[str] = "GSI"
 
     def describe(self) -> str:
         return f"add GSI {self.index.name} to table {self.target} ({self.index.keys}; {self.index.projection})"
@@ -129,6 +147,7 @@ class UpdateBilling(Change):
     billing: Billing
     index_capacity: Mapping[str, Capacity]  # every GSI's capacity when switching to PROVISIONED
     was: Billing | None = None
+    topic: ClassVar[str] = "billing"
 
     def describe(self) -> str:
         return f"set billing of table {self.target} to {self.billing} (was {self.was})"
@@ -139,6 +158,7 @@ class UpdateIndexCapacity(Change):
     index: str
     capacity: Capacity
     was: Capacity | None = None
+    topic: ClassVar[str] = "GSI capacity"
 
     def describe(self) -> str:
         return f"set capacity of GSI {self.index} of table {self.target} to {self.capacity} (was {self.was})"
@@ -148,6 +168,7 @@ class UpdateIndexCapacity(Change):
 class UpdateStream(Change):
     view: StreamView | None
     was: StreamView | None = None
+    topic: ClassVar[str] = "stream"
 
     def describe(self) -> str:
         now = "off" if self.view is None else self.view.value
@@ -158,6 +179,7 @@ class UpdateStream(Change):
 class UpdateEncryption(Change):
     encryption: Encryption
     was: str = ""
+    topic: ClassVar[str] = "encryption"
 
     def describe(self) -> str:
         return f"set encryption of table {self.target} to {self.encryption} (was {self.was or 'unknown'})"
@@ -166,6 +188,7 @@ class UpdateEncryption(Change):
 @dataclass(frozen=True, kw_only=True)
 class UpdateDeletionProtection(Change):
     enabled: bool
+    topic: ClassVar[str] = "deletion protection"
 
     def describe(self) -> str:
         return f"turn deletion protection {'on' if self.enabled else 'off'} for table {self.target}"
@@ -174,6 +197,7 @@ class UpdateDeletionProtection(Change):
 @dataclass(frozen=True, kw_only=True)
 class UpdateTableClass(Change):
     table_class: TableClass
+    topic: ClassVar[str] = "table class"
 
     def describe(self) -> str:
         return f"set table class of table {self.target} to {self.table_class.value}"
@@ -183,6 +207,7 @@ class UpdateTableClass(Change):
 class UpdatePitr(Change):
     enabled: bool
     order: ClassVar[int] = 60
+    topic: ClassVar[str] = "point-in-time recovery"
 
     def describe(self) -> str:
         return f"turn point-in-time recovery {'on' if self.enabled else 'off'} for table {self.target}"
@@ -193,6 +218,7 @@ class UpdateTtl(Change):
     attribute: str | None
     was: str | None = None
     order: ClassVar[int] = 60
+    topic: ClassVar[str] = "TTL"
 
     def describe(self) -> str:
         if self.attribute is None:
@@ -205,6 +231,7 @@ class UpdateTtl(Change):
 class TagTable(Change):
     tags: Mapping[str, str]
     order: ClassVar[int] = 60
+    topic: ClassVar[str] = "tags"
 
     def describe(self) -> str:
         return f"tag table {self.target}: " + ", ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
@@ -216,6 +243,7 @@ class CreateVault(Change):
     order: ClassVar[int] = 70
     symbol: ClassVar[str] = "+"
     is_backup: ClassVar[bool] = True
+    topic: ClassVar[str] = "backup vault"
 
     def describe(self) -> str:
         key = f" encrypted with {self.vault.kms_key}" if self.vault.kms_key else ""
@@ -228,6 +256,7 @@ class CreateBackupPlan(Change):
     order: ClassVar[int] = 71
     symbol: ClassVar[str] = "+"
     is_backup: ClassVar[bool] = True
+    topic: ClassVar[str] = "backup plan"
 
     def describe(self) -> str:
         rule = self.plan.rule
@@ -242,6 +271,7 @@ class UpdateBackupPlan(Change):
     was: str = ""
     order: ClassVar[int] = 71
     is_backup: ClassVar[bool] = True
+    topic: ClassVar[str] = "backup plan"
 
     def describe(self) -> str:
         rule = self.plan.rule
@@ -259,6 +289,7 @@ class CreateSelection(Change):
     order: ClassVar[int] = 72
     symbol: ClassVar[str] = "+"
     is_backup: ClassVar[bool] = True
+    topic: ClassVar[str] = "backup selection"
 
     def describe(self) -> str:
         verb = "replace" if self.replaces_id else "create"

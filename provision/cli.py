@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -18,7 +19,7 @@ from provision.apply import ApplyOptions
 from provision.backends import open_backend
 from provision.errors import RefusedError, ToolError
 from provision.load import load_contracts
-from provision.model import DesiredState, Environment
+from provision.model import BackendKind, DesiredState, Environment
 from provision.plan import DESTROY_OPTION, Plan
 from provision.read import our_tables
 from provision.workflow import make_plan, provision
@@ -26,9 +27,17 @@ from provision.workflow import make_plan, provision
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage; here 2 means "changes pending", so bad input exits 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m provision", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="python -m provision", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contracts", default="contracts", metavar="DIR",
                         help="the folder of desired-state YAML (default: contracts)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -84,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
               f"plans, environments {', '.join(desired.environments)}")
         return EXIT_OK
     env = _environment(desired, args.env)
+    if args.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
+        raise ToolError(f"--endpoint-url is for DynamoDB Local environments; '{env.name}' is {env.backend.value}")
     with open_backend(env, args.endpoint_url, start_local=False) as backend:
         if args.command == "plan":
             plan = make_plan(backend, desired, env)

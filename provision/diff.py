@@ -11,6 +11,7 @@ import dataclasses
 
 from provision.capabilities import Feature, gap
 from provision.changes import (
+    AwaitActive,
     Change,
     CreateBackupPlan,
     CreateIndex,
@@ -76,6 +77,9 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
     changes: list[Change] = []
+    busy = _still_changing(seen)
+    if busy:
+        changes.append(AwaitActive(target=name, waiting_for=busy))
     wanted_lsis = {(i.name, i.sort_key, i.projection) for i in spec.local_indexes}
     seen_lsis = {(i.name, i.sort_key, i.projection) for i in seen.local_indexes.values()}
     if wanted_lsis != seen_lsis:
@@ -86,10 +90,17 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     return changes
 
 
+def _still_changing(seen: ObservedTable) -> tuple[str, ...]:
+    """What of a table is not ACTIVE yet: the table itself, or indexes being created or deleted."""
+    busy = [] if seen.status == "ACTIVE" else [f"table {seen.status}"]
+    busy += [f"GSI {i.name} {i.status}" for i in seen.global_indexes.values() if i.status != "ACTIVE"]
+    return tuple(busy)
+
+
 def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     changes: list[Change] = []
-    for index_name in seen.global_indexes:
-        if spec.global_index(index_name) is None:
+    for index_name, present in seen.global_indexes.items():
+        if spec.global_index(index_name) is None and present.status != "DELETING":
             changes.append(DeleteIndex(target=name, index=index_name))
     for index in spec.global_indexes:
         current = seen.global_indexes.get(index.name)

@@ -192,4 +192,4 @@ def _(scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, must
         Kind.ACCESS_PATTERN, Outcome.PASSED if holds else Outcome.FAILED,
         f"attributes read from the {access_patterns.subject}",
         f"{'every' if must else 'no'} item carrying {', '.join(attributes)}", actual, required=must,
-        reason="the index does not project what the consumer reads" if lacking and results else ""))
+        reason="the index does not project what the consumer reads" if must and lacking and results else ""))

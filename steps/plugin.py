@@ -14,6 +14,7 @@ import pytest
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
+from provision.model import BackendKind
 from steps import collection, report, summary
 from steps.options import ContractOptions, add_options
 from steps.recorder import ScenarioFindings
@@ -50,6 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if options.env not in desired.environments:
         raise pytest.UsageError(f"--env {options.env}: no such environment in {options.contracts}; choose one of: "
                                 f"{', '.join(desired.environments)}")
+    if options.endpoint_url and desired.environments[options.env].backend is not BackendKind.DYNAMODB_LOCAL:
+        raise pytest.UsageError(f"--endpoint-url is for DynamoDB Local environments; '{options.env}' is "
+                                f"{desired.environments[options.env].backend.value}")
     session = ContractSession(options, desired, lambda text: _say(config, text))
     config.stash[SESSION] = session
     if _is_xdist_controller(config):

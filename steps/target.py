@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from provision.model import Environment
@@ -46,9 +45,9 @@ class Target:
     def closest_index(self, table: str, index: str) -> str | None:
         """The index present that most likely is the one asked for under another name.
 
-        First one with the keys the contracts give `index`; then one whose partition key is the
-        attribute the name is about (`<Table>By<Attribute>`: CampaignsByStatus -> status); then the
-        most similar name.
+        One with the keys the contracts give `index`; or, when the contracts do not know it, one whose
+        partition key is the attribute the name is about (`<Table>By<Attribute>`: CampaignsByStatus ->
+        status). Never a guess from the name alone: an index with other keys is not the same index.
         """
         seen = self.table(table)
         if seen is None:
@@ -60,11 +59,11 @@ class Target:
             same_keys = [n for n in names if seen.global_indexes[n].keys == wanted.keys]
             if same_keys:
                 return same_keys[0]
+            return None  # the contracts know its keys and no index here has them
         _, by, attribute = index.partition("By")
         if by and attribute:
             keyed = [n for n in names if seen.global_indexes[n].keys.partition.name.lower().startswith(
                 attribute.lower())]
             if keyed:
                 return keyed[0]
-        close = difflib.get_close_matches(index, names, n=1, cutoff=0.4)
-        return close[0] if close else None
+        return None

@@ -204,6 +204,8 @@ def _given_endpoint(env: Environment, endpoint_url: str | None) -> tuple[str, st
     ]
     for url, origin in candidates:
         if url:
+            if not url.startswith(("http://", "https://")):
+                raise BackendError(f"{origin} is '{url}', not an endpoint URL; write it like http://localhost:8000")
             return url, origin
     running = local_service.running_endpoint(Path.cwd())
     return (running, "`local up`") if running else None

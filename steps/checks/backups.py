@@ -40,7 +40,8 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
         return missing_table(target, table, Kind.BACKUP_COVERAGE, subject, expected, must, vault)
     vault_finding = vault_exists(target, vault, True)
     if vault_finding.outcome is not Outcome.PASSED:
-        outcome = vault_finding.outcome if must else Outcome.PASSED
+        # Unverifiable either way; a missing vault fails "must" and satisfies "must not".
+        outcome = vault_finding.outcome if must or vault_finding.outcome is Outcome.UNVERIFIABLE else Outcome.PASSED
         return Finding(Kind.BACKUP_COVERAGE, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
                        required=must, reason=vault_finding.reason,
                        cause="vault" if vault_finding.outcome is Outcome.FAILED else None)

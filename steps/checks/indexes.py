@@ -78,7 +78,7 @@ def index_key(target: Target, index_kind: str, table: str, index: str, role: str
     actual = keys.partition if role == "partition" else keys.sort
     return Finding(Kind.KEY, verdict(actual == wanted, must), subject, expected,
                    "no sort key" if actual is None else str(actual), table=table, name=index, required=must,
-                   reason=f"a query with {attribute} as the {role} key cannot use {index}")
+                   reason=f"a query with {attribute} as the {role} key cannot use {index}" if must else "")
 
 
 def index_projection(target: Target, index_kind: str, table: str, index: str, projection: ProjectionType,

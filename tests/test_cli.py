@@ -1,0 +1,259 @@
+"""`python -m provision` as people run it: a subprocess, its exit status, what it prints.
+
+Exit status: 0 done (for `plan`: nothing pending), 2 `plan` found changes pending, 1 any error.
+Tests that talk to DynamoDB Local use the session's (`dynamodb_local`) with a copy of the
+contracts whose `local` environment names its tables uniquely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from provision.backends import local_session, open_backend
+from provision.backends.dynamodb_local_launch import free_port
+from provision.load import load_contracts
+from provision.read import our_tables
+from provision.workflow import provision
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS = ROOT / "contracts"
+ENVIRONMENTS = ("local", "moto", "dev", "sit", "prod")
+NO_AWS_CREDENTIALS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                      "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m provision --contracts CONTRACTS ARGS...` in `cwd`, with no AWS setting of the caller's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(NO_AWS_CREDENTIALS)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return subprocess.run([sys.executable, "-m", "provision", "--contracts", str(contracts), *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit 1, one `error:` message naming each fragment, and no traceback."""
+    assert result.returncode == 1, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert re.search(r"^error: ", result.stderr, re.MULTILINE), result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+@pytest.fixture
+def contracts(tmp_path: Path) -> Path:
+    """A copy of the contracts whose `local` environment makes table names no other test uses."""
+    copy = tmp_path / "contracts"
+    shutil.copytree(CONTRACTS, copy)
+    environments = copy / "environments.yaml"
+    text = environments.read_text()
+    marker = "    backend: dynamodb-local\n"
+    assert text.count(marker) == 1, "the local environment changed shape: update this fixture"
+    suffix = f"cli{uuid.uuid4().hex[:8]}"
+    environments.write_text(text.replace(marker, f'{marker}    table_name_pattern: "{{table}}-{suffix}"\n'))
+    return copy
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """An empty working directory: no lasting DynamoDB Local is found from it."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+def local_tables(contracts: Path, endpoint_url: str) -> list[str]:
+    env = load_contracts(contracts).environments["local"]
+    with open_backend(env, endpoint_url, start_local=False) as backend:
+        return our_tables(backend, env)
+
+
+# --- no backend -----------------------------------------------------------------------------------
+
+
+def test_validate_counts_the_tables_and_gsis(workdir: Path) -> None:
+    result = run("validate", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert "contracts are valid: 5 tables, 8 GSIs" in result.stdout
+    assert ", ".join(ENVIRONMENTS) in result.stdout
+
+
+def test_an_unknown_environment_is_an_error_listing_the_environments(workdir: Path) -> None:
+    result = run("plan", "--env", "nope", cwd=workdir)
+    assert_clean_error(result, "'nope'", ", ".join(ENVIRONMENTS))
+
+
+def test_a_typo_in_the_contracts_is_one_error_at_its_file_and_line(contracts: Path, workdir: Path) -> None:
+    orders = contracts / "tables" / "orders.yaml"
+    lines = orders.read_text().splitlines(keepends=True)
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("    sort_key:"))
+    lines[line - 1] = lines[line - 1].replace("sort_key", "sort_kye")
+    orders.write_text("".join(lines))
+    for command in (["validate"], ["plan", "--env", "local"]):
+        result = run(*command, cwd=workdir, contracts=contracts)
+        assert_clean_error(result, f"orders.yaml:{line}", "sort_kye", "sort_key")
+        assert result.stdout == ""
+
+
+def test_apply_to_aws_without_credentials_is_a_clean_error(workdir: Path) -> None:
+    result = run("apply", "--env", "sit", "--auto-approve", cwd=workdir)
+    assert_clean_error(result, "credentials")
+
+
+def test_destroy_is_refused_outside_local_and_moto(workdir: Path) -> None:
+    result = run("destroy", "--env", "sit", cwd=workdir)
+    assert_clean_error(result, "destroy", "'sit'")
+
+
+def test_local_status_with_nothing_running_says_so(workdir: Path) -> None:
+    result = run("local", "status", cwd=workdir)
+    assert result.returncode == 1
+    assert "not running" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts: Path, workdir: Path) -> None:
+    result = run("plan", "--env", "local", cwd=workdir, contracts=contracts)
+    assert_clean_error(result, "local up", "--endpoint-url")
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["plan"], id="plan without --env"),
+    pytest.param(["plan", "--env", "local", "--format", "yaml"], id="an unknown --format"),
+    pytest.param(["apply", "--env", "local", "--timeout", "soon"], id="a --timeout that is no number"),
+])
+def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str], workdir: Path) -> None:
+    """The documented contract: 2 means only "plan found changes pending", bad input included in 1.
+
+    A CI step running `plan` treats 2 as "changes to review"; a mistyped command must not look like that.
+    """
+    result = run(*args, cwd=workdir)
+    assert "error:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, f"exit {result.returncode}: {result.stderr}"
+
+
+def test_an_endpoint_where_nothing_answers_is_a_clean_error(contracts: Path, workdir: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run("plan", "--env", "local", "--endpoint-url", url, cwd=workdir, contracts=contracts)
+    assert_clean_error(result, f"no DynamoDB answers at {url}", "--endpoint-url")
+
+
+# --- on DynamoDB Local ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_plan_apply_plan_on_dynamodb_local(contracts: Path, workdir: Path, dynamodb_local: str) -> None:
+    endpoint = ("--endpoint-url", dynamodb_local)
+    before = run("plan", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert before.returncode == 2, before.stderr
+    assert before.stdout.count("+ create table") == 5
+    assert "Plan: 6 to change" in before.stdout
+
+    applied = run("apply", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert applied.returncode == 0, applied.stderr
+    assert "Applied 6 change(s) to 'local'." in applied.stdout
+    assert len(local_tables(contracts, dynamodb_local)) == 5
+
+    after = run("plan", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "Plan: 0 to change" in after.stdout
+    assert "create table" not in after.stdout
+
+    again = run("apply", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to do." in again.stdout
+
+
+@pytest.mark.slow
+def test_plan_as_json(contracts: Path, workdir: Path, dynamodb_local: str) -> None:
+    result = run("plan", "--env", "local", "--endpoint-url", dynamodb_local, "--format", "json",
+                 cwd=workdir, contracts=contracts)
+    assert result.returncode == 2, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["environment"] == "local"
+    assert plan["backend"] == "dynamodb-local"
+    assert plan["pending"] == 6
+    assert plan["refused"] == 0
+    creates = [c for c in plan["changes"] if c["kind"] == "CreateTable"]
+    assert len(creates) == 5
+    assert all("skipped" not in c for c in creates)
+
+
+@pytest.mark.slow
+def test_destroy_deletes_the_environments_tables_only(contracts: Path, workdir: Path, dynamodb_local: str) -> None:
+    desired = load_contracts(contracts)
+    env = desired.environments["local"]
+    foreign = f"foreign-{uuid.uuid4().hex[:8]}"
+    with open_backend(env, dynamodb_local, start_local=False) as backend:
+        provision(backend, desired, env, show=lambda _text: None)
+        backend.client("dynamodb").create_table(
+            TableName=foreign, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        ours = our_tables(backend, env)
+    assert len(ours) == 5
+
+    result = run("destroy", "--env", "local", "--endpoint-url", dynamodb_local, cwd=workdir, contracts=contracts)
+    assert result.returncode == 0, result.stderr
+    assert "Destroyed 5 table(s) in 'local'." in result.stdout
+    assert all(f"deleted table {name}" in result.stdout for name in ours)
+    assert local_tables(contracts, dynamodb_local) == []
+    client = local_session("us-east-1").client("dynamodb", endpoint_url=dynamodb_local)
+    assert foreign in client.list_tables(ExclusiveStartTableName="foreign-")["TableNames"]
+
+    empty = run("destroy", "--env", "local", "--endpoint-url", dynamodb_local, cwd=workdir, contracts=contracts)
+    assert empty.returncode == 0, empty.stderr
+    assert "holds no table of ours" in empty.stdout
+
+
+@pytest.mark.slow
+def test_local_up_serves_plan_without_an_endpoint_then_down_stops_it(contracts: Path, workdir: Path) -> None:
+    port = str(free_port())
+    state = workdir / ".dynamodb-local" / "state.json"
+    try:
+        up = run("local", "up", "--port", port, cwd=workdir, contracts=contracts)
+        assert up.returncode == 0, up.stderr
+        assert f"127.0.0.1:{port}" in up.stdout or f"localhost:{port}" in up.stdout
+
+        status = run("local", "status", cwd=workdir, contracts=contracts)
+        assert status.returncode == 0, status.stderr
+        assert "running at " in status.stdout
+        assert f":{port}" in status.stdout
+        assert "not running" not in status.stdout
+
+        plan = run("plan", "--env", "local", cwd=workdir, contracts=contracts)  # finds the lasting instance
+        assert plan.returncode == 2, plan.stderr
+        assert plan.stdout.count("+ create table") == 5
+    finally:
+        pid = json.loads(state.read_text())["pid"] if state.exists() else None
+        down = run("local", "down", cwd=workdir, contracts=contracts)
+        if pid is not None and _alive(pid):  # never leave a JVM behind, whatever `down` did
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert down.returncode == 0, down.stderr
+    assert "DynamoDB Local stopped" in down.stdout
+    assert pid is not None
+    assert not _alive(pid)
+    stopped = run("local", "status", cwd=workdir, contracts=contracts)
+    assert stopped.returncode == 1
+    assert "not running" in stopped.stdout
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rpartition(")")[2].split()[:1] == ["Z"])

@@ -1,0 +1,355 @@
+"""The plugin as a program: verdicts, the summary, consumer markers, collection and option errors.
+
+Each test builds a small inner project with pytester and runs pytest on it in a subprocess, on
+moto or on the session's one DynamoDB Local (`--endpoint-url`, tables named apart per project).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+pytest.register_assert_rewrite("tests.contract_project")
+from tests.contract_project import ContractProject, ContractRun, pytester_runner  # noqa: E402
+
+pytest_plugins = ["pytester", "tests.contract_project"]
+
+NOT_RUN = "not run on {env}: this environment does not allow contracts to write items (writes_allowed in contracts/)"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> ContractProject:
+    return ContractProject(pytester.path, pytester_runner(pytester, monkeypatch))
+
+
+@pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.slow)])
+def env(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def run_args(env: str, request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """The arguments that point an inner run at `env`: moto in-process, or the shared DynamoDB Local."""
+    if env == "moto":
+        yield ["--env=moto"]
+    else:
+        yield ["--endpoint-url", request.getfixturevalue("dynamodb_local_endpoint")]
+
+
+def backend_of(env: str) -> str:
+    return "moto" if env == "moto" else "dynamodb-local"
+
+
+def local_client(endpoint: str) -> Any:
+    return boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="local",
+                        aws_secret_access_key="local")
+
+
+def items_in(endpoint: str, table: str) -> list[dict[str, object]]:
+    return list(local_client(endpoint).scan(TableName=table)["Items"])
+
+
+# --- verdicts ---------------------------------------------------------------------------------------
+
+
+def test_a_missing_table_fails_even_where_its_settings_are_unverifiable(
+        project: ContractProject, env: str, run_args: list[str]) -> None:
+    project.isolate_local()
+    project.feature("alpha", """
+Feature: a table nobody created
+  Scenario: invoices are recoverable and tagged
+    Then the table "invoices" must have point-in-time recovery
+    And the table "invoices" must have table class STANDARD
+    And the table "invoices" must be encrypted with AWS_MANAGED
+    And the table "invoices" must have the tags:
+      | key     | value |
+      | Project | bbws  |
+    And the table "invoices" must be covered by a backup plan keeping backups at least 14 days in vault "bbws-dynamodb"
+""")
+    run = project.run(*run_args)
+    run.result.assert_outcomes(failed=1)
+    physical = project.physical("invoices", env)
+    run.result.stdout.fnmatch_lines([
+        "5 of 5 claims failed:",
+        f"  FAIL point-in-time recovery of table invoices: expected enabled, found no table {physical} in {env} "
+        f"({backend_of(env)}). the table invoices does not exist in {env}",
+        "  FAIL table class of table invoices: *found no table*",
+        "  FAIL encryption at rest of table invoices: *found no table*",
+        "  FAIL tags of table invoices: *found no table*",
+        "  FAIL backups of table invoices: *found no table*",
+    ])
+    assert "unverifiable on" not in run.scenario("test_invoices_are_recoverable_and_tagged").message
+
+
+def test_one_failing_claim_does_not_hide_the_others(project: ContractProject) -> None:
+    project.feature("alpha", """
+Feature: many claims
+  Scenario: orders as the team remembers them
+    Then the table "orders" must have billing mode PROVISIONED
+    And the table "orders" must exist
+    And the table "orders" must have a stream of view type KEYS_ONLY
+    And the table "orders" must have table class STANDARD
+    And the table "orders" must have the GSI "OrdersByStatus"
+""")
+    run = project.run("--env=moto")
+    run.result.assert_outcomes(failed=1)
+    run.result.stdout.fnmatch_lines([
+        "3 of 5 claims failed:",
+        "  FAIL billing mode of table orders: expected PROVISIONED, found PAY_PER_REQUEST",
+        "  FAIL stream of table orders: expected a stream of KEYS_ONLY, found a stream of NEW_AND_OLD_IMAGES",
+        "  FAIL GSI OrdersByStatus of table orders: expected GSI OrdersByStatus, ACTIVE, found no GSI OrdersByStatus *",
+        "  ??   table class of table orders: unverifiable on moto: moto never reports TableClassSummary",
+        "  ok   table orders: orders-moto, ACTIVE",
+    ])
+
+
+def test_a_scenario_with_only_unverifiable_gaps_is_skipped_never_passed(project: ContractProject) -> None:
+    project.feature("alpha", """
+Feature: unverifiable
+  Scenario: orders class
+    Then the table "orders" must exist
+    And the table "orders" must have table class STANDARD
+""")
+    run = project.run("--env=moto")
+    run.result.assert_outcomes(skipped=1)
+    scenario = run.scenario("test_orders_class")
+    assert scenario.message == "unverifiable on moto: moto never reports TableClassSummary"
+
+
+# --- the summary --------------------------------------------------------------------------------------
+
+SUMMARY_FEATURES = {
+    "alpha": """
+Feature: alpha reads orders
+  Scenario: orders exist
+    Then the table "orders" must exist
+    And the table "orders" must have the GSI "OrdersByDate"
+
+  Scenario: orders class
+    Then the table "orders" must have table class STANDARD
+    And the table "orders" must have billing mode PAY_PER_REQUEST
+""",
+    "beta": """
+Feature: beta reads a table nobody made
+  Scenario: invoices exist
+    Then the table "invoices" must exist
+    And the table "orders" must exist
+""",
+    "gamma": """
+Feature: gamma reads tenants
+  Scenario: tenants exist
+    Then the table "tenants" must exist
+""",
+}
+
+
+def test_the_summary_counts_unverifiable_claims_apart(project: ContractProject, env: str,
+                                                      run_args: list[str]) -> None:
+    project.isolate_local()
+    for consumer, text in SUMMARY_FEATURES.items():
+        project.feature(consumer, text)
+    run = project.run(*run_args)
+    run.result.assert_outcomes(passed=2, failed=1, skipped=1)
+    backend = backend_of(env)
+    reason = ("moto never reports TableClassSummary" if env == "moto"
+              else "DynamoDB Local never reports TableClassSummary")
+    run.result.stdout.fnmatch_lines([
+        f"*= contract checks on {env} ({backend}) =*",
+        "5 passed, 1 failed, 1 unverifiable here, 0 not run",
+        "  alpha                UNVERIFIED 3 passed, 0 failed, 1 unverifiable, 0 not run",
+        "  beta                 BLOCKED    1 passed, 1 failed, 0 unverifiable, 0 not run",
+        "  gamma                ready      1 passed, 0 failed, 0 unverifiable, 0 not run",
+        "Not verified here (check these against AWS before calling it ready):",
+        f"    1 x unverifiable on {backend}: {reason}",
+    ])
+    assert run.summary() == {"alpha": ("UNVERIFIED", "3 passed, 0 failed, 1 unverifiable, 0 not run"),
+                             "beta": ("BLOCKED", "1 passed, 1 failed, 0 unverifiable, 0 not run"),
+                             "gamma": ("ready", "1 passed, 0 failed, 0 unverifiable, 0 not run")}
+
+
+def test_a_consumer_marker_runs_that_consumer_alone(project: ContractProject) -> None:
+    for consumer, text in SUMMARY_FEATURES.items():
+        project.feature(consumer, text)
+    run = project.run("--env=moto", "-m", "beta", "--strict-markers")
+    run.result.assert_outcomes(failed=1, deselected=3)
+    assert run.summary() == {"beta": ("BLOCKED", "1 passed, 1 failed, 0 unverifiable, 0 not run")}
+    assert set(run.scenarios) == {"test_invoices_exist"}
+    assert run.failed_consumers() == {"beta"}
+
+
+def test_consumer_markers_combine_like_any_marker(project: ContractProject) -> None:
+    for consumer, text in SUMMARY_FEATURES.items():
+        project.feature(consumer, text)
+    run = project.run("--env=moto", "-m", "alpha or gamma")
+    run.result.assert_outcomes(passed=2, skipped=1, deselected=1)
+    assert set(run.summary()) == {"alpha", "gamma"}
+
+
+def test_the_consumer_markers_are_registered(project: ContractProject) -> None:
+    for consumer, text in SUMMARY_FEATURES.items():
+        project.feature(consumer, text)
+    result = project.runner("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.consumer(name): *",
+                                 "@pytest.mark.alpha: contracts of the consumer alpha",
+                                 "@pytest.mark.beta: contracts of the consumer beta",
+                                 "@pytest.mark.gamma: contracts of the consumer gamma"])
+
+
+# --- access patterns where writes are not allowed -------------------------------------------------
+
+READ_ONLY_FEATURE = """
+Feature: an access pattern where contracts may not write
+  Scenario: a user's orders
+    Given the table "orders" holds the items:
+      | tenantId | orderId | orderDate  | userId |
+      | t1       | o1      | 2026-01-05 | u1     |
+    When querying the GSI "OrdersByUser" of table "orders" where "userId = u1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
+
+  Scenario: a tenant's orders
+    When querying the table "orders" where "tenantId = t1"
+    Then every returned item must carry the attributes:
+      | attribute |
+      | orderId   |
+
+  Scenario: the table is there
+    Then the table "orders" must exist
+"""
+
+
+def test_access_patterns_are_not_run_where_writes_are_not_allowed(project: ContractProject, env: str,
+                                                                  run_args: list[str],
+                                                                  request: pytest.FixtureRequest) -> None:
+    project.isolate_local()
+    project.set_environment(env, writes_allowed=False)
+    project.feature("alpha", READ_ONLY_FEATURE)
+    run = project.run(*run_args)
+    run.result.assert_outcomes(passed=1, skipped=2)
+    for name in ("test_a_users_orders", "test_a_tenants_orders"):
+        assert run.scenario(name).message == NOT_RUN.format(env=env)
+    run.result.stdout.fnmatch_lines([
+        "1 passed, 0 failed, 0 unverifiable here, 2 not run",
+        "  alpha                UNVERIFIED 1 passed, 0 failed, 0 unverifiable, 2 not run",
+        "Not verified here (check these against AWS before calling it ready):",
+        f"    2 x {NOT_RUN.format(env=env)}",
+    ])
+    if env == "local":
+        endpoint = request.getfixturevalue("dynamodb_local_endpoint")
+        assert items_in(endpoint, project.physical("orders")) == []
+
+
+@pytest.mark.slow
+def test_access_patterns_leave_no_items_behind(project: ContractProject, dynamodb_local_endpoint: str) -> None:
+    project.isolate_local()
+    project.feature("alpha", READ_ONLY_FEATURE.replace("| o1      |", "| o9      |", 1)
+                    + '\n  Scenario: refused\n    Given the table "orders" holds the items:\n'
+                      "      | tenantId | orderId |\n      | t1       | o5      |\n      | t1       |         |\n")
+    run = project.run("--endpoint-url", dynamodb_local_endpoint)
+    run.result.assert_outcomes(passed=1, failed=3)  # written, read back, failed: and cleaned up all the same
+    run.result.stdout.fnmatch_lines(["*FAIL items in table orders: expected items the table accepts, found DynamoDB "
+                                     "refused an item*"])
+    assert items_in(dynamodb_local_endpoint, project.physical("orders")) == []
+
+
+# --- collection and options ---------------------------------------------------------------------------
+
+
+def test_an_unmatched_step_stops_the_run_with_its_file_line_and_the_closest_sentences(
+        project: ContractProject) -> None:
+    project.feature("alpha", """Feature: typos
+
+  Scenario: fine
+    Then the table "orders" must exist
+
+  Scenario: typo
+    Then the table "orders" must exists
+    And the table "orders" must have billing PAY_PER_REQUEST
+""")
+    run = project.run("--env=moto")
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    run.result.stderr.fnmatch_lines([
+        "ERROR: some feature steps match no sentence of the step library:",
+        "  features/alpha/contract.feature:7: no sentence matches 'Then the table \"orders\" must exists'; "
+        "closest sentences:",
+        "      the table \"orders\" must exist",
+        "  features/alpha/contract.feature:8: no sentence matches *the table \"orders\" must have billing "
+        "PAY_PER_REQUEST'; closest sentences:",
+        "      the table \"orders\" must have billing mode PAY_PER_REQUEST",
+    ])
+    assert run.scenarios == {}
+    assert "contracts: provisioned" not in run.output
+
+
+def test_an_unknown_environment_is_an_error_listing_the_environments(project: ContractProject) -> None:
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    run = project.run("--env=staging")
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    run.result.stderr.fnmatch_lines([
+        "ERROR: --env staging: no such environment in *contracts; choose one of: local, moto, dev, sit, prod"])
+    assert run.scenarios == {}
+
+
+def test_the_default_environment_is_local_and_the_ini_can_change_it(project: ContractProject) -> None:
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    (project.path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib\n"
+                                             "contracts_env = moto\n")
+    run = project.run()
+    run.result.assert_outcomes(passed=1)
+    run.result.stdout.fnmatch_lines(["*= contract checks on moto (moto) =*"])
+
+
+def test_contracts_can_come_from_another_folder(project: ContractProject) -> None:
+    (project.path / "elsewhere").mkdir()
+    project.contracts.rename(project.path / "elsewhere" / "contracts")
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    missing = project.run("--env=moto")
+    assert missing.result.ret == pytest.ExitCode.USAGE_ERROR
+    run = project.run("--env=moto", "--contracts", "elsewhere/contracts")
+    run.result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("env", ["moto", pytest.param("local", marks=pytest.mark.slow)])
+def test_no_provision_on_an_empty_backend_fails_the_table_checks(project: ContractProject, env: str,
+                                                                 run_args: list[str],
+                                                                 request: pytest.FixtureRequest) -> None:
+    project.isolate_local()
+    project.feature("alpha", """
+Feature: nothing was provisioned
+  Scenario: orders
+    Then the table "orders" must exist
+    And the table "orders" must have point-in-time recovery
+    And the table "orders" must have the GSI "OrdersByDate"
+
+  Scenario: the environment
+    Then the environment must have exactly 5 tables
+""")
+    run = project.run(*run_args, "--no-provision")
+    run.result.assert_outcomes(failed=2)
+    physical = project.physical("orders", env)
+    run.result.stdout.fnmatch_lines([
+        "3 of 3 claims failed:",
+        f"  FAIL table orders: expected {physical}, ACTIVE, found no table {physical} in {env} ({backend_of(env)}) "
+        "(tables here: none)*",
+        "  FAIL point-in-time recovery of table orders: *found no table*",
+        f"  FAIL number of tables in {env}: expected 5, found 0 (none)",
+    ])
+    assert "contracts: provisioned" not in run.output
+    if env == "local":
+        client = local_client(request.getfixturevalue("dynamodb_local_endpoint"))
+        names = client.list_tables()["TableNames"]
+        assert not [n for n in names if n.endswith(project.tag)]
+
+
+def test_provisioning_is_announced_once(project: ContractProject, env: str, run_args: list[str]) -> None:
+    project.isolate_local()
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    run: ContractRun = project.run(*run_args)
+    run.result.assert_outcomes(passed=1)
+    provisioned = [line for line in run.result.outlines if line.startswith("contracts: provisioned")]
+    assert len(provisioned) == 1
+    assert provisioned[0].startswith(f"contracts: provisioned {env} on {backend_of(env)} (")
