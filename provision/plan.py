@@ -61,9 +61,23 @@ class Plan:
         lines += [f"  {c.symbol} {c.describe()}" for c in self.changes if c.skipped is None]
         if self.skipped:
             lines.append(f"  Not done on {self.backend} (the backend cannot hold or report it):")
-            lines += [f"  ? {c.describe()}: {c.skipped}" for c in self.skipped]
+            lines += self._skipped_lines()
         lines.append(self.summary())
         return "\n".join(lines)
+
+    def _skipped_lines(self) -> list[str]:
+        """Skipped changes grouped by what they are about and why, one line per group."""
+        groups: dict[tuple[str, str], list[Change]] = {}
+        for change in self.skipped:
+            groups.setdefault((change.topic, str(change.skipped)), []).append(change)
+        lines = []
+        for (topic, reason), changes in groups.items():
+            if len(changes) == 1:
+                lines.append(f"  ? {changes[0].describe()}: {reason}")
+            else:
+                targets = ", ".join(c.target for c in changes)
+                lines.append(f"  ? {topic} of {len(changes)} tables ({targets}): {reason}")
+        return lines
 
     def summary(self) -> str:
         counts = [f"{len(self.pending)} to change"]

@@ -76,3 +76,12 @@ def test_the_json_form_is_plain_data(stack_for: Callable[[str], Stack], gsi: obj
     assert change["kind"] == "CreateIndex"
     assert change["index"]["keys"]["partition"] == {"name": "tenantId", "type": "S"}
     assert change["index"]["projection"] == {"type": "ALL", "attributes": []}
+
+
+def test_skipped_changes_of_one_kind_and_reason_share_a_line(stack_for: Callable[[str], Stack]) -> None:
+    gap = Unverifiable("dynamodb-local", "no PITR API")
+    changes = [UpdatePitr(target=f"{t}-local", enabled=True, skipped=gap) for t in ("orders", "users")]
+    plan = Plan(stack_for("local").environment, "dynamodb-local", changes)  # type: ignore[arg-type]
+    assert plan.render().splitlines()[2] == (
+        "  ? point-in-time recovery of 2 tables (orders-local, users-local): unverifiable on dynamodb-local: "
+        "no PITR API")
