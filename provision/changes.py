@@ -37,6 +37,7 @@ class Change:
     symbol: ClassVar[str] = "~"
     destructive: ClassVar[bool] = False
     is_backup: ClassVar[bool] = False
+    topic: ClassVar[str] = "change"  # what it is about, to group skipped changes in a plan
 
     @property
     def kind(self) -> str:

@@ -16,7 +16,7 @@ from typing import NoReturn
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.apply import ApplyOptions
-from provision.backends import open_backend
+from provision.backends import Backend, open_backend
 from provision.errors import RefusedError, ToolError
 from provision.load import load_contracts
 from provision.model import BackendKind, DesiredState, Environment
@@ -129,10 +129,7 @@ def _confirm(plan: Plan) -> None:
         raise RefusedError("not confirmed; nothing was changed")
 
 
-def _destroy(backend: object, env: Environment) -> int:
-    from provision.backends import Backend
-
-    assert isinstance(backend, Backend)
+def _destroy(backend: Backend, env: Environment) -> int:
     if not env.destroy_allowed:
         raise RefusedError(f"destroy is for local and moto environments only; '{env.name}' does not allow it")
     client = backend.client("dynamodb")

@@ -66,6 +66,17 @@ def _not_run(target: Target, subject: str) -> Finding:
                           "(writes_allowed in contracts/)")
 
 
+def _writable_table(target: Target, findings: ScenarioFindings, table: str, subject: str) -> ObservedTable:
+    """The table an access pattern uses; the scenario stops (not run, or failed) when it cannot be used."""
+    if not target.environment.writes_allowed:
+        findings.require(_not_run(target, subject))
+    seen = target.table(table)
+    if seen is None:
+        findings.require(missing_table(target, table, Kind.ACCESS_PATTERN, subject, "the table"))
+        raise AssertionError("unreachable: require() stops the scenario")
+    return seen
+
+
 @sentence("given", 'the table "{table:Name}" holds the items:',
           'Given the table "orders" holds the items:\n  | tenantId | orderId | orderDate  | orderTotal:N |\n'
           "  | t1       | o1      | 2026-01-05 | 25           |",
@@ -74,12 +85,7 @@ def _not_run(target: Target, subject: str) -> Finding:
 def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, table: str,
       datatable: list[list[str]]) -> None:
     subject = f"items in table {table}"
-    if not contract_target.environment.writes_allowed:
-        scenario_findings.require(_not_run(contract_target, subject))
-    seen = contract_target.table(table)
-    if seen is None:
-        scenario_findings.require(missing_table(contract_target, table, Kind.ACCESS_PATTERN, subject, "the table"))
-        return
+    seen = _writable_table(contract_target, scenario_findings, table, subject)
     try:
         items = items_from_table(datatable, seen.attribute_types())
     except (ConditionError, ValueError) as error:
@@ -125,12 +131,7 @@ def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patte
       limit: str | None = None) -> None:
     where = f"{kind} {index}" if index else f"table {table}"
     subject = access_patterns.subject = f"query on {where}{'' if not index else f' of table {table}'}: {condition}"
-    if not contract_target.environment.writes_allowed:
-        scenario_findings.require(_not_run(contract_target, subject))
-    seen = contract_target.table(table)
-    if seen is None:
-        scenario_findings.require(missing_table(contract_target, table, Kind.ACCESS_PATTERN, subject, "the table"))
-        return
+    seen = _writable_table(contract_target, scenario_findings, table, subject)
     if index:
         scenario_findings.require(checks.index_exists(contract_target, kind or GSI, table, index, True))
     try:

@@ -7,6 +7,7 @@ and its observed state (steps.session), checks (steps.checks), scenario verdicts
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -73,16 +74,8 @@ def _say(config: pytest.Config, text: str) -> None:
     capture = config.pluginmanager.get_plugin("capturemanager")
     if reporter is None:
         return
-    with capture.global_and_fixture_disabled() if capture else _nothing():
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
         reporter.write_line(text)
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ while tests are collected), `backend()` before the first scenario, `target()` fo
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from contextlib import ExitStack
 
@@ -38,8 +39,6 @@ class ContractSession:
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given."""
-        import os
-
         env = self.environment
         given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
         if env.backend is BackendKind.DYNAMODB_LOCAL and not given and self._launched is None:

@@ -25,7 +25,7 @@ import sys
 import time
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 import yaml
 
-from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir, launch
+from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO_ROOT / "contracts"
@@ -255,14 +255,9 @@ def message_matches(message: str, patterns: Sequence[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def dynamodb_local_endpoint() -> Iterator[str]:
-    """One real DynamoDB Local for every test of the session that needs one (Amazon's jar, in memory)."""
-    instance = launch()
-    try:
-        instance.wait_ready()
-        yield instance.endpoint_url
-    finally:
-        instance.stop()
+def dynamodb_local_endpoint(dynamodb_local: str) -> str:
+    """The session's one real DynamoDB Local (tests/conftest.py), shared with the other test modules."""
+    return dynamodb_local
 
 
 def wait_until(condition: Callable[[], bool], what: str, attempts: int = 120, pause: float = 0.25) -> None:
