@@ -48,7 +48,8 @@ def scale_project(folder: Path, tables: int = 200, consumers: int = 10, scenario
         for attribute in ("Alpha", "Beta", "Gamma"):
             lines += [f"      T{t:03d}By{attribute}:", f"        partition_key: {{name: {attribute.lower()}, type: S}}",
                       "        projection: KEYS_ONLY"]
-    lines += ["environments:", "  moto: {backend: moto, region: eu-west-1, writes_allowed: true, destroy_allowed: true}"]
+    lines += ["environments:",
+              "  moto: {backend: moto, region: eu-west-1, writes_allowed: true, destroy_allowed: true}"]
     (contracts / "stack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for c in range(consumers):
         consumer = folder / "features" / f"consumer{c:02d}"
@@ -57,10 +58,11 @@ def scale_project(folder: Path, tables: int = 200, consumers: int = 10, scenario
         body = [f"Feature: consumer {c} needs its tables", ""]
         for s in range(scenarios_per_consumer):
             t = (c * scenarios_per_consumer + s) % tables
-            body += [f"  Scenario: table t{t:03d} and index {s}",
-                     f'    Then the table "t{t:03d}" must exist',
-                     f'    And the table "t{t:03d}" must have the GSI "T{t:03d}ByBeta"',
-                     f'    And the GSI "T{t:03d}ByBeta" of table "t{t:03d}" must have the partition key "beta" of type S',
+            table, index = f"t{t:03d}", f"T{t:03d}ByBeta"
+            body += [f"  Scenario: table {table} and index {s}",
+                     f'    Then the table "{table}" must exist',
+                     f'    And the table "{table}" must have the GSI "{index}"',
+                     f'    And the GSI "{index}" of table "{table}" must have the partition key "beta" of type S',
                      ""]
         (consumer / "needs.feature").write_text("\n".join(body), encoding="utf-8")
     (folder / "conftest.py").write_text('pytest_plugins = ["steps.plugin"]\n')
