@@ -45,8 +45,11 @@ from provision.changes import (
 from provision.errors import ToolError
 from provision.model import AttributeType, BackendKind, KeyAttribute
 from provision.plan import Plan
-from provision.retry import Deadline, DeadlineExceeded, error_code, with_retry
+from provision.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, Deadline, DeadlineExceeded, error_code, with_retry
 from provision.safety import check_account
+
+# Right after CreateTable, AWS often answers UpdateContinuousBackups with this for a while: it clears by waiting.
+PITR_NOT_READY = "ContinuousBackupsUnavailableException"
 
 
 def _stderr(message: str) -> None:
@@ -132,11 +135,15 @@ class _Executor:
             result.done.append(change)
         return result
 
-    def call(self, client: Any, operation: str, **kwargs: Any) -> Any:
+    def call(self, client: Any, operation: str, retry_on: frozenset[str] = RETRYABLE, **kwargs: Any) -> Any:
+        """One API call, retried (backoff, within the deadline) while it fails with a code in `retry_on`."""
         method = getattr(client, operation)
         return with_retry(lambda: method(**kwargs), self.deadline, first_delay=self.options.first_retry_delay,
-                          on_retry=lambda code, pause: self.options.progress(
+                          retry_on=retry_on, on_retry=lambda code, pause: self.options.progress(
                               f"  {operation}: {code}, retrying in {pause:.1f} s"))
+
+    def describe_table(self, table: str) -> dict[str, Any]:
+        return dict(self.call(self.dynamodb, "describe_table", TableName=table)["Table"])
 
     def update_table(self, request: dict[str, Any]) -> None:
         self.call(self.dynamodb, "update_table", **request)
@@ -148,7 +155,7 @@ class _Executor:
         """Until the table and every index is ACTIVE (and no index is backfilling or being deleted)."""
         started = last_report = time.monotonic()
         while True:
-            description = self.call(self.dynamodb, "describe_table", TableName=table)["Table"]
+            description = self.describe_table(table)
             waiting = [] if description["TableStatus"] == "ACTIVE" else [f"table {description['TableStatus']}"]
             for index in description.get("GlobalSecondaryIndexes", []):
                 status = index.get("IndexStatus", "ACTIVE")
@@ -169,7 +176,7 @@ class _Executor:
     def wait_until_deleted(self, table: str) -> None:
         while True:
             try:
-                self.dynamodb.describe_table(TableName=table)
+                self.describe_table(table)
             except ClientError as error:
                 if error_code(error) == "ResourceNotFoundException":
                     return
@@ -190,7 +197,16 @@ class _Executor:
 
     @do.register
     def _(self, change: CreateTable) -> None:
-        self.call(self.dynamodb, "create_table", **requests.create_table(change.target, change.spec))
+        try:
+            self.call(self.dynamodb, "create_table", retry_on=TRANSIENT,
+                      **requests.create_table(change.target, change.spec))
+        except ClientError as error:
+            if error_code(error) != TABLE_BUSY:
+                raise
+            # To CreateTable this means the table exists: another apply made it since the plan was read.
+            # Done once it is ACTIVE; the next plan shows whatever differs from the contracts.
+            self.options.progress(f"  {change.target} already exists (made by another run): waiting until it "
+                                  "is ACTIVE; the next plan shows any difference")
         self.wait_until_active(change.target)
 
     @do.register
@@ -200,7 +216,7 @@ class _Executor:
 
     @do.register
     def _(self, change: CreateIndex) -> None:
-        table = self.dynamodb.describe_table(TableName=change.target)["Table"]
+        table = self.describe_table(change.target)
         provisioned = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED") == "PROVISIONED"
         defined = [KeyAttribute(a["AttributeName"], AttributeType(a["AttributeType"]))
                    for a in table.get("AttributeDefinitions", [])]
@@ -240,19 +256,18 @@ class _Executor:
 
     @do.register
     def _(self, change: UpdatePitr) -> None:
-        self.call(self.dynamodb, "update_continuous_backups", **requests.update_pitr(change.target, change.enabled))
+        self.call(self.dynamodb, "update_continuous_backups", retry_on=RETRYABLE | {PITR_NOT_READY},
+                  **requests.update_pitr(change.target, change.enabled))
 
     @do.register
     def _(self, change: UpdateTtl) -> None:
-        if change.was is not None:  # TTL moves to another attribute: off on the old one first
-            self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, change.was, False))
-        if change.attribute is not None:
-            self.call(self.dynamodb, "update_time_to_live",
-                      **requests.update_ttl(change.target, change.attribute, True))
+        # On or off, never both: AWS refuses a second TTL change within about an hour (the diff refuses a move).
+        attribute, enabled = change.switch
+        self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, attribute, enabled))
 
     @do.register
     def _(self, change: TagTable) -> None:
-        arn = self.dynamodb.describe_table(TableName=change.target)["Table"]["TableArn"]
+        arn = self.describe_table(change.target)["TableArn"]
         self.call(self.dynamodb, "tag_resource", **requests.tag_table(arn, change.tags))
 
     @do.register
@@ -272,6 +287,9 @@ class _Executor:
 
     @do.register
     def _(self, change: CreateSelection) -> None:
+        if change.iam_role_arn is None:
+            raise ToolError(f"backup selection of plan {change.target}: no IAM role is known; set account_id or "
+                            "backup_role_arn for the environment in the contracts")
         backup = self.backend.client("backup")
         plan_id = change.plan_id or self.plan_ids[change.target]
         if change.replaces_id:  # selections cannot be updated: delete the old one, create the new

@@ -23,6 +23,7 @@ from provision.model import (
     TableClass,
     TableSpec,
 )
+from provision.stack import OWNERSHIP_TAG
 from provision.state import Unverifiable
 
 
@@ -37,6 +38,7 @@ class Change:
     symbol: ClassVar[str] = "~"
     destructive: ClassVar[bool] = False
     is_backup: ClassVar[bool] = False
+    informational: ClassVar[bool] = False  # shown in the plan, never done (nothing to do)
     topic: ClassVar[str] = "change"  # what it is about, to group skipped changes in a plan
 
     @property
@@ -71,16 +73,35 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class Refused(Change):
-    """A difference AWS cannot apply in place; nothing is done, and `how` says what to do instead."""
+    """A difference that is not made (AWS cannot, or it is unsafe); nothing is done, `how` says what to do."""
 
     what: str
     how: str
+    subject: str = "table"  # what `target` names: a table, a backup plan
     order: ClassVar[int] = 0
     symbol: ClassVar[str] = "!"
     topic: ClassVar[str] = "refusal"
 
     def describe(self) -> str:
-        return f"refused on table {self.target}: {self.what}. {self.how}"
+        return f"refused on {self.subject} {self.target}: {self.what}. {self.how}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeftAlone(Change):
+    """A table in the environment that is not in the contracts and not provably ours: never deleted.
+
+    Shown in the plan so nobody wonders why it stays; it is not pending, so it alone never makes
+    `plan` exit 2.
+    """
+
+    why: str
+    order: ClassVar[int] = 95
+    symbol: ClassVar[str] = "="
+    topic: ClassVar[str] = "foreign table"
+    informational: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return f"left alone: {self.target} — {self.why}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,13 +132,14 @@ class AwaitActive(Change):
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteTable(Change):
+    because: str = f"not in the contracts, tagged {OWNERSHIP_TAG}"
     order: ClassVar[int] = 90
     symbol: ClassVar[str] = "-"
     destructive: ClassVar[bool] = True
     topic: ClassVar[str] = "table"
 
     def describe(self) -> str:
-        return f"DELETE table {self.target} (not in the contracts): its data is lost"
+        return f"DELETE table {self.target} ({self.because}): its data is lost"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,10 +238,25 @@ class UpdatePitr(Change):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateTtl(Change):
+    """TTL on (`attribute`) or off (`was`): one UpdateTimeToLive. Never a move from one attribute to another,
+    which AWS refuses (one TTL change per table per hour); the diff refuses that with the way to do it."""
+
     attribute: str | None
     was: str | None = None
     order: ClassVar[int] = 60
     topic: ClassVar[str] = "TTL"
+
+    def __post_init__(self) -> None:
+        if self.attribute is None and self.was is None:
+            raise ValueError(f"UpdateTtl of {self.target}: give the attribute to turn TTL on, or the one to turn off")
+        if self.attribute is not None and self.was is not None:
+            raise ValueError(f"UpdateTtl of {self.target}: TTL cannot move from {self.was} to {self.attribute} in "
+                             "one change; turn it off, then on at least an hour later")
+
+    @property
+    def switch(self) -> tuple[str, bool]:
+        """The attribute UpdateTimeToLive names, and whether it turns TTL on."""
+        return (self.attribute, True) if self.attribute is not None else (self.was or "", False)
 
     def describe(self) -> str:
         if self.attribute is None:
@@ -284,7 +321,7 @@ class UpdateBackupPlan(Change):
 class CreateSelection(Change):
     plan: BackupPlan
     resources: tuple[str, ...]
-    iam_role_arn: str
+    iam_role_arn: str | None  # None only when skipped: the account, so the default role, is unknown
     plan_id: str | None = None  # None: the plan is created by the same apply
     replaces_id: str | None = None  # an existing selection of that name that differs (selections are immutable)
     order: ClassVar[int] = 72
@@ -294,4 +331,5 @@ class CreateSelection(Change):
 
     def describe(self) -> str:
         verb = "replace" if self.replaces_id else "create"
-        return f"{verb} backup selection {self.plan.selection_name} of plan {self.target}: {self.plan.covers}"
+        role = f", as role {self.iam_role_arn}" if self.iam_role_arn else ""
+        return f"{verb} backup selection {self.plan.selection_name} of plan {self.target}: {self.plan.covers}{role}"

@@ -21,8 +21,7 @@ from provision.errors import RefusedError, ToolError
 from provision.load import load_contracts
 from provision.model import BackendKind, DesiredState, Environment
 from provision.plan import DESTROY_OPTION, Plan
-from provision.read import our_tables
-from provision.workflow import make_plan, provision
+from provision.workflow import destroy, make_plan, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
@@ -58,14 +57,26 @@ def _parser() -> argparse.ArgumentParser:
                             "refused in protected environments such as prod)")
     apply.add_argument("--auto-approve", action="store_true",
                        help="on AWS environments, apply without asking (for CI, after the plan was reviewed)")
-    apply.add_argument("--timeout", type=float, default=1800.0, help="seconds the whole apply may take")
-    with_env("destroy", "delete every table of a local or moto environment")
+    apply.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole apply may take")
+    gone = with_env("destroy", "delete the tables the contracts name, in a local or moto environment (nothing else)")
+    gone.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole destroy may take")
 
     local = commands.add_parser("local", help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
     local.add_argument("action", choices=("up", "down", "status", "fetch"),
                        help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local only")
     local.add_argument("--port", type=int, default=8000)
     return parser
+
+
+def _seconds(text: str) -> float:
+    """A --timeout: a number of seconds above zero (argparse reports a ValueError as bad input)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds: write e.g. --timeout 600") from None
+    if not seconds > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} seconds leaves no time: give a number above 0, e.g. --timeout 600")
+    return seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
             result = provision(backend, desired, env, allow_destroy=args.destroy, options=options, confirm=confirm)
             print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
             return EXIT_OK
-        return _destroy(backend, env)
+        return _destroy(backend, desired, env, args.timeout)
 
 
 def _environment(desired: DesiredState, name: str) -> Environment:
@@ -129,16 +140,10 @@ def _confirm(plan: Plan) -> None:
         raise RefusedError("not confirmed; nothing was changed")
 
 
-def _destroy(backend: Backend, env: Environment) -> int:
-    if not env.destroy_allowed:
-        raise RefusedError(f"destroy is for local and moto environments only; '{env.name}' does not allow it")
-    client = backend.client("dynamodb")
-    names = our_tables(backend, env)
-    for name in names:
-        client.update_table(TableName=name, DeletionProtectionEnabled=False)
-        client.delete_table(TableName=name)
-        print(f"  deleted table {name}")
-    print(f"Destroyed {len(names)} table(s) in '{env.name}'." if names else f"'{env.name}' holds no table of ours.")
+def _destroy(backend: Backend, desired: DesiredState, env: Environment, timeout: float) -> int:
+    result = destroy(backend, desired, env, options=ApplyOptions(timeout=timeout))
+    print(f"Destroyed {len(result.done)} table(s) in '{env.name}'." if result.done
+          else f"'{env.name}' holds none of the tables the contracts name.")
     return EXIT_OK
 
 

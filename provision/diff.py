@@ -20,6 +20,7 @@ from provision.changes import (
     CreateVault,
     DeleteIndex,
     DeleteTable,
+    LeftAlone,
     Refused,
     TagTable,
     UpdateBackupPlan,
@@ -33,7 +34,7 @@ from provision.changes import (
     UpdateTtl,
 )
 from provision.model import BackendKind, BackupPlan, BillingMode, EncryptionType, TableClass, TableSpec
-from provision.stack import Stack
+from provision.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.state import ObservedPlan, ObservedState, ObservedTable, Unverifiable
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
@@ -41,6 +42,10 @@ REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new na
 REPLACE_INDEX = ("AWS cannot change a GSI's keys or projection in place: add a GSI under a new name, move the "
                  "consumers to it, then remove the old one (deleting it needs "
                  "--destroy-removed-tables-and-indexes outside local and moto)")
+MOVE_TTL = ("AWS takes one TTL change per table and then refuses the next for about an hour, so TTL cannot move "
+            "in one apply: remove ttl_attribute from the contracts and apply (TTL off), then at least an hour "
+            "later set the new ttl_attribute and apply again")
+DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"
 
 
 def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
@@ -49,10 +54,25 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
         changes += _new_table(name, spec, backend) if seen is None else _table(name, spec, seen)
-    changes += [DeleteTable(target=name) for name in observed.tables if name not in stack.tables]
+    changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += _backups(stack, observed, backend)
     # Tables by name, each table's changes in their order; backups after them, vault before plan before selection.
     return sorted(changes, key=lambda c: (c.is_backup, c.order if c.is_backup else 0, c.target, c.order))
+
+
+def _not_in_contracts(seen: ObservedTable, backend: BackendKind) -> Change:
+    """Delete a table the contracts no longer name only when its tags prove it ours; else leave it, and say so.
+
+    A name of the environment's shape proves nothing: another team's `payments-team-sit` has one too.
+    """
+    tags = gap(backend, Feature.TAGS) or seen.tags
+    if isinstance(tags, Unverifiable):
+        return LeftAlone(target=seen.name, why=f"not in the contracts, and cannot tell on {tags.source} whether "
+                                               f"it is tagged {OWNERSHIP_TAG} (it keeps no tags): delete it by "
+                                               "hand if it is yours")
+    if tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE:
+        return DeleteTable(target=seen.name)
+    return LeftAlone(target=seen.name, why=f"not in the contracts and not tagged {OWNERSHIP_TAG}")
 
 
 def _new_table(name: str, spec: TableSpec, backend: BackendKind) -> list[Change]:
@@ -143,7 +163,7 @@ def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         if spec.ttl_attribute:
             changes.append(UpdateTtl(target=name, attribute=spec.ttl_attribute, skipped=seen.ttl_attribute))
     elif seen.ttl_attribute != spec.ttl_attribute:
-        changes.append(UpdateTtl(target=name, attribute=spec.ttl_attribute, was=seen.ttl_attribute))
+        changes.append(_ttl(name, spec.ttl_attribute, seen.ttl_attribute))
     if isinstance(seen.tags, Unverifiable):
         if spec.tags:
             changes.append(TagTable(target=name, tags=spec.tags, skipped=seen.tags))
@@ -153,6 +173,14 @@ def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         if missing:
             changes.append(TagTable(target=name, tags=missing))
     return changes
+
+
+def _ttl(name: str, wanted: str | None, seen: str | None) -> Change:
+    """TTL on or off is one call; moving it to another attribute is two, an hour apart, so it is refused."""
+    if wanted is not None and seen is not None:
+        return Refused(target=name, what=f"TTL is on attribute {seen}, the contracts want it on {wanted}",
+                       how=MOVE_TTL)
+    return UpdateTtl(target=name, attribute=wanted, was=seen)
 
 
 def _encryption(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
@@ -186,11 +214,9 @@ def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> lis
             changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
         elif name not in vaults:
             changes.append(CreateVault(target=name, vault=vault))
+    role = _backup_role(stack, observed)
     for name, plan in stack.plans.items():
         resources = _selection_resources(stack, observed, plan)
-        role = stack.environment.backup_role_arn or (
-            f"arn:aws:iam::{stack.environment.account_id or '123456789012'}:role/service-role/"
-            "AWSBackupDefaultServiceRole")
         selection = CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role)
         if isinstance(plans, Unverifiable):
             changes += [CreateBackupPlan(target=name, plan=plan, skipped=plans),
@@ -200,15 +226,45 @@ def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> lis
         current = plans.get(name)
         if current is None:
             changes.append(CreateBackupPlan(target=name, plan=plan))
-            changes.append(_unless_unsupported(selection, backend))
+            changes.append(_without_role_refused(_unless_unsupported(selection, backend), stack))
             continue
         rule = plan.rule
         actual = [(r.vault, r.schedule, r.retention_days, r.cold_storage_after_days) for r in current.rules]
         if actual != [(rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days)]:
             was = "; ".join(f"{r.schedule} into {r.vault}, keep {r.retention_days} days" for r in current.rules)
             changes.append(UpdateBackupPlan(target=name, plan=plan, plan_id=current.plan_id, was=was))
-        changes += _selection_change(selection, current, backend)
+        changes += [_without_role_refused(c, stack) for c in _selection_change(selection, current, backend)]
     return changes
+
+
+def _account(stack: Stack, observed: ObservedState) -> str | None:
+    """The environment's account: as the contracts give it, else as the observed tables' ARNs show it."""
+    return stack.environment.account_id or next(
+        (t.arn.split(":")[4] for t in observed.tables.values() if t.arn.count(":") >= 5 and t.arn.split(":")[4]),
+        None)
+
+
+def _backup_role(stack: Stack, observed: ObservedState) -> str | None:
+    """The role AWS Backup uses: the environment's backup_role_arn, else the account's default service role.
+
+    None when neither is known: the account is never guessed.
+    """
+    if stack.environment.backup_role_arn:
+        return stack.environment.backup_role_arn
+    account = _account(stack, observed)
+    return None if account is None else f"arn:aws:iam::{account}:{DEFAULT_BACKUP_ROLE}"
+
+
+def _without_role_refused(change: Change, stack: Stack) -> Change:
+    """A selection to make whose role is unknown cannot be planned: say how to name the role."""
+    if not isinstance(change, CreateSelection) or change.skipped is not None or change.iam_role_arn:
+        return change
+    env = stack.environment.name
+    return Refused(target=change.target, subject="backup plan",
+                   what=f"its selection needs the IAM role AWS Backup uses, and environment '{env}' names no "
+                        "account_id and no table shows one",
+                   how=f"set account_id (the default role is then {DEFAULT_BACKUP_ROLE} of that account) or "
+                       f"backup_role_arn for environment '{env}' in the contracts")
 
 
 def _unless_unsupported(selection: CreateSelection, backend: BackendKind) -> CreateSelection:
@@ -237,7 +293,7 @@ def _selection_change(selection: CreateSelection, current: ObservedPlan, backend
 def _selection_resources(stack: Stack, observed: ObservedState, plan: BackupPlan) -> tuple[str, ...]:
     """The ARNs a selection names: the observed ARN of each table, or the one it will get."""
     env = stack.environment
-    account = env.account_id or next((t.arn.split(":")[4] for t in observed.tables.values() if t.arn), "")
+    account = _account(stack, observed) or ""
     arns = []
     for table in plan.covers.tables:
         seen = observed.tables.get(table)

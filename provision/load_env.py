@@ -17,7 +17,7 @@ from provision import limits
 from provision.errors import Problem
 from provision.fields import Fields, describe
 from provision.load_index import name_problem
-from provision.load_table import check_tags
+from provision.load_table import check_ownership_tag, check_tags
 from provision.model import (
     BackendKind,
     BackupPlan,
@@ -152,6 +152,7 @@ class EnvironmentReader:
         overrides = Fields(data, f"overrides of {fields.what}", OVERRIDE_KEYS, self.problems)
         tags = overrides.string_map("tags") or {}
         check_tags(self.problems, overrides.file, overrides.line("tags"), tags)
+        check_ownership_tag(self.problems, overrides.file, overrides.line("tags"), tags)
         return TableOverrides(
             deletion_protection=overrides.boolean("deletion_protection"),
             point_in_time_recovery=overrides.boolean("point_in_time_recovery"),

@@ -27,6 +27,7 @@ from provision.model import (
     TableClass,
     TableSpec,
 )
+from provision.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
 from provision.yamlsrc import SourceDict
 
 T = TypeVar("T")
@@ -53,9 +54,10 @@ class TableDefaults:
 
 
 def check_tags(problems: list[Problem], file: str, line: int, tags: dict[str, str]) -> None:
-    if len(tags) > limits.MAX_TAGS:
-        problems.append(Problem(file, line, f"{len(tags)} tags; AWS allows at most {limits.MAX_TAGS}: remove "
-                                f"{len(tags) - limits.MAX_TAGS} of them"))
+    count = len({**tags, OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE})  # the provisioner adds the ownership tag
+    if count > limits.MAX_TAGS:
+        problems.append(Problem(file, line, f"{count} tags with {OWNERSHIP_TAG}, which every table gets; AWS "
+                                f"allows at most {limits.MAX_TAGS}: remove {count - limits.MAX_TAGS} of them"))
     for key, value in tags.items():
         if key.lower().startswith("aws:"):
             problems.append(Problem(file, line, f"tag '{key}' uses the reserved prefix 'aws:'; choose another key"))
@@ -63,6 +65,15 @@ def check_tags(problems: list[Problem], file: str, line: int, tags: dict[str, st
             problems.append(Problem(file, line, f"tag '{key[:40]}' is too long: keys take at most "
                                     f"{limits.TAG_KEY_MAX_LENGTH} characters, values {limits.TAG_VALUE_MAX_LENGTH}; "
                                     "shorten it"))
+
+
+def check_ownership_tag(problems: list[Problem], file: str, line: int, tags: dict[str, str]) -> None:
+    """Tags written in one place may not give the ownership tag another value (checked where written, once)."""
+    if tags.get(OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE) != OWNERSHIP_TAG_VALUE:
+        problems.append(Problem(file, line, f"tag {OWNERSHIP_TAG_KEY} is '{tags[OWNERSHIP_TAG_KEY]}', but the "
+                                f"provisioner tags every table it manages {OWNERSHIP_TAG} (that is how it tells its "
+                                f"tables from other teams'): remove {OWNERSHIP_TAG_KEY} here or set it to "
+                                f"{OWNERSHIP_TAG_VALUE}"))
 
 
 class TableReader:
@@ -82,6 +93,7 @@ class TableReader:
         reader = cls(problems, base, None)
         tags = fields.string_map("tags") or {}
         check_tags(problems, fields.file, fields.line("tags"), tags)
+        check_ownership_tag(problems, fields.file, fields.line("tags"), tags)
         billing_mode = _or(fields.choice("billing_mode", BillingMode), base.billing_mode)
         return TableDefaults(
             billing_mode=None if fields.doubtful("billing_mode") else billing_mode,
@@ -107,7 +119,9 @@ class TableReader:
         billing, mode = self._billing(fields)
         gsis = self.indexes.global_indexes(fields, name, mode)
         lsis = self.indexes.local_indexes(fields, name, partition, sort)
-        tags = {**self.defaults.tags, **(fields.string_map("tags") or {})}
+        own_tags = fields.string_map("tags") or {}
+        check_ownership_tag(self.problems, fields.file, fields.line("tags"), own_tags)
+        tags = {**self.defaults.tags, **own_tags}
         check_tags(self.problems, fields.file, fields.line("tags"), tags)
         if partition is None:
             return None

@@ -257,7 +257,11 @@ class Environment:
         return self.backup_name_pattern.format(name=logical, env=self.name)
 
     def logical_table_name(self, physical: str) -> str | None:
-        """The logical name a physical table name was made from, or None if it is not ours."""
+        """The logical name the pattern would have made `physical` from, or None if it could not have.
+
+        Only the name's shape: another team's `payments-team-sit` matches `{table}-{env}` too. Whether a
+        table is ours is told by the contracts naming it or by its ownership tag (`provision.diff`).
+        """
         prefix, _, suffix = self.table_name_pattern.format(table="\0", env=self.name).partition("\0")
         if physical.startswith(prefix) and physical.endswith(suffix) and len(physical) > len(prefix + suffix):
             return physical[len(prefix) : len(physical) - len(suffix)]

@@ -21,8 +21,13 @@ class Plan:
 
     @property
     def pending(self) -> list[Change]:
-        """What an apply would do: neither skipped nor refused."""
-        return [c for c in self.changes if c.skipped is None and not isinstance(c, Refused)]
+        """What an apply would do: neither skipped nor refused nor only shown (a table left alone)."""
+        return [c for c in self.changes if c.skipped is None and not isinstance(c, Refused) and not c.informational]
+
+    @property
+    def left_alone(self) -> list[Change]:
+        """What is shown and never done: tables not in the contracts that are not provably ours."""
+        return [c for c in self.changes if c.informational]
 
     @property
     def skipped(self) -> list[Change]:
@@ -37,9 +42,10 @@ class Plan:
         return [c for c in self.pending if c.destructive]
 
     def raise_if_unsafe(self, allow_destroy: bool) -> None:
-        """Refuse what AWS cannot do in place, and deletes the environment does not allow."""
+        """Refuse a plan holding refused changes (what AWS cannot do in place, or is unsafe), and deletes the
+        environment does not allow."""
         if self.refused:
-            raise RefusedError("the plan holds changes that cannot be made in place:\n"
+            raise RefusedError("the plan holds refused changes, so nothing was changed:\n"
                                + "\n".join(f"  ! {c.describe()}" for c in self.refused))
         if not self.destructive:
             return
@@ -87,6 +93,8 @@ class Plan:
             counts.append(f"{len(self.skipped)} skipped on {self.backend}")
         if self.refused:
             counts.append(f"{len(self.refused)} refused")
+        if self.left_alone:
+            counts.append(f"{len(self.left_alone)} left alone")
         return "Plan: " + ", ".join(counts) + "."
 
     def data(self) -> dict[str, Any]:
@@ -96,5 +104,6 @@ class Plan:
             "pending": len(self.pending),
             "skipped": len(self.skipped),
             "refused": len(self.refused),
+            "left_alone": len(self.left_alone),
             "changes": [c.data() for c in self.changes],
         }

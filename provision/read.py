@@ -67,18 +67,30 @@ def _ask(backend: Backend, feature: Feature, call: Callable[[], T]) -> T | Unver
 
 
 def observe(backend: Backend, env: Environment, tables: Iterable[str] | None = None) -> ObservedState:
-    """The environment as it is now: its tables (those its name pattern makes) and its backups."""
-    names = sorted(tables) if tables is not None else our_tables(backend, env)
-    existing = set(list_tables(backend)) if tables is not None else set(names)
-    reader = _TableReader(backend)
-    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        observed = list(pool.map(reader.read, [n for n in names if n in existing]))
+    """The environment as it is now: its tables (those named like its pattern, or `tables`) and its backups.
+
+    A name of the pattern's shape does not make a table ours: the diff deletes one the contracts
+    do not name only when its tags say so (`provision.stack.OWNERSHIP_TAG`).
+    """
+    names = tables_named_like(backend, env) if tables is None else list(tables)
     return ObservedState(
         source=backend.name,
         environment=env.name,
-        tables={table.name: table for table in observed if table is not None},
+        tables=read_tables(backend, names, listed=tables is None),
         backups=read_backups(backend),
     )
+
+
+def read_tables(backend: Backend, names: Iterable[str], listed: bool = False) -> dict[str, ObservedTable]:
+    """The named tables that exist, read in parallel; `listed`: the names came from ListTables just now."""
+    wanted = sorted(names)
+    if not listed:
+        existing = set(list_tables(backend))
+        wanted = [name for name in wanted if name in existing]
+    reader = _TableReader(backend)
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        observed = list(pool.map(reader.read, wanted))
+    return {table.name: table for table in observed if table is not None}
 
 
 def list_tables(backend: Backend) -> list[str]:
@@ -86,8 +98,8 @@ def list_tables(backend: Backend) -> list[str]:
     return [name for page in paginator.paginate() for name in page.get("TableNames", [])]
 
 
-def our_tables(backend: Backend, env: Environment) -> list[str]:
-    """The tables whose names the environment's pattern makes, so foreign tables are left alone."""
+def tables_named_like(backend: Backend, env: Environment) -> list[str]:
+    """The tables whose names the environment's pattern could have made: ours, or another team's of that shape."""
     return sorted(name for name in list_tables(backend) if env.logical_table_name(name) is not None)
 
 

@@ -3,6 +3,10 @@
 botocore's standard retry mode already retries throttling a few times; a long apply also
 meets LimitExceededException (too many index or table changes at once) and
 ResourceInUseException (the table is still being updated), which clear by waiting.
+
+What is worth retrying depends on the call, so each call chooses (`retry_on`): to CreateTable,
+ResourceInUseException means the table exists already and waiting never clears it
+(`TRANSIENT`); to UpdateTable or DeleteTable it means the table is busy (`RETRYABLE`).
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from botocore.exceptions import ClientError
 
 T = TypeVar("T")
 
-RETRYABLE = frozenset({
+TABLE_BUSY = "ResourceInUseException"
+# Errors that clear by waiting whatever the call: throttling, too many changes at once, a service hiccup.
+TRANSIENT = frozenset({
     "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-    "LimitExceededException", "ResourceInUseException", "TooManyRequestsException",
-    "ConflictException", "InternalServerError", "ServiceUnavailable",
+    "LimitExceededException", "TooManyRequestsException", "ConflictException", "InternalServerError",
+    "ServiceUnavailable",
 })
+# The default: also a table still being updated (UpdateTable, DeleteTable, UpdateTimeToLive, TagResource...).
+RETRYABLE = TRANSIENT | {TABLE_BUSY}
 
 
 class Deadline:
@@ -48,15 +56,15 @@ def error_code(error: Exception) -> str:
 
 def with_retry(call: Callable[[], T], deadline: Deadline, on_retry: Callable[[str, float], None] | None = None,
                first_delay: float = 0.5, max_delay: float = 20.0,
-               sleep: Callable[[float], None] = time.sleep) -> T:
-    """Call until it succeeds, retrying RETRYABLE errors with capped, jittered exponential backoff."""
+               sleep: Callable[[float], None] = time.sleep, retry_on: frozenset[str] = RETRYABLE) -> T:
+    """Call until it succeeds, retrying the error codes in `retry_on` with capped, jittered exponential backoff."""
     delay = first_delay
     while True:
         try:
             return call()
         except ClientError as error:
             code = error_code(error)
-            if code not in RETRYABLE:
+            if code not in retry_on:
                 raise
             pause = min(max_delay, delay) * random.uniform(0.5, 1.0)
             if deadline.left() < pause:

@@ -1,7 +1,10 @@
 """The desired state of one environment: physical names, overrides applied.
 
 `resolve(desired, env)` is the only place environment overrides and name patterns are
-applied, so the diff, the apply and the checks all see the same names.
+applied, so the diff, the apply and the checks all see the same names. It also gives every
+table the ownership tag (`ManagedBy=dynamo-contracts`): a table not in the contracts is
+deleted only when it carries that tag, so another team's table with a name of the same
+shape (`payments-team-sit`) is never ours to delete.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from provision.model import BackupPlan, BackupVault, Coverage, DesiredState, Environment, TableSpec
+
+OWNERSHIP_TAG_KEY = "ManagedBy"
+OWNERSHIP_TAG_VALUE = "dynamo-contracts"
+OWNERSHIP_TAG = f"{OWNERSHIP_TAG_KEY}={OWNERSHIP_TAG_VALUE}"
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Stack:
 
 def _with_overrides(spec: TableSpec, env: Environment) -> TableSpec:
     overrides = env.overrides
-    changes: dict[str, object] = {"tags": {**spec.tags, **overrides.tags}}
+    changes: dict[str, object] = {"tags": {**spec.tags, **overrides.tags, OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE}}
     for name in ("deletion_protection", "point_in_time_recovery", "table_class"):
         value = getattr(overrides, name)
         if value is not None:

@@ -10,11 +10,16 @@ from collections.abc import Callable
 
 from provision.apply import ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
+from provision.changes import Change, DeleteTable, Refused
 from provision.diff import diff
+from provision.errors import RefusedError
 from provision.model import DesiredState, Environment
 from provision.plan import Plan
-from provision.read import observe
+from provision.read import observe, read_tables
 from provision.stack import resolve
+from provision.state import ObservedTable
+
+DESTROYED = "destroy: a table the contracts name"
 
 
 def make_plan(backend: Backend, desired: DesiredState, env: Environment) -> Plan:
@@ -34,4 +39,37 @@ def provision(backend: Backend, desired: DesiredState, env: Environment, *, allo
     plan.raise_if_unsafe(allow_destroy)
     if plan.pending and confirm is not None:
         confirm(plan)
+    return apply_plan(backend, plan, options)
+
+
+def destroy_plan(backend: Backend, desired: DesiredState, env: Environment) -> Plan:
+    """DeleteTable for each table the contracts name that exists in `env`, and nothing else.
+
+    Other tables, whatever their names, are not read. A table with deletion protection is refused:
+    turning it off is a decision, never a side effect of destroy.
+    """
+    if not env.destroy_allowed:
+        raise RefusedError(f"destroy is for local and moto environments only; '{env.name}' does not allow it")
+    stack = resolve(desired, env)
+    tables = read_tables(backend, stack.tables)
+    return Plan(env, backend.name, [_delete(table, env, backend) for _, table in sorted(tables.items())])
+
+
+def _delete(table: ObservedTable, env: Environment, backend: Backend) -> Change:
+    if not table.deletion_protection:
+        return DeleteTable(target=table.name, because=DESTROYED)
+    endpoint = f" --endpoint-url {backend.endpoint_url}" if backend.endpoint_url else ""
+    return Refused(target=table.name, what="deletion protection is on, and destroy does not turn it off",
+                   how=f"If the table is to go, turn the protection off first: set deletion_protection: false for it "
+                       f"in the contracts and run `python -m provision apply --env {env.name}`, or run `aws dynamodb "
+                       f"update-table --table-name {table.name} --no-deletion-protection-enabled{endpoint}`; then "
+                       "run destroy again")
+
+
+def destroy(backend: Backend, desired: DesiredState, env: Environment, *, options: ApplyOptions | None = None,
+            show: Callable[[str], None] = print) -> ApplyResult:
+    """Show the destroy plan, refuse it if a table is protected, then delete (waiting until each is gone)."""
+    plan = destroy_plan(backend, desired, env)
+    show(plan.render())
+    plan.raise_if_unsafe(allow_destroy=True)
     return apply_plan(backend, plan, options)

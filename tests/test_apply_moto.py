@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from provision import requests
 from provision.apply import ApplyOptions, apply_plan
 from provision.backends import Backend, open_backend
 from provision.errors import AccountMismatchError, RefusedError
 from provision.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType
 from provision.plan import DESTROY_OPTION
 from provision.read import list_tables, observe
-from provision.workflow import make_plan, provision
+from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
+from provision.workflow import destroy, make_plan, provision
 
 QUIET = ApplyOptions(progress=lambda _line: None)
 
@@ -140,3 +143,135 @@ def test_apply_of_a_new_gsi_waits_and_reports_it_active(moto: Backend, desired: 
     assert [c.kind for c in plan.pending] == ["CreateIndex"]
     apply_plan(moto, plan, QUIET)
     assert observe(moto, env).tables["orders-moto"].global_indexes["OrdersByStatus"].status == "ACTIVE"
+
+
+def create_foreign_table(backend: Backend, name: str, tags: dict[str, str] | None = None) -> None:
+    """A table someone else made, by hand (or a table of ours, when `tags` carry the ownership tag)."""
+    extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
+    backend.client("dynamodb").create_table(
+        TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST", **extra)
+
+
+# --- whose tables are deleted ------------------------------------------------------------------------
+
+
+def test_a_foreign_table_named_like_ours_survives_apply_and_plan_shows_it_left_alone(
+        moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    create_foreign_table(moto, "payments-team-moto", {"Team": "payments"})
+    shown: list[str] = []
+    provision(moto, desired, env, options=QUIET, show=shown.append)
+    assert "payments-team-moto" in list_tables(moto)
+    assert "  = left alone: payments-team-moto — not in the contracts and not tagged ManagedBy=dynamo-contracts" in (
+        shown[0].splitlines())
+    plan = make_plan(moto, desired, env)
+    assert plan.pending == []
+    assert [c.target for c in plan.left_alone] == ["payments-team-moto"]
+
+
+def test_a_table_of_ours_no_longer_in_the_contracts_is_deleted(moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    create_foreign_table(moto, "legacy-moto", {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE})
+    result = provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    assert [(c.kind, c.target) for c in result.done] == [("DeleteTable", "legacy-moto")]
+    assert "legacy-moto" not in list_tables(moto)
+
+
+def test_tables_created_from_contracts_without_tags_carry_the_ownership_tag(
+        moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    untagged = dataclasses.replace(desired, tables=tuple(dataclasses.replace(t, tags={}) for t in desired.tables))
+    provision(moto, untagged, env, options=QUIET, show=lambda _text: None)
+    tags = {name: table.tags for name, table in observe(moto, env).tables.items()}
+    assert tags == {name: {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE} for name in resolve(desired, env).tables}
+
+
+# --- concurrent applies ---------------------------------------------------------------------------------
+
+
+def test_a_table_another_apply_created_meanwhile_is_counted_done_promptly(
+        moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    plan = make_plan(moto, desired, env)  # read while the environment is empty
+    spec = resolve(desired, env).tables["orders-moto"]
+    moto.client("dynamodb").create_table(**requests.create_table("orders-moto", spec))  # the other apply
+    lines: list[str] = []
+    started = time.monotonic()
+    # Retrying ResourceInUse would spend the whole timeout and fail: a short one makes that a quick failure.
+    result = apply_plan(moto, plan, dataclasses.replace(QUIET, progress=lines.append, timeout=20))
+    assert time.monotonic() - started < 20
+    assert ("CreateTable", "orders-moto") in [(c.kind, c.target) for c in result.done]
+    assert not [line for line in lines if "retrying" in line]
+    assert make_plan(moto, desired, env).pending == []
+
+
+# --- TTL ------------------------------------------------------------------------------------------------
+
+
+def test_ttl_is_turned_off_by_one_call(moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    without_ttl = dataclasses.replace(desired, tables=tuple(
+        dataclasses.replace(t, ttl_attribute=None) for t in desired.tables))
+    calls: list[dict[str, Any]] = []
+    moto.client("dynamodb").meta.events.register(
+        "provide-client-params.dynamodb.UpdateTimeToLive", lambda params, **_: calls.append(params))
+    provision(moto, without_ttl, env, options=QUIET, show=lambda _text: None)
+    assert [c["TimeToLiveSpecification"] for c in calls] == [{"Enabled": False, "AttributeName": "expiresAt"}]
+    assert observe(moto, env).tables["campaigns-moto"].ttl_attribute is None
+
+
+def test_moving_ttl_is_refused_and_nothing_is_done(moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    moved = dataclasses.replace(desired, tables=tuple(
+        dataclasses.replace(t, ttl_attribute="deleteAt") if t.ttl_attribute else t for t in desired.tables))
+    with pytest.raises(RefusedError, match="remove ttl_attribute"):
+        provision(moto, moved, env, options=QUIET, show=lambda _text: None)
+    assert observe(moto, env).tables["campaigns-moto"].ttl_attribute == "expiresAt"
+
+
+# --- destroy ----------------------------------------------------------------------------------------------
+
+
+def test_destroy_shows_its_plan_then_deletes_only_the_tables_the_contracts_name(
+        moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    create_foreign_table(moto, "payments-team-moto")
+    create_foreign_table(moto, "legacy-moto", {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE})
+    shown: list[str] = []
+    result = destroy(moto, desired, env, options=QUIET, show=shown.append)
+    ours = sorted(resolve(desired, env).tables)
+    assert sorted(c.target for c in result.done) == ours
+    assert [c.kind for c in result.done] == ["DeleteTable"] * 5
+    assert sorted(list_tables(moto)) == ["legacy-moto", "payments-team-moto"]
+    lines = shown[0].splitlines()
+    assert lines[0] == "Plan for environment 'moto' on moto:"
+    assert "  - DELETE table orders-moto (destroy: a table the contracts name): its data is lost" in lines
+    assert lines[-1] == "Plan: 5 to change, 5 of them DELETE."
+    again = destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
+    assert again.done == []
+
+
+def test_destroy_refuses_a_protected_table_and_deletes_nothing(moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    moto.client("dynamodb").update_table(TableName="users-moto", DeletionProtectionEnabled=True)
+    with pytest.raises(RefusedError, match="deletion protection is on") as refused:
+        destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
+    assert "--no-deletion-protection-enabled" in str(refused.value)
+    assert "deletion_protection: false" in str(refused.value)
+    assert len(list_tables(moto)) == 5
+    assert observe(moto, env).tables["users-moto"].deletion_protection is True
+
+
+def test_destroy_is_refused_where_the_environment_does_not_allow_it(moto: Backend, desired: DesiredState) -> None:
+    env = dataclasses.replace(desired.environments["moto"], destroy_allowed=False)
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    with pytest.raises(RefusedError, match="local and moto environments only"):
+        destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
+    assert len(list_tables(moto)) == 5

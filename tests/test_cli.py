@@ -23,7 +23,7 @@ import pytest
 from provision.backends import local_session, open_backend
 from provision.backends.dynamodb_local_launch import free_port
 from provision.load import load_contracts
-from provision.read import our_tables
+from provision.read import tables_named_like
 from provision.workflow import provision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def workdir(tmp_path: Path) -> Path:
 def local_tables(contracts: Path, endpoint_url: str) -> list[str]:
     env = load_contracts(contracts).environments["local"]
     with open_backend(env, endpoint_url, start_local=False) as backend:
-        return our_tables(backend, env)
+        return tables_named_like(backend, env)
 
 
 # --- no backend -----------------------------------------------------------------------------------
@@ -132,6 +132,9 @@ def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts:
     pytest.param(["plan"], id="plan without --env"),
     pytest.param(["plan", "--env", "local", "--format", "yaml"], id="an unknown --format"),
     pytest.param(["apply", "--env", "local", "--timeout", "soon"], id="a --timeout that is no number"),
+    pytest.param(["apply", "--env", "local", "--timeout", "0"], id="a --timeout of 0"),
+    pytest.param(["apply", "--env", "local", "--timeout", "-5"], id="a negative --timeout"),
+    pytest.param(["destroy", "--env", "local", "--timeout", "0"], id="a destroy --timeout of 0"),
 ])
 def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str], workdir: Path) -> None:
     """The documented contract: 2 means only "plan found changes pending", bad input included in 1.
@@ -191,30 +194,51 @@ def test_plan_as_json(contracts: Path, workdir: Path, dynamodb_local: str) -> No
     assert all("skipped" not in c for c in creates)
 
 
+def create_foreign_table(endpoint_url: str, name: str) -> None:
+    client = local_session("us-east-1").client("dynamodb", endpoint_url=endpoint_url)
+    client.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                        BillingMode="PAY_PER_REQUEST")
+
+
 @pytest.mark.slow
-def test_destroy_deletes_the_environments_tables_only(contracts: Path, workdir: Path, dynamodb_local: str) -> None:
+def test_a_foreign_table_named_like_ours_is_left_alone_by_plan_apply_and_destroy(
+        contracts: Path, workdir: Path, dynamodb_local: str) -> None:
+    """Another team's `payments-team-local` has a name of our pattern's shape; DynamoDB Local keeps no tags."""
     desired = load_contracts(contracts)
     env = desired.environments["local"]
-    foreign = f"foreign-{uuid.uuid4().hex[:8]}"
+    foreign = env.table_name("payments-team")
+    endpoint = ("--endpoint-url", dynamodb_local)
     with open_backend(env, dynamodb_local, start_local=False) as backend:
         provision(backend, desired, env, show=lambda _text: None)
-        backend.client("dynamodb").create_table(
-            TableName=foreign, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
-        ours = our_tables(backend, env)
-    assert len(ours) == 5
+    create_foreign_table(dynamodb_local, foreign)
+    ours = sorted(env.table_name(t.name) for t in desired.tables)
 
-    result = run("destroy", "--env", "local", "--endpoint-url", dynamodb_local, cwd=workdir, contracts=contracts)
+    plan = run("plan", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert (f"  = left alone: {foreign} — not in the contracts, and cannot tell on dynamodb-local whether it is "
+            "tagged ManagedBy=dynamo-contracts") in plan.stdout
+    summary = plan.stdout.splitlines()[-1]
+    assert summary.startswith("Plan: 0 to change, ")
+    assert summary.endswith(" skipped on dynamodb-local, 1 left alone.")
+    applied = run("apply", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
+    assert applied.returncode == 0, applied.stderr
+    assert "Nothing to do." in applied.stdout
+
+    result = run("destroy", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
     assert result.returncode == 0, result.stderr
-    assert "Destroyed 5 table(s) in 'local'." in result.stdout
-    assert all(f"deleted table {name}" in result.stdout for name in ours)
-    assert local_tables(contracts, dynamodb_local) == []
-    client = local_session("us-east-1").client("dynamodb", endpoint_url=dynamodb_local)
-    assert foreign in client.list_tables(ExclusiveStartTableName="foreign-")["TableNames"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Plan for environment 'local' on dynamodb-local:"
+    assert [line for line in lines if "DELETE table" in line] == [
+        f"  - DELETE table {name} (destroy: a table the contracts name): its data is lost" for name in ours]
+    assert lines[-1] == "Destroyed 5 table(s) in 'local'."
+    assert all(f"done: DELETE table {name}" in result.stderr for name in ours)
+    assert local_tables(contracts, dynamodb_local) == [foreign]
 
-    empty = run("destroy", "--env", "local", "--endpoint-url", dynamodb_local, cwd=workdir, contracts=contracts)
+    empty = run("destroy", "--env", "local", *endpoint, cwd=workdir, contracts=contracts)
     assert empty.returncode == 0, empty.stderr
-    assert "holds no table of ours" in empty.stdout
+    assert "holds none of the tables the contracts name" in empty.stdout
+    assert local_tables(contracts, dynamodb_local) == [foreign]
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from provision.changes import (
     CreateVault,
     DeleteIndex,
     DeleteTable,
+    LeftAlone,
     Refused,
     TagTable,
     UpdateBackupPlan,
@@ -34,7 +35,7 @@ from provision.model import (
     Projection,
     ProjectionType,
 )
-from provision.stack import Stack
+from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.state import (
     ObservedBackups,
     ObservedEncryption,
@@ -45,6 +46,8 @@ from provision.state import (
 )
 
 LOCAL_GAP = Unverifiable("dynamodb-local", "not reported")
+ACCOUNT = "210987654321"
+DEFAULT_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
 
 
 def with_table(state: ObservedState, name: str, **changes: object) -> ObservedState:
@@ -62,11 +65,24 @@ def moto(stack_for: Callable[[str], Stack]) -> Stack:
     return stack_for("moto")
 
 
+def with_account(stack: Stack, account: str | None) -> Stack:
+    return dataclasses.replace(stack, environment=dataclasses.replace(stack.environment, account_id=account))
+
+
+def stray(name: str, tags: dict[str, str] | Unverifiable) -> ObservedTable:
+    return ObservedTable(name, "ACTIVE", KeySchema(KeyAttribute("id", AttributeType.S)), tags=tags)
+
+
+def with_stray(state: ObservedState, table: ObservedTable) -> ObservedState:
+    return dataclasses.replace(state, tables={**state.tables, table.name: table})
+
+
 def test_an_environment_that_matches_the_contracts_needs_no_change(moto: Stack) -> None:
     assert diff(moto, observed_from_stack(moto), BackendKind.AWS) == []
 
 
 def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> None:
+    moto = with_account(moto, ACCOUNT)
     empty = ObservedState("moto", "moto", {}, ObservedBackups({}, {}))
     changes = diff(moto, empty, BackendKind.AWS)
     created = [c.target for c in changes if isinstance(c, CreateTable)]
@@ -79,7 +95,57 @@ def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> 
     selection = backups[-1]
     assert isinstance(selection, CreateSelection)
     assert [arn.rsplit("/", 1)[1] for arn in selection.resources] == sorted(moto.tables)
+    assert all(arn.split(":")[4] == ACCOUNT for arn in selection.resources)
     assert all(c.skipped is None for c in changes)
+
+
+# --- the backup role: never an invented account -----------------------------------------------------
+
+
+def test_the_default_backup_role_is_in_the_environments_account_and_the_plan_line_names_it(moto: Stack) -> None:
+    changes = diff(with_account(moto, ACCOUNT), ObservedState("moto", "moto", {}), BackendKind.AWS)
+    selection = next(c for c in changes if isinstance(c, CreateSelection))
+    assert selection.iam_role_arn == DEFAULT_ROLE
+    assert selection.describe().endswith(f"as role {DEFAULT_ROLE}")
+
+
+def test_without_an_account_the_role_comes_from_the_observed_tables_arns(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    tables = {name: dataclasses.replace(t, arn=f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/{name}")
+              for name, t in observed.tables.items()}
+    empty_backups = ObservedBackups({}, {})
+    state = dataclasses.replace(observed, tables=tables, backups=empty_backups)
+    selection = next(c for c in diff(with_account(moto, None), state, BackendKind.AWS)
+                     if isinstance(c, CreateSelection))
+    assert selection.iam_role_arn == DEFAULT_ROLE
+
+
+def test_without_any_account_the_selection_is_refused_with_what_to_set(moto: Stack) -> None:
+    changes = diff(with_account(moto, None), ObservedState("moto", "moto", {}), BackendKind.AWS)
+    assert not [c for c in changes if isinstance(c, CreateSelection)]
+    refused = [c for c in changes if isinstance(c, Refused)]
+    assert kinds(refused) == [("Refused", "bbws-dynamodb-daily-moto")]
+    text = refused[0].describe()
+    assert text.startswith("refused on backup plan bbws-dynamodb-daily-moto: ")
+    assert "account_id" in text
+    assert "backup_role_arn" in text
+    assert "123456789012" not in text
+
+
+def test_a_backup_role_arn_given_is_used_as_it_is(moto: Stack) -> None:
+    role = "arn:aws:iam::222222222222:role/backup"
+    stack = dataclasses.replace(moto, environment=dataclasses.replace(moto.environment, backup_role_arn=role))
+    selection = next(c for c in diff(stack, ObservedState("moto", "moto", {}), BackendKind.AWS)
+                     if isinstance(c, CreateSelection))
+    assert selection.iam_role_arn == role
+
+
+def test_a_selection_the_backend_cannot_hold_is_skipped_even_without_an_account(moto: Stack) -> None:
+    changes = diff(with_account(moto, None), ObservedState("moto", "moto", {}), BackendKind.MOTO)
+    selection = next(c for c in changes if isinstance(c, CreateSelection))
+    assert selection.skipped is not None
+    assert selection.iam_role_arn is None
+    assert not [c for c in changes if isinstance(c, Refused)]
 
 
 def test_on_dynamodb_local_what_it_cannot_hold_is_shown_as_skipped(stack_for: Callable[[str], Stack]) -> None:
@@ -186,14 +252,47 @@ def test_sit_turns_deletion_protection_on(stack_for: Callable[[str], Stack]) -> 
     assert change.enabled
 
 
-def test_a_table_not_in_the_contracts_is_deleted_destructively(moto: Stack) -> None:
-    observed = observed_from_stack(moto)
-    stray = ObservedTable("legacy-moto", "ACTIVE", KeySchema(KeyAttribute("id", AttributeType.S)))
-    changes = diff(moto, dataclasses.replace(observed, tables={**observed.tables, "legacy-moto": stray}),
-                   BackendKind.AWS)
+# --- tables not in the contracts: deleted only when provably ours ------------------------------------
+
+
+def test_a_table_not_in_the_contracts_tagged_as_ours_is_deleted_destructively(moto: Stack) -> None:
+    ours = stray("legacy-moto", {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE, "Project": "bbws"})
+    changes = diff(moto, with_stray(observed_from_stack(moto), ours), BackendKind.AWS)
     assert kinds(changes) == [("DeleteTable", "legacy-moto")]
     assert isinstance(changes[0], DeleteTable)
     assert changes[0].destructive
+    assert "tagged ManagedBy=dynamo-contracts" in changes[0].describe()
+
+
+@pytest.mark.parametrize("tags", [
+    pytest.param({}, id="no tags"),
+    pytest.param({"Team": "payments"}, id="another team's tags"),
+    pytest.param({OWNERSHIP_TAG_KEY: "terraform"}, id="managed by something else"),
+])
+def test_a_foreign_table_named_like_ours_is_left_alone(moto: Stack, tags: dict[str, str]) -> None:
+    foreign = stray("payments-team-moto", tags)
+    changes = diff(moto, with_stray(observed_from_stack(moto), foreign), BackendKind.AWS)
+    assert kinds(changes) == [("LeftAlone", "payments-team-moto")]
+    assert not changes[0].destructive
+    assert changes[0].describe() == ("left alone: payments-team-moto — not in the contracts and not tagged "
+                                     "ManagedBy=dynamo-contracts")
+
+
+def test_where_tags_cannot_be_read_a_table_not_in_the_contracts_is_never_deleted(
+        stack_for: Callable[[str], Stack]) -> None:
+    local = stack_for("local")
+    for tags in (LOCAL_GAP, {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE}):  # tags as read, or a state built elsewhere
+        observed = ObservedState("dynamodb-local", "local", {"payments-team-local": stray("payments-team-local", tags)})
+        changes = [c for c in diff(local, observed, BackendKind.DYNAMODB_LOCAL) if c.target == "payments-team-local"]
+        assert kinds(changes) == [("LeftAlone", "payments-team-local")]
+        assert isinstance(changes[0], LeftAlone)
+        assert "cannot tell on dynamodb-local" in changes[0].describe()
+
+
+def test_every_table_of_the_stack_carries_the_ownership_tag(stack_for: Callable[[str], Stack]) -> None:
+    for env in ("local", "moto", "dev", "sit", "prod"):
+        for name, spec in stack_for(env).tables.items():
+            assert spec.tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE, name
 
 
 def test_backup_retention_drift_updates_the_plan(moto: Stack) -> None:
@@ -233,3 +332,33 @@ def test_on_moto_a_missing_selection_is_skipped_with_the_reason(moto: Stack) -> 
     changes = diff(moto, dataclasses.replace(observed, backups=backups), BackendKind.MOTO)
     assert kinds(changes) == [("CreateSelection", "bbws-dynamodb-daily-moto")]
     assert changes[0].skipped == gap
+
+
+# --- TTL: on or off, never moved in one apply ---------------------------------------------------------
+
+
+def test_moving_ttl_to_another_attribute_is_refused_with_the_way_to_do_it(moto: Stack) -> None:
+    observed = with_table(observed_from_stack(moto), "campaigns-moto", ttl_attribute="oldExpiry")
+    changes = diff(moto, observed, BackendKind.AWS)
+    assert kinds(changes) == [("Refused", "campaigns-moto")]
+    text = changes[0].describe()
+    assert "TTL is on attribute oldExpiry, the contracts want it on expiresAt" in text
+    assert "remove ttl_attribute" in text
+    assert "at least an hour later" in text
+
+
+@pytest.mark.parametrize(("seen", "wanted"), [("expiresAt", None), (None, "expiresAt")], ids=["off", "on"])
+def test_turning_ttl_on_or_off_alone_is_one_change(moto: Stack, seen: str | None, wanted: str | None) -> None:
+    stack = dataclasses.replace(moto, tables={
+        name: dataclasses.replace(spec, ttl_attribute=wanted) if name == "campaigns-moto" else spec
+        for name, spec in moto.tables.items()})
+    observed = with_table(observed_from_stack(moto), "campaigns-moto", ttl_attribute=seen)
+    changes = diff(stack, observed, BackendKind.AWS)
+    assert kinds(changes) == [("UpdateTtl", "campaigns-moto")]
+    assert isinstance(changes[0], UpdateTtl)
+    assert changes[0].switch == ("expiresAt", wanted is not None)
+
+
+def test_an_update_ttl_that_moves_the_attribute_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="at least an hour later"):
+        UpdateTtl(target="campaigns-moto", attribute="expiresAt", was="oldExpiry")

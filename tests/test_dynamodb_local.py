@@ -11,12 +11,14 @@ import hashlib
 import io
 import json
 import os
+import signal
 import socket
 import socketserver
 import subprocess
 import sys
 import tarfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -272,6 +274,67 @@ def test_jar_process_that_dies_reports_its_output(tmp_path: Path) -> None:
         jar.wait_ready(timeout=30)
     assert "jarfile" in str(raised.value)  # the JVM's own words
     assert jar.process.poll() is not None
+
+
+JVM_LAUNCHER = """
+import sys, time
+from pathlib import Path
+from provision.backends.dynamodb_local import fetch
+from provision.backends.dynamodb_local_launch import JarProcess
+jar = JarProcess.start(fetch(Path(sys.argv[1])))
+print(jar.pid, jar.log_file, flush=True)
+time.sleep(600)
+"""
+
+
+def gone(pid: int) -> bool:
+    """No such process, or a zombie nobody reaped yet (it has exited: that is what counts here)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rpartition(")")[2].split()[0] in {"Z", "X"}
+    except (OSError, IndexError):
+        return True
+
+
+def wait_for(condition: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path) -> None:
+    """pytest killed (SIGKILL: no `finally`, no atexit) must not leave its DynamoDB Local running."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    starter = subprocess.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
+                               stdout=subprocess.PIPE, text=True)
+    jvm: int | None = None
+    log_file = ""
+    try:
+        assert starter.stdout is not None
+        pid_text, _, log_file = starter.stdout.readline().strip().partition(" ")
+        jvm = started = int(pid_text)
+        assert not gone(started), "the JVM runs while its starter does"
+        starter.kill()
+        starter.wait(30)
+        assert wait_for(lambda: gone(started), timeout=30), f"JVM {started} outlived the process that started it"
+    finally:
+        if starter.poll() is None:
+            starter.kill()
+            starter.wait()
+        if jvm is not None and not gone(jvm):
+            os.kill(jvm, signal.SIGKILL)
+        if log_file:
+            Path(log_file).unlink(missing_ok=True)
 
 
 def test_jar_process_refuses_a_port_already_taken(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.changes import CreateIndex, DeleteIndex, DeleteTable, Refused, UpdatePitr
+from provision.changes import CreateIndex, DeleteIndex, DeleteTable, LeftAlone, Refused, UpdatePitr
 from provision.errors import RefusedError
 from provision.plan import DESTROY_OPTION, Plan
 from provision.stack import Stack
@@ -85,3 +85,18 @@ def test_skipped_changes_of_one_kind_and_reason_share_a_line(stack_for: Callable
     assert plan.render().splitlines()[2] == (
         "  ? point-in-time recovery of 2 tables (orders-local, users-local): unverifiable on dynamodb-local: "
         "no PITR API")
+
+
+def test_a_table_left_alone_is_shown_but_not_pending(stack_for: Callable[[str], Stack]) -> None:
+    """`plan` exits 0 when all it has to say is which foreign tables it leaves alone."""
+    why = "not in the contracts and not tagged ManagedBy=dynamo-contracts"
+    plan = Plan(stack_for("sit").environment, "aws", [LeftAlone(target="payments-team-sit", why=why)])
+    assert plan.pending == []
+    assert plan.destructive == []
+    plan.raise_if_unsafe(allow_destroy=False)
+    lines = plan.render().splitlines()
+    assert lines[1] == f"  = left alone: payments-team-sit — {why}"
+    assert lines[-1] == "Plan: 0 to change, 1 left alone."
+    data = json.loads(json.dumps(plan.data()))
+    assert (data["pending"], data["left_alone"]) == (0, 1)
+    assert data["changes"][0]["kind"] == "LeftAlone"

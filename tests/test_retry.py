@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from provision.retry import Deadline, DeadlineExceeded, with_retry
+from provision.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, Deadline, DeadlineExceeded, with_retry
 
 
 def client_error(code: str) -> ClientError:
@@ -53,3 +53,26 @@ def test_retrying_stops_when_the_deadline_would_pass() -> None:
         with_retry(call, Deadline(30, clock=lambda: now[0]), sleep=sleep, first_delay=1.0)
     assert now[0] <= 30
     assert 3 < call.calls < 50
+
+
+def test_each_call_chooses_what_is_retried() -> None:
+    """To CreateTable, ResourceInUse means "exists": retrying it would only wait for the deadline."""
+    once = Flaky("ResourceInUseException")
+    with pytest.raises(ClientError, match="ResourceInUseException"):
+        with_retry(once, Deadline(600), sleep=lambda _s: None, retry_on=TRANSIENT)
+    assert once.calls == 1
+    busy = Flaky("ResourceInUseException")
+    assert with_retry(busy, Deadline(600), sleep=lambda _s: None) == "ok", "by default a busy table is waited for"
+    assert busy.calls == 2
+    assert TABLE_BUSY in RETRYABLE
+    assert TABLE_BUSY not in TRANSIENT
+
+
+def test_a_call_may_retry_a_code_of_its_own() -> None:
+    call = Flaky("ContinuousBackupsUnavailableException")
+    with pytest.raises(ClientError):
+        with_retry(call, Deadline(600), sleep=lambda _s: None)
+    retried = Flaky("ContinuousBackupsUnavailableException", "ContinuousBackupsUnavailableException")
+    assert with_retry(retried, Deadline(600), sleep=lambda _s: None,
+                      retry_on=RETRYABLE | {"ContinuousBackupsUnavailableException"}) == "ok"
+    assert retried.calls == 3

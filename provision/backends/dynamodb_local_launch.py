@@ -8,11 +8,14 @@ Failures show the tail of DynamoDB Local's own output: that is where the cause i
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -179,6 +182,33 @@ def read_tail(path: Path, lines: int = 25) -> str:
         return ""
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to SIGTERM the child when its parent dies; None elsewhere.
+
+    So a throwaway JVM goes when pytest is killed (SIGTERM, SIGKILL: no `finally` runs then).
+    libc's prctl is looked up here, in the parent, so the forked child only makes the call.
+    Linux sends the signal when the *thread* that started the child ends: start from the
+    main thread (as pytest and the CLI do), or from one that lives as long as the JVM should.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+        if os.getppid() != parent:  # the parent died before prctl: the signal will never come
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
+
+
 class JarProcess:
     """Amazon's DynamoDBLocal.jar in a JVM of its own, output captured in a file (a pipe could fill up)."""
 
@@ -204,7 +234,8 @@ class JarProcess:
 
         In memory unless `db_path` is given. `log_file` keeps the output there (else a temp
         file, removed by `stop`); `detach` puts the JVM in a session of its own, so it
-        outlives the command that started it.
+        outlives the command that started it. Otherwise, on Linux, the JVM is SIGTERMed when
+        the process that started it dies, however it dies (no orphaned JVM after a killed pytest).
         """
         java = java or java_executable()
         if java is None:
@@ -229,6 +260,7 @@ class JarProcess:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=detach,
+                    preexec_fn=None if detach else _die_with_parent(),
                 )
         except OSError as error:
             if owns_log:

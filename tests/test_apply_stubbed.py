@@ -1,0 +1,173 @@
+"""What apply does with the answers AWS gives and moto or DynamoDB Local never do, scripted with botocore's Stubber.
+
+Each test queues DynamoDB's answers in order; a call the test did not expect (a retry that
+should not happen, a describe that skipped the retry) fails it at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from provision.apply import ApplyError, ApplyOptions, ApplyResult, apply_plan
+from provision.backends import Backend
+from provision.changes import (
+    Change,
+    CreateIndex,
+    CreateTable,
+    DeleteTable,
+    TagTable,
+    UpdateDeletionProtection,
+    UpdatePitr,
+)
+from provision.model import BackendKind
+from provision.plan import Plan
+from provision.stack import Stack
+
+TABLE = "orders-moto"
+ARN = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{TABLE}"
+
+
+def table(status: str = "ACTIVE") -> dict[str, Any]:
+    return {"Table": {"TableName": TABLE, "TableStatus": status, "TableArn": ARN,
+                      "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+                      "AttributeDefinitions": [{"AttributeName": "tenantId", "AttributeType": "S"}]}}
+
+
+@pytest.fixture
+def moto(stack_for: Callable[[str], Stack]) -> Stack:
+    return stack_for("moto")
+
+
+def stubbed_backend() -> tuple[Backend, Stubber]:
+    """A backend whose DynamoDB client answers only what the test queues (activate the Stubber)."""
+    session = boto3.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    client = session.client("dynamodb")
+    backend = Backend(BackendKind.MOTO, session)
+    backend._clients["dynamodb"] = client
+    return backend, Stubber(client)
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[tuple[Backend, Stubber]]:
+    """A stubbed backend that also checks every answer queued was asked for."""
+    backend, stubber = stubbed_backend()
+    with stubber:
+        yield backend, stubber
+        stubber.assert_no_pending_responses()
+
+
+def apply(backend: Backend, stack: Stack, *changes: Change, timeout: float = 30) -> tuple[ApplyResult, list[str]]:
+    lines: list[str] = []
+    options = ApplyOptions(progress=lines.append, first_retry_delay=0.001, poll_interval=0.001, timeout=timeout)
+    return apply_plan(backend, Plan(stack.environment, "moto", list(changes)), options), lines
+
+
+def retried(lines: list[str]) -> list[str]:
+    """The error codes the apply said it retried, in order."""
+    return [line.split(": ")[1].split(",")[0] for line in lines if "retrying in" in line]
+
+
+# --- CreateTable of a table another run created -------------------------------------------------------
+
+
+def test_create_table_answered_resource_in_use_waits_for_the_table_and_counts_it_done(
+        moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    """Two applies at once: the second's CreateTable meets the first's table. It must not retry for 30 minutes."""
+    backend, stubber = dynamodb
+    stubber.add_client_error("create_table", "ResourceInUseException", f"Table already exists: {TABLE}")
+    stubber.add_response("describe_table", table("CREATING"))
+    stubber.add_response("describe_table", table("ACTIVE"))
+    started = time.monotonic()
+    result, lines = apply(backend, moto, CreateTable(target=TABLE, spec=moto.tables[TABLE]), timeout=1800)
+    assert time.monotonic() - started < 5
+    assert [c.kind for c in result.done] == ["CreateTable"]
+    assert retried(lines) == []
+    assert any("already exists" in line and "next plan" in line for line in lines)
+
+
+def test_create_table_still_retries_throttling(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    stubber.add_client_error("create_table", "ThrottlingException", "slow down")
+    stubber.add_response("create_table", {})
+    stubber.add_response("describe_table", table("ACTIVE"))
+    result, lines = apply(backend, moto, CreateTable(target=TABLE, spec=moto.tables[TABLE]))
+    assert [c.kind for c in result.done] == ["CreateTable"]
+    assert retried(lines) == ["ThrottlingException"]
+
+
+def test_update_table_on_a_busy_table_is_retried(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    stubber.add_client_error("update_table", "ResourceInUseException", "table is being updated")
+    stubber.add_response("update_table", {})
+    stubber.add_response("describe_table", table("ACTIVE"))
+    result, lines = apply(backend, moto, UpdateDeletionProtection(target=TABLE, enabled=True))
+    assert [c.kind for c in result.done] == ["UpdateDeletionProtection"]
+    assert retried(lines) == ["ResourceInUseException"]
+
+
+# --- PITR right after CreateTable ---------------------------------------------------------------------
+
+
+def test_pitr_refused_right_after_create_table_is_retried_until_aws_allows_it(
+        moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    for _ in range(2):
+        stubber.add_client_error("update_continuous_backups", "ContinuousBackupsUnavailableException",
+                                 "Backups are being enabled for the table")
+    stubber.add_response("update_continuous_backups", {"ContinuousBackupsDescription": {
+        "ContinuousBackupsStatus": "ENABLED"}})
+    result, lines = apply(backend, moto, UpdatePitr(target=TABLE, enabled=True))
+    assert [c.kind for c in result.done] == ["UpdatePitr"]
+    assert retried(lines) == ["ContinuousBackupsUnavailableException"] * 2
+
+
+def test_pitr_unavailable_until_the_deadline_fails_that_change(moto: Stack) -> None:
+    backend, stubber = stubbed_backend()  # how many answers the deadline leaves unasked is not fixed
+    for _ in range(200):
+        stubber.add_client_error("update_continuous_backups", "ContinuousBackupsUnavailableException", "not yet")
+    with stubber, pytest.raises(ApplyError, match="ContinuousBackupsUnavailableException when the time ran out"):
+        apply(backend, moto, UpdatePitr(target=TABLE, enabled=True), timeout=0.05)
+
+
+# --- every DescribeTable of the apply is retried ----------------------------------------------------------
+
+
+def test_tagging_retries_its_describe_table(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
+    stubber.add_response("describe_table", table())
+    stubber.add_response("tag_resource", {}, expected_params={
+        "ResourceArn": ARN, "Tags": [{"Key": "ManagedBy", "Value": "dynamo-contracts"}]})
+    result, lines = apply(backend, moto, TagTable(target=TABLE, tags={"ManagedBy": "dynamo-contracts"}))
+    assert [c.kind for c in result.done] == ["TagTable"]
+    assert retried(lines) == ["ThrottlingException"]
+
+
+def test_creating_an_index_retries_its_describe_table(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
+    stubber.add_response("describe_table", table())
+    stubber.add_response("update_table", {})
+    stubber.add_response("describe_table", table())
+    index = moto.tables[TABLE].global_indexes[0]
+    result, lines = apply(backend, moto, CreateIndex(target=TABLE, index=index))
+    assert [c.kind for c in result.done] == ["CreateIndex"]
+    assert retried(lines) == ["ThrottlingException"]
+
+
+def test_waiting_for_a_deleted_table_retries_its_describe_table(moto: Stack,
+                                                                 dynamodb: tuple[Backend, Stubber]) -> None:
+    backend, stubber = dynamodb
+    stubber.add_response("delete_table", {})
+    stubber.add_response("describe_table", table("DELETING"))
+    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
+    stubber.add_client_error("describe_table", "ResourceNotFoundException", "gone")
+    result, lines = apply(backend, moto, DeleteTable(target=TABLE))
+    assert [c.kind for c in result.done] == ["DeleteTable"]
+    assert retried(lines) == ["ThrottlingException"]
