@@ -1,7 +1,8 @@
 """The plugin's command-line options, read once into a frozen object.
 
 Precedence is decided here and only here: a command-line value, else the ini value, else the
-default (a CLI value is never mistaken for unset because it is falsy).
+default (a CLI value is never mistaken for unset because it is falsy). `misuse` says which
+options mean nothing for the environment chosen, so the plugin can refuse them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from provision.model import Environment
 
 DEFAULT_ENV = "local"
 
@@ -28,6 +31,9 @@ def add_options(parser: pytest.Parser) -> None:
                     help="dev/sit/prod: show the plan and apply it before checking (prod also needs --confirm-prod)")
     group.addoption("--confirm-prod", dest="contracts_confirm_prod", action="store_true",
                     help="with --provision: allow changes to a protected environment such as prod")
+    group.addoption("--read-only", dest="contracts_read_only", action="store_true",
+                    help="write no items: access patterns are reported as not run, whatever writes_allowed says "
+                         "(for a read-only role)")
     parser.addini("contracts_env", "default environment for the contracts", default=DEFAULT_ENV)
 
 
@@ -39,6 +45,7 @@ class ContractOptions:
     no_provision: bool
     provision: bool
     confirm_prod: bool
+    read_only: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> ContractOptions:
@@ -51,4 +58,25 @@ class ContractOptions:
             no_provision=bool(config.getoption("contracts_no_provision")),
             provision=bool(config.getoption("contracts_provision")),
             confirm_prod=bool(config.getoption("contracts_confirm_prod")),
+            read_only=bool(config.getoption("contracts_read_only")),
         )
+
+
+def misuse(options: ContractOptions, env: Environment) -> list[str]:
+    """Why each option given means nothing (or contradicts another) for `env`; empty when all is well."""
+    where = f"'{env.name}' is {env.backend.value}"
+    problems = []
+    if options.no_provision and env.is_aws:
+        problems.append(f"--no-provision is for local and moto environments; {where}, which is only ever read "
+                        "as it is unless --provision is given")
+    if options.provision and not env.is_aws:
+        problems.append(f"--provision is for AWS environments (dev, sit, prod); {where}, which is provisioned on "
+                        "every run (add --no-provision to check it as it is)")
+    if options.confirm_prod and not options.provision:
+        problems.append("--confirm-prod only confirms --provision on a protected environment; without --provision "
+                        "nothing is changed")
+    elif options.confirm_prod and env.is_aws and not env.protected:
+        problems.append(f"--confirm-prod is for protected environments (prod); '{env.name}' is not protected")
+    if options.read_only and options.provision:
+        problems.append("--read-only and --provision contradict each other: --provision changes the environment")
+    return problems

@@ -11,15 +11,17 @@ import contextlib
 from typing import Any
 
 import pytest
+from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
 from provision.model import BackendKind
-from steps import collection, report, summary
-from steps.options import ContractOptions, add_options
+from steps import collection, feature_files, report, summary
+from steps.options import ContractOptions, add_options, misuse
 from steps.recorder import ScenarioFindings
 from steps.session import ContractSession
+from steps.stopping import stop_run
 from steps.target import Target
 
 pytest_plugins = [
@@ -42,8 +44,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
+    if not hasattr(config, "workerinput"):  # the controller (or a plain run) checks what people typed
+        report.check_folder(config)
     if not collection.runs_contracts(config):
         return
+    if not hasattr(config, "workerinput"):
+        _check_features(config)
     options = ContractOptions.from_config(config)
     try:
         desired = load_contracts(options.contracts)
@@ -55,6 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if options.endpoint_url and desired.environments[options.env].backend is not BackendKind.DYNAMODB_LOCAL:
         raise pytest.UsageError(f"--endpoint-url is for DynamoDB Local environments; '{options.env}' is "
                                 f"{desired.environments[options.env].backend.value}")
+    problems = misuse(options, desired.environments[options.env])
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
     session = ContractSession(options, desired, lambda text: _say(config, text))
     config.stash[SESSION] = session
     if _is_xdist_controller(config):
@@ -63,6 +72,14 @@ def pytest_configure(config: pytest.Config) -> None:
         session.start()  # the JVM starts now and overlaps with collection
     except ToolError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def _check_features(config: pytest.Config) -> None:
+    """Every feature under features/ must parse: a Gherkin mistake stops the run here, with its line."""
+    problems = feature_files.parse_all(config.rootpath).problems
+    if problems:
+        raise pytest.UsageError("some features cannot be read (nothing was run):\n"
+                                + "\n".join(f"  {p}" for p in problems))
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -103,21 +120,32 @@ def _contract_session(request: pytest.FixtureRequest) -> ContractSession:
 
 
 @pytest.fixture(scope="session")
-def contract_backend(request: pytest.FixtureRequest) -> Backend:
-    """The environment's backend, started and provisioned once for the whole run."""
-    try:
-        return _contract_session(request).backend()
-    except ToolError as error:
-        pytest.exit(f"contracts: {error}", returncode=1)
+def contract_session(request: pytest.FixtureRequest) -> ContractSession:
+    """The run's environment session (options, contracts, backend)."""
+    return _contract_session(request)
 
 
 @pytest.fixture(scope="session")
-def contract_target(request: pytest.FixtureRequest, contract_backend: Backend) -> Target:
+def contract_backend(request: pytest.FixtureRequest, contract_session: ContractSession) -> Backend:
+    """The environment's backend, started and provisioned once for the whole run."""
+    try:
+        return contract_session.backend()
+    except ToolError as error:
+        stop_run(request, contract_session, f"contracts: {error}")
+    except (BotoCoreError, ClientError) as error:
+        stop_run(request, contract_session, contract_session.unreadable(error))
+
+
+@pytest.fixture(scope="session")
+def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession,
+                    contract_backend: Backend) -> Target:
     """The environment as read once, shared by every scenario."""
     try:
-        return _contract_session(request).target()
+        return contract_session.target()
     except ToolError as error:
-        pytest.exit(f"contracts: {error}", returncode=1)
+        stop_run(request, contract_session, f"contracts: {error}")
+    except (BotoCoreError, ClientError) as error:
+        stop_run(request, contract_session, contract_session.unreadable(error))
 
 
 @pytest.fixture
@@ -157,9 +185,12 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in report.worker_lines(config):
+        terminalreporter.write_line(line)
     session = config.stash.get(SESSION, None)
     results = summary.collect(terminalreporter.stats)
-    if session is None or not results.scenarios:
+    if session is None or not results.scenarios or session.failure:
         return
     env = session.environment
-    summary.write(terminalreporter, results, f"{env.name} ({env.backend.value})")
+    summary.write(terminalreporter, results, f"{env.name} ({env.backend.value})",
+                  collection.consumers(config.rootpath))

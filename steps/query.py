@@ -10,6 +10,8 @@ Plain functions, no pytest. A key condition is written the way a Lambda develope
 Values are bare words or 'single-quoted'; their types come from the table's key schema.
 Items are written under a marker unique to the scenario (appended to every string partition
 key), so scenarios never see each other's items and what a run wrote can be found and removed.
+An item is only ever written where its key holds none (`put_new`): a contract never overwrites
+an item, and `delete_items` removes only what it wrote, trying every one whatever fails.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from boto3.dynamodb.conditions import ConditionBase, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.state import ObservedTable
 
 Value = str | Decimal | bytes
+TYPES = ("S", "N", "B")
+CONDITION_FAILED = "ConditionalCheckFailedException"
 COMPARISONS = {"=": "eq", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 _TOKEN = r"(?:'[^']*'|[^\s',()]+)"
 _PARTITION = re.compile(rf"^\s*(?P<name>[\w.-]+)\s*=\s*(?P<value>{_TOKEN})\s*(?:\band\b\s+(?P<rest>.+))?$", re.I)
@@ -126,8 +131,11 @@ class Marker:
 
 def _column(header: str, types: Mapping[str, str]) -> tuple[str, str]:
     name, _, declared = header.partition(":")
-    name = name.strip()
-    return name, (declared.strip().upper() or types.get(name, "S"))
+    name, declared = name.strip(), declared.strip()
+    if declared and declared.upper() not in TYPES:
+        raise ConditionError(f"the column {header!r} has the type {declared!r}; a type is one of S (string), N "
+                             f"(number) or B (binary), written like '{name}:N'")
+    return name, (declared.upper() or types.get(name, "S"))
 
 
 def items_from_table(rows: Sequence[Sequence[str]], types: Mapping[str, str]) -> list[dict[str, Value]]:
@@ -178,3 +186,25 @@ def key_of(item: Mapping[str, Any], table: ObservedTable) -> dict[str, Any]:
 
 def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[list[str]]:
     return [[render(item[c]) if c in item else "" for c in columns] for item in items]
+
+
+def put_new(table: Any, item: Mapping[str, Any], partition_key: str) -> str | None:
+    """Write `item` only where its key holds no item yet; None when written, else why DynamoDB refused it."""
+    try:
+        table.put_item(Item=dict(item), ConditionExpression=Attr(partition_key).not_exists())
+    except ClientError as error:
+        if error.response["Error"].get("Code") == CONDITION_FAILED:
+            return CONDITION_FAILED
+        return str(error.response["Error"].get("Message") or error)
+    return None
+
+
+def delete_items(resource: Any, written: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """Delete every (table, key) written, trying each one whatever fails; each failure, in words."""
+    failures = []
+    for table, key in written:
+        try:
+            resource.Table(table).delete_item(Key=dict(key))
+        except (BotoCoreError, ClientError) as error:
+            failures.append(f"{dict(key)} in {table}: {error}")
+    return failures

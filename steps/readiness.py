@@ -1,8 +1,10 @@
 """The readiness report's content: the brief's assessment, computed from a contract run.
 
-Expected counts come from what the consumers' contracts require (every table and GSI any
-scenario names, and the exact sets the platform states); actual counts from the environment
-as read. Gaps are the failed claims, each with the consumers it blocks.
+Expected counts come from what the contracts require: every table, GSI, vault and backup plan
+stated anywhere in features/ (steps.requirements), not only in the scenarios this run selected.
+Actual counts come from the environment as read. Gaps are the failed claims, each with the
+consumers it blocks. A consumer whose scenarios were not checked in this run (deselected, skipped,
+not collected) is "not checked", and then the verdict cannot be READY.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from provision.model import Environment
 from provision.state import Unverifiable
 from steps.findings import Finding, Kind, Outcome
+from steps.requirements import Requirements
 from steps.summary import Results
 from steps.target import Target
 
 READY, BLOCKED = "READY", "BLOCKED"
+NOT_CHECKED = "not checked"
 AWS_CHECK = "AWS: run `pytest --env=<aws environment>` (dev, sit or prod)"
+NOT_CHECKED_REASON = "not checked in this run: deselected (-m, -k), skipped or not collected"
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class Gap:
 
 @dataclass(frozen=True)
 class ConsumerStatus:
-    status: str  # ready | blocked | unverified
+    status: str  # ready | blocked | unverified | not checked
     failed: list[str]
     gaps: list[str] = field(default_factory=list)
 
@@ -72,7 +78,7 @@ class ConsumerStatus:
 @dataclass(frozen=True)
 class Count:
     expected: int
-    actual: int | None  # None: the backend cannot report it
+    actual: int | None  # None: not read in this run, or the backend cannot report it
 
 
 @dataclass(frozen=True)
@@ -87,37 +93,21 @@ class Readiness:
     unverified: list[dict[str, str]]
     checks: dict[str, int]
     settings: dict[str, dict[str, int]]  # pitr, stream, encryption, backup_*: outcome -> count of claims
-    vaults: dict[str, list[str] | None]  # expected (logical names) and actual (as found; None: not reported)
+    vaults: dict[str, list[str] | None]  # expected and actual, physical names (actual None: not reported)
     unexpected: dict[str, list[str]]  # tables and GSIs (table.index) found that no contract asks for
+    missing: dict[str, list[str]]  # tables and GSIs (table.index) some contract asks for that are not there
 
     def data(self) -> dict[str, Any]:
         return asdict(self)
+
+    def not_checked(self) -> list[str]:
+        return [c for c, s in self.consumers.items() if s.status == NOT_CHECKED]
 
 
 def _now() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible reports (and golden tests)
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat()
-
-
-def _expected(findings: list[Finding]) -> tuple[set[str], set[tuple[str, str]], set[str]]:
-    tables: set[str] = set()
-    gsis: set[tuple[str, str]] = set()
-    vaults: set[str] = set()
-    for f in findings:
-        if not f.required:
-            continue
-        if f.table:
-            tables.add(f.table)
-        if f.kind is Kind.TABLE_SET:
-            tables.update(f.expected_names)
-        elif f.kind is Kind.GSI and f.table and f.name:
-            gsis.add((f.table, f.name))
-        elif f.kind is Kind.GSI_SET and f.table:
-            gsis.update((f.table, name) for name in f.expected_names)
-        elif f.kind in (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN, Kind.BACKUP_VAULT) and f.name:
-            vaults.add(f.name)
-    return tables, gsis, vaults
 
 
 _CAUSE_KIND = {"table": Kind.TABLE, "vault": Kind.BACKUP_VAULT}
@@ -150,15 +140,32 @@ def _gaps(results: Results) -> list[Gap]:
     return gaps
 
 
-def _consumers(results: Results, gaps: list[Gap]) -> dict[str, ConsumerStatus]:
+def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) -> dict[str, ConsumerStatus]:
+    grouped = results.by_consumer()
     statuses = {}
-    for consumer, scenarios in results.by_consumer().items():
+    for consumer in sorted(set(grouped) | set(requirements.scenarios)):
+        scenarios = [s for s in grouped.get(consumer, []) if s.checked]
+        if not scenarios:
+            statuses[consumer] = ConsumerStatus(NOT_CHECKED, [])
+            continue
         failed = sorted(s.name for s in scenarios if s.outcome in ("failed", "error"))
         open_claims = any(f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) for s in scenarios for f in s.findings)
-        status = "blocked" if failed else "unverified" if open_claims else "ready"
+        partly = len(scenarios) < requirements.scenarios.get(consumer, 0)
+        status = "blocked" if failed else "unverified" if open_claims or partly else "ready"
         blocking = [describe_gap(g) for g in gaps if consumer in g.consumers]
         statuses[consumer] = ConsumerStatus(status, failed, blocking)
     return statuses
+
+
+def _unchecked(results: Results, requirements: Requirements) -> list[tuple[str, str]]:
+    """(what, why) for each consumer some of whose scenarios were not checked in this run."""
+    grouped = results.by_consumer()
+    found = []
+    for consumer, total in sorted(requirements.scenarios.items()):
+        checked = sum(1 for s in grouped.get(consumer, []) if s.checked)
+        if checked < total:
+            found.append((f"{total - checked} of {total} scenarios of {consumer}", NOT_CHECKED_REASON))
+    return found
 
 
 def describe_gap(gap: Gap) -> str:
@@ -191,33 +198,47 @@ def _settings(findings: list[Finding]) -> dict[str, dict[str, int]]:
     return result
 
 
-def build(results: Results, environment: str, backend: str, observed: EnvironmentSummary | None) -> Readiness:
+def build(results: Results, env: Environment, observed: EnvironmentSummary | None,
+          requirements: Requirements) -> Readiness:
+    """The assessment of this run of `env`, against everything the contracts in features/ require."""
     findings = results.findings()
-    tables, gsis, vaults = _expected(findings)
     gaps = _gaps(results)
-    consumers = _consumers(results, gaps)
+    consumers = _consumers(results, gaps, requirements)
     plans_actual = None
     if observed is not None and observed.backup_plans is not None:
         plans_actual = len(observed.backup_plans)
     counts = {
-        "tables": Count(len(tables), None if observed is None else len(observed.tables)),
-        "gsis": Count(len(gsis), None if observed is None else sum(len(g) for g in observed.gsis.values())),
-        "backup_plans": Count(1 if vaults else 0, plans_actual),
+        "tables": Count(len(requirements.tables), None if observed is None else len(observed.tables)),
+        "gsis": Count(len(requirements.gsis),
+                      None if observed is None else sum(len(g) for g in observed.gsis.values())),
+        "backup_plans": Count(len(requirements.plans), plans_actual),
     }
     unverified = sorted({(f.subject, f.reason) for f in findings
                          if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)})
+    unverified += _unchecked(results, requirements)
     tally = {o.value: sum(1 for f in findings if f.outcome is o) for o in Outcome}
-    blocked = any(s.status == "blocked" for s in consumers.values())
-    return Readiness(environment, backend, BLOCKED if blocked else READY, _now(), counts, gaps, consumers,
+    blocked = any(s.status in ("blocked", NOT_CHECKED) for s in consumers.values())
+    return Readiness(env.name, env.backend.value, BLOCKED if blocked else READY, _now(), counts, gaps, consumers,
                      [{"check": check, "reason": reason} for check, reason in unverified], tally,
                      _settings(findings),
-                     {"expected": sorted(vaults), "actual": None if observed is None else observed.vaults},
-                     _unexpected(observed, tables, gsis))
+                     {"expected": sorted(env.backup_name(v) for v in requirements.vaults),
+                      "actual": None if observed is None else observed.vaults},
+                     _unexpected(observed, requirements), _missing(observed, requirements, gaps))
 
 
-def _unexpected(observed: EnvironmentSummary | None, tables: set[str],
-                gsis: set[tuple[str, str]]) -> dict[str, list[str]]:
+def _unexpected(observed: EnvironmentSummary | None, requirements: Requirements) -> dict[str, list[str]]:
     if observed is None:
         return {"tables": [], "gsis": []}
-    return {"tables": sorted(set(observed.tables) - tables),
-            "gsis": sorted(f"{t}.{i}" for t, names in observed.gsis.items() for i in names if (t, i) not in gsis)}
+    return {"tables": sorted(set(observed.tables) - requirements.tables),
+            "gsis": sorted(f"{t}.{i}" for t, names in observed.gsis.items() for i in names
+                           if (t, i) not in requirements.gsis)}
+
+
+def _missing(observed: EnvironmentSummary | None, requirements: Requirements,
+             gaps: list[Gap]) -> dict[str, list[str]]:
+    """What the contracts require that is not there; without a reading, what this run's claims found missing."""
+    if observed is None:
+        return {"tables": sorted({g.table for g in gaps if g.kind == Kind.TABLE.value and g.table}),
+                "gsis": sorted({f"{g.table}.{g.name}" for g in gaps if g.kind == Kind.GSI.value})}
+    return {"tables": sorted(requirements.tables - set(observed.tables)),
+            "gsis": sorted(f"{t}.{i}" for t, i in requirements.gsis if i not in observed.gsis.get(t, []))}

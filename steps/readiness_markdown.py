@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steps.readiness import AWS_CHECK, BLOCKED, Count, Gap, Readiness, describe_gap
+from steps.readiness import AWS_CHECK, BLOCKED, NOT_CHECKED, NOT_CHECKED_REASON, Count, Readiness, describe_gap
 
-_STATUS = {"ready": "✅ ready", "blocked": "❌ blocked", "unverified": "⚠️ unverified"}
+_STATUS = {"ready": "✅ ready", "blocked": "❌ blocked", "unverified": "⚠️ unverified",
+           NOT_CHECKED: "❌ not checked in this run"}
 
 
 def _cell(text: object) -> str:
@@ -22,12 +23,13 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]
     return lines
 
 
-def _names(gaps: list[Gap], *kinds: str) -> list[str]:
-    return sorted({(g.name if g.kind not in ("table",) else g.table) or "" for g in gaps if g.kind in kinds} - {""})
+def _unknown(report: Readiness) -> str:
+    """Why an actual value is missing: the environment was not read, or this backend cannot tell."""
+    return "not read in this run" if report.counts["tables"].actual is None else f"not verifiable on {report.backend}"
 
 
-def _count(count: Count) -> str:
-    return "not reported here" if count.actual is None else str(count.actual)
+def _count(count: Count, report: Readiness) -> str:
+    return _unknown(report) if count.actual is None else str(count.actual)
 
 
 def _tally(counts: dict[str, int]) -> str:
@@ -37,29 +39,29 @@ def _tally(counts: dict[str, int]) -> str:
 
 
 def _key_findings(report: Readiness) -> list[str]:
-    gaps = report.gaps
     tables, gsis, plans = report.counts["tables"], report.counts["gsis"], report.counts["backup_plans"]
-    missing_tables = _names(gaps, "table")
-    missing_gsis = _names(gaps, "gsi")
+    missing_tables, missing_gsis = report.missing["tables"], report.missing["gsis"]
     extra_tables, extra_gsis = report.unexpected["tables"], report.unexpected["gsis"]
-    vault_gaps = [g for g in gaps if g.kind == "backup_vault"]
     wanted_vaults, found_vaults = report.vaults["expected"] or [], report.vaults["actual"]
+    missing_vaults = [] if found_vaults is None else [v for v in wanted_vaults if v not in found_vaults]
     rows = [
-        ("Tables", tables.expected, _count(tables), _missing_and_extra(missing_tables, extra_tables)),
-        ("GSIs", gsis.expected, _count(gsis), _missing_and_extra(missing_gsis, extra_gsis)),
+        ("Tables", tables.expected, _count(tables, report), _missing_and_extra(missing_tables, extra_tables)),
+        ("GSIs", gsis.expected, _count(gsis, report), _missing_and_extra(missing_gsis, extra_gsis)),
         ("Backup vault", ", ".join(wanted_vaults) or "not required",
-         "not reported here" if found_vaults is None else ", ".join(found_vaults) or "none",
-         f"missing ({', '.join(sorted({g.name or '' for g in vault_gaps}))})" if vault_gaps else
-         _gap_words(report.settings["backup_vault"])),
-        ("Backup plans", plans.expected, _count(plans),
+         _unknown(report) if found_vaults is None else ", ".join(found_vaults) or "none",
+         f"missing ({', '.join(missing_vaults)})" if missing_vaults else
+         _gap_words(report.settings["backup_vault"], report.backend)),
+        ("Backup plans", plans.expected, _count(plans, report),
          "none" if plans.actual is None or plans.actual >= plans.expected
          else f"{plans.expected - plans.actual} missing"),
         ("Backup coverage", "every required table", _tally(report.settings["backup_coverage"]),
-         _gap_words(report.settings["backup_coverage"])),
+         _gap_words(report.settings["backup_coverage"], report.backend)),
         ("Point-in-time recovery", "enabled where required", _tally(report.settings["pitr"]),
-         _gap_words(report.settings["pitr"])),
-        ("Streams", "as required", _tally(report.settings["stream"]), _gap_words(report.settings["stream"])),
-        ("Encryption", "as required", _tally(report.settings["encryption"]), _gap_words(report.settings["encryption"])),
+         _gap_words(report.settings["pitr"], report.backend)),
+        ("Streams", "as required", _tally(report.settings["stream"]),
+         _gap_words(report.settings["stream"], report.backend)),
+        ("Encryption", "as required", _tally(report.settings["encryption"]),
+         _gap_words(report.settings["encryption"], report.backend)),
     ]
     return _table(("Check", "Expected", "Actual", "Gap"), rows)
 
@@ -70,27 +72,28 @@ def _missing_and_extra(missing: list[str], extra: list[str]) -> str:
     return "; ".join(parts) or "none"
 
 
-def _gap_words(counts: dict[str, int]) -> str:
+def _gap_words(counts: dict[str, int], backend: str) -> str:
     parts = []
     if counts.get("failed"):
         parts.append(f"{counts['failed']} failing")
     if counts.get("unverifiable"):
-        parts.append(f"{counts['unverifiable']} not verifiable here")
+        parts.append(f"{counts['unverifiable']} not verifiable on {backend}")
     return ", ".join(parts) or "none"
 
 
 def _naming(report: Readiness) -> list[str]:
-    rows = [(g.table or "", g.name or "", g.closest or "no similar index", ", ".join(g.consumers))
-            for g in report.gaps if g.kind == "gsi"]
+    """Expected GSIs found under another name; a GSI simply missing is a key finding, not a naming one."""
+    rows = [(g.table or "", g.name or "", g.closest, ", ".join(g.consumers))
+            for g in report.gaps if g.kind == "gsi" and g.closest]
     if not rows:
-        return ["No GSI a consumer expects is missing or named differently."]
+        return ["No GSI a consumer expects is found under another name."]
     return _table(("Table", "Consumers expect", "Closest found", "Consumers"), rows)
 
 
 def _impact(report: Readiness) -> list[str]:
     rows = []
     for consumer, status in report.consumers.items():
-        gaps = "; ".join(status.gaps) if status.gaps else "none"
+        gaps = "; ".join(status.gaps) if status.gaps else "unknown" if status.status == NOT_CHECKED else "none"
         rows.append((consumer, _STATUS[status.status], gaps))
     return _table(("Consumer", "Status", "Blocking gaps"), rows)
 
@@ -98,9 +101,18 @@ def _impact(report: Readiness) -> list[str]:
 def _unverified(report: Readiness) -> list[str]:
     if not report.unverified:
         return [f"Everything the contracts check was verified on {report.backend}."]
-    rows = [(item["check"], item["reason"], AWS_CHECK if "unverifiable" in item["reason"] else
-             "an environment that allows contracts to write items") for item in report.unverified]
+    rows = [(item["check"], item["reason"], _where(item["reason"], report)) for item in report.unverified]
     return _table(("Check", "Why not here", "Where it can be verified"), rows)
+
+
+def _where(reason: str, report: Readiness) -> str:
+    if reason == NOT_CHECKED_REASON:
+        return f"a run of every consumer: `pytest --env={report.environment}`"
+    if "unverifiable" in reason:
+        return AWS_CHECK
+    if "--read-only" in reason:
+        return "a run without --read-only, on an environment that allows contracts to write items"
+    return "an environment that allows contracts to write items"
 
 
 def _criteria(report: Readiness) -> list[str]:
@@ -118,23 +130,55 @@ def _criteria(report: Readiness) -> list[str]:
             "Backup vault configured and every table covered by a plan",
             f" (not verifiable on {report.backend})" if unverifiable_backup and not (
                 {"backup_vault", "backup_plan", "backup_coverage"} & kinds_failing) else ""),
-        box(report.checks.get("failed", 0) == 0, "Every contract check passes",
-            f" ({report.checks.get('unverifiable', 0)} not verifiable here)" if report.checks.get("unverifiable")
-            else ""),
-        box(all(s.status != "blocked" for s in report.consumers.values()),
-            "Downstream Lambda services can use their tables, indexes and queries"),
+        box(not report.checks.get("failed") and not _open(report) and not report.not_checked(),
+            "Every contract check passes", _open_note(report)),
+        box(all(s.status not in ("blocked", NOT_CHECKED) for s in report.consumers.values()),
+            "Downstream Lambda services can use their tables, indexes and queries",
+            f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
     ]
 
 
-def render(report: Readiness) -> str:
+def _open(report: Readiness) -> int:
+    return report.checks.get("unverifiable", 0) + report.checks.get("not run", 0)
+
+
+def _open_note(report: Readiness) -> str:
+    parts = []
+    if report.checks.get("failed"):
+        parts.append(f"{report.checks['failed']} failed")
+    if report.checks.get("unverifiable"):
+        parts.append(f"{report.checks['unverifiable']} not verifiable on {report.backend}")
+    if report.checks.get("not run"):
+        parts.append(f"{report.checks['not run']} not run")
+    if report.not_checked():
+        parts.append(f"{len(report.not_checked())} consumers not checked")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _status(report: Readiness) -> str:
     blocked = [c for c, s in report.consumers.items() if s.status == "blocked"]
-    open_claims = report.checks.get("unverifiable", 0) + report.checks.get("not run", 0)
-    mark = "❌" if report.verdict == BLOCKED else "✅"
-    status = f"{mark} **{report.verdict}**"
+    not_checked = report.not_checked()
+    total = len(report.consumers)
+    parts = []
     if blocked:
-        status += f": {len(blocked)} of {len(report.consumers)} consumers blocked ({', '.join(blocked)})"
-    status += (f"; {open_claims} of {sum(report.checks.values())} checks could not be verified on {report.backend}"
-               if open_claims else f"; every check verified on {report.backend}")
+        parts.append(f"{len(blocked)} of {total} consumers blocked ({', '.join(blocked)})")
+    if not_checked:
+        parts.append(f"{len(not_checked)} of {total} consumers not checked in this run ({', '.join(not_checked)})")
+    checks = sum(report.checks.values())
+    if not checks:
+        parts.append("no check ran")
+    elif _open(report):
+        parts.append(f"{_open(report)} of {checks} checks could not be verified on {report.backend}")
+    elif not_checked or any(i["reason"] == NOT_CHECKED_REASON for i in report.unverified):
+        parts.append(f"every check that ran was verified on {report.backend}")
+    else:
+        parts.append(f"every check verified on {report.backend}")
+    mark = "❌" if report.verdict == BLOCKED else "✅"
+    return f"{mark} **{report.verdict}**" + (": " if blocked or not_checked else "; ") + "; ".join(parts)
+
+
+def render(report: Readiness) -> str:
+    status = _status(report)
     lines = [f"# Readiness: DynamoDB stack in {report.environment} ({report.backend})", "",
              f"**Status**: {status}.", "", f"Generated {report.generated_at} by the contract suite.", "",
              "## Key findings", "", *_key_findings(report), "",

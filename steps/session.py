@@ -2,15 +2,24 @@
 
 The plugin calls these in order: `start()` at configure time (so DynamoDB Local's JVM starts
 while tests are collected), `backend()` before the first scenario, `target()` for the checks,
-`close()` at the end.
+`close()` at the end. Provisioning holds a file lock per environment and endpoint, so pytest-xdist
+workers sharing one DynamoDB Local (or one AWS account) provision it once: the next finds nothing
+to do. Before an access pattern writes the first item to AWS, `check_account_for_writes()` asks
+STS, once, whether the credentials belong to the environment's account.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import tempfile
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+from filelock import FileLock, Timeout
 
 from provision.apply import ApplyOptions
 from provision.backends import Backend, open_backend
@@ -20,6 +29,7 @@ from provision.errors import RefusedError
 from provision.model import BackendKind, DesiredState, Environment
 from provision.plan import Plan
 from provision.read import observe
+from provision.safety import check_account
 from provision.stack import resolve
 from provision.workflow import provision
 from steps.options import ContractOptions
@@ -36,6 +46,9 @@ class ContractSession:
         self._exit = ExitStack()
         self._backend: Backend | None = None
         self._target: Target | None = None
+        self._account: str | None = None  # the caller's account, once checked for writes
+        self.failure: str | None = None  # why the environment could not be read: nothing was checked
+        self.provisioned: str | None = None  # what provisioning did, in words, once it is done
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given."""
@@ -63,15 +76,50 @@ class ContractSession:
         quiet = not env.is_aws
         show = (lambda _text: None) if quiet else self.say
         confirm = self._confirm if env.protected else None
-        result = provision(backend, self.desired, env, show=show, confirm=confirm,
-                           options=ApplyOptions(progress=(lambda _line: None) if quiet else self.say))
+        with self._provision_lock(backend):
+            result = provision(backend, self.desired, env, show=show, confirm=confirm,
+                               options=ApplyOptions(progress=(lambda _line: None) if quiet else self.say))
+        self.provisioned = f"provisioned {env.name} on {backend.name} ({len(result.done)} changes)"
         if quiet:
-            self.say(f"contracts: provisioned {env.name} on {backend.name} ({len(result.done)} changes)")
+            self.say(f"contracts: {self.provisioned}")
+
+    def _provision_lock(self, backend: Backend) -> AbstractContextManager[object]:
+        """One provisioning at a time per environment and endpoint (moto lives in this process alone)."""
+        if backend.kind is BackendKind.MOTO:
+            return contextlib.nullcontext()
+        lock = FileLock(lock_path(self.environment, backend.endpoint_url))
+        try:
+            return lock.acquire(timeout=0)  # released when the `with` block ends
+        except Timeout:
+            self.say(f"contracts: waiting while another run provisions {self.environment.name} ({lock.lock_file})")
+            return lock.acquire()
 
     def _confirm(self, plan: Plan) -> None:
         if not self.options.confirm_prod:
             raise RefusedError(f"'{plan.environment.name}' is protected: review the plan above, then add "
                                "--confirm-prod to apply it. Nothing was changed.")
+
+    def check_account_for_writes(self) -> None:
+        """AWS only, asked once: the credentials belong to the environment's account, or AccountMismatchError."""
+        if self.environment.is_aws and self._account is None:
+            self._account = check_account(self.backend(), self.environment)
+
+    def unreadable(self, error: BotoCoreError | ClientError) -> str:
+        """What to tell people when the environment cannot be read, and what to do about it."""
+        env = self.environment
+        if env.is_aws:
+            how = (f"role {env.role_arn}" if env.role_arn else f"profile {env.profile}" if env.profile
+                   else "the default credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO or an instance role)")
+            where = f"AWS account {env.account_id}, region {env.region}, {how}"
+            todo = (f"Give this run credentials of account {env.account_id} that may read DynamoDB, AWS Backup and "
+                    f"STS in {env.region}" + (f" (e.g. `aws sso login --profile {env.profile}`)" if env.profile
+                                               else " (e.g. set AWS_PROFILE)") + ", then run again.")
+        else:
+            endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+            where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else "")
+            todo = ("Check that DynamoDB Local answers there (or leave out --endpoint-url to start one), then run "
+                    "again." if env.backend is BackendKind.DYNAMODB_LOCAL else "Run again; report it if it persists.")
+        return f"contracts: cannot read environment '{env.name}' ({where}): {error}. Nothing was checked. {todo}"
 
     def has_target(self) -> bool:
         return self._target is not None
@@ -90,3 +138,10 @@ class ContractSession:
             with contextlib.suppress(Exception):
                 self._launched.stop()
             self._launched = None
+
+
+def lock_path(env: Environment, endpoint: str | None) -> Path:
+    """The lock file shared by every run provisioning this environment at this endpoint (or AWS account)."""
+    where = endpoint or f"{env.account_id}/{env.region}"
+    key = hashlib.sha256(f"{env.name}|{where}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"dynamo-contracts-provision-{key}.lock"

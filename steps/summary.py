@@ -25,6 +25,12 @@ class ScenarioResult:
     outcome: str  # passed, failed, skipped, error
     findings: tuple[Finding, ...]
 
+    @property
+    def checked(self) -> bool:
+        """Whether it checked anything: it recorded a claim, or failed (a step error is a verdict too).
+        A scenario deselected, skipped by a tag or never collected checked nothing."""
+        return bool(self.findings) or self.outcome in ("failed", "error")
+
 
 @dataclass
 class Results:
@@ -47,29 +53,41 @@ def _properties(report: Any) -> Mapping[str, Any]:
     return dict(getattr(report, "user_properties", []) or [])
 
 
+# One scenario has a report per phase (setup, call, teardown): the worst outcome is its outcome, so
+# a cleanup that fails after the checks passed makes the scenario an error, never a pass.
+PRIORITY = ("failed", "error", "skipped", "passed")
+
+
 def collect(stats: Mapping[str, Iterable[Any]]) -> Results:
-    """The contract scenarios among the reports pytest kept, with their findings."""
-    results = Results()
-    seen: set[str] = set()
-    for outcome in ("failed", "passed", "skipped", "error"):
+    """The contract scenarios among the reports pytest kept, with their findings (failed > error > skipped > passed)."""
+    outcomes: dict[str, str] = {}
+    found: dict[str, tuple[str, tuple[Finding, ...]]] = {}
+    for outcome in PRIORITY:
         for report in stats.get(outcome, []):
             properties = _properties(report)
-            if CONSUMER not in properties or report.nodeid in seen:
+            if CONSUMER not in properties:
                 continue
-            seen.add(report.nodeid)
-            findings = tuple(Finding.from_data(d) for d in properties.get(FINDINGS, []))
-            name = report.nodeid.split("::")[-1]
-            results.scenarios.append(ScenarioResult(report.nodeid, name, properties[CONSUMER], outcome, findings))
+            outcomes.setdefault(report.nodeid, outcome)
+            recorded = properties.get(FINDINGS)
+            if recorded is not None or report.nodeid not in found:
+                found[report.nodeid] = (properties[CONSUMER], tuple(Finding.from_data(d) for d in recorded or []))
+    results = Results()
+    for nodeid, outcome in outcomes.items():
+        consumer, findings = found[nodeid]
+        results.scenarios.append(ScenarioResult(nodeid, nodeid.split("::")[-1], consumer, outcome, findings))
     return results
 
 
-def write(reporter: Any, results: Results, where: str) -> None:
+def write(reporter: Any, results: Results, where: str, consumers: Iterable[str] = ()) -> None:
     counts = results.counts()
     reporter.write_sep("=", f"contract checks on {where}")
     reporter.write_line(
         f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, "
         f"{counts[Outcome.UNVERIFIABLE]} unverifiable here, {counts[Outcome.NOT_RUN]} not run")
+    checked = {s.consumer for s in results.scenarios if s.checked}
     for consumer, scenarios in results.by_consumer().items():
+        if consumer not in checked:
+            continue  # listed below as not checked
         states = Counter(s.outcome for s in scenarios)
         found = Counter(f.outcome for s in scenarios for f in s.findings)
         verdict = "BLOCKED" if states["failed"] or states["error"] else (
@@ -77,6 +95,9 @@ def write(reporter: Any, results: Results, where: str) -> None:
         reporter.write_line(f"  {consumer:<20} {verdict:<10} {found[Outcome.PASSED]} passed, "
                             f"{found[Outcome.FAILED]} failed, {found[Outcome.UNVERIFIABLE]} unverifiable, "
                             f"{found[Outcome.NOT_RUN]} not run")
+    unchecked = sorted((set(consumers) | set(results.by_consumer())) - checked)
+    if unchecked:
+        reporter.write_line(f"Not checked in this run: {', '.join(unchecked)}")
     reasons = Counter(f.reason for f in results.findings() if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN))
     if reasons:
         reporter.write_line("Not verified here (check these against AWS before calling it ready):")

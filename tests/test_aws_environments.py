@@ -8,6 +8,8 @@ against moto's answers. moto's account is 123456789012.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
@@ -83,3 +85,116 @@ def test_credentials_of_another_account_change_nothing(project: ContractProject)
     assert "the credentials belong to AWS account 123456789012" in run.output
     assert "applying:" not in run.output
     assert run.result.ret != 0
+
+
+# --- reading an environment that cannot be read --------------------------------------------------------
+
+NO_CREDENTIALS = {"AWS_CONFIG_FILE": "/nonexistent/config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+                  "AWS_EC2_METADATA_DISABLED": "true"}
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+                        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+
+
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_missing_credentials_stop_the_run_with_one_message_and_no_report(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, xdist: list[str]) -> None:
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in NO_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    project = ContractProject(pytester.path, pytester_runner(pytester, monkeypatch))  # no moto: the real AWS path
+    project.copy_real_features()
+    (project.path / "out").mkdir()
+    (project.path / "out" / "readiness.md").write_text("an earlier run: READY\n")
+    run = project.run("--env=sit", "--readiness-report=out", *xdist)
+    assert run.result.ret == 1
+    message = ("contracts: cannot read environment 'sit' (AWS account 222222222222, region eu-west-1, the default "
+               "credentials *): Unable to locate credentials. Nothing was checked. Give this run credentials of "
+               "account 222222222222 that may read DynamoDB, AWS Backup and STS in eu-west-1 *")
+    run.result.stdout.fnmatch_lines([f"*{message}*"])
+    assert "Traceback" not in run.output
+    assert "INTERNALERROR" not in run.output
+    assert "contract checks on" not in run.output
+    assert "verified" not in run.output
+    assert not (project.path / "out" / "readiness.md").exists()  # no report, and no stale one claiming anything
+    assert [s for s in run.scenarios.values() if s.outcome in ("error", "failed")] == []
+
+
+# --- access patterns on AWS: the account first, never an unmarkable table ------------------------------
+
+SEED_AND_COUNT = '''
+
+import json
+import pathlib
+
+import boto3
+
+
+def pytest_sessionstart(session):
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    client.create_table(TableName="orders-sit", BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "tenantId", "KeyType": "HASH"},
+                                   {"AttributeName": "orderId", "KeyType": "RANGE"}],
+                        AttributeDefinitions=[{"AttributeName": "tenantId", "AttributeType": "S"},
+                                              {"AttributeName": "orderId", "AttributeType": "S"}])
+
+
+def pytest_sessionfinish(session):
+    items = boto3.client("dynamodb", region_name="eu-west-1").scan(TableName="orders-sit")["Items"]
+    pathlib.Path("items-left.json").write_text(json.dumps(items))
+'''
+ORDERS_ACCESS = """Feature: a tenant's orders
+  Scenario: the orders of t1
+    Given the table "orders" holds the items:
+      | tenantId | orderId |
+      | t1       | o1      |
+    When querying the table "orders" where "tenantId = t1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
+"""
+
+
+def items_left(project: ContractProject) -> list[object]:
+    return list(json.loads((project.path / "items-left.json").read_text()))
+
+
+def test_items_are_written_to_aws_only_with_credentials_of_its_account(project: ContractProject) -> None:
+    with (project.path / "conftest.py").open("a") as conftest:
+        conftest.write(SEED_AND_COUNT)
+    project.set_environment("sit", account_id="222222222222", writes_allowed=True)
+    project.feature("order_lambda", ORDERS_ACCESS)
+    run = project.run("--env=sit")
+    assert run.result.ret == 1
+    run.result.stdout.fnmatch_lines(["*contracts: no item was written: the credentials belong to AWS account "
+                                     f"{MOTO_ACCOUNT}, but environment 'sit' is account 222222222222*"])
+    assert "Traceback" not in run.output
+    assert items_left(project) == []
+
+
+def test_items_written_to_aws_with_the_right_account_are_read_back_and_removed(project: ContractProject) -> None:
+    with (project.path / "conftest.py").open("a") as conftest:
+        conftest.write(SEED_AND_COUNT)
+    project.set_environment("sit", writes_allowed=True)
+    project.feature("order_lambda", ORDERS_ACCESS)
+    run = project.run("--env=sit")
+    assert run.scenario("test_the_orders_of_t1").outcome == "passed", run.output
+    assert items_left(project) == []
+
+
+def test_a_table_whose_partition_key_cannot_carry_the_marker_is_not_written_on_aws(project: ContractProject) -> None:
+    project.add_table("counters", {"description": "a number partition key",
+                                   "partition_key": {"name": "counterId", "type": "N"}})
+    project.set_environment("sit", writes_allowed=True)
+    project.feature("order_lambda", """Feature: counters
+  Scenario: counter 7
+    Given the table "counters" holds the items:
+      | counterId | owner    |
+      | 7         | contract |
+""")
+    run = project.run("--env=sit", "--provision")
+    scenario = run.scenario("test_counter_7")
+    assert scenario.outcome == "skipped"
+    assert scenario.message == ("not run on sit: the partition key counterId of table counters is of type N, so "
+                                "contract items cannot be marked apart from real ones")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
+import boto3
+import moto
 import pytest
 from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
@@ -14,9 +18,11 @@ from steps.query import (
     KeyCondition,
     Marker,
     SortCondition,
+    delete_items,
     items_from_table,
     key_condition,
     parse_condition,
+    put_new,
     render,
 )
 
@@ -83,3 +89,46 @@ def test_items_take_key_types_from_the_table_and_declared_types_from_the_header(
 ])
 def test_values_render_as_a_datatable_shows_them(value: object, shown: str) -> None:
     assert render(value) == shown
+
+
+@pytest.mark.parametrize("header", ["orderTotal:X", "orderTotal:int", "orderTotal:SS"])
+def test_an_unknown_type_in_a_column_header_is_refused_with_the_allowed_ones(header: str) -> None:
+    with pytest.raises(ConditionError, match=r"a type is one of S \(string\), N \(number\) or B \(binary\)"):
+        items_from_table([["tenantId", header], ["t1", "3"]], TABLE.attribute_types())
+
+
+def test_a_type_in_a_column_header_may_be_lower_case() -> None:
+    assert items_from_table([["tenantId", "total:n"], ["t1", "3"]], {}) == [{"tenantId": "t1", "total": Decimal("3")}]
+
+
+@pytest.fixture
+def orders() -> Iterator[Any]:
+    with moto.mock_aws():
+        resource = boto3.resource("dynamodb", region_name="eu-west-1")
+        resource.create_table(TableName="orders", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "tenantId", "KeyType": "HASH"},
+                                         {"AttributeName": "orderId", "KeyType": "RANGE"}],
+                              AttributeDefinitions=[{"AttributeName": "tenantId", "AttributeType": "S"},
+                                                    {"AttributeName": "orderId", "AttributeType": "S"}])
+        yield resource
+
+
+def test_an_item_is_never_put_over_another(orders: Any) -> None:
+    table = orders.Table("orders")
+    assert put_new(table, {"tenantId": "t1", "orderId": "o1", "owner": "someone"}, "tenantId") is None
+    assert put_new(table, {"tenantId": "t1", "orderId": "o1", "owner": "contract"}, "tenantId") == (
+        "ConditionalCheckFailedException")
+    assert table.get_item(Key={"tenantId": "t1", "orderId": "o1"})["Item"]["owner"] == "someone"
+    assert put_new(table, {"tenantId": "t1"}, "tenantId") is not None  # refused: the sort key is missing
+
+
+def test_every_written_item_is_deleted_even_when_one_delete_fails(orders: Any) -> None:
+    table = orders.Table("orders")
+    for order in ("o1", "o2"):
+        put_new(table, {"tenantId": "t1", "orderId": order}, "tenantId")
+    written = [("orders", {"tenantId": "t1", "orderId": "o1"}), ("gone", {"tenantId": "t1", "orderId": "o9"}),
+               ("orders", {"tenantId": "t1", "orderId": "o2"})]
+    failures = delete_items(orders, written)
+    assert len(failures) == 1
+    assert failures[0].startswith("{'tenantId': 't1', 'orderId': 'o9'} in gone: ")
+    assert table.scan()["Items"] == []

@@ -109,8 +109,10 @@ def test_the_report_is_the_same_under_xdist(
 def test_the_report_is_written_beside_junit_and_cucumber_json(tmp_path: Path) -> None:
     junit, cucumber = tmp_path / "junit.xml", tmp_path / "cucumber.json"
     result = run_contracts(tmp_path / "out", "-m", "platform", f"--junitxml={junit}", f"--cucumberjson={cucumber}")
-    assert result.returncode == 0, result.stdout[-2000:]
-    assert load(tmp_path / "out")["consumers"] == {"platform": {"status": "ready", "failed": [], "gaps": []}}
+    assert result.returncode == 1, result.stdout[-2000:]  # the other consumers were not checked: BLOCKED
+    consumers = load(tmp_path / "out")["consumers"]
+    assert consumers["platform"] == {"status": "ready", "failed": [], "gaps": []}
+    assert {c["status"] for name, c in consumers.items() if name != "platform"} == {"not checked"}
     assert "<testsuite" in junit.read_text(encoding="utf-8")
     features = json.loads(cucumber.read_text(encoding="utf-8"))
     assert {f["name"] for f in features} == {"the platform team's promise: exactly the stack the promotion plan names"}
@@ -127,3 +129,38 @@ def test_the_markdown_goes_to_the_github_job_summary(tmp_path: Path) -> None:
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto (moto)")
     assert text.endswith((tmp_path / "out" / "readiness.md").read_text(encoding="utf-8") + "\n")
+
+
+OTHERS = ["campaigns_lambda", "platform", "product_lambda", "tenant_management"]
+
+
+@pytest.mark.slow
+def test_a_run_of_one_consumer_is_not_ready_and_names_the_consumers_not_checked(tmp_path: Path) -> None:
+    result = run_contracts(tmp_path, "-m", "order_lambda")
+    assert result.returncode == 1, result.stdout[-2000:]
+    report = load(tmp_path)
+    assert report["verdict"] == "BLOCKED"
+    assert report["consumers"]["order_lambda"]["status"] == "unverified"
+    assert [c for c, s in report["consumers"].items() if s["status"] == "not checked"] == OTHERS
+    # expected counts come from every contract, not from the scenarios that ran
+    assert report["counts"] == {"tables": {"expected": 5, "actual": 5}, "gsis": {"expected": 8, "actual": 8},
+                                "backup_plans": {"expected": 1, "actual": 1}}
+    assert report["unexpected"] == {"tables": [], "gsis": []}
+    markdown = (tmp_path / "readiness.md").read_text(encoding="utf-8")
+    assert ("**Status**: ❌ **BLOCKED**: 4 of 5 consumers not checked in this run (campaigns_lambda, platform, "
+            "product_lambda, tenant_management)") in markdown
+    assert "every check verified" not in markdown
+    assert "| Tables | 5 | 5 | none |" in markdown
+    assert "not in any contract" not in markdown
+
+
+@pytest.mark.slow
+def test_a_run_of_one_consumer_on_the_brief_environment_still_counts_every_contract(tmp_path: Path) -> None:
+    result = run_contracts(tmp_path, "--contracts", str(BRIEF / "contracts"), "-m", "order_lambda")
+    assert result.returncode != 0
+    report = load(tmp_path)
+    assert report["counts"]["tables"] == {"expected": 5, "actual": 3}
+    assert report["counts"]["gsis"] == {"expected": 8, "actual": 7}
+    assert report["unexpected"]["tables"] == []  # campaigns, products, tenants are in other consumers' contracts
+    assert report["missing"]["tables"] == ["orders", "users"]  # users too, though tenant_management did not run
+    assert [c for c, s in report["consumers"].items() if s["status"] == "not checked"] == OTHERS

@@ -6,14 +6,20 @@ moto or on the session's one DynamoDB Local (`--endpoint-url`, tables named apar
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from tests.contract_project import ContractProject, ContractRun, pytester_runner  # noqa: E402
+from tests.contract_project import REPO_ROOT, ContractProject, ContractRun, pytester_runner  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.contract_project"]
 
@@ -353,3 +359,200 @@ def test_provisioning_is_announced_once(project: ContractProject, env: str, run_
     provisioned = [line for line in run.result.outlines if line.startswith("contracts: provisioned")]
     assert len(provisioned) == 1
     assert provisioned[0].startswith(f"contracts: provisioned {env} on {backend_of(env)} (")
+
+
+# --- mistakes in features and options: one clear line, no traceback ------------------------------------
+
+
+def test_a_gherkin_mistake_stops_the_run_with_its_file_and_line(project: ContractProject) -> None:
+    project.feature("alpha", """Feature: an extra cell
+  Scenario: tags
+    Then the table "orders" must have the tags:
+      | key     | value |
+      | Project | bbws  | extra |
+""")
+    project.feature("beta", 'Feature: a typo\n  Scenari: orders\n    Then the table "orders" must exist\n')
+    run = project.run("--env=moto")
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    run.result.stderr.fnmatch_lines([
+        "ERROR: some features cannot be read (nothing was run):",
+        "  features/alpha/contract.feature:5: this table row has another number of cells than the rows above it *",
+        "  features/beta/contract.feature:2: 'Scenari: orders' is read as description text, not as a keyword: did you "
+        "mean 'Scenario:'?",
+    ])
+    assert "Traceback" not in run.output
+    assert "NoScenariosFound" not in run.output
+    assert run.scenarios == {}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--env=sit", "--no-provision"], "--no-provision is for local and moto environments; 'sit' is aws*"),
+    (["--env=moto", "--provision"], "--provision is for AWS environments (dev, sit, prod); 'moto' is moto*"),
+    (["--provision"], "--provision is for AWS environments (dev, sit, prod); 'local' is dynamodb-local*"),
+    (["--env=sit", "--confirm-prod"], "--confirm-prod only confirms --provision on a protected environment*"),
+    (["--env=dev", "--provision", "--confirm-prod"], "--confirm-prod is for protected environments (prod); 'dev' *"),
+    (["--env=sit", "--provision", "--read-only"], "--read-only and --provision contradict each other*"),
+], ids=["no-provision-on-aws", "provision-on-moto", "provision-on-local", "confirm-without-provision",
+        "confirm-unprotected", "read-only-provision"])
+def test_an_option_that_means_nothing_here_is_refused_with_the_reason(project: ContractProject, args: list[str],
+                                                                      message: str) -> None:
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    run = project.run(*args)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    run.result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert run.scenarios == {}
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("notes.txt", "that is a file; give a folder*"),
+    ("notes.txt/out", "cannot create that folder*"),
+])
+def test_a_readiness_report_folder_that_cannot_be_written_is_refused_before_anything_runs(
+        project: ContractProject, where: str, message: str) -> None:
+    (project.path / "notes.txt").write_text("not a folder\n")
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    run = project.run("--env=moto", f"--readiness-report={where}")
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    run.result.stderr.fnmatch_lines([f"ERROR: --readiness-report={where}: {message}"])
+    assert "INTERNALERROR" not in run.output
+    assert run.scenarios == {}
+
+
+def test_pytest_runs_from_a_clone_before_pip_install() -> None:
+    """pyproject's `pythonpath = ["."]`: the plugin is importable with no PYTHONPATH and no install."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    done = subprocess.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "3 tests collected" in done.stdout
+
+
+# --- access patterns: --read-only, never overwriting, verdicts outside exception handling ---------------
+
+
+def test_read_only_reports_access_patterns_as_not_run_whatever_writes_allowed_says(project: ContractProject) -> None:
+    project.feature("alpha", READ_ONLY_FEATURE)
+    run = project.run("--env=moto", "--read-only")
+    run.result.assert_outcomes(passed=1, skipped=2)
+    for name in ("test_a_users_orders", "test_a_tenants_orders"):
+        assert run.scenario(name).message == "not run: --read-only (this run writes no items)"
+
+
+DUPLICATE = """
+Feature: the same key twice
+  Scenario: one order written twice
+    Given the table "orders" holds the items:
+      | tenantId | orderId | status  |
+      | t1       | o1      | PLACED  |
+      | t1       | o1      | SHIPPED |
+    When querying the table "orders" where "tenantId = t1"
+    Then the query must return exactly, in order:
+      | orderId | status |
+      | o1      | PLACED |
+"""
+
+
+def test_an_item_is_never_written_over_another(project: ContractProject) -> None:
+    project.feature("alpha", DUPLICATE)
+    run = project.run("--env=moto")
+    run.result.assert_outcomes(failed=1)
+    run.result.stdout.fnmatch_lines([
+        "  FAIL items in table orders: expected items the table accepts, found the key already holds an item. "
+        "contracts never overwrite an item, and the key of item {'tenantId': 't1', 'orderId': 'o1', 'status': "
+        "'SHIPPED'} already holds one*"])
+
+
+@pytest.mark.slow
+def test_an_item_already_in_the_table_is_neither_overwritten_nor_deleted(project: ContractProject,
+                                                                        dynamodb_local_endpoint: str) -> None:
+    project.isolate_local()
+    project.add_table("counters", {"description": "a number partition key: the marker cannot apply",
+                                   "partition_key": {"name": "counterId", "type": "N"}})
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "counters" must exist\n')
+    project.run("--endpoint-url", dynamodb_local_endpoint).result.assert_outcomes(passed=1)
+    client = local_client(dynamodb_local_endpoint)
+    table = project.physical("counters")
+    client.put_item(TableName=table, Item={"counterId": {"N": "7"}, "owner": {"S": "someone else"}})
+    project.feature("alpha", """
+Feature: a counter
+  Scenario: counter 7
+    Given the table "counters" holds the items:
+      | counterId | owner    |
+      | 7         | contract |
+""")
+    run = project.run("--endpoint-url", dynamodb_local_endpoint, "--no-provision")
+    run.result.assert_outcomes(failed=1)
+    assert "found the key already holds an item" in run.scenario("test_counter_7").message
+    assert items_in(dynamodb_local_endpoint, table) == [{"counterId": {"N": "7"}, "owner": {"S": "someone else"}}]
+
+
+def test_a_failed_claim_is_not_reported_during_the_handling_of_another_error(project: ContractProject) -> None:
+    project.feature("alpha", """
+Feature: refused and unreadable
+  Scenario: refused
+    Given the table "orders" holds the items:
+      | tenantId | orderId |
+      | t1       |         |
+
+  Scenario: unreadable
+    When querying the table "orders" where "tenantId is t1"
+""")
+    run = project.run("--env=moto")
+    run.result.assert_outcomes(failed=2)
+    assert "During handling of the above exception" not in run.output
+    for scenario in run.scenarios.values():
+        assert "During handling" not in scenario.message
+        assert scenario.message.startswith("1 of 1 claims failed:")
+
+
+# --- who was checked ---------------------------------------------------------------------------------------
+
+
+def test_a_consumer_whose_scenarios_are_all_skipped_is_not_checked(project: ContractProject) -> None:
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')
+    project.feature("beta", '@skip\nFeature: later\n  Scenario: z\n    Then the table "users" must exist\n')
+    run = project.run("--env=moto", "--readiness-report=out")
+    run.result.assert_outcomes(passed=1, skipped=1)
+    run.result.stdout.fnmatch_lines(["  alpha                ready      1 passed, *",
+                                     "Not checked in this run: beta"])
+    report = json.loads((project.path / "out" / "readiness.json").read_text())
+    assert report["consumers"]["beta"]["status"] == "not checked"
+    assert report["verdict"] == "BLOCKED"
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+# --- pytest-xdist workers sharing one DynamoDB Local ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_workers_sharing_one_dynamodb_local_provision_it_once(project: ContractProject,
+                                                              dynamodb_local_endpoint: str) -> None:
+    project.isolate_local()
+    for consumer, text in SUMMARY_FEATURES.items():
+        project.feature(consumer, text.replace('"invoices"', '"users"'))
+    run = project.run("-n", "2", "--endpoint-url", dynamodb_local_endpoint)
+    run.result.assert_outcomes(passed=3, skipped=1)
+    provisioned = sorted(re.sub(r"\[gw\d\] ", "", line) for line in run.result.outlines
+                         if line.startswith("contracts: [gw"))
+    assert provisioned == ["contracts: provisioned local on dynamodb-local (0 changes)",
+                           "contracts: provisioned local on dynamodb-local (6 changes)"], run.output
+
+
+DROP_TABLE_BEFORE_CLEANUP = '''
+
+def pytest_bdd_after_scenario(request, feature, scenario):
+    request.getfixturevalue("contract_backend").client("dynamodb").delete_table(TableName="orders-moto")
+'''
+
+
+def test_a_cleanup_that_fails_makes_the_scenario_an_error_not_a_pass(project: ContractProject) -> None:
+    with (project.path / "conftest.py").open("a") as conftest:
+        conftest.write(DROP_TABLE_BEFORE_CLEANUP)
+    project.feature("alpha", READ_ONLY_FEATURE.split("\n  Scenario: a tenant's orders")[0] + "\n")
+    run = project.run("--env=moto")
+    run.result.assert_outcomes(passed=1, errors=1)
+    run.result.stdout.fnmatch_lines([
+        "cleanup: 1 of 1 items this scenario wrote could not be deleted (remove them by hand):",
+        "  {'tenantId': 't1#contract-*', 'orderId': 'o1'} in orders-moto: *ResourceNotFoundException*",
+        "  alpha                BLOCKED    2 passed, 0 failed, 0 unverifiable, 0 not run",
+    ])

@@ -625,6 +625,12 @@ CASES: tuple[Case, ...] = (
           | o2      | SHIPPED |
         """, fails("FAIL results of the query on table orders: tenantId = t1 and orderId = o2: expected orderId=o2, "
                    "status=SHIPPED, found 1 items: orderId=o2, status=SHIPPED")),
+    case("returns", "returns without a query fails", ORDERS_ITEMS + """
+        Then the query must not return exactly, in order:
+          | orderId |
+          | o1      |
+        """, fails("FAIL results of the query: expected orderId=o1, found no query ran. no query ran in this scenario: "
+                   "add a 'When querying ...' step before this one")),
     case("carries", "carries must passes", ORDERS_ITEMS + """
         When querying the GSI "OrdersByUser" of table "orders" where "userId = u1", in reverse order
         Then every returned item must carry the attributes:
@@ -662,6 +668,12 @@ CASES: tuple[Case, ...] = (
           | orderTotal |
         """, fails("FAIL attributes read from the query on GSI OrdersByUser of table orders: userId = u9: expected "
                    "every item carrying orderTotal, found no items returned")),
+    case("carries", "carries without a query fails", ORDERS_ITEMS + """
+        Then every returned item must carry the attributes:
+          | attribute  |
+          | orderTotal |
+        """, fails("FAIL attributes read from the query: expected every item carrying orderTotal, found no query ran. "
+                   "no query ran in this scenario*")),
     case("carries", "carries must not fails", ORDERS_ITEMS + """
         When querying the GSI "OrdersByUser" of table "orders" where "userId = u1"
         Then every returned item must not carry the attributes:

@@ -1,0 +1,51 @@
+"""The run's scenarios from pytest's reports: one outcome per scenario, the worst of its phases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from steps.findings import Finding, Kind, Outcome
+from steps.summary import CONSUMER, FINDINGS, collect
+
+NODE = "features/alpha/test_contracts.py::test_orders"
+CLAIM = Finding(Kind.TABLE, Outcome.PASSED, "table orders", "orders-sit, ACTIVE", "orders-sit, ACTIVE", table="orders")
+
+
+@dataclass
+class Report:
+    """What pytest keeps of one phase of a test (the fields `collect` reads)."""
+
+    nodeid: str
+    when: str
+    user_properties: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def phases(*outcomes: tuple[str, str]) -> dict[str, list[Report]]:
+    stats: dict[str, list[Report]] = {}
+    for when, outcome in outcomes:
+        properties: list[tuple[str, Any]] = [(CONSUMER, "alpha")]
+        if when != "setup":
+            properties.append((FINDINGS, [CLAIM.data()]))
+        stats.setdefault(outcome, []).append(Report(NODE, when, properties))
+    return stats
+
+
+def test_a_cleanup_that_fails_after_the_checks_passed_makes_the_scenario_an_error() -> None:
+    results = collect(phases(("setup", "passed"), ("call", "passed"), ("teardown", "error")))
+    assert [(s.outcome, s.findings) for s in results.scenarios] == [("error", (CLAIM,))]
+
+
+def test_a_failure_outweighs_a_teardown_error() -> None:
+    results = collect(phases(("setup", "passed"), ("call", "failed"), ("teardown", "error")))
+    assert [s.outcome for s in results.scenarios] == ["failed"]
+
+
+def test_a_skip_outweighs_a_pass_and_a_pass_alone_is_a_pass() -> None:
+    assert [s.outcome for s in collect(phases(("setup", "passed"), ("call", "skipped"))).scenarios] == ["skipped"]
+    assert [s.outcome for s in collect(phases(("setup", "passed"), ("call", "passed"))).scenarios] == ["passed"]
+
+
+def test_a_scenario_skipped_before_its_steps_checked_nothing() -> None:
+    results = collect(phases(("setup", "skipped")))
+    assert [(s.outcome, s.findings, s.checked) for s in results.scenarios] == [("skipped", (), False)]
