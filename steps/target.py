@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from provision.model import Environment
-from provision.stack import Stack
-from provision.state import ObservedState, ObservedTable
+from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from provision.state import ObservedState, ObservedTable, Unverifiable
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,18 @@ class Target:
         return self.environment.backup_name(vault)
 
     def logical_tables(self) -> dict[str, ObservedTable]:
-        """Our tables by logical name (those the environment's name pattern made)."""
+        """The stack's tables by logical name: named like ours AND either in the contracts or tagged
+        ManagedBy=dynamo-contracts, so another team's `payments-sit` in a shared account is not counted.
+        Where tags cannot be read (DynamoDB Local) a table named like ours is counted."""
         found = {}
         for name, table in self.observed.tables.items():
             logical = self.environment.logical_table_name(name)
-            if logical is not None:
+            if logical is None:
+                continue
+            tags = table.tags
+            ours = (name in self.stack.tables or isinstance(tags, Unverifiable)
+                    or tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE)
+            if ours:
                 found[logical] = table
         return found
 

@@ -6,12 +6,19 @@ the plugin hands them over at the end of a run.
 
 from __future__ import annotations
 
-from provision.model import BackendKind, Environment
+import dataclasses
+from collections.abc import Callable
+
+from provision.from_contracts import observed_from_stack
+from provision.model import AttributeType, BackendKind, Environment, KeyAttribute, KeySchema
+from provision.stack import Stack
+from provision.state import ObservedTable, Unverifiable
 from steps.findings import Finding, Kind, Outcome
 from steps.readiness import BLOCKED, NOT_CHECKED, READY, EnvironmentSummary, Readiness, build
 from steps.readiness_markdown import render
 from steps.requirements import Requirements
 from steps.summary import Results, ScenarioResult
+from steps.target import Target
 
 ENV = Environment("sit", BackendKind.AWS, region="eu-west-1", account_id="222222222222")
 TABLES = frozenset({"orders", "users"})
@@ -140,3 +147,21 @@ def test_naming_lists_only_gsis_found_under_another_name() -> None:
     assert "| orders | OrdersByDate | OrderDateIndex | alpha |" in naming
     assert "UsersByEmail" not in naming
     assert "GSI UsersByEmail is missing on table users" in render(report)
+
+
+
+def test_another_teams_table_named_like_ours_is_not_counted_where_tags_tell(
+        stack_for: Callable[[str], Stack]) -> None:
+    stack = stack_for("sit")
+    observed = observed_from_stack(stack)
+    foreign = ObservedTable("payments-sit", "ACTIVE", KeySchema(KeyAttribute("id", AttributeType.S)),
+                            tags={"ManagedBy": "terraform"})
+    ours = ObservedTable("legacy-sit", "ACTIVE", KeySchema(KeyAttribute("id", AttributeType.S)),
+                         tags={"ManagedBy": "dynamo-contracts"})
+    with_others = dataclasses.replace(observed, tables={**observed.tables, foreign.name: foreign, ours.name: ours})
+    counted = Target(stack.environment, with_others, stack).logical_tables()
+    assert "payments" not in counted
+    assert "legacy" in counted
+    untagged = dataclasses.replace(foreign, tags=Unverifiable("dynamodb-local", "no tags"))
+    local_view = dataclasses.replace(observed, tables={**observed.tables, foreign.name: untagged})
+    assert "payments" in Target(stack.environment, local_view, stack).logical_tables()
