@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from provision.model import Environment
+from provision.model import BackendKind, Environment
 
 DEFAULT_ENV = "local"
 
@@ -66,6 +66,8 @@ def misuse(options: ContractOptions, env: Environment) -> list[str]:
     """Why each option given means nothing (or contradicts another) for `env`; empty when all is well."""
     where = f"'{env.name}' is {env.backend.value}"
     problems = []
+    if options.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
+        problems.append(f"--endpoint-url is for DynamoDB Local environments; {where}")
     if options.no_provision and env.is_aws:
         problems.append(f"--no-provision is for local and moto environments; {where}, which is only ever read "
                         "as it is unless --provision is given")

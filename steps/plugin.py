@@ -8,7 +8,8 @@ and its observed state (steps.session), checks (steps.checks), scenario verdicts
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
@@ -16,13 +17,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
-from provision.model import BackendKind
 from steps import collection, feature_files, report, summary
 from steps.options import ContractOptions, add_options, misuse
 from steps.recorder import ScenarioFindings
 from steps.session import ContractSession
 from steps.stopping import stop_run
 from steps.target import Target
+
+T = TypeVar("T")
 
 pytest_plugins = [
     "steps.table_steps",
@@ -58,9 +60,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if options.env not in desired.environments:
         raise pytest.UsageError(f"--env {options.env}: no such environment in {options.contracts}; choose one of: "
                                 f"{', '.join(desired.environments)}")
-    if options.endpoint_url and desired.environments[options.env].backend is not BackendKind.DYNAMODB_LOCAL:
-        raise pytest.UsageError(f"--endpoint-url is for DynamoDB Local environments; '{options.env}' is "
-                                f"{desired.environments[options.env].backend.value}")
     problems = misuse(options, desired.environments[options.env])
     if problems:
         raise pytest.UsageError("\n".join(problems))
@@ -125,27 +124,27 @@ def contract_session(request: pytest.FixtureRequest) -> ContractSession:
     return _contract_session(request)
 
 
+def _or_stop(request: pytest.FixtureRequest, session: ContractSession, read: Callable[[], T]) -> T:
+    """Read the environment, or stop the whole run with one message: a user's mistake, or AWS saying no."""
+    try:
+        return read()
+    except ToolError as error:
+        stop_run(request, session, f"contracts: {error}")
+    except (BotoCoreError, ClientError) as error:
+        stop_run(request, session, session.unreadable(error))
+
+
 @pytest.fixture(scope="session")
 def contract_backend(request: pytest.FixtureRequest, contract_session: ContractSession) -> Backend:
     """The environment's backend, started and provisioned once for the whole run."""
-    try:
-        return contract_session.backend()
-    except ToolError as error:
-        stop_run(request, contract_session, f"contracts: {error}")
-    except (BotoCoreError, ClientError) as error:
-        stop_run(request, contract_session, contract_session.unreadable(error))
+    return _or_stop(request, contract_session, contract_session.backend)
 
 
 @pytest.fixture(scope="session")
 def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession,
                     contract_backend: Backend) -> Target:
     """The environment as read once, shared by every scenario."""
-    try:
-        return contract_session.target()
-    except ToolError as error:
-        stop_run(request, contract_session, f"contracts: {error}")
-    except (BotoCoreError, ClientError) as error:
-        stop_run(request, contract_session, contract_session.unreadable(error))
+    return _or_stop(request, contract_session, contract_session.target)
 
 
 @pytest.fixture
