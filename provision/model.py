@@ -262,10 +262,19 @@ class Environment:
         Only the name's shape: another team's `payments-team-sit` matches `{table}-{env}` too. Whether a
         table is ours is told by the contracts naming it or by its ownership tag (`provision.diff`).
         """
-        prefix, _, suffix = self.table_name_pattern.format(table="\0", env=self.name).partition("\0")
-        if physical.startswith(prefix) and physical.endswith(suffix) and len(physical) > len(prefix + suffix):
-            return physical[len(prefix) : len(physical) - len(suffix)]
-        return None
+        return _logical(self.table_name_pattern.format(table="\0", env=self.name), physical)
+
+    def logical_backup_name(self, physical: str) -> str | None:
+        """The logical vault or plan name `backup_name_pattern` would have made `physical` from, if any."""
+        return _logical(self.backup_name_pattern.format(name="\0", env=self.name), physical)
+
+
+def _logical(template: str, physical: str) -> str | None:
+    """What stands for NUL in `template` (a name pattern with the logical name as NUL), if `physical` fits it."""
+    prefix, _, suffix = template.partition("\0")
+    if physical.startswith(prefix) and physical.endswith(suffix) and len(physical) > len(prefix + suffix):
+        return physical[len(prefix) : len(physical) - len(suffix)]
+    return None
 
 
 @dataclass(frozen=True)

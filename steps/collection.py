@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from steps import catalogue, summary
+from steps.feature_items import template_of
 
 FEATURES = "features"
 
@@ -51,11 +51,14 @@ def mark_consumer(item: pytest.Item) -> None:
         item.add_marker(consumer)
         item.add_marker(pytest.mark.consumer(consumer))
         item.user_properties.append((summary.CONSUMER, consumer))
+        where = scenario_location(item)
+        if where is not None:
+            item.user_properties.append((summary.SCENARIO, {"name": item.name, "file": where[0], "line": where[1]}))
 
 
 def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
     """The feature file and line of a scenario item, as people should see it."""
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    template = template_of(item)
     if template is None:
         return None
     try:
@@ -69,7 +72,7 @@ def unmatched_steps(items: list[pytest.Item], rootpath: Path) -> list[str]:
     """`file:line: step` for each feature step no sentence of the catalogue matches, with the closest ones."""
     problems: dict[str, str] = {}
     for item in items:
-        template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+        template = template_of(item)
         if template is None:
             continue
         callspec = getattr(item, "callspec", None)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
-from pytest_bdd.parser import Feature, ScenarioTemplate, Step
+from pytest_bdd.gherkin_parser import get_gherkin_document
+from pytest_bdd.parser import PARAM_RE, Feature, ScenarioTemplate, Step
 
 FEATURES = "features"
 KEYWORDS = ("Feature", "Background", "Scenario", "Scenario Outline", "Scenario Template", "Example", "Examples",
@@ -146,6 +147,57 @@ def _rendered(consumer: str, where: str, template: ScenarioTemplate) -> Iterator
         yield ParsedScenario(consumer, where, template.line_number, scenario.name, tuple(scenario.steps))
 
 
+def _duplicate_names(path: Path, where: str) -> list[str]:
+    """pytest-bdd keeps one scenario per name in a feature: a second one of the same name is silently lost."""
+    document = get_gherkin_document(str(path.resolve()))
+    children = list(document.feature.children) if document.feature else []
+    children += [c for child in children if child.rule for c in child.rule.children]
+    seen: dict[str, int] = {}
+    problems = []
+    for child in children:
+        if child.scenario is None:
+            continue
+        name, line = child.scenario.name, child.scenario.location.line
+        if name in seen:
+            problems.append(f"{where}:{line}: a second scenario named '{name}' (the first is on line {seen[name]}): "
+                            "only one of them would run; give each scenario its own name")
+        else:
+            seen[name] = line
+    return problems
+
+
+def _outline_problems(template: ScenarioTemplate, where: str) -> list[str]:
+    """An outline's <placeholder> that no Examples column fills would be used literally (`table <table>`)."""
+    outline = template.templated or "outline" in template.keyword.lower() or "template" in template.keyword.lower()
+    if not outline:
+        return []
+    columns = {name for examples in template.examples for name in examples.example_params}
+    if not any(examples.examples for examples in template.examples):
+        return [f"{where}:{template.line_number}: this Scenario Outline has no Examples rows: add an 'Examples:' "
+                "table with a column for each <placeholder> and one row per case"]
+    problems = []
+    for step in template._steps:
+        texts = [step.name, step.docstring or ""]
+        texts += [cell.value for row in (step.datatable.rows if step.datatable else []) for cell in row.cells]
+        unknown = sorted({name for text in texts for name in PARAM_RE.findall(text) if name not in columns})
+        if unknown:
+            placeholders = ", ".join(f"<{name}>" for name in unknown)
+            problems.append(f"{where}:{step.line_number}: {placeholders} is not a column of this outline's Examples "
+                            f"(columns: {', '.join(sorted(columns)) or 'none'}): add the column, or fix the "
+                            "placeholder's name")
+    return problems
+
+
+def _scenario_problems(feature: Feature, path: Path, where: str) -> list[str]:
+    problems = _duplicate_names(path, where)
+    for template in feature.scenarios.values():
+        if not template.steps:
+            problems.append(f"{where}:{template.line_number}: the scenario '{template.name}' has no step, so it "
+                            "would check nothing: add its Then steps (see docs/steps.md), or remove it")
+        problems += _outline_problems(template, where)
+    return problems
+
+
 def parse_feature(path: Path, rootpath: Path) -> tuple[list[ParsedScenario], list[str]]:
     where, consumer = _relative(path, rootpath), _consumer(path, rootpath)
     try:
@@ -156,6 +208,7 @@ def parse_feature(path: Path, rootpath: Path) -> tuple[list[ParsedScenario], lis
     if not feature.scenarios and not problems:
         problems.append(f"{where}:{feature.line_number}: this feature has no scenario (each starts with a "
                         "'Scenario:' line)")
+    problems += _scenario_problems(feature, path, where)
     scenarios = [s for template in feature.scenarios.values() for s in _rendered(consumer, where, template)]
     return scenarios, problems
 
@@ -169,5 +222,21 @@ def parse_all(rootpath: Path) -> ParsedFeatures:
         found, wrong = parse_feature(path, rootpath)
         scenarios += found
         problems += wrong
-        consumers.add(_consumer(path, rootpath))
+        consumer = _consumer(path, rootpath)
+        consumers.add(consumer)
+        if not consumer:
+            problems.append(f"{_relative(path, rootpath)}:1: a feature belongs to one consumer: move it into "
+                            f"{FEATURES}/<consumer>/ (the folder's name is the team's name)")
+    problems += _folders_without_features(rootpath, consumers)
     return ParsedFeatures(tuple(scenarios), tuple(problems), tuple(sorted(consumers - {""})))
+
+
+def _folders_without_features(rootpath: Path, consumers: set[str]) -> list[str]:
+    """A consumer folder whose features are gone would silently check nothing for that team."""
+    folder = rootpath / FEATURES
+    if not folder.is_dir():
+        return []
+    empty = [p for p in sorted(folder.iterdir())
+             if p.is_dir() and p.name not in consumers and not p.name.startswith((".", "_"))]
+    return [f"{_relative(p, rootpath)}/: this consumer folder holds no .feature file, so nothing of {p.name} is "
+            "checked: add its features, or remove the folder" for p in empty]

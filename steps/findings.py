@@ -43,6 +43,7 @@ class Kind(StrEnum):
     GSI_SET = "gsi_set"
     NAMING = "naming"
     ACCESS_PATTERN = "access_pattern"
+    DRIFT = "drift"  # a difference from the desired state no other kind names (a change the plan refuses)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Finding:
     closest: str | None = None  # for a missing index: the name found that most likely means it
     expected_names: tuple[str, ...] = ()  # for exact sets: every name required
     cause: str | None = None  # "table", "index" or "vault" when it failed because that is missing
+    action: str = ""  # who must do what, and where, to close the gap ("the platform team must add ...")
+    change: str | None = None  # for a difference from the desired state: the plan's change kind (CreateIndex)
+    line: int | None = None  # the feature line of the step that made the claim (set by the recorder)
 
     @property
     def failed(self) -> bool:
@@ -69,7 +73,8 @@ class Finding:
             return f"{self.subject}: {self.actual}"
         if self.outcome is Outcome.FAILED:
             text = f"{self.subject}: expected {self.expected}, found {self.actual}"
-            return f"{text}. {self.reason}" if self.reason else text
+            text = f"{text}. {self.reason}" if self.reason else text
+            return f"{text.rstrip('.')}. {self.action}" if self.action else text
         return f"{self.subject}: {self.reason}"
 
     def data(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -17,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
-from steps import collection, feature_files, report, summary
+from steps import collection, cucumber, feature_files, feature_items, report, requirements, summary
 from steps.options import ContractOptions, add_options, misuse
 from steps.recorder import ScenarioFindings
 from steps.session import ContractSession
@@ -31,6 +32,7 @@ pytest_plugins = [
     "steps.index_steps",
     "steps.backup_steps",
     "steps.inventory_steps",
+    "steps.desired_steps",
     "steps.access_steps",
 ]
 
@@ -46,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
+    cucumber.configure(config)
     if not hasattr(config, "workerinput"):  # the controller (or a plain run) checks what people typed
         report.check_folder(config)
     if not collection.runs_contracts(config):
@@ -63,11 +66,14 @@ def pytest_configure(config: pytest.Config) -> None:
     problems = misuse(options, desired.environments[options.env])
     if problems:
         raise pytest.UsageError("\n".join(problems))
-    session = ContractSession(options, desired, lambda text: _say(config, text))
+    parsed = feature_files.parse_all(config.rootpath)  # pytest-bdd's cache: parsed once per process
+    session = ContractSession(options, desired, lambda text: _say(config, text),
+                              requirements.stated_index_keys(parsed.scenarios))
     config.stash[SESSION] = session
-    if _is_xdist_controller(config):
-        return  # the workers start their own backends; the controller only writes the report
     try:
+        if _is_xdist_controller(config):
+            session.fetch_local()  # once here; the workers start their own backends from it
+            return  # the controller only writes the report
         session.start()  # the JVM starts now and overlaps with collection
     except ToolError as error:
         raise pytest.UsageError(str(error)) from None
@@ -98,6 +104,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.stash.get(SESSION, None)
     if session is not None:
         session.close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    return feature_items.collect_file(file_path, parent)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    return feature_items.ignore(collection_path, config)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -148,17 +162,23 @@ def contract_target(request: pytest.FixtureRequest, contract_session: ContractSe
 
 
 @pytest.fixture
-def scenario_findings() -> ScenarioFindings:
-    return ScenarioFindings()
+def scenario_findings(request: pytest.FixtureRequest) -> ScenarioFindings:
+    where = collection.scenario_location(request.node)
+    return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
+    request.getfixturevalue("scenario_findings").begin_step(step.line_number)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
-    request.getfixturevalue("scenario_findings").step_failed = True
+    request.getfixturevalue("scenario_findings").step_error()
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
     request.node.user_properties.append((summary.FINDINGS, [f.data() for f in findings.findings]))
+    request.node.user_properties.append((summary.STEPS, findings.step_outcomes()))
     if not findings.step_failed:
         findings.give_verdict()
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steps.readiness import AWS_CHECK, BLOCKED, NOT_CHECKED, NOT_CHECKED_REASON, Count, Readiness, describe_gap
+from steps.readiness import (
+    AWS_CHECK,
+    NOT_CHECKED,
+    NOT_CHECKED_REASON,
+    ConsumerStatus,
+    Count,
+    Readiness,
+    Verdict,
+    describe_gap,
+)
 
 _STATUS = {"ready": "✅ ready", "blocked": "❌ blocked", "unverified": "⚠️ unverified",
            NOT_CHECKED: "❌ not checked in this run"}
+_MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
 
 
 def _cell(text: object) -> str:
@@ -46,7 +56,7 @@ def _key_findings(report: Readiness) -> list[str]:
     missing_vaults = [] if found_vaults is None else [v for v in wanted_vaults if v not in found_vaults]
     rows = [
         ("Tables", tables.expected, _count(tables, report), _missing_and_extra(missing_tables, extra_tables)),
-        ("GSIs", gsis.expected, _count(gsis, report), _missing_and_extra(missing_gsis, extra_gsis)),
+        ("GSIs", gsis.expected, _count(gsis, report), _missing_and_extra(missing_gsis, extra_gsis, report.inactive)),
         ("Backup vault", ", ".join(wanted_vaults) or "not required",
          _unknown(report) if found_vaults is None else ", ".join(found_vaults) or "none",
          f"missing ({', '.join(missing_vaults)})" if missing_vaults else
@@ -66,8 +76,10 @@ def _key_findings(report: Readiness) -> list[str]:
     return _table(("Check", "Expected", "Actual", "Gap"), rows)
 
 
-def _missing_and_extra(missing: list[str], extra: list[str]) -> str:
+def _missing_and_extra(missing: list[str], extra: list[str], inactive: list[str] | None = None) -> str:
     parts = [f"{len(missing)} missing ({', '.join(missing)})"] if missing else []
+    not_active = [i for i in inactive or [] if "." in i.split(" ", 1)[0]]
+    parts += [f"{len(not_active)} not ACTIVE yet ({', '.join(not_active)})"] if not_active else []
     parts += [f"{len(extra)} not in any contract ({', '.join(extra)})"] if extra else []
     return "; ".join(parts) or "none"
 
@@ -94,8 +106,14 @@ def _impact(report: Readiness) -> list[str]:
     rows = []
     for consumer, status in report.consumers.items():
         gaps = "; ".join(status.gaps) if status.gaps else "unknown" if status.status == NOT_CHECKED else "none"
-        rows.append((consumer, _STATUS[status.status], gaps))
-    return _table(("Consumer", "Status", "Blocking gaps"), rows)
+        rows.append((consumer, _consumer_status(status), gaps, "; ".join(status.failed) or "none"))
+    return _table(("Consumer", "Status", "Blocking gaps", "Failed scenarios"), rows)
+
+
+def _consumer_status(status: ConsumerStatus) -> str:
+    if status.status == NOT_CHECKED and status.checked and not status.checked.startswith("0 "):
+        return f"{_STATUS[NOT_CHECKED]} ({status.checked} scenarios checked)"
+    return _STATUS[status.status]
 
 
 def _unverified(report: Readiness) -> list[str]:
@@ -164,6 +182,8 @@ def _status(report: Readiness) -> str:
         parts.append(f"{len(blocked)} of {total} consumers blocked ({', '.join(blocked)})")
     if not_checked:
         parts.append(f"{len(not_checked)} of {total} consumers not checked in this run ({', '.join(not_checked)})")
+    if report.gaps and not blocked:
+        parts.append(f"{len(report.gaps)} gaps")
     checks = sum(report.checks.values())
     if not checks:
         parts.append("no check ran")
@@ -173,8 +193,8 @@ def _status(report: Readiness) -> str:
         parts.append(f"every check that ran was verified on {report.backend}")
     else:
         parts.append(f"every check verified on {report.backend}")
-    mark = "❌" if report.verdict == BLOCKED else "✅"
-    return f"{mark} **{report.verdict}**" + (": " if blocked or not_checked else "; ") + "; ".join(parts)
+    lead = ": " if blocked or not_checked or report.verdict is Verdict.UNVERIFIED else "; "
+    return f"{_MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
 
 def render(report: Readiness) -> str:
@@ -187,6 +207,7 @@ def render(report: Readiness) -> str:
              "## Not verified here", "", *_unverified(report), "",
              "## Success criteria", "", *_criteria(report), ""]
     if report.gaps:
-        lines += ["## All gaps", "", *_table(("Gap", "Expected", "Found", "Blocks"), [
-            (describe_gap(g), g.expected, g.actual, ", ".join(g.consumers)) for g in report.gaps]), ""]
+        lines += ["## All gaps", "", *_table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
+            (describe_gap(g), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
+             ", ".join(g.stated_at)) for g in report.gaps]), ""]
     return "\n".join(lines)

@@ -119,7 +119,7 @@ def _not_written(reporter: Any, target: Path, failure: str) -> None:
 def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
     config = session.config
     results = summary.collect(reporter.stats)
-    wanted = requirements.of_features(config.rootpath)
+    wanted = requirements.of_features(config.rootpath, contract_session.desired)
     readiness = build(results, contract_session.environment, _observed(session, contract_session), wanted)
     markdown = render(readiness)
     target.mkdir(parents=True, exist_ok=True)

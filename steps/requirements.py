@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from provision.model import AttributeType, DesiredState, KeyAttribute, KeySchema
 from steps import catalogue
 from steps.feature_files import ParsedScenario, parse_all
 
@@ -24,6 +25,10 @@ _EXISTS = "{must:Must} exist"  # the table and vault sentences: "must not" holds
 _HAS_INDEX = 'have the {kind:IndexKind} "{index:Name}"'  # the index sentence: likewise for the index
 _EXACT_TABLES = "exactly these tables:"
 _EXACT_GSIS = "exactly these GSIs:"
+_DESIRED_TABLES = "exactly the tables of the desired state"
+_DESIRED_GSIS = "exactly the GSIs of the desired state"
+_DESIRED_STATE = "match the desired state"
+_INDEX_KEY = "key \"{attribute:Name}\" of type {attribute_type:AttributeType}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,21 @@ class Requirements:
         return sorted(self.scenarios)
 
 
-def of_step(keyword: str, text: str, datatable: Sequence[Sequence[str]] | None = None) -> Requirements:
+def of_desired(desired: DesiredState, pattern: str) -> Requirements:
+    """What a sentence over the desired state requires: every table and GSI it defines (and, to match it
+    entirely, every vault and backup plan too)."""
+    tables = frozenset(t.name for t in desired.tables)
+    gsis = frozenset((t.name, i.name) for t in desired.tables for i in t.global_indexes)
+    if pattern.endswith(_DESIRED_TABLES):
+        return Requirements(tables=tables)
+    if pattern.endswith(_DESIRED_GSIS):
+        return Requirements(tables=tables, gsis=gsis)
+    return Requirements(tables, gsis, frozenset(v.name for v in desired.vaults),
+                        frozenset((p.rule.vault, p.rule.retention_days) for p in desired.plans))
+
+
+def of_step(keyword: str, text: str, datatable: Sequence[Sequence[str]] | None = None,
+            desired: DesiredState | None = None) -> Requirements:
     """What one step requires; nothing for a step no sentence matches (the plugin stops on those)."""
     found = catalogue.find(keyword, text)
     if found is None:
@@ -51,6 +70,8 @@ def of_step(keyword: str, text: str, datatable: Sequence[Sequence[str]] | None =
     args: dict[str, Any] = found.parser.parse_arguments(text) or {}
     must = args.get("must", True)
     pattern = found.pattern
+    if pattern.endswith((_DESIRED_TABLES, _DESIRED_GSIS, _DESIRED_STATE)):
+        return of_desired(desired, pattern) if must and desired is not None else Requirements()
     absent_holds = not must and (pattern.endswith(_EXISTS) or pattern.endswith(_HAS_INDEX))
     table, index, vault = args.get("table"), args.get("index"), args.get("vault")
     tables, gsis, vaults, plans = set(), set(), set(), set()
@@ -70,21 +91,38 @@ def of_step(keyword: str, text: str, datatable: Sequence[Sequence[str]] | None =
     return Requirements(frozenset(tables), frozenset(gsis), frozenset(vaults), frozenset(plans))
 
 
-def of_scenarios(scenarios: Iterable[ParsedScenario]) -> Requirements:
+def of_scenarios(scenarios: Iterable[ParsedScenario], desired: DesiredState | None = None) -> Requirements:
     found = Requirements()
     counts: Counter[str] = Counter()
     for scenario in scenarios:
         counts[scenario.consumer] += 1
         for step in scenario.steps:
             rows = step.datatable.raw() if step.datatable is not None else None
-            found |= of_step(step.type, step.name, rows)  # type: ignore[arg-type]
+            found |= of_step(step.type, step.name, rows, desired)  # type: ignore[arg-type]
     return Requirements(found.tables, found.gsis, found.vaults, found.plans, dict(counts))
 
 
-def of_features(rootpath: Path) -> Requirements:
-    """The requirements of every feature under the rootdir's features/ (the sentences loaded first)."""
+def of_features(rootpath: Path, desired: DesiredState | None = None) -> Requirements:
+    """The requirements of every feature under the rootdir's features/ (the sentences loaded first); the
+    desired state tells what the sentences over it require."""
     catalogue.load_all()
     parsed = parse_all(rootpath)
-    found = of_scenarios(parsed.scenarios)
+    found = of_scenarios(parsed.scenarios, desired)
     every = {consumer: found.scenarios.get(consumer, 0) for consumer in parsed.consumers}
     return Requirements(found.tables, found.gsis, found.vaults, found.plans, every)
+
+
+def stated_index_keys(scenarios: Iterable[ParsedScenario]) -> dict[tuple[str, str], KeySchema]:
+    """The key schema the features state for each GSI (table, index): its partition key and, if stated, its
+    sort key (none stated: the consumers expect none). Used to name a deployed index with the same keys."""
+    roles: dict[tuple[str, str], dict[str, KeyAttribute]] = {}
+    for step in (step for scenario in scenarios for step in scenario.steps):
+        found = catalogue.find(step.type, step.name)
+        if found is None or not found.pattern.endswith(_INDEX_KEY):
+            continue
+        args: dict[str, Any] = found.parser.parse_arguments(step.name) or {}
+        if args.get("must") and args.get("kind") == GSI:
+            roles.setdefault((args["table"], args["index"]), {})[args["role"]] = KeyAttribute(
+                args["attribute"], AttributeType(args["attribute_type"]))
+    return {key: KeySchema(found["partition"], found.get("sort")) for key, found in roles.items()
+            if "partition" in found}

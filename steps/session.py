@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
@@ -23,10 +24,10 @@ from filelock import FileLock, Timeout
 
 from provision.apply import ApplyOptions
 from provision.backends import Backend, open_backend
-from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, launch
+from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
 from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.errors import RefusedError
-from provision.model import BackendKind, DesiredState, Environment
+from provision.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.plan import Plan
 from provision.read import observe
 from provision.safety import check_account
@@ -37,8 +38,10 @@ from steps.target import Target
 
 
 class ContractSession:
-    def __init__(self, options: ContractOptions, desired: DesiredState, say: Callable[[str], None]) -> None:
+    def __init__(self, options: ContractOptions, desired: DesiredState, say: Callable[[str], None],
+                 stated_keys: Mapping[tuple[str, str], KeySchema] | None = None) -> None:
         self.options = options
+        self.stated_keys = dict(stated_keys or {})  # the GSI keys the features state (to name a renamed index)
         self.desired = desired
         self.environment: Environment = desired.environments[options.env]
         self.say = say
@@ -50,12 +53,23 @@ class ContractSession:
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
 
-    def start(self) -> None:
-        """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given."""
+    def needs_throwaway_local(self) -> bool:
         env = self.environment
         given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
-        if env.backend is BackendKind.DYNAMODB_LOCAL and not given and self._launched is None:
-            self._launched = launch()
+        return env.backend is BackendKind.DYNAMODB_LOCAL and not given
+
+    def start(self) -> None:
+        """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
+
+        The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
+        if self.needs_throwaway_local() and self._launched is None:
+            self._launched = launch(progress=say_now)
+
+    def fetch_local(self) -> None:
+        """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
+        its workers, which would otherwise each download it)."""
+        if self.needs_throwaway_local():
+            fetch(progress=say_now)
 
     def backend(self) -> Backend:
         if self._backend is None:
@@ -129,7 +143,8 @@ class ContractSession:
         if self._target is None:
             backend = self.backend()
             observed = observe(backend, self.environment)
-            self._target = Target(self.environment, observed, resolve(self.desired, self.environment))
+            self._target = Target(self.environment, observed, resolve(self.desired, self.environment),
+                                  self.stated_keys)
         return self._target
 
     def close(self) -> None:
@@ -138,6 +153,12 @@ class ContractSession:
             with contextlib.suppress(Exception):
                 self._launched.stop()
             self._launched = None
+
+
+def say_now(text: str) -> None:
+    """A line on stderr at once: before and outside pytest's terminal (the download, at configure time)."""
+    sys.stderr.write(f"contracts: {text}\n")
+    sys.stderr.flush()
 
 
 def lock_path(env: Environment, endpoint: str | None) -> Path:

@@ -14,16 +14,24 @@ from typing import Any
 from steps.findings import Finding, Outcome
 
 FINDINGS = "contract_findings"
+STEPS = "contract_steps"  # each step's outcome by its feature line (for the Cucumber JSON)
 CONSUMER = "consumer"
+SCENARIO = "contract_scenario"  # the scenario as written: {"name", "file", "line"}
 
 
 @dataclass(frozen=True)
 class ScenarioResult:
     nodeid: str
-    name: str
+    name: str  # as written in the feature (an outline's row with its example)
     consumer: str
     outcome: str  # passed, failed, skipped, error
     findings: tuple[Finding, ...]
+    where: str = ""  # the scenario's feature and line: features/order_lambda/tables.feature:17
+
+    @property
+    def title(self) -> str:
+        """The name with where it is written, as the report lists it."""
+        return f"{self.name} ({self.where})" if self.where else self.name
 
     @property
     def checked(self) -> bool:
@@ -62,19 +70,24 @@ def collect(stats: Mapping[str, Iterable[Any]]) -> Results:
     """The contract scenarios among the reports pytest kept, with their findings (failed > error > skipped > passed)."""
     outcomes: dict[str, str] = {}
     found: dict[str, tuple[str, tuple[Finding, ...]]] = {}
+    written: dict[str, Mapping[str, Any]] = {}
     for outcome in PRIORITY:
         for report in stats.get(outcome, []):
             properties = _properties(report)
             if CONSUMER not in properties:
                 continue
             outcomes.setdefault(report.nodeid, outcome)
+            written.setdefault(report.nodeid, properties.get(SCENARIO) or {})
             recorded = properties.get(FINDINGS)
             if recorded is not None or report.nodeid not in found:
                 found[report.nodeid] = (properties[CONSUMER], tuple(Finding.from_data(d) for d in recorded or []))
     results = Results()
     for nodeid, outcome in outcomes.items():
         consumer, findings = found[nodeid]
-        results.scenarios.append(ScenarioResult(nodeid, nodeid.split("::")[-1], consumer, outcome, findings))
+        scenario = written[nodeid]
+        where = f"{scenario['file']}:{scenario['line']}" if scenario.get("file") else ""
+        results.scenarios.append(ScenarioResult(nodeid, str(scenario.get("name") or nodeid.split("::")[-1]),
+                                                consumer, outcome, findings, where))
     return results
 
 

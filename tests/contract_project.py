@@ -1,8 +1,8 @@
 """Inner contract projects for black-box tests of the pytest plugin (steps/) and the provisioner.
 
 A `ContractProject` is a folder laid out like this repository: a copy of `contracts/`, a
-`conftest.py` loading `steps.plugin`, and `features/<consumer>/*.feature` with the usual
-`test_contracts.py` collector. `run()` runs pytest on it in a subprocess (moto is process-global,
+`conftest.py` loading `steps.plugin`, and `features/<consumer>/*.feature` (the plugin collects
+them; no Python file is needed). `run()` runs pytest on it in a subprocess (moto is process-global,
 and the plugin is meant to be run as a program) and returns a `ContractRun`: pytest's own
 `RunResult` (for `assert_outcomes` and `fnmatch_lines`) plus each scenario's outcome and message,
 read from a JUnit report, and the plugin's per-consumer summary.
@@ -42,7 +42,6 @@ REAL_CONSUMERS = ("campaigns_lambda", "order_lambda", "platform", "product_lambd
 # pytester points HOME at a temporary folder: keep the cached DynamoDB Local jar findable anyway.
 JAR_CACHE = cache_dir()
 
-COLLECTOR = '"""Collects this consumer\'s contracts."""\n\nfrom pytest_bdd import scenarios\n\nscenarios(".")\n'
 PYTEST_INI = "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib\n"
 CONFTEST = 'pytest_plugins = ["steps.plugin"]\n'
 INNER_TIMEOUT_SECONDS = 240
@@ -98,7 +97,7 @@ def pytester_runner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) 
 class Scenario:
     """One scenario's result, as the JUnit report has it."""
 
-    name: str  # pytest-bdd's test name: test_<scenario name>
+    name: str  # the scenario's name as written (with [example] for an outline's row)
     consumer: str
     outcome: str  # passed, failed, skipped, error
     message: str  # the failure or skip message ("" for a pass)
@@ -221,7 +220,6 @@ class ContractProject:
     def feature(self, consumer: str, text: str, filename: str = "contract.feature") -> Path:
         folder = self.path / "features" / consumer
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "test_contracts.py").write_text(COLLECTOR)
         file = folder / filename
         file.write_text(text)
         return file
@@ -241,8 +239,8 @@ class ContractProject:
 
 
 def scenario_test_name(title: str) -> str:
-    """pytest-bdd's test function name for a scenario title."""
-    return "test_" + re.sub(r"\W+", "_", title.lower()).strip("_")
+    """The test name of a scenario: its title as written (the plugin collects features itself)."""
+    return " ".join(title.split())
 
 
 def message_matches(message: str, patterns: Sequence[str]) -> list[str]:

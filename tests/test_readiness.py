@@ -83,10 +83,13 @@ def test_a_scenario_that_failed_before_any_claim_was_checked() -> None:
     assert report.consumers["beta"].status == "blocked"
 
 
-def test_a_consumer_checked_in_part_is_unverified_and_says_how_much_was_not_checked() -> None:
+def test_a_consumer_checked_in_part_is_not_checked_blocks_and_says_how_much_was_not_checked() -> None:
+    """Issue 7.1: one scenario deselected used to leave the consumer "unverified" and the verdict READY."""
     report = assess([scenario("alpha", "test_a")], requirements(alpha=3))
-    assert report.consumers["alpha"].status == "unverified"
-    assert report.verdict == READY
+    assert report.consumers["alpha"].status == NOT_CHECKED
+    assert report.consumers["alpha"].checked == "1 of 3"
+    assert report.verdict == BLOCKED
+    assert "| alpha | ❌ not checked in this run (1 of 3 scenarios checked) |" in render(report)
     assert {"check": "2 of 3 scenarios of alpha",
             "reason": "not checked in this run: deselected (-m, -k), skipped or not collected"} in report.unverified
     assert "`pytest --env=sit`" in render(report)

@@ -3,10 +3,12 @@ cannot be read, named by file and line (steps.feature_files)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from provision.load import load_contracts
 from steps import catalogue
 from steps.feature_files import parse_all
 from steps.requirements import Requirements, of_features, of_step
@@ -23,8 +25,22 @@ def test_the_real_contracts_require_the_stack_of_the_promotion_plan() -> None:
                           ("campaigns", "CampaignsByProduct"), ("orders", "OrdersByDate"), ("orders", "OrdersByUser")}
     assert found.vaults == {"bbws-dynamodb"}
     assert found.plans == {("bbws-dynamodb", 14)}
-    assert found.scenarios == {"campaigns_lambda": 7, "order_lambda": 8, "platform": 3, "product_lambda": 8,
+    assert found.scenarios == {"campaigns_lambda": 7, "order_lambda": 8, "platform": 2, "product_lambda": 8,
                                "tenant_management": 8}
+
+
+def test_the_platform_requires_exactly_what_the_desired_state_defines(tmp_path: Path) -> None:
+    """platform's sentences name nothing: what they require comes from contracts/, so adding an index to one
+    file of contracts/ is the whole change (issue 7.2)."""
+    contracts = tmp_path / "contracts"
+    shutil.copytree(ROOT / "contracts", contracts)
+    orders = contracts / "tables" / "orders.yaml"
+    orders.write_text(orders.read_text().replace(
+        "      OrdersByUser:", "      OrdersByStatus:\n        partition_key: {name: status, type: S}\n"
+        "        projection: KEYS_ONLY\n      OrdersByUser:"))
+    platform = of_features(ROOT, load_contracts(contracts))
+    assert ("orders", "OrdersByStatus") in platform.gsis
+    assert ("orders", "OrdersByStatus") not in of_features(ROOT, load_contracts(ROOT / "contracts")).gsis
 
 
 def req(tables: set[str] | None = None, gsis: set[tuple[str, str]] | None = None, vaults: set[str] | None = None,
@@ -115,7 +131,7 @@ def test_a_feature_that_cannot_be_read_is_named_by_file_and_line(tmp_path: Path,
 def test_the_real_features_read_without_a_problem() -> None:
     parsed = parse_all(ROOT)
     assert parsed.problems == ()
-    assert len(parsed.scenarios) == 34
+    assert len(parsed.scenarios) == 33
 
 
 def test_a_description_that_merely_has_a_colon_is_not_taken_for_a_misspelt_keyword(tmp_path: Path) -> None:

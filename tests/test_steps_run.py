@@ -67,7 +67,8 @@ def test_a_missing_table_fails_even_where_its_settings_are_unverifiable(
     project.feature("alpha", """
 Feature: a table nobody created
   Scenario: invoices are recoverable and tagged
-    Then the table "invoices" must have point-in-time recovery
+    Then the table "invoices" must exist
+    And the table "invoices" must have point-in-time recovery
     And the table "invoices" must have table class STANDARD
     And the table "invoices" must be encrypted with AWS_MANAGED
     And the table "invoices" must have the tags:
@@ -79,15 +80,17 @@ Feature: a table nobody created
     run.result.assert_outcomes(failed=1)
     physical = project.physical("invoices", env)
     run.result.stdout.fnmatch_lines([
-        "5 of 5 claims failed:",
+        "*: 6 of 6 claims failed:",
+        f"  FAIL table invoices: expected {physical}, ACTIVE, found no table {physical} in {env} *",
         f"  FAIL point-in-time recovery of table invoices: expected enabled, found no table {physical} in {env} "
-        f"({backend_of(env)}). the table invoices does not exist in {env}",
+        f"({backend_of(env)}). the table invoices does not exist in {env}. the desired state defines no table "
+        "invoices: the platform team must add it (contracts/tables/invoices.yaml)",
         "  FAIL table class of table invoices: *found no table*",
         "  FAIL encryption at rest of table invoices: *found no table*",
         "  FAIL tags of table invoices: *found no table*",
         "  FAIL backups of table invoices: *found no table*",
     ])
-    assert "unverifiable on" not in run.scenario("test_invoices_are_recoverable_and_tagged").message
+    assert "unverifiable on" not in run.scenario("invoices are recoverable and tagged").message
 
 
 def test_one_failing_claim_does_not_hide_the_others(project: ContractProject) -> None:
@@ -103,7 +106,7 @@ Feature: many claims
     run = project.run("--env=moto")
     run.result.assert_outcomes(failed=1)
     run.result.stdout.fnmatch_lines([
-        "3 of 5 claims failed:",
+        "features/alpha/contract.feature:3: 3 of 5 claims failed:",
         "  FAIL billing mode of table orders: expected PROVISIONED, found PAY_PER_REQUEST",
         "  FAIL stream of table orders: expected a stream of KEYS_ONLY, found a stream of NEW_AND_OLD_IMAGES",
         "  FAIL GSI OrdersByStatus of table orders: expected GSI OrdersByStatus, ACTIVE, found no GSI OrdersByStatus *",
@@ -121,7 +124,7 @@ Feature: unverifiable
 """)
     run = project.run("--env=moto")
     run.result.assert_outcomes(skipped=1)
-    scenario = run.scenario("test_orders_class")
+    scenario = run.scenario("orders class")
     assert scenario.message == "unverifiable on moto: moto never reports TableClassSummary"
 
 
@@ -182,7 +185,7 @@ def test_a_consumer_marker_runs_that_consumer_alone(project: ContractProject) ->
     run = project.run("--env=moto", "-m", "beta", "--strict-markers")
     run.result.assert_outcomes(failed=1, deselected=3)
     assert run.summary() == {"beta": ("BLOCKED", "1 passed, 1 failed, 0 unverifiable, 0 not run")}
-    assert set(run.scenarios) == {"test_invoices_exist"}
+    assert set(run.scenarios) == {"invoices exist"}
     assert run.failed_consumers() == {"beta"}
 
 
@@ -236,7 +239,7 @@ def test_access_patterns_are_not_run_where_writes_are_not_allowed(project: Contr
     project.feature("alpha", READ_ONLY_FEATURE)
     run = project.run(*run_args)
     run.result.assert_outcomes(passed=1, skipped=2)
-    for name in ("test_a_users_orders", "test_a_tenants_orders"):
+    for name in ("a user's orders", "a tenant's orders"):
         assert run.scenario(name).message == NOT_RUN.format(env=env)
     run.result.stdout.fnmatch_lines([
         "1 passed, 0 failed, 0 unverifiable here, 2 not run",
@@ -338,7 +341,7 @@ Feature: nothing was provisioned
     run.result.assert_outcomes(failed=2)
     physical = project.physical("orders", env)
     run.result.stdout.fnmatch_lines([
-        "3 of 3 claims failed:",
+        "*: 3 of 3 claims failed:",
         f"  FAIL table orders: expected {physical}, ACTIVE, found no table {physical} in {env} ({backend_of(env)}) "
         "(tables here: none)*",
         "  FAIL point-in-time recovery of table orders: *found no table*",
@@ -424,7 +427,7 @@ def test_pytest_runs_from_a_clone_before_pip_install() -> None:
     done = subprocess.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "3 tests collected" in done.stdout
+    assert "2 tests collected" in done.stdout
 
 
 # --- access patterns: --read-only, never overwriting, verdicts outside exception handling ---------------
@@ -434,7 +437,7 @@ def test_read_only_reports_access_patterns_as_not_run_whatever_writes_allowed_sa
     project.feature("alpha", READ_ONLY_FEATURE)
     run = project.run("--env=moto", "--read-only")
     run.result.assert_outcomes(passed=1, skipped=2)
-    for name in ("test_a_users_orders", "test_a_tenants_orders"):
+    for name in ("a user's orders", "a tenant's orders"):
         assert run.scenario(name).message == "not run: --read-only (this run writes no items)"
 
 
@@ -482,7 +485,7 @@ Feature: a counter
 """)
     run = project.run("--endpoint-url", dynamodb_local_endpoint, "--no-provision")
     run.result.assert_outcomes(failed=1)
-    assert "found the key already holds an item" in run.scenario("test_counter_7").message
+    assert "found the key already holds an item" in run.scenario("counter 7").message
     assert items_in(dynamodb_local_endpoint, table) == [{"counterId": {"N": "7"}, "owner": {"S": "someone else"}}]
 
 
@@ -502,7 +505,7 @@ Feature: refused and unreadable
     assert "During handling of the above exception" not in run.output
     for scenario in run.scenarios.values():
         assert "During handling" not in scenario.message
-        assert scenario.message.startswith("1 of 1 claims failed:")
+        assert re.match(r"features/alpha/contract.feature:\d+: 1 of 1 claims failed:", scenario.message)
 
 
 # --- who was checked ---------------------------------------------------------------------------------------

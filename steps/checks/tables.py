@@ -18,7 +18,8 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
     """Any claim about a table that is not there fails: a missing table is never skipped."""
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
                    table=table, name=name, required=must, cause="table",
-                   reason=f"the table {table} does not exist in {target.environment.name}")
+                   reason=f"the table {table} does not exist in {target.environment.name}",
+                   action=target.undefined(table))
 
 
 def table_exists(target: Target, table: str, must: bool) -> Finding:
@@ -30,7 +31,8 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
         return Finding(Kind.TABLE, verdict(False, must), subject, expected,
                        f"no table {target.physical(table)} in {target.where()} (tables here: {others})",
                        table=table, required=must, cause="table" if must else None,
-                       reason=f"the table {table} does not exist in {target.environment.name}" if must else "")
+                       reason=f"the table {table} does not exist in {target.environment.name}" if must else "",
+                       action=target.undefined(table) if must else "")
     holds = seen.status == "ACTIVE" if must else True
     return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {seen.status}",
                    table=table, required=must)

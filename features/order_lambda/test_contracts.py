@@ -1,5 +1,0 @@
-"""Collects the order_lambda contracts: every .feature in this folder (see steps/ for the sentences)."""
-
-from pytest_bdd import scenarios
-
-scenarios(".")

@@ -1,5 +1,0 @@
-"""Collects the tenant_management contracts: every .feature in this folder (see steps/ for the sentences)."""
-
-from pytest_bdd import scenarios
-
-scenarios(".")
