@@ -10,12 +10,12 @@ a string) is not written to at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from provision.backends import Backend
 from provision.errors import ToolError
@@ -31,6 +31,7 @@ from steps.query import (
     ConditionError,
     KeyCondition,
     Marker,
+    column_types,
     delete_items,
     items_from_table,
     key_condition,
@@ -69,9 +70,14 @@ def access_patterns(contract_backend: Backend, contract_session: ContractSession
     patterns = AccessPatterns(contract_backend, contract_session)
     yield patterns
     failures = delete_items(contract_backend.resource(), patterns.written)  # whatever the scenario's verdict
-    if failures:
-        pytest.fail(f"cleanup: {len(failures)} of {len(patterns.written)} items this scenario wrote could not be "
-                    "deleted (remove them by hand):\n" + "\n".join(f"  {f}" for f in failures), pytrace=False)
+    if not failures:
+        return
+    text = (f"cleanup: {len(failures)} of {len(patterns.written)} items this scenario wrote could not be deleted "
+            "(remove them by hand):\n" + "\n".join(f"  {f}" for f in failures))
+    if contract_session.failure:  # the run stopped already (the backend stopped answering): say it, once
+        contract_session.say(f"contracts: {text}")
+        return
+    pytest.fail(text, pytrace=False)
 
 
 def _not_run(target: Target, subject: str, read_only: bool) -> Finding | None:
@@ -112,6 +118,38 @@ def _writable_table(target: Target, findings: ScenarioFindings, session: Contrac
     return seen
 
 
+def _declared_types(target: Target, seen: ObservedTable, table: str) -> dict[str, str]:
+    """The key types the consumer writes in: as the desired state defines them (checked before the run), else
+    as the environment has them (a table the desired state does not define yet)."""
+    spec = target.stack.spec(table)
+    found = seen.attribute_types()
+    if spec is not None:
+        found.update({name: kind.value for name, kind in spec.attribute_types().items()})
+    return found
+
+
+def _key_type_drift(seen: ObservedTable, written: Mapping[str, str], table: str, subject: str) -> Finding | None:
+    """A key whose type in the environment is not the type the consumer writes it in: the environment drifted."""
+    observed = seen.attribute_types()
+    wrong = sorted(name for name, kind in written.items() if name in observed and observed[name] != kind)
+    if not wrong:
+        return None
+    name = wrong[0]
+    return Finding(Kind.KEY, Outcome.FAILED, subject, f"key {name} of type {written[name]}",
+                   f"key {name} of type {observed[name]}", table=table, name=name,
+                   reason=f"the environment's key {name} of table {table} is {observed[name]} where the consumer "
+                          f"writes {written[name]} (as the desired state defines it), so the consumer's items and "
+                          "queries cannot be used")
+
+
+CONNECTION_ERRORS = (ConnectionError, HTTPClientError)  # botocore's: the endpoint stopped answering
+
+
+def _stopped(request: pytest.FixtureRequest, session: ContractSession, error: Exception, doing: str) -> NoReturn:
+    """The backend stopped answering mid-run: one message for the whole run, not one traceback per scenario."""
+    stop_run(request, session, session.stopped_answering(error, doing))
+
+
 def _check_account(request: pytest.FixtureRequest, session: ContractSession) -> None:
     """On AWS, before the first item is written: the credentials must be the environment's account."""
     try:
@@ -130,21 +168,32 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
       access_patterns: AccessPatterns, table: str, datatable: list[list[str]]) -> None:
     subject = f"items in table {table}"
     seen = _writable_table(contract_target, scenario_findings, access_patterns.session, table, subject)
+    declared = _declared_types(contract_target, seen, table)
     unreadable = ""
     try:
-        items = items_from_table(datatable, seen.attribute_types())
+        items = items_from_table(datatable, declared)
     except (ConditionError, ValueError) as error:
         unreadable = str(error)
     if unreadable:  # recorded outside the except block: the verdict is not "during handling" of the error
         scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts",
                                           "an items table that cannot be read", table=table, reason=unreadable))
+    drifted = _key_type_drift(seen, column_types(datatable[0], declared), table, subject)
+    if drifted is not None:
+        scenario_findings.require(drifted)
     if contract_target.environment.is_aws:
         _check_account(request, access_patterns.session)
     marker = access_patterns.marker(seen)
     resource_table = access_patterns.backend.resource().Table(seen.name)
     for item in items:
         marked = {name: marker.mark(name, value) for name, value in item.items()}
-        refused = put_new(resource_table, marked, seen.keys.partition.name)
+        key = (seen.name, key_of(marked, seen))
+        access_patterns.written.append(key)  # before the write is sent: an interrupted write is cleaned up too
+        try:
+            refused = put_new(resource_table, marked, seen.keys.partition.name)
+        except CONNECTION_ERRORS as error:
+            _stopped(request, access_patterns.session, error, f"writing an item to table {seen.name}")
+        if refused is not None:
+            access_patterns.written.pop()  # not written: the key holds another item (or ours, registered before)
         if refused == CONDITION_FAILED:
             scenario_findings.require(Finding(
                 Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts",
@@ -155,7 +204,6 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
             scenario_findings.require(Finding(
                 Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts", "DynamoDB refused an item",
                 table=table, reason=f"{refused} (item {item})"))
-        access_patterns.written.append((seen.name, key_of(marked, seen)))
 
 
 _QUERY = (r'^querying the (?:(?P<kind>GSI|LSI) "(?P<index>[^"]+)" of )?table "(?P<table>[^"]+)" where '
@@ -179,9 +227,9 @@ def _key_mismatch(index_keys: Any, condition: KeyCondition, where: str) -> str |
           "Runs the consumer's query: a key condition on the partition key (=) and optionally the sort key (=, <, "
           "<=, >, >=, between A and B, begins_with(name, prefix)); values are bare words or 'quoted'.",
           regex=_QUERY)
-def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patterns: AccessPatterns, table: str,
-      condition: str, kind: str | None = None, index: str | None = None, reverse: str | None = None,
-      limit: str | None = None) -> None:
+def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings: ScenarioFindings,
+      access_patterns: AccessPatterns, table: str, condition: str, kind: str | None = None, index: str | None = None,
+      reverse: str | None = None, limit: str | None = None) -> None:
     where = f"{kind} {index}" if index else f"table {table}"
     subject = access_patterns.subject = f"query on {where}{'' if not index else f' of table {table}'}: {condition}"
     seen = _writable_table(contract_target, scenario_findings, access_patterns.session, table, subject)
@@ -204,12 +252,18 @@ def _(contract_target: Target, scenario_findings: ScenarioFindings, access_patte
     if mismatch:
         scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, f"a query {where} can serve",
                                           f"keys {keys}", table=table, name=index, reason=mismatch))
+    declared = _declared_types(contract_target, seen, table)
+    drifted = _key_type_drift(seen, {a: declared[a] for a in parsed.attributes if a in declared}, table, subject)
+    if drifted is not None:
+        scenario_findings.require(drifted)
     marker = access_patterns.marker(seen)
     rejected = ""
     try:
-        expression = key_condition(parsed, seen.attribute_types(), marker)
+        expression = key_condition(parsed, declared, marker)
         access_patterns.results = query(access_patterns.backend.resource().Table(seen.name), expression, index,
                                         bool(reverse), int(limit) if limit else None, marker)
+    except CONNECTION_ERRORS as error:
+        _stopped(request, access_patterns.session, error, f"querying table {seen.name}")
     except (ClientError, ConditionError) as error:
         rejected = error.response["Error"].get("Message", str(error)) if isinstance(error, ClientError) else str(error)
     if rejected:

@@ -46,6 +46,7 @@ class ParsedScenario:
     line: int
     name: str
     steps: tuple[Step, ...]  # background included, placeholders filled in
+    tags: frozenset[str] = frozenset()  # the feature's, the rule's and the scenario's (pytest markers)
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,11 @@ def _misread_lines(path: Path, where: str, feature: Feature) -> list[str]:
 
 def _rendered(consumer: str, where: str, template: ScenarioTemplate) -> Iterator[ParsedScenario]:
     contexts: list[dict[str, str]] = [c for e in template.examples for c in e.as_contexts()] or [{}]
+    tags = frozenset(template.tags | template.feature.tags | (template.rule.tags if template.rule else set()))
+    tags |= {tag for examples in template.examples for tag in examples.tags}
     for context in contexts:
         scenario = template.render(context)
-        yield ParsedScenario(consumer, where, template.line_number, scenario.name, tuple(scenario.steps))
+        yield ParsedScenario(consumer, where, template.line_number, scenario.name, tuple(scenario.steps), tags)
 
 
 def _duplicate_names(path: Path, where: str) -> list[str]:

@@ -8,6 +8,7 @@ and its observed state (steps.session), checks (steps.checks), scenario verdicts
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +19,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from provision.backends import Backend
 from provision.errors import ContractError, ToolError
 from provision.load import load_contracts
-from steps import collection, cucumber, feature_files, feature_items, report, requirements, summary
+from provision.model import DesiredState
+from steps import (
+    authoring,
+    collection,
+    cucumber,
+    early_setup,
+    feature_files,
+    feature_items,
+    report,
+    requirements,
+    summary,
+)
 from steps.options import ContractOptions, add_options, misuse
 from steps.recorder import ScenarioFindings
 from steps.session import ContractSession
@@ -37,6 +49,11 @@ pytest_plugins = [
 ]
 
 SESSION = pytest.StashKey[ContractSession]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    early_setup.repair(early_config, args)  # `--contracts DIR` outside the checkout (installed plugin only)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -67,6 +84,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if problems:
         raise pytest.UsageError("\n".join(problems))
     parsed = feature_files.parse_all(config.rootpath)  # pytest-bdd's cache: parsed once per process
+    if not hasattr(config, "workerinput"):
+        _check_against_desired(config, desired, parsed)
     session = ContractSession(options, desired, lambda text: _say(config, text),
                               requirements.stated_index_keys(parsed.scenarios))
     config.stash[SESSION] = session
@@ -85,6 +104,21 @@ def _check_features(config: pytest.Config) -> None:
     if problems:
         raise pytest.UsageError("some features cannot be read (nothing was run):\n"
                                 + "\n".join(f"  {p}" for p in problems))
+
+
+def _check_against_desired(config: pytest.Config, desired: DesiredState, parsed: feature_files.ParsedFeatures) -> None:
+    """Names the desired state does not know, unreadable conditions and items, a `-m` that selects nothing."""
+    problems = authoring.feature_mistakes(parsed.scenarios, desired)
+    if problems:
+        raise pytest.UsageError("some features have mistakes (nothing was run):\n"
+                                + "\n".join(f"  {p}" for p in problems))
+    expression = config.getoption("markexpr", "") or ""
+    if expression:
+        markers = {re.split(r"[:(]", line, maxsplit=1)[0].strip() for line in config.getini("markers")}
+        tags = {tag for scenario in parsed.scenarios for tag in scenario.tags}
+        wrong = authoring.marker_problems(expression, parsed.consumers, markers | tags)
+        if wrong:
+            raise pytest.UsageError("\n".join(wrong))
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:

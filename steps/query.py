@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.state import ObservedTable
@@ -91,9 +92,17 @@ def parse_condition(text: str) -> KeyCondition:
 def typed(raw: str, attribute_type: str) -> Value:
     if attribute_type == "N":
         try:
-            return Decimal(raw)
+            number = Decimal(raw)
         except InvalidOperation:
             raise ConditionError(f"{raw!r} is not a number, but the attribute is of type N") from None
+        try:  # what boto3 would refuse to send: not finite, more than 38 digits, or out of DynamoDB's range
+            if not number.is_finite():
+                raise InvalidOperation
+            DYNAMODB_CONTEXT.create_decimal(number)
+        except (ArithmeticError, InvalidOperation):
+            raise ConditionError(f"{raw!r} is a number DynamoDB cannot store (at most 38 significant digits, "
+                                 "magnitude from 1E-130 to below 1E+126)") from None
+        return number
     if attribute_type == "B":
         return raw.encode()
     return raw
@@ -136,6 +145,11 @@ def _column(header: str, types: Mapping[str, str]) -> tuple[str, str]:
         raise ConditionError(f"the column {header!r} has the type {declared!r}; a type is one of S (string), N "
                              f"(number) or B (binary), written like '{name}:N'")
     return name, (declared.upper() or types.get(name, "S"))
+
+
+def column_types(header: Sequence[str], types: Mapping[str, str]) -> dict[str, str]:
+    """Each column's attribute and the type its values are written in: its `:N`/`:B` suffix, else `types`."""
+    return dict(_column(h, types) for h in header)
 
 
 def items_from_table(rows: Sequence[Sequence[str]], types: Mapping[str, str]) -> list[dict[str, Value]]:

@@ -135,6 +135,15 @@ class ContractSession:
                     "again." if env.backend is BackendKind.DYNAMODB_LOCAL else "Run again; report it if it persists.")
         return f"contracts: cannot read environment '{env.name}' ({where}): {error}. Nothing was checked. {todo}"
 
+    def stopped_answering(self, error: Exception, doing: str) -> str:
+        """What to tell people when the backend stops answering in the middle of the run."""
+        env = self.environment
+        endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+        where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else f" ({env.region})")
+        return (f"contracts: {where} stopped answering while {doing} for environment '{env.name}' ({error}). The run "
+                "stopped there: nothing more was checked and no readiness report was written. Check that it is "
+                "running and reachable, then run again.")
+
     def has_target(self) -> bool:
         return self._target is not None
 

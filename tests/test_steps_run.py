@@ -489,25 +489,6 @@ Feature: a counter
     assert items_in(dynamodb_local_endpoint, table) == [{"counterId": {"N": "7"}, "owner": {"S": "someone else"}}]
 
 
-def test_a_failed_claim_is_not_reported_during_the_handling_of_another_error(project: ContractProject) -> None:
-    project.feature("alpha", """
-Feature: refused and unreadable
-  Scenario: refused
-    Given the table "orders" holds the items:
-      | tenantId | orderId |
-      | t1       |         |
-
-  Scenario: unreadable
-    When querying the table "orders" where "tenantId is t1"
-""")
-    run = project.run("--env=moto")
-    run.result.assert_outcomes(failed=2)
-    assert "During handling of the above exception" not in run.output
-    for scenario in run.scenarios.values():
-        assert "During handling" not in scenario.message
-        assert re.match(r"features/alpha/contract.feature:\d+: 1 of 1 claims failed:", scenario.message)
-
-
 # --- who was checked ---------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,53 @@
+"""`pytest --contracts DIR` with DIR anywhere: pytest reads its command line before any plugin loads.
+
+pytest decides its rootdir and configuration file from the command line's paths before it loads
+plugins (even installed ones), so the value of `--contracts DIR`, then an unknown option, counts
+as a test path: with DIR outside the checkout, the rootdir moves to DIR, pyproject.toml's
+settings (testpaths, markers, addopts) are not read, and the wrong tests run. When that happened,
+this decides the setup again from the real paths, as pytest itself would have with the option
+known, before the conftests load. If a future pytest no longer has the attributes this sets, the
+run is refused with the way round it (`--contracts=DIR`) instead of running the wrong thing.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import pytest
+from _pytest.config.findpaths import determine_setup
+
+OPTIONS_WITH_A_FOLDER = ("--contracts",)
+
+
+def separate_values(args: Sequence[str]) -> list[str]:
+    """The values given as the next argument (`--contracts DIR`, not `--contracts=DIR`) of the folder options."""
+    return [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in OPTIONS_WITH_A_FOLDER]
+
+
+def repair(config: pytest.Config, args: list[str]) -> None:
+    """Decide rootdir and configuration file again when an option's folder was taken for a test path."""
+    if not separate_values(args):
+        return
+    namespace = config.known_args_namespace  # parsed with the plugin's options known: DIR is no path here
+    rootpath, inipath, inicfg, ignored = determine_setup(
+        inifile=namespace.inifilename, override_ini=namespace.override_ini, args=namespace.file_or_dir,
+        rootdir_cmd_arg=namespace.rootdir or None, invocation_dir=config.invocation_params.dir)
+    if (rootpath, inipath) == (config.rootpath, config.inipath):
+        return  # DIR was inside the project: pytest found the same setup
+    needed = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_config_files", "_configure_python_path")
+    if not all(hasattr(config, name) for name in needed):
+        raise pytest.UsageError(f"pytest took the folder after {OPTIONS_WITH_A_FOLDER[0]} for a test path; write "
+                                f"{OPTIONS_WITH_A_FOLDER[0]}=DIR (with '=') instead")
+    defaulted_confcutdir = namespace.confcutdir == str(config.inipath.parent if config.inipath else config.rootpath)
+    config._rootpath, config._inipath, config._inicfg = rootpath, inipath, inicfg
+    config._ignored_config_files = ignored
+    config._inicache.clear()
+    config._parser.extra_info.update(rootdir=str(rootpath), inifile=str(inipath))
+    addopts = list(config.getini("addopts"))
+    args[:] = addopts + args
+    config.pluginmanager.consider_preparse(addopts, exclude_only=False)
+    config._configure_python_path()
+    config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
+    if defaulted_confcutdir:
+        config.known_args_namespace.confcutdir = str(inipath.parent if inipath else rootpath)
