@@ -95,7 +95,7 @@ def _requests(uses: Iterable[_Use]) -> dict[str, _Requests]:
 
 def _did_you_mean(name: str, names: Iterable[str]) -> str:
     near = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
-    return f'; did you mean "{near[0]}"?' if near else ""
+    return f' Did you mean "{near[0]}"?' if near else ""
 
 
 def _table_problem(use: _Use, table: str, desired: DesiredState, asked: _Requests) -> str | None:
@@ -103,8 +103,8 @@ def _table_problem(use: _Use, table: str, desired: DesiredState, asked: _Request
     if desired.table(table) is not None or table in asked.tables or absent_claim:
         return None
     names = [t.name for t in desired.tables]
-    return (f'{use.where}: the table "{table}" is not in the desired state (it defines {", ".join(sorted(names))})'
-            f"{_did_you_mean(table, names)}. If {use.scenario.consumer} needs a new table, ask for it with "
+    return (f'{use.where}: the table "{table}" is not in the desired state (it defines {", ".join(sorted(names))}).'
+            f"{_did_you_mean(table, names)} If {use.scenario.consumer} needs a new table, ask for it with "
             f"'Then the table \"{table}\" must exist': the readiness report then tells the platform team to add it")
 
 
@@ -117,7 +117,7 @@ def _index_problem(use: _Use, spec: TableSpec, asked: _Requests) -> str | None:
     if index in names:
         return None
     return (f'{use.where}: table "{spec.name}" has no {kind} "{index}" in the desired state (its {kind}s: '
-            f'{", ".join(names) or "none"}){_did_you_mean(index, names)}. If {use.scenario.consumer} needs a new '
+            f'{", ".join(names) or "none"}).{_did_you_mean(index, names)} If {use.scenario.consumer} needs a new '
             f"index, ask for it with 'Then the table \"{spec.name}\" must have the {kind} \"{index}\"': the "
             "readiness report then tells the platform team to add it")
 
@@ -202,5 +202,5 @@ def marker_problems(expression: str, consumers: Sequence[str], known: Iterable[s
     allowed = set(consumers) | set(known)
     unknown = [n for n in dict.fromkeys(names) if n not in allowed]
     listed = ", ".join(sorted(consumers))
-    return [f"-m {expression}: no consumer, tag or marker is named '{name}'{_did_you_mean(name, consumers)}; the "
+    return [f"-m {expression}: no consumer, tag or marker is named '{name}'.{_did_you_mean(name, consumers)} The "
             f"consumers are: {listed}" for name in unknown]

@@ -255,9 +255,11 @@ def test_access_patterns_are_not_run_where_writes_are_not_allowed(project: Contr
 @pytest.mark.slow
 def test_access_patterns_leave_no_items_behind(project: ContractProject, dynamodb_local_endpoint: str) -> None:
     project.isolate_local()
+    too_big = "x" * 410_000  # DynamoDB refuses an item over 400 KB: nothing a feature check can know
     project.feature("alpha", READ_ONLY_FEATURE.replace("| o1      |", "| o9      |", 1)
                     + '\n  Scenario: refused\n    Given the table "orders" holds the items:\n'
-                      "      | tenantId | orderId |\n      | t1       | o5      |\n      | t1       |         |\n")
+                      f"      | tenantId | orderId | note |\n      | t1       | o5      | a |\n"
+                      f"      | t1       | o6      | {too_big} |\n")
     run = project.run("--endpoint-url", dynamodb_local_endpoint)
     run.result.assert_outcomes(passed=1, failed=3)  # written, read back, failed: and cleaned up all the same
     run.result.stdout.fnmatch_lines(["*FAIL items in table orders: expected items the table accepts, found DynamoDB "
