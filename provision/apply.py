@@ -88,18 +88,20 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
     result = ApplyResult()
     if not pending:
         return result
-    if plan.environment.is_aws:
-        check_account(backend, plan.environment)
-    executor = _Executor(backend, options, Deadline(options.timeout))
-    by_table: dict[str, list[Change]] = defaultdict(list)
-    for change in pending:
-        if not change.is_backup:
-            by_table[change.target].append(change)
-    with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
-        for outcome in pool.map(executor.run_all, by_table.values()):
-            result.done += outcome.done
-            result.failed += outcome.failed
-    backups = executor.run_all([c for c in pending if c.is_backup])
+    deadline = Deadline(options.timeout)
+    with backend.retry_bound.until(deadline):  # botocore's own retries end at the deadline too
+        if plan.environment.is_aws:
+            check_account(backend, plan.environment)
+        executor = _Executor(backend, options, deadline)
+        by_table: dict[str, list[Change]] = defaultdict(list)
+        for change in pending:
+            if not change.is_backup:
+                by_table[change.target].append(change)
+        with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
+            for outcome in pool.map(executor.run_all, by_table.values()):
+                result.done += outcome.done
+                result.failed += outcome.failed
+        backups = executor.run_all([c for c in pending if c.is_backup])
     result.done += backups.done
     result.failed += backups.failed
     if result.failed:

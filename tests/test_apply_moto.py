@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from provision import requests
 from provision.apply import ApplyOptions, apply_plan
@@ -275,3 +277,50 @@ def test_destroy_is_refused_where_the_environment_does_not_allow_it(moto: Backen
     with pytest.raises(RefusedError, match="local and moto environments only"):
         destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
     assert len(list_tables(moto)) == 5
+
+
+# --- throttling: botocore's own retries ------------------------------------------------------------------
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+
+def throttle_once(client: Any, operation: str) -> tuple[list[str], list[str]]:
+    """Answer the first attempt of `operation` with throttling: (attempts sent, calls made).
+
+    botocore emits `before-send` to every handler and uses the first answer, so moto still carries out
+    the throttled attempt: only operations that are harmless to repeat are throttled here.
+    """
+    service = client.meta.service_model.service_id.hyphenize()
+    attempts: list[str] = []
+    calls: list[str] = []
+
+    def answer(request: Any, **_: Any) -> AWSResponse | None:
+        attempts.append(operation)
+        if len(attempts) > 1:
+            return None  # moto answers
+        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+        return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, _Body(body))
+
+    client.meta.events.register_first(f"before-send.{service}.{operation}", answer)
+    client.meta.events.register(f"before-call.{service}.{operation}", lambda **_: calls.append(operation))
+    return attempts, calls
+
+
+@pytest.mark.parametrize("operation", ["DescribeTable", "UpdateContinuousBackups", "UpdateTimeToLive"])
+def test_a_throttled_call_is_retried_by_botocore_within_the_call_and_the_apply_finishes(
+        moto: Backend, desired: DesiredState, operation: str) -> None:
+    """The apply's own loop no longer retries throttling: botocore does, once per attempt it needs."""
+    env = desired.environments["moto"]
+    attempts, calls = throttle_once(moto.client("dynamodb"), operation)
+    lines: list[str] = []
+    provision(moto, desired, env, options=dataclasses.replace(QUIET, progress=lines.append), show=lambda _t: None)
+    assert calls, f"the apply calls {operation}"
+    assert len(attempts) == len(calls) + 1, "one call was sent twice: the throttled attempt and botocore's retry"
+    assert not [line for line in lines if "retrying" in line]
+    assert make_plan(moto, desired, env).pending == []

@@ -1,7 +1,8 @@
 """What apply does with the answers AWS gives and moto or DynamoDB Local never do, scripted with botocore's Stubber.
 
 Each test queues DynamoDB's answers in order; a call the test did not expect (a retry that
-should not happen, a describe that skipped the retry) fails it at once.
+should not happen) fails it at once. The Stubber answers before botocore's own retries: what it
+queues is what reaches the apply once botocore has given up.
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ from provision.apply import ApplyError, ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
 from provision.changes import (
     Change,
-    CreateIndex,
     CreateTable,
-    DeleteTable,
-    TagTable,
     UpdateDeletionProtection,
     UpdatePitr,
 )
@@ -91,14 +89,16 @@ def test_create_table_answered_resource_in_use_waits_for_the_table_and_counts_it
     assert any("already exists" in line and "next plan" in line for line in lines)
 
 
-def test_create_table_still_retries_throttling(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+@pytest.mark.parametrize("code", ["ThrottlingException", "LimitExceededException"])
+def test_throttling_or_limits_botocore_gave_up_on_are_not_retried_again(
+        moto: Stack, dynamodb: tuple[Backend, Stubber], code: str) -> None:
+    """botocore retries these inside the call (the Stubber answers past its retries): a second loop around
+    it would only multiply the attempts and run past the deadline. One call, and that change fails."""
     backend, stubber = dynamodb
-    stubber.add_client_error("create_table", "ThrottlingException", "slow down")
-    stubber.add_response("create_table", {})
-    stubber.add_response("describe_table", table("ACTIVE"))
-    result, lines = apply(backend, moto, CreateTable(target=TABLE, spec=moto.tables[TABLE]))
-    assert [c.kind for c in result.done] == ["CreateTable"]
-    assert retried(lines) == ["ThrottlingException"]
+    stubber.add_client_error("create_table", code, "slow down")
+    with pytest.raises(ApplyError, match=code) as failed:
+        apply(backend, moto, CreateTable(target=TABLE, spec=moto.tables[TABLE]))
+    assert [c.kind for c, _why in failed.value.result.failed] == ["CreateTable"]
 
 
 def test_update_table_on_a_busy_table_is_retried(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
@@ -133,41 +133,3 @@ def test_pitr_unavailable_until_the_deadline_fails_that_change(moto: Stack) -> N
         stubber.add_client_error("update_continuous_backups", "ContinuousBackupsUnavailableException", "not yet")
     with stubber, pytest.raises(ApplyError, match="ContinuousBackupsUnavailableException when the time ran out"):
         apply(backend, moto, UpdatePitr(target=TABLE, enabled=True), timeout=0.05)
-
-
-# --- every DescribeTable of the apply is retried ----------------------------------------------------------
-
-
-def test_tagging_retries_its_describe_table(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
-    backend, stubber = dynamodb
-    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
-    stubber.add_response("describe_table", table())
-    stubber.add_response("tag_resource", {}, expected_params={
-        "ResourceArn": ARN, "Tags": [{"Key": "ManagedBy", "Value": "dynamo-contracts"}]})
-    result, lines = apply(backend, moto, TagTable(target=TABLE, tags={"ManagedBy": "dynamo-contracts"}))
-    assert [c.kind for c in result.done] == ["TagTable"]
-    assert retried(lines) == ["ThrottlingException"]
-
-
-def test_creating_an_index_retries_its_describe_table(moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
-    backend, stubber = dynamodb
-    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
-    stubber.add_response("describe_table", table())
-    stubber.add_response("update_table", {})
-    stubber.add_response("describe_table", table())
-    index = moto.tables[TABLE].global_indexes[0]
-    result, lines = apply(backend, moto, CreateIndex(target=TABLE, index=index))
-    assert [c.kind for c in result.done] == ["CreateIndex"]
-    assert retried(lines) == ["ThrottlingException"]
-
-
-def test_waiting_for_a_deleted_table_retries_its_describe_table(moto: Stack,
-                                                                 dynamodb: tuple[Backend, Stubber]) -> None:
-    backend, stubber = dynamodb
-    stubber.add_response("delete_table", {})
-    stubber.add_response("describe_table", table("DELETING"))
-    stubber.add_client_error("describe_table", "ThrottlingException", "slow down")
-    stubber.add_client_error("describe_table", "ResourceNotFoundException", "gone")
-    result, lines = apply(backend, moto, DeleteTable(target=TABLE))
-    assert [c.kind for c in result.done] == ["DeleteTable"]
-    assert retried(lines) == ["ThrottlingException"]

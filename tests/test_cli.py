@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from provision.backends.dynamodb_local_launch import free_port
 from provision.load import load_contracts
 from provision.read import tables_named_like
 from provision.workflow import provision
+from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -151,6 +153,23 @@ def test_an_endpoint_where_nothing_answers_is_a_clean_error(contracts: Path, wor
     url = f"http://127.0.0.1:{free_port()}"
     result = run("plan", "--env", "local", "--endpoint-url", url, cwd=workdir, contracts=contracts)
     assert_clean_error(result, f"no DynamoDB answers at {url}", "--endpoint-url")
+
+
+def test_apply_throttled_for_good_ends_at_its_timeout_with_a_clear_error(workdir: Path) -> None:
+    """botocore's own retries (6 attempts, backoff up to 20 s) ran past --timeout: 5 s took 26 s.
+
+    The endpoint asks for 2 s between attempts (`x-amz-retry-after`), so botocore's random backoff
+    cannot happen to end the attempts early: unbounded, each CreateTable takes at least 10 s.
+    """
+    timeout = 5
+    with fake_dynamodb(throttled_for_good(retry_after_ms=2000)) as (url, calls):
+        started = time.monotonic()
+        result = run("apply", "--env", "local", "--endpoint-url", url, "--timeout", str(timeout), cwd=workdir)
+        took = time.monotonic() - started
+    assert took < timeout + 5, f"apply --timeout {timeout} took {took:.1f} s"
+    assert_clean_error(result, "ThrottlingException", "when the time ran out", f"the {timeout} s deadline",
+                       "run apply again")
+    assert "CreateTable" in calls
 
 
 # --- on DynamoDB Local ---------------------------------------------------------------------------------
