@@ -34,17 +34,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m provision", description=__doc__,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contracts", default="contracts", metavar="DIR",
-                        help="the folder of desired-state YAML (default: contracts)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _common(default: object) -> _Parser:
+    """The options every command takes, given before the command or after it.
 
-    commands.add_parser("validate", help="check the contracts and exit (no backend is touched)")
+    The subcommands' copy defaults to SUPPRESS: absent after the command, it leaves the value given
+    before it (or the default) alone, instead of overwriting it with its own default.
+    """
+    common = _Parser(add_help=False)
+    common.add_argument("--contracts", default=default, metavar="DIR",
+                        help="the folder of desired-state YAML (default: contracts)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m provision", description=__doc__, parents=[_common("contracts")],
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common(argparse.SUPPRESS)
+
+    commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
+        sub = commands.add_parser(name, parents=[common], help=help_text)
         sub.add_argument("--env", required=True, help="an environment from the contracts")
         sub.add_argument("--endpoint-url", help="a running DynamoDB Local to use (local environments)")
         return sub
@@ -61,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     gone = with_env("destroy", "delete the tables the contracts name, in a local or moto environment (nothing else)")
     gone.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole destroy may take")
 
-    local = commands.add_parser("local", help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
+    local = commands.add_parser("local", parents=[common],
+                                help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
     local.add_argument("action", choices=("up", "down", "status", "fetch"),
                        help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local only")
     local.add_argument("--port", type=int, default=8000)
