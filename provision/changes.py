@@ -45,6 +45,14 @@ class Change:
     def kind(self) -> str:
         return type(self).__name__
 
+    @property
+    def lowers_protection(self) -> bool:
+        """Whether it takes a protection away from a table (deletion protection, point-in-time recovery).
+
+        Treated like a delete by the plan: it is how data becomes deletable, or unrecoverable.
+        """
+        return False
+
     def describe(self) -> str:
         raise NotImplementedError
 
@@ -52,6 +60,8 @@ class Change:
         """A JSON-ready form, for `plan --format json` and reports."""
         fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
         result = {"kind": self.kind, **fields, "summary": self.describe()}
+        if self.lowers_protection:
+            result["lowers_protection"] = True
         if self.skipped is not None:
             result["skipped"] = str(self.skipped)
         return result
@@ -213,8 +223,14 @@ class UpdateDeletionProtection(Change):
     enabled: bool
     topic: ClassVar[str] = "deletion protection"
 
+    @property
+    def lowers_protection(self) -> bool:
+        return not self.enabled
+
     def describe(self) -> str:
-        return f"turn deletion protection {'on' if self.enabled else 'off'} for table {self.target}"
+        if not self.enabled:
+            return f"LOWER PROTECTION: turn deletion protection off for table {self.target} (it can then be deleted)"
+        return f"turn deletion protection on for table {self.target}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,8 +248,15 @@ class UpdatePitr(Change):
     order: ClassVar[int] = 60
     topic: ClassVar[str] = "point-in-time recovery"
 
+    @property
+    def lowers_protection(self) -> bool:
+        return not self.enabled
+
     def describe(self) -> str:
-        return f"turn point-in-time recovery {'on' if self.enabled else 'off'} for table {self.target}"
+        if not self.enabled:
+            return (f"LOWER PROTECTION: turn point-in-time recovery off for table {self.target} (its continuous "
+                    "backups are lost)")
+        return f"turn point-in-time recovery on for table {self.target}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,7 @@ from provision.backends import Backend, open_backend
 from provision.errors import RefusedError, ToolError
 from provision.load import load_contracts
 from provision.model import BackendKind, DesiredState, Environment
-from provision.plan import DESTROY_OPTION, Plan
+from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.workflow import destroy, make_plan, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument(DESTROY_OPTION, dest="destroy", action="store_true",
                        help="allow deleting tables and GSIs that are not in the contracts (DESTROYS DATA; "
                             "refused in protected environments such as prod)")
+    apply.add_argument(LOWER_PROTECTION_OPTION, dest="lower_protection", action="store_true",
+                       help="allow turning deletion protection and point-in-time recovery off where the contracts "
+                            "no longer ask for them (REMOVES SAFEGUARDS AGAINST DATA LOSS; refused in "
+                            "protected environments such as prod)")
     apply.add_argument("--auto-approve", action="store_true",
                        help="on AWS environments, apply without asking (for CI, after the plan was reviewed)")
     apply.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole apply may take")
@@ -128,7 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "apply":
             options = ApplyOptions(timeout=args.timeout)
             confirm = None if (args.auto_approve or not env.is_aws) else _confirm
-            result = provision(backend, desired, env, allow_destroy=args.destroy, options=options, confirm=confirm)
+            result = provision(backend, desired, env, allow_destroy=args.destroy,
+                               allow_lower_protection=args.lower_protection, options=options, confirm=confirm)
             print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
             return EXIT_OK
         return _destroy(backend, desired, env, args.timeout)

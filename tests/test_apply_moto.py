@@ -16,7 +16,7 @@ from provision.apply import ApplyOptions, apply_plan
 from provision.backends import Backend, open_backend
 from provision.errors import AccountMismatchError, RefusedError
 from provision.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType
-from provision.plan import DESTROY_OPTION
+from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
 from provision.read import list_tables, observe
 from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from provision.workflow import destroy, make_plan, provision
@@ -145,6 +145,50 @@ def test_apply_of_a_new_gsi_waits_and_reports_it_active(moto: Backend, desired: 
     assert [c.kind for c in plan.pending] == ["CreateIndex"]
     apply_plan(moto, plan, QUIET)
     assert observe(moto, env).tables["orders-moto"].global_indexes["OrdersByStatus"].status == "ACTIVE"
+
+
+def without_protection(env: Environment) -> Environment:
+    """The environment once its deletion protection override is dropped and PITR is switched off."""
+    overrides = dataclasses.replace(env.overrides, deletion_protection=None, point_in_time_recovery=False)
+    return dataclasses.replace(env, overrides=overrides)
+
+
+def protection(backend: Backend, env: Environment) -> set[tuple[bool, bool | object]]:
+    return {(t.deletion_protection, t.point_in_time_recovery) for t in observe(backend, env).tables.values()}
+
+
+def test_in_sit_dropping_the_protection_override_needs_the_option(moto: Backend, desired: DesiredState) -> None:
+    """A plain apply turned deletion protection off in sit when the override left the contracts."""
+    sit = aws_env_on_moto(desired, "123456789012")
+    provision(moto, desired, sit, options=QUIET, show=lambda _text: None)
+    assert protection(moto, sit) == {(True, True)}
+    shown: list[str] = []
+    with pytest.raises(RefusedError, match=LOWER_PROTECTION_OPTION):
+        provision(moto, desired, without_protection(sit), options=QUIET, show=shown.append)
+    assert protection(moto, sit) == {(True, True)}, "nothing was changed"
+    assert "10 of them LOWER PROTECTION" in shown[0].splitlines()[-1]
+    done = provision(moto, desired, without_protection(sit), allow_lower_protection=True, options=QUIET,
+                     show=lambda _text: None)
+    assert sorted({c.kind for c in done.done}) == ["UpdateDeletionProtection", "UpdatePitr"]
+    assert protection(moto, sit) == {(False, False)}
+
+
+def test_in_prod_protection_is_never_lowered_whatever_the_options(moto: Backend, desired: DesiredState) -> None:
+    prod = dataclasses.replace(aws_env_on_moto(desired, "123456789012"), name="prod", protected=True)
+    provision(moto, desired, prod, options=QUIET, show=lambda _text: None)
+    with pytest.raises(RefusedError, match="protected"):
+        provision(moto, desired, without_protection(prod), allow_destroy=True, allow_lower_protection=True,
+                  options=QUIET, show=lambda _text: None)
+    assert protection(moto, prod) == {(True, True)}
+
+
+def test_on_moto_protection_follows_the_contracts_without_the_option(moto: Backend, desired: DesiredState) -> None:
+    env = desired.environments["moto"]
+    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
+    moto.client("dynamodb").update_table(TableName="users-moto", DeletionProtectionEnabled=True)
+    done = provision(moto, desired, without_protection(env), options=QUIET, show=lambda _text: None)
+    assert ("UpdateDeletionProtection", "users-moto") in [(c.kind, c.target) for c in done.done]
+    assert protection(moto, env) == {(False, False)}
 
 
 def create_foreign_table(backend: Backend, name: str, tags: dict[str, str] | None = None) -> None:
