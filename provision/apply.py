@@ -30,6 +30,7 @@ from provision.changes import (
     CreateTable,
     CreateVault,
     DeleteIndex,
+    DeleteSelection,
     DeleteTable,
     TagTable,
     UpdateBackupPlan,
@@ -294,7 +295,12 @@ class _Executor:
                             "backup_role_arn for the environment in the contracts")
         backup = self.backend.client("backup")
         plan_id = change.plan_id or self.plan_ids[change.target]
-        if change.replaces_id:  # selections cannot be updated: delete the old one, create the new
-            self.call(backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=change.replaces_id)
         self.call(backup, "create_backup_selection",
                   **requests.create_selection(change.plan, plan_id, change.resources, change.iam_role_arn))
+        if change.replaces_id:  # selections cannot be updated: the old one goes once the new one covers the tables
+            self.call(backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=change.replaces_id)
+
+    @do.register
+    def _(self, change: DeleteSelection) -> None:
+        self.call(self.backend.client("backup"), "delete_backup_selection", BackupPlanId=change.plan_id,
+                  SelectionId=change.selection_id)

@@ -19,7 +19,9 @@ from provision.apply import ApplyError, ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
 from provision.changes import (
     Change,
+    CreateSelection,
     CreateTable,
+    DeleteSelection,
     UpdateDeletionProtection,
     UpdatePitr,
 )
@@ -133,3 +135,58 @@ def test_pitr_unavailable_until_the_deadline_fails_that_change(moto: Stack) -> N
         stubber.add_client_error("update_continuous_backups", "ContinuousBackupsUnavailableException", "not yet")
     with stubber, pytest.raises(ApplyError, match="ContinuousBackupsUnavailableException when the time ran out"):
         apply(backend, moto, UpdatePitr(target=TABLE, enabled=True), timeout=0.05)
+
+
+# --- backup selections: never a window without coverage -------------------------------------------------
+
+PLAN_ID = "8f1c0a4e-0000-4000-8000-000000000001"
+ROLE = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole"
+
+
+@pytest.fixture
+def backup(dynamodb: tuple[Backend, Stubber]) -> Iterator[tuple[Backend, Stubber]]:
+    """The stubbed backend with a stubbed AWS Backup client as well (its answers all asked for, in order)."""
+    backend, _ = dynamodb
+    client = backend.session.client("backup")
+    backend._clients["backup"] = client
+    with Stubber(client) as stubber:
+        yield backend, stubber
+        stubber.assert_no_pending_responses()
+
+
+def replacement(stack: Stack) -> CreateSelection:
+    name, plan = next(iter(stack.plans.items()))
+    return CreateSelection(target=name, plan=plan, resources=(ARN,), iam_role_arn=ROLE, plan_id=PLAN_ID,
+                           replaces_id="old-selection")
+
+
+def test_a_changed_selection_is_created_before_the_old_one_is_deleted(
+        moto: Stack, backup: tuple[Backend, Stubber]) -> None:
+    """Deleting first left the tables with no backup coverage until the create; in prod too."""
+    backend, stubber = backup
+    change = replacement(moto)
+    stubber.add_response("create_backup_selection", {"SelectionId": "new-selection", "BackupPlanId": PLAN_ID},
+                         expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": {
+                             "SelectionName": change.selection_name, "IamRoleArn": ROLE, "Resources": [ARN]}})
+    stubber.add_response("delete_backup_selection", {},
+                         expected_params={"BackupPlanId": PLAN_ID, "SelectionId": "old-selection"})
+    result, _ = apply(backend, moto, change)
+    assert [c.kind for c in result.done] == ["CreateSelection"]
+    assert change.selection_name != change.plan.selection_name, "the new one has a name of its own"
+
+
+def test_a_selection_the_create_fails_for_is_not_deleted(moto: Stack, backup: tuple[Backend, Stubber]) -> None:
+    backend, stubber = backup
+    stubber.add_client_error("create_backup_selection", "InvalidParameterValueException", "bad role")
+    with pytest.raises(ApplyError, match="bad role"):
+        apply(backend, moto, replacement(moto))  # no delete_backup_selection queued: the Stubber fails if asked
+
+
+def test_a_leftover_selection_of_ours_is_deleted(moto: Stack, backup: tuple[Backend, Stubber]) -> None:
+    backend, stubber = backup
+    name = next(iter(moto.plans))
+    stubber.add_response("delete_backup_selection", {},
+                         expected_params={"BackupPlanId": PLAN_ID, "SelectionId": "old-selection"})
+    result, _ = apply(backend, moto, DeleteSelection(target=name, plan_id=PLAN_ID, selection_id="old-selection",
+                                                     name=f"{name}-tables", kept=f"{name}-tables-abc123"))
+    assert [c.kind for c in result.done] == ["DeleteSelection"]

@@ -7,6 +7,7 @@ what AWS accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -72,11 +73,14 @@ def test_apply_sends_vault_plan_and_selection_requests_aws_accepts(
         "Rules": [{"RuleName": "bbws-dynamodb-daily-rule", "TargetBackupVaultName": "bbws-dynamodb-sit",
                    "ScheduleExpression": "cron(0 3 * * ? *)", "Lifecycle": {"DeleteAfterDays": 14}}]}})
     tables = ["campaigns", "orders", "products", "tenants", "users"]
+    resources = [f"arn:aws:dynamodb:eu-west-1:222222222222:table/{t}-sit" for t in tables]
+    name = plan.plan.selection_name_for(resources)  # the base name and a digest of what it selects
+    assert re.fullmatch(r"bbws-dynamodb-daily-sit-tables-[0-9a-f]{6}", name)
     stubber.add_response("create_backup_selection", {"SelectionId": "sel-1", "BackupPlanId": PLAN_ID},
                          expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": {
-                             "SelectionName": "bbws-dynamodb-daily-sit-tables",
+                             "SelectionName": name,
                              "IamRoleArn": "arn:aws:iam::222222222222:role/service-role/AWSBackupDefaultServiceRole",
-                             "Resources": [f"arn:aws:dynamodb:eu-west-1:222222222222:table/{t}-sit" for t in tables],
+                             "Resources": resources,
                          }})
     sts, sts_stubber = stubbed("sts")
     sts_stubber.add_response("get_caller_identity", {"Account": "222222222222"})  # the account check comes first
