@@ -13,17 +13,19 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 
 from provision.apply import ApplyError, ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
 from provision.changes import (
     Change,
+    CreateBackupPlan,
     CreateSelection,
     CreateTable,
     DeleteSelection,
     UpdateDeletionProtection,
     UpdatePitr,
+    UpdateTtl,
 )
 from provision.model import BackendKind
 from provision.plan import Plan
@@ -178,6 +180,9 @@ def test_a_changed_selection_is_created_before_the_old_one_is_deleted(
 def test_a_selection_the_create_fails_for_is_not_deleted(moto: Stack, backup: tuple[Backend, Stubber]) -> None:
     backend, stubber = backup
     stubber.add_client_error("create_backup_selection", "InvalidParameterValueException", "bad role")
+    stubber.add_response("list_backup_selections", {"BackupSelectionsList": [  # read again: not made meanwhile
+        {"SelectionId": "old-selection", "SelectionName": "bbws-dynamodb-daily-moto-tables"}]},
+                         expected_params={"BackupPlanId": PLAN_ID})
     with pytest.raises(ApplyError, match="bad role"):
         apply(backend, moto, replacement(moto))  # no delete_backup_selection queued: the Stubber fails if asked
 
@@ -190,3 +195,48 @@ def test_a_leftover_selection_of_ours_is_deleted(moto: Stack, backup: tuple[Back
     result, _ = apply(backend, moto, DeleteSelection(target=name, plan_id=PLAN_ID, selection_id="old-selection",
                                                      name=f"{name}-tables", kept=f"{name}-tables-abc123"))
     assert [c.kind for c in result.done] == ["DeleteSelection"]
+
+
+# --- a stale plan: what another run made since the plan was read is done -------------------------------
+
+
+def test_a_backup_plan_and_selection_another_run_made_are_found_by_name_and_counted_done(
+        moto: Stack, backup: tuple[Backend, Stubber]) -> None:
+    backend, stubber = backup
+    name, plan = next(iter(moto.plans.items()))
+    selection = CreateSelection(target=name, plan=plan, resources=(ARN,), iam_role_arn=ROLE)  # plan made just now
+    stubber.add_client_error("create_backup_plan", "AlreadyExistsException", "Backup plan with the same plan "
+                             "document already exists")
+    stubber.add_response("list_backup_plans", {"BackupPlansList": [
+        {"BackupPlanName": "someone-elses", "BackupPlanId": "other-id"},
+        {"BackupPlanName": name, "BackupPlanId": PLAN_ID}]})
+    stubber.add_client_error("create_backup_selection", "AlreadyExistsException", "already exists",
+                             expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": ANY})  # the id found
+    stubber.add_response("list_backup_selections", {"BackupSelectionsList": [
+        {"SelectionId": "theirs", "SelectionName": selection.selection_name}]},
+                         expected_params={"BackupPlanId": PLAN_ID})
+    result, lines = apply(backend, moto, CreateBackupPlan(target=name, plan=plan), selection)
+    assert [c.kind for c in result.done] == ["CreateBackupPlan", "CreateSelection"]
+    assert len([line for line in lines if "already so" in line]) == 2
+
+
+def test_an_old_selection_another_run_deleted_is_counted_gone(moto: Stack, backup: tuple[Backend, Stubber]) -> None:
+    backend, stubber = backup
+    change = replacement(moto)
+    stubber.add_response("create_backup_selection", {"SelectionId": "new-selection", "BackupPlanId": PLAN_ID})
+    stubber.add_client_error("delete_backup_selection", "ResourceNotFoundException", "not found")
+    stubber.add_response("list_backup_selections", {"BackupSelectionsList": [
+        {"SelectionId": "new-selection", "SelectionName": change.selection_name}]})
+    result, _ = apply(backend, moto, change)
+    assert [c.kind for c in result.done] == ["CreateSelection"]
+
+
+def test_an_error_is_an_error_unless_reading_again_shows_the_change_made(
+        moto: Stack, dynamodb: tuple[Backend, Stubber]) -> None:
+    """Decided by reading the table, never by the message: TTL on another attribute is not "already enabled"."""
+    backend, stubber = dynamodb
+    stubber.add_client_error("update_time_to_live", "ValidationException", "TimeToLive is already enabled")
+    stubber.add_response("describe_time_to_live", {"TimeToLiveDescription": {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "deleteAt"}})
+    with pytest.raises(ApplyError, match="TimeToLive is already enabled"):
+        apply(backend, moto, UpdateTtl(target=TABLE, attribute="expiresAt"))
