@@ -4,6 +4,11 @@ AWS allows one index creation or deletion per UpdateTable and one update at a ti
 table, so each table's changes run in order, each followed by a wait until the table AND
 all its indexes are ACTIVE (boto3's `table_exists` waiter does not wait for indexes).
 On AWS, the caller's account is checked before the first mutating call.
+
+A plan may be stale by the time a change is made: another apply at once, or a hand change, may
+have made it already. A change whose call fails is done all the same when reading the table (or
+vault, plan, selection) again shows the wanted state (`provision.already`): two applies at once end
+in the same state, and both succeed.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import singledispatchmethod
-from typing import Any
+from functools import partial, singledispatchmethod
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from provision import requests
+from provision import already, requests
 from provision.backends import Backend
 from provision.changes import (
     AwaitActive,
@@ -30,6 +35,7 @@ from provision.changes import (
     CreateTable,
     CreateVault,
     DeleteIndex,
+    DeleteSelection,
     DeleteTable,
     TagTable,
     UpdateBackupPlan,
@@ -47,6 +53,8 @@ from provision.model import AttributeType, BackendKind, KeyAttribute
 from provision.plan import Plan
 from provision.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, Deadline, DeadlineExceeded, error_code, with_retry
 from provision.safety import check_account
+
+T = TypeVar("T")
 
 # Right after CreateTable, AWS often answers UpdateContinuousBackups with this for a while: it clears by waiting.
 PITR_NOT_READY = "ContinuousBackupsUnavailableException"
@@ -88,18 +96,20 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
     result = ApplyResult()
     if not pending:
         return result
-    if plan.environment.is_aws:
-        check_account(backend, plan.environment)
-    executor = _Executor(backend, options, Deadline(options.timeout))
-    by_table: dict[str, list[Change]] = defaultdict(list)
-    for change in pending:
-        if not change.is_backup:
-            by_table[change.target].append(change)
-    with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
-        for outcome in pool.map(executor.run_all, by_table.values()):
-            result.done += outcome.done
-            result.failed += outcome.failed
-    backups = executor.run_all([c for c in pending if c.is_backup])
+    deadline = Deadline(options.timeout)
+    with backend.retry_bound.until(deadline):  # botocore's own retries end at the deadline too
+        if plan.environment.is_aws:
+            check_account(backend, plan.environment)
+        executor = _Executor(backend, options, deadline)
+        by_table: dict[str, list[Change]] = defaultdict(list)
+        for change in pending:
+            if not change.is_backup:
+                by_table[change.target].append(change)
+        with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
+            for outcome in pool.map(executor.run_all, by_table.values()):
+                result.done += outcome.done
+                result.failed += outcome.failed
+        backups = executor.run_all([c for c in pending if c.is_backup])
     result.done += backups.done
     result.failed += backups.failed
     if result.failed:
@@ -145,9 +155,37 @@ class _Executor:
     def describe_table(self, table: str) -> dict[str, Any]:
         return dict(self.call(self.dynamodb, "describe_table", TableName=table)["Table"])
 
-    def update_table(self, request: dict[str, Any]) -> None:
-        self.call(self.dynamodb, "update_table", **request)
-        self.wait_until_active(request["TableName"])
+    def update_table(self, change: Change, request: dict[str, Any]) -> None:
+        """One UpdateTable, then the wait; done too when it failed because the table is already so."""
+        table = request["TableName"]
+        try:
+            self.call(self.dynamodb, "update_table", **request)
+        except ClientError as error:
+            self.settle(change, error, lambda: self.describe_table(table), partial(already.holds, change))
+        self.wait_until_active(table)
+
+    def settle(self, change: Change, error: ClientError, read: Callable[[], T], holds: Callable[[T], bool]) -> T:
+        """After a mutating call failed: done if what it was to do holds now (another run did it since the plan
+        was read, or a hand change), and what was read is returned; otherwise the call's own error. Decided by
+        reading, never by the message."""
+        try:
+            now = read()
+        except ClientError:
+            raise error from None
+        if not holds(now):
+            raise error
+        self.options.progress(f"  already so: {change.describe()} (made since the plan was read; "
+                              f"{error_code(error)} was the answer)")
+        return now
+
+    def table_exists(self, table: str) -> bool:
+        try:
+            self.describe_table(table)
+        except ClientError as error:
+            if error_code(error) == "ResourceNotFoundException":
+                return False
+            raise
+        return True
 
     # --- waiting ---------------------------------------------------------------------------
 
@@ -211,88 +249,169 @@ class _Executor:
 
     @do.register
     def _(self, change: DeleteTable) -> None:
-        self.call(self.dynamodb, "delete_table", TableName=change.target)
+        try:
+            self.call(self.dynamodb, "delete_table", TableName=change.target)
+        except ClientError as error:
+            self.settle(change, error, lambda: self.table_exists(change.target), lambda exists: not exists)
         self.wait_until_deleted(change.target)
 
     @do.register
     def _(self, change: CreateIndex) -> None:
         table = self.describe_table(change.target)
+        if already.holds(change, table):  # another run added it since the plan was read: done once ACTIVE
+            self.options.progress(f"  already so: {change.describe()} (made since the plan was read)")
+            self.wait_until_active(change.target)
+            return
         provisioned = table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED") == "PROVISIONED"
         defined = [KeyAttribute(a["AttributeName"], AttributeType(a["AttributeType"]))
                    for a in table.get("AttributeDefinitions", [])]
-        self.update_table(requests.create_index(change.target, change.index, provisioned, defined))
+        self.update_table(change, requests.create_index(change.target, change.index, provisioned, defined))
 
     @do.register
     def _(self, change: DeleteIndex) -> None:
-        self.update_table(requests.delete_index(change.target, change.index))
+        self.update_table(change, requests.delete_index(change.target, change.index))
 
     @do.register
     def _(self, change: UpdateIndexCapacity) -> None:
-        self.update_table(requests.update_index_capacity(change.target, change.index, change.capacity))
+        self.update_table(change, requests.update_index_capacity(change.target, change.index, change.capacity))
 
     @do.register
     def _(self, change: UpdateBilling) -> None:
-        self.update_table(requests.update_billing(change.target, change.billing, change.index_capacity))
+        self.update_table(change, requests.update_billing(change.target, change.billing, change.index_capacity))
 
     @do.register
     def _(self, change: UpdateStream) -> None:
         if change.was is not None and change.view is not None:  # a new view type: off first, then on
-            self.update_table({"TableName": change.target, **{"StreamSpecification": {"StreamEnabled": False}}})
-        self.update_table({"TableName": change.target,
-                           "StreamSpecification": requests.stream_specification(change.view)})
+            if already.holds(change, self.describe_table(change.target)):
+                # Turning off a stream another run just set as wanted would give consumers a new stream ARN.
+                self.options.progress(f"  already so: {change.describe()} (made since the plan was read)")
+                return
+            off = UpdateStream(target=change.target, view=None, was=change.was)
+            self.update_table(off, {"TableName": change.target, "StreamSpecification": {"StreamEnabled": False}})
+        self.update_table(change, {"TableName": change.target,
+                                   "StreamSpecification": requests.stream_specification(change.view)})
 
     @do.register
     def _(self, change: UpdateEncryption) -> None:
-        self.update_table({"TableName": change.target,
-                           "SSESpecification": requests.sse_specification(change.encryption)})
+        self.update_table(change, {"TableName": change.target,
+                                   "SSESpecification": requests.sse_specification(change.encryption)})
 
     @do.register
     def _(self, change: UpdateDeletionProtection) -> None:
-        self.update_table({"TableName": change.target, "DeletionProtectionEnabled": change.enabled})
+        self.update_table(change, {"TableName": change.target, "DeletionProtectionEnabled": change.enabled})
 
     @do.register
     def _(self, change: UpdateTableClass) -> None:
-        self.update_table({"TableName": change.target, "TableClass": change.table_class.value})
+        self.update_table(change, {"TableName": change.target, "TableClass": change.table_class.value})
 
     @do.register
     def _(self, change: UpdatePitr) -> None:
-        self.call(self.dynamodb, "update_continuous_backups", retry_on=RETRYABLE | {PITR_NOT_READY},
-                  **requests.update_pitr(change.target, change.enabled))
+        try:
+            self.call(self.dynamodb, "update_continuous_backups", retry_on=RETRYABLE | {PITR_NOT_READY},
+                      **requests.update_pitr(change.target, change.enabled))
+        except ClientError as error:
+            self.settle(change, error, lambda: self.call(
+                self.dynamodb, "describe_continuous_backups", TableName=change.target)["ContinuousBackupsDescription"],
+                partial(already.pitr_holds, change.enabled))
 
     @do.register
     def _(self, change: UpdateTtl) -> None:
         # On or off, never both: AWS refuses a second TTL change within about an hour (the diff refuses a move).
         attribute, enabled = change.switch
-        self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, attribute, enabled))
+        try:
+            self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, attribute, enabled))
+        except ClientError as error:  # "TimeToLive is already enabled": another run turned it on
+            self.settle(change, error, lambda: self.call(
+                self.dynamodb, "describe_time_to_live", TableName=change.target).get("TimeToLiveDescription", {}),
+                partial(already.ttl_holds, attribute, enabled))
 
     @do.register
     def _(self, change: TagTable) -> None:
         arn = self.describe_table(change.target)["TableArn"]
-        self.call(self.dynamodb, "tag_resource", **requests.tag_table(arn, change.tags))
+        try:
+            self.call(self.dynamodb, "tag_resource", **requests.tag_table(arn, change.tags))
+        except ClientError as error:
+            self.settle(change, error, lambda: self.tags(arn),
+                        lambda tags: all(tags.get(k) == v for k, v in change.tags.items()))
+
+    def tags(self, arn: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        kwargs: dict[str, Any] = {"ResourceArn": arn}
+        while True:
+            page = self.call(self.dynamodb, "list_tags_of_resource", **kwargs)
+            found.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
+            if not page.get("NextToken"):
+                return found
+            kwargs["NextToken"] = page["NextToken"]
+
+    # --- backups -----------------------------------------------------------------------------
+
+    @property
+    def backup(self) -> Any:
+        return self.backend.client("backup")
 
     @do.register
     def _(self, change: CreateVault) -> None:
-        self.call(self.backend.client("backup"), "create_backup_vault", **requests.create_vault(change.vault))
+        try:
+            self.call(self.backup, "create_backup_vault", **requests.create_vault(change.vault))
+        except ClientError as error:  # AlreadyExistsException: another run made it
+            self.settle(change, error, lambda: self.vault_exists(change.target), bool)
+
+    def vault_exists(self, name: str) -> bool:
+        try:
+            self.call(self.backup, "describe_backup_vault", BackupVaultName=name)
+        except ClientError as error:
+            if error_code(error) in ("ResourceNotFoundException", "AccessDeniedException"):
+                return False
+            raise
+        return True
 
     @do.register
     def _(self, change: CreateBackupPlan) -> None:
-        response = self.call(self.backend.client("backup"), "create_backup_plan",
-                             **requests.create_backup_plan(change.plan))
+        try:
+            response = self.call(self.backup, "create_backup_plan", **requests.create_backup_plan(change.plan))
+        except ClientError as error:  # AlreadyExistsException: another run made it; its id is found by name
+            plan_id = self.settle(change, error, lambda: self.plan_id_named(change.target),
+                                  lambda found: found is not None)
+            self.plan_ids[change.target] = str(plan_id)
+            return
         self.plan_ids[change.target] = response["BackupPlanId"]
+
+    def plan_id_named(self, name: str) -> str | None:
+        pages = self.backup.get_paginator("list_backup_plans").paginate()
+        return next((str(p["BackupPlanId"]) for page in pages for p in page.get("BackupPlansList", [])
+                     if p.get("BackupPlanName") == name), None)
 
     @do.register
     def _(self, change: UpdateBackupPlan) -> None:
-        self.call(self.backend.client("backup"), "update_backup_plan",
-                  **requests.update_backup_plan(change.plan, change.plan_id))
+        self.call(self.backup, "update_backup_plan", **requests.update_backup_plan(change.plan, change.plan_id))
 
     @do.register
     def _(self, change: CreateSelection) -> None:
         if change.iam_role_arn is None:
             raise ToolError(f"backup selection of plan {change.target}: no IAM role is known; set account_id or "
                             "backup_role_arn for the environment in the contracts")
-        backup = self.backend.client("backup")
         plan_id = change.plan_id or self.plan_ids[change.target]
-        if change.replaces_id:  # selections cannot be updated: delete the old one, create the new
-            self.call(backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=change.replaces_id)
-        self.call(backup, "create_backup_selection",
-                  **requests.create_selection(change.plan, plan_id, change.resources, change.iam_role_arn))
+        try:
+            self.call(self.backup, "create_backup_selection",
+                      **requests.create_selection(change.plan, plan_id, change.resources, change.iam_role_arn))
+        except ClientError as error:  # one of this name exists: its name is a digest of this very content
+            self.settle(change, error, lambda: self.selections(plan_id),
+                        lambda found: change.selection_name in found.values())
+        if change.replaces_id:  # selections cannot be updated: the old one goes once the new one covers the tables
+            self.delete_selection(change, plan_id, change.replaces_id)
+
+    @do.register
+    def _(self, change: DeleteSelection) -> None:
+        self.delete_selection(change, change.plan_id, change.selection_id)
+
+    def delete_selection(self, change: Change, plan_id: str, selection_id: str) -> None:
+        try:
+            self.call(self.backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=selection_id)
+        except ClientError as error:  # ResourceNotFoundException: another run deleted it
+            self.settle(change, error, lambda: self.selections(plan_id), lambda found: selection_id not in found)
+
+    def selections(self, plan_id: str) -> dict[str, str]:
+        """The plan's selections: id -> name."""
+        pages = self.backup.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id)
+        return {s["SelectionId"]: s["SelectionName"] for page in pages for s in page.get("BackupSelectionsList", [])}

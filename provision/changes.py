@@ -45,6 +45,14 @@ class Change:
     def kind(self) -> str:
         return type(self).__name__
 
+    @property
+    def lowers_protection(self) -> bool:
+        """Whether it takes a protection away from a table (deletion protection, point-in-time recovery).
+
+        Treated like a delete by the plan: it is how data becomes deletable, or unrecoverable.
+        """
+        return False
+
     def describe(self) -> str:
         raise NotImplementedError
 
@@ -52,6 +60,8 @@ class Change:
         """A JSON-ready form, for `plan --format json` and reports."""
         fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
         result = {"kind": self.kind, **fields, "summary": self.describe()}
+        if self.lowers_protection:
+            result["lowers_protection"] = True
         if self.skipped is not None:
             result["skipped"] = str(self.skipped)
         return result
@@ -213,8 +223,14 @@ class UpdateDeletionProtection(Change):
     enabled: bool
     topic: ClassVar[str] = "deletion protection"
 
+    @property
+    def lowers_protection(self) -> bool:
+        return not self.enabled
+
     def describe(self) -> str:
-        return f"turn deletion protection {'on' if self.enabled else 'off'} for table {self.target}"
+        if not self.enabled:
+            return f"LOWER PROTECTION: turn deletion protection off for table {self.target} (it can then be deleted)"
+        return f"turn deletion protection on for table {self.target}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,8 +248,15 @@ class UpdatePitr(Change):
     order: ClassVar[int] = 60
     topic: ClassVar[str] = "point-in-time recovery"
 
+    @property
+    def lowers_protection(self) -> bool:
+        return not self.enabled
+
     def describe(self) -> str:
-        return f"turn point-in-time recovery {'on' if self.enabled else 'off'} for table {self.target}"
+        if not self.enabled:
+            return (f"LOWER PROTECTION: turn point-in-time recovery off for table {self.target} (its continuous "
+                    "backups are lost)")
+        return f"turn point-in-time recovery on for table {self.target}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,13 +346,37 @@ class CreateSelection(Change):
     resources: tuple[str, ...]
     iam_role_arn: str | None  # None only when skipped: the account, so the default role, is unknown
     plan_id: str | None = None  # None: the plan is created by the same apply
-    replaces_id: str | None = None  # an existing selection of that name that differs (selections are immutable)
+    replaces_id: str | None = None  # one of the plan's own selections that differs: deleted once this one exists
     order: ClassVar[int] = 72
     symbol: ClassVar[str] = "+"
     is_backup: ClassVar[bool] = True
     topic: ClassVar[str] = "backup selection"
 
+    @property
+    def selection_name(self) -> str:
+        """Its name carries a digest of its content: a replacement never shares the old one's name."""
+        return self.plan.selection_name_for(self.resources)
+
     def describe(self) -> str:
-        verb = "replace" if self.replaces_id else "create"
         role = f", as role {self.iam_role_arn}" if self.iam_role_arn else ""
-        return f"{verb} backup selection {self.plan.selection_name} of plan {self.target}: {self.plan.covers}{role}"
+        if self.replaces_id:
+            return (f"replace backup selection of plan {self.target} by {self.selection_name} (created before the "
+                    f"old one is deleted): {self.plan.covers}{role}")
+        return f"create backup selection {self.selection_name} of plan {self.target}: {self.plan.covers}{role}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteSelection(Change):
+    """One of the plan's own selections that another one of ours, created first, takes the place of."""
+
+    plan_id: str
+    selection_id: str
+    name: str
+    kept: str  # the selection that covers the tables instead
+    order: ClassVar[int] = 73
+    symbol: ClassVar[str] = "-"
+    is_backup: ClassVar[bool] = True
+    topic: ClassVar[str] = "backup selection"
+
+    def describe(self) -> str:
+        return f"remove backup selection {self.name} of plan {self.target} (replaced by {self.kept})"

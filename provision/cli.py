@@ -20,7 +20,7 @@ from provision.backends import Backend, open_backend
 from provision.errors import RefusedError, ToolError
 from provision.load import load_contracts
 from provision.model import BackendKind, DesiredState, Environment
-from provision.plan import DESTROY_OPTION, Plan
+from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.workflow import destroy, make_plan, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
@@ -34,17 +34,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m provision", description=__doc__,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contracts", default="contracts", metavar="DIR",
-                        help="the folder of desired-state YAML (default: contracts)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _common(default: object) -> _Parser:
+    """The options every command takes, given before the command or after it.
 
-    commands.add_parser("validate", help="check the contracts and exit (no backend is touched)")
+    The subcommands' copy defaults to SUPPRESS: absent after the command, it leaves the value given
+    before it (or the default) alone, instead of overwriting it with its own default.
+    """
+    common = _Parser(add_help=False)
+    common.add_argument("--contracts", default=default, metavar="DIR",
+                        help="the folder of desired-state YAML (default: contracts)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m provision", description=__doc__, parents=[_common("contracts")],
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common(argparse.SUPPRESS)
+
+    commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
+        sub = commands.add_parser(name, parents=[common], help=help_text)
         sub.add_argument("--env", required=True, help="an environment from the contracts")
         sub.add_argument("--endpoint-url", help="a running DynamoDB Local to use (local environments)")
         return sub
@@ -55,13 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument(DESTROY_OPTION, dest="destroy", action="store_true",
                        help="allow deleting tables and GSIs that are not in the contracts (DESTROYS DATA; "
                             "refused in protected environments such as prod)")
+    apply.add_argument(LOWER_PROTECTION_OPTION, dest="lower_protection", action="store_true",
+                       help="allow turning deletion protection and point-in-time recovery off where the contracts "
+                            "no longer ask for them (REMOVES SAFEGUARDS AGAINST DATA LOSS; refused in "
+                            "protected environments such as prod)")
     apply.add_argument("--auto-approve", action="store_true",
                        help="on AWS environments, apply without asking (for CI, after the plan was reviewed)")
     apply.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole apply may take")
     gone = with_env("destroy", "delete the tables the contracts name, in a local or moto environment (nothing else)")
     gone.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole destroy may take")
 
-    local = commands.add_parser("local", help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
+    local = commands.add_parser("local", parents=[common],
+                                help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
     local.add_argument("action", choices=("up", "down", "status", "fetch"),
                        help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local only")
     local.add_argument("--port", type=int, default=8000)
@@ -116,7 +132,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "apply":
             options = ApplyOptions(timeout=args.timeout)
             confirm = None if (args.auto_approve or not env.is_aws) else _confirm
-            result = provision(backend, desired, env, allow_destroy=args.destroy, options=options, confirm=confirm)
+            result = provision(backend, desired, env, allow_destroy=args.destroy,
+                               allow_lower_protection=args.lower_protection, options=options, confirm=confirm)
             print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
             return EXIT_OK
         return _destroy(backend, desired, env, args.timeout)

@@ -19,6 +19,7 @@ from provision.changes import (
     CreateTable,
     CreateVault,
     DeleteIndex,
+    DeleteSelection,
     DeleteTable,
     LeftAlone,
     Refused,
@@ -35,7 +36,7 @@ from provision.changes import (
 )
 from provision.model import BackendKind, BackupPlan, BillingMode, EncryptionType, TableClass, TableSpec
 from provision.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from provision.state import ObservedPlan, ObservedState, ObservedTable, Unverifiable
+from provision.state import ObservedPlan, ObservedSelection, ObservedState, ObservedTable, Unverifiable
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
                  "copy the data, move the consumers, then remove the old table from the contracts")
@@ -275,19 +276,32 @@ def _unless_unsupported(selection: CreateSelection, backend: BackendKind) -> Cre
 
 
 def _selection_change(selection: CreateSelection, current: ObservedPlan, backend: BackendKind) -> list[Change]:
+    """The plan's own selections (by name: `BackupPlan.owns_selection`) brought to exactly one of this content.
+
+    A selection cannot be updated: a new one is created first, then the old ones are deleted, so the
+    tables stay covered throughout. Selections of other names (made by hand) are left alone.
+    """
     if isinstance(current.selections, Unverifiable):
         return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
                                 iam_role_arn=selection.iam_role_arn, skipped=current.selections)]
-    existing = next((s for s in current.selections if s.name == selection.plan.selection_name), None)
-    wanted_tags = sorted(selection.plan.covers.tags.items())
-    if existing is None:
+    ours = [s for s in current.selections if selection.plan.owns_selection(s.name)]
+    matching = next((s for s in ours if _same_content(s, selection)), None)
+    if matching is not None:  # an interrupted replacement: the new one exists, an old one too
+        return [DeleteSelection(target=selection.target, plan_id=current.plan_id, selection_id=s.selection_id,
+                                name=s.name, kept=matching.name) for s in ours if s is not matching]
+    if not ours:
         return [_unless_unsupported(dataclasses.replace(selection, plan_id=current.plan_id), backend)]
-    if (sorted(existing.resources) == sorted(selection.resources)
-            and sorted((t.key, t.value) for t in existing.any_tags) == wanted_tags):
-        return []
+    replaced, *others = ours
     return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
                             iam_role_arn=selection.iam_role_arn, plan_id=current.plan_id,
-                            replaces_id=existing.selection_id)]
+                            replaces_id=replaced.selection_id),
+            *(DeleteSelection(target=selection.target, plan_id=current.plan_id, selection_id=s.selection_id,
+                              name=s.name, kept=selection.selection_name) for s in others)]
+
+
+def _same_content(existing: ObservedSelection, wanted: CreateSelection) -> bool:
+    return (sorted(existing.resources) == sorted(wanted.resources)
+            and sorted((t.key, t.value) for t in existing.any_tags) == sorted(wanted.plan.covers.tags.items()))
 
 
 def _selection_resources(stack: Stack, observed: ObservedState, plan: BackupPlan) -> tuple[str, ...]:

@@ -50,8 +50,9 @@ def observed_from_stack(stack: Stack) -> ObservedState:
     plans = {}
     for name, plan in stack.plans.items():
         rule = plan.rule
+        resources = tuple(_arn(stack, t) for t in plan.covers.tables)
         selection = ObservedSelection(
-            plan.selection_name, f"{name}-selection", tuple(_arn(stack, t) for t in plan.covers.tables),
+            plan.selection_name_for(resources), f"{name}-selection", resources,
             any_tags=tuple(TagCondition(k, v) for k, v in sorted(plan.covers.tags.items())))
         plans[name] = ObservedPlan(name, f"{name}-id", (ObservedRule(
             rule.name, rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days),), (selection,))

@@ -8,9 +8,14 @@ compare the two field by field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
+SELECTION_DIGEST_LENGTH = 6
 
 
 class AttributeType(StrEnum):
@@ -215,7 +220,31 @@ class BackupPlan:
 
     @property
     def selection_name(self) -> str:
+        """The base name of the plan's own backup selections (earlier versions named the one selection so)."""
         return f"{self.name}-tables"
+
+    def selection_name_for(self, resources: Iterable[str]) -> str:
+        """The name of the selection of exactly this content: the base name and a digest of what it selects.
+
+        AWS Backup cannot update a selection, and whether it takes two of one name in a plan is not
+        something to rely on: giving each content its own name lets a replacement be created before the
+        old selection is deleted, so the tables are never left uncovered in between.
+        """
+        content = json.dumps({"resources": sorted(resources), "tags": sorted(self.covers.tags.items())})
+        digest = hashlib.sha256(content.encode()).hexdigest()[:SELECTION_DIGEST_LENGTH]
+        return f"{self._selection_prefix}-{digest}"
+
+    def owns_selection(self, name: str) -> bool:
+        """Whether a selection of this plan is one of ours (the base name, or a name `selection_name_for` gives)."""
+        if name == self.selection_name:
+            return True
+        prefix, _, digest = name.rpartition("-")
+        return (prefix == self._selection_prefix and len(digest) == SELECTION_DIGEST_LENGTH
+                and all(c in "0123456789abcdef" for c in digest))
+
+    @property
+    def _selection_prefix(self) -> str:
+        return self.selection_name[:MAX_SELECTION_NAME - SELECTION_DIGEST_LENGTH - 1]  # AWS takes 50 characters
 
 
 @dataclass(frozen=True)

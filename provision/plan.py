@@ -11,6 +11,7 @@ from provision.errors import RefusedError
 from provision.model import Environment
 
 DESTROY_OPTION = "--destroy-removed-tables-and-indexes"
+LOWER_PROTECTION_OPTION = "--turn-off-deletion-protection-and-pitr"
 
 
 @dataclass(frozen=True)
@@ -41,30 +42,58 @@ class Plan:
     def destructive(self) -> list[Change]:
         return [c for c in self.pending if c.destructive]
 
-    def raise_if_unsafe(self, allow_destroy: bool) -> None:
-        """Refuse a plan holding refused changes (what AWS cannot do in place, or is unsafe), and deletes the
-        environment does not allow."""
+    @property
+    def lowering_protection(self) -> list[Change]:
+        """Pending changes that turn deletion protection or point-in-time recovery off: treated like deletes."""
+        return [c for c in self.pending if c.lowers_protection]
+
+    def raise_if_unsafe(self, allow_destroy: bool, allow_lower_protection: bool = False) -> None:
+        """Refuse a plan holding refused changes (what AWS cannot do in place, or is unsafe), and deletes or
+        lowered protection the environment does not allow: never in a protected one, elsewhere only with the
+        option that names it (local and moto allow both)."""
         if self.refused:
             raise RefusedError("the plan holds refused changes, so nothing was changed:\n"
                                + "\n".join(f"  ! {c.describe()}" for c in self.refused))
-        if not self.destructive:
-            return
-        deletes = "\n".join(f"  - {c.describe()}" for c in self.destructive)
         env = self.environment
         if env.protected:
+            self._refuse_in_protected(env)
+            return
+        if env.destroy_allowed:
+            return
+        problems = []
+        if self.destructive and not allow_destroy:
+            problems.append((f"deletes tables or indexes:\n{self._lines(self.destructive)}", DESTROY_OPTION,
+                             "these deletes"))
+        if self.lowering_protection and not allow_lower_protection:
+            problems.append((f"lowers the protection of tables:\n{self._lines(self.lowering_protection)}",
+                             LOWER_PROTECTION_OPTION, "these changes"))
+        if problems:
+            what = "\nand it ".join(text for text, _, _ in problems)
+            how = " ".join(f"If {these} are intended, run again with {option}." for _, option, these in problems)
+            raise RefusedError(f"the plan for '{env.name}' {what}\nNothing was changed. {how}")
+
+    def _refuse_in_protected(self, env: Environment) -> None:
+        if self.destructive:
             raise RefusedError(f"environment '{env.name}' is protected: tables and indexes are never deleted "
-                               f"here, whatever the options.\n{deletes}\nPut them back in the contracts, or "
-                               "delete them by hand after a reviewed change.")
-        if not env.destroy_allowed and not allow_destroy:
-            raise RefusedError(f"the plan for '{env.name}' deletes tables or indexes:\n{deletes}\nNothing was "
-                               f"changed. If these deletes are intended, run again with {DESTROY_OPTION}.")
+                               f"here, whatever the options.\n{self._lines(self.destructive)}\nPut them back in "
+                               "the contracts, or delete them by hand after a reviewed change.")
+        if self.lowering_protection:
+            raise RefusedError(f"environment '{env.name}' is protected: deletion protection and point-in-time "
+                               f"recovery are never turned off here, whatever the options.\n"
+                               f"{self._lines(self.lowering_protection)}\nPut them back in the contracts (the "
+                               f"environment's overrides), or turn them off by hand after a reviewed change.")
+
+    @staticmethod
+    def _lines(changes: Sequence[Change]) -> str:
+        return "\n".join(f"  - {c.describe()}" for c in changes)
 
     def render(self) -> str:
         env = self.environment
         lines = [f"Plan for environment '{env.name}' on {self.backend}:"]
         if not self.changes:
             return lines[0] + " nothing to change."
-        lines += [f"  {c.symbol} {c.describe()}" for c in self.changes if c.skipped is None]
+        lines += [f"  {'-' if c.lowers_protection else c.symbol} {c.describe()}" for c in self.changes
+                  if c.skipped is None]
         if self.skipped:
             lines.append(f"  Not done on {self.backend} (the backend cannot hold or report it):")
             lines += self._skipped_lines()
@@ -89,6 +118,8 @@ class Plan:
         counts = [f"{len(self.pending)} to change"]
         if self.destructive:
             counts.append(f"{len(self.destructive)} of them DELETE")
+        if self.lowering_protection:
+            counts.append(f"{len(self.lowering_protection)} of them LOWER PROTECTION")
         if self.skipped:
             counts.append(f"{len(self.skipped)} skipped on {self.backend}")
         if self.refused:
@@ -102,6 +133,7 @@ class Plan:
             "environment": self.environment.name,
             "backend": self.backend,
             "pending": len(self.pending),
+            "lowering_protection": len(self.lowering_protection),
             "skipped": len(self.skipped),
             "refused": len(self.refused),
             "left_alone": len(self.left_alone),

@@ -170,7 +170,8 @@ def update_backup_plan(plan: BackupPlan, plan_id: str) -> Request:
 
 
 def create_selection(plan: BackupPlan, plan_id: str, resources: Iterable[str], iam_role_arn: str) -> Request:
-    selection: dict[str, Any] = {"SelectionName": plan.selection_name, "IamRoleArn": iam_role_arn}
+    resources = tuple(resources)
+    selection: dict[str, Any] = {"SelectionName": plan.selection_name_for(resources), "IamRoleArn": iam_role_arn}
     if plan.covers.tags:
         selection["ListOfTags"] = [{"ConditionType": "STRINGEQUALS", "ConditionKey": k, "ConditionValue": v}
                                    for k, v in sorted(plan.covers.tags.items())]

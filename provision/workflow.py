@@ -28,15 +28,15 @@ def make_plan(backend: Backend, desired: DesiredState, env: Environment) -> Plan
 
 
 def provision(backend: Backend, desired: DesiredState, env: Environment, *, allow_destroy: bool = False,
-              options: ApplyOptions | None = None, show: Callable[[str], None] = print,
-              confirm: Callable[[Plan], None] | None = None) -> ApplyResult:
+              allow_lower_protection: bool = False, options: ApplyOptions | None = None,
+              show: Callable[[str], None] = print, confirm: Callable[[Plan], None] | None = None) -> ApplyResult:
     """Plan, show the plan, refuse what is unsafe, ask `confirm` (which raises to stop), then apply.
 
     Idempotent: a second run finds nothing pending and makes no mutating call.
     """
     plan = make_plan(backend, desired, env)
     show(plan.render())
-    plan.raise_if_unsafe(allow_destroy)
+    plan.raise_if_unsafe(allow_destroy, allow_lower_protection)
     if plan.pending and confirm is not None:
         confirm(plan)
     return apply_plan(backend, plan, options)

@@ -15,7 +15,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from provision.apply import ApplyOptions
+from provision.apply import ApplyOptions, apply_plan
 from provision.backends import Backend, open_backend
 from provision.errors import RefusedError
 from provision.model import (
@@ -27,10 +27,11 @@ from provision.model import (
     KeySchema,
     Projection,
     ProjectionType,
+    StreamView,
     TableSpec,
 )
 from provision.read import list_tables, observe
-from provision.workflow import make_plan, provision
+from provision.workflow import destroy_plan, make_plan, provision
 
 pytestmark = pytest.mark.slow
 
@@ -292,3 +293,70 @@ def test_an_apply_killed_while_a_new_gsi_is_creating_is_finished_by_the_next_app
     quiet_provision(fresh_local, more, env)
     statuses = {name: index.status for name, index in observe(fresh_local, env).tables[orders].global_indexes.items()}
     assert statuses == dict.fromkeys(["OrdersByDate", "OrdersByStatus", "OrdersByUser"], "ACTIVE")
+
+
+# --- a plan gone stale: another apply made its changes first ---------------------------------------------
+
+
+def changed_tables(desired: DesiredState) -> DesiredState:
+    """Every kind of change DynamoDB Local can make to existing tables, and one table more."""
+    def change(table: TableSpec) -> TableSpec:
+        if table.name == "orders":
+            kept = tuple(i for i in table.global_indexes if i.name != "OrdersByUser")
+            return dataclasses.replace(table, global_indexes=(*kept, ORDERS_BY_STATUS))
+        if table.name == "campaigns":
+            return dataclasses.replace(table, ttl_attribute=None)
+        if table.name == "users":
+            return dataclasses.replace(table, ttl_attribute="expiresAt")
+        if table.name == "products":
+            return dataclasses.replace(table, stream=None)
+        if table.name == "tenants":
+            return dataclasses.replace(table, stream=StreamView.KEYS_ONLY, deletion_protection=True)
+        return table
+
+    users = desired.table("users")
+    assert users is not None
+    return dataclasses.replace(desired, tables=(*(change(t) for t in desired.tables),
+                                                dataclasses.replace(change(users), name="audits")))
+
+
+def test_a_stale_plan_applied_after_another_finds_its_changes_done(
+        fresh_local: Backend, desired: DesiredState, unique_environment: Environment) -> None:
+    """DynamoDB Local answers as AWS does: "TimeToLive is already enabled", "Attempting to create an index which
+    already exists", "Requested resource not found", "Table already has an enabled stream". Two plans read the
+    same state; the second, applied after the first, must find its changes done and succeed.
+
+    On a DynamoDB Local of its own: in the session's, after the other tests of this module, the GSI the
+    first plan deletes was seen to stay DELETING for over 60 s (a fresh JVM deletes it in about 1 s).
+    """
+    env, local = unique_environment, fresh_local
+    quiet_provision(local, desired, env)
+    target = changed_tables(desired)
+    first, stale = make_plan(local, target, env), make_plan(local, target, env)
+    assert Counter(c.kind for c in stale.pending) == {"CreateTable": 1, "CreateIndex": 1, "DeleteIndex": 1,
+                                                      "UpdateTtl": 3, "UpdateStream": 2,
+                                                      "UpdateDeletionProtection": 1}
+    apply_plan(local, first, QUIET)
+    lines: list[str] = []
+    result = apply_plan(local, stale, dataclasses.replace(QUIET, progress=lines.append))
+    assert len(result.done) == len(stale.pending)
+    assert len([line for line in lines if line.startswith("  already so: ")]) >= 7, "\n".join(lines)
+    assert make_plan(local, target, env).pending == []
+    observed = observe(local, env)
+    orders = observed.tables[physical(env, "orders")]
+    assert sorted(orders.global_indexes) == ["OrdersByDate", "OrdersByStatus"]
+    assert {i.status for i in orders.global_indexes.values()} == {"ACTIVE"}
+    tenants = observed.tables[physical(env, "tenants")]
+    assert (tenants.stream, tenants.deletion_protection) == (StreamView.KEYS_ONLY, True)
+    local.client("dynamodb").update_table(TableName=tenants.name, DeletionProtectionEnabled=False)  # for cleanup
+
+
+def test_a_stale_destroy_plan_finds_the_tables_gone(local: Backend, desired: DesiredState,
+                                                    unique_environment: Environment) -> None:
+    env = unique_environment
+    quiet_provision(local, desired, env)
+    first, stale = destroy_plan(local, desired, env), destroy_plan(local, desired, env)
+    apply_plan(local, first, QUIET)
+    result = apply_plan(local, stale, QUIET)
+    assert Counter(c.kind for c in result.done) == {"DeleteTable": 5}
+    assert [name for name in list_tables(local) if env.logical_table_name(name) is not None] == []

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from provision.backends.dynamodb_local_launch import free_port
 from provision.load import load_contracts
 from provision.read import tables_named_like
 from provision.workflow import provision
+from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -35,10 +37,15 @@ NO_AWS_CREDENTIALS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FIL
 
 def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`python -m provision --contracts CONTRACTS ARGS...` in `cwd`, with no AWS setting of the caller's."""
+    return run_as_typed("--contracts", str(contracts), *args, cwd=cwd, timeout=timeout)
+
+
+def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m provision ARGS...` in `cwd`, exactly as given, with no AWS setting of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(NO_AWS_CREDENTIALS)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return subprocess.run([sys.executable, "-m", "provision", "--contracts", str(contracts), *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "provision", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -151,6 +158,59 @@ def test_an_endpoint_where_nothing_answers_is_a_clean_error(contracts: Path, wor
     url = f"http://127.0.0.1:{free_port()}"
     result = run("plan", "--env", "local", "--endpoint-url", url, cwd=workdir, contracts=contracts)
     assert_clean_error(result, f"no DynamoDB answers at {url}", "--endpoint-url")
+
+
+@pytest.fixture
+def other_contracts(tmp_path: Path) -> Path:
+    """A copy of the contracts elsewhere, with one table less and an environment of its own."""
+    copy = tmp_path / "elsewhere" / "desired"
+    shutil.copytree(CONTRACTS, copy)
+    (copy / "tables" / "users.yaml").unlink()
+    with (copy / "environments.yaml").open("a") as environments:
+        environments.write("  only-here:\n    backend: dynamodb-local\n")
+    return copy
+
+
+@pytest.mark.parametrize("where", ["before the command", "after the command"])
+def test_contracts_is_taken_before_or_after_the_command(where: str, other_contracts: Path, workdir: Path) -> None:
+    """`apply --env local --contracts DIR` was refused: the option was known only before the command."""
+    def typed(command: str, *args: str) -> list[str]:
+        option = ["--contracts", str(other_contracts)]
+        return [*option, command, *args] if where == "before the command" else [command, *args, *option]
+
+    valid = run_as_typed(*typed("validate"), cwd=workdir)
+    assert valid.returncode == 0, valid.stderr
+    assert "contracts are valid: 4 tables, 7 GSIs" in valid.stdout
+    assert "only-here" in valid.stdout
+    url = f"http://127.0.0.1:{free_port()}"
+    for command in ("plan", "apply", "destroy"):  # the environment only DIR has: DIR was read
+        result = run_as_typed(*typed(command, "--env", "only-here", "--endpoint-url", url), cwd=workdir)
+        assert_clean_error(result, f"no DynamoDB answers at {url}")
+
+
+def test_without_contracts_the_folder_named_contracts_here_is_read(other_contracts: Path) -> None:
+    here = other_contracts.parent
+    other_contracts.rename(here / "contracts")
+    result = run_as_typed("validate", cwd=here)
+    assert result.returncode == 0, result.stderr
+    assert "contracts are valid: 4 tables" in result.stdout
+
+
+def test_apply_throttled_for_good_ends_at_its_timeout_with_a_clear_error(workdir: Path) -> None:
+    """botocore's own retries (6 attempts, backoff up to 20 s) ran past --timeout: 5 s took 26 s.
+
+    The endpoint asks for 2 s between attempts (`x-amz-retry-after`), so botocore's random backoff
+    cannot happen to end the attempts early: unbounded, each CreateTable takes at least 10 s.
+    """
+    timeout = 5
+    with fake_dynamodb(throttled_for_good(retry_after_ms=2000)) as (url, calls):
+        started = time.monotonic()
+        result = run("apply", "--env", "local", "--endpoint-url", url, "--timeout", str(timeout), cwd=workdir)
+        took = time.monotonic() - started
+    assert took < timeout + 5, f"apply --timeout {timeout} took {took:.1f} s"
+    assert_clean_error(result, "ThrottlingException", "when the time ran out", f"the {timeout} s deadline",
+                       "run apply again")
+    assert "CreateTable" in calls
 
 
 # --- on DynamoDB Local ---------------------------------------------------------------------------------

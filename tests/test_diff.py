@@ -14,6 +14,7 @@ from provision.changes import (
     CreateTable,
     CreateVault,
     DeleteIndex,
+    DeleteSelection,
     DeleteTable,
     LeftAlone,
     Refused,
@@ -40,6 +41,7 @@ from provision.state import (
     ObservedBackups,
     ObservedEncryption,
     ObservedLocalIndex,
+    ObservedSelection,
     ObservedState,
     ObservedTable,
     Unverifiable,
@@ -321,6 +323,83 @@ def test_a_selection_that_names_other_tables_is_replaced(moto: Stack) -> None:
     assert changes[0].replaces_id == partial.selection_id
     assert changes[0].plan_id == plan.plan_id
     assert len(changes[0].resources) == 5
+
+
+def with_selections(state: ObservedState, *selections: ObservedSelection) -> ObservedState:
+    assert not isinstance(state.backups.plans, Unverifiable)
+    plan = state.backups.plans["bbws-dynamodb-daily-moto"]
+    plans = {plan.name: dataclasses.replace(plan, selections=selections)}
+    return dataclasses.replace(state, backups=dataclasses.replace(state.backups, plans=plans))
+
+
+def our_selection(state: ObservedState) -> ObservedSelection:
+    assert not isinstance(state.backups.plans, Unverifiable)
+    selections = state.backups.plans["bbws-dynamodb-daily-moto"].selections
+    assert not isinstance(selections, Unverifiable)
+    return selections[0]
+
+
+def test_a_replacement_selection_gets_a_name_of_its_own_from_its_content(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    right = our_selection(observed)
+    partial = dataclasses.replace(right, resources=right.resources[:3])
+    partial = dataclasses.replace(partial, name=moto.plans["bbws-dynamodb-daily-moto"].selection_name_for(
+        partial.resources))
+    [change] = diff(moto, with_selections(observed, partial), BackendKind.AWS)
+    assert isinstance(change, CreateSelection)
+    assert change.selection_name == right.name
+    assert change.selection_name != partial.name
+    assert change.selection_name.startswith("bbws-dynamodb-daily-moto-tables-")
+    assert "created before the old one is deleted" in change.describe()
+
+
+def test_a_selection_named_as_before_digests_with_the_right_content_is_left_as_it_is(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    legacy = dataclasses.replace(our_selection(observed), name="bbws-dynamodb-daily-moto-tables")
+    assert diff(moto, with_selections(observed, legacy), BackendKind.AWS) == []
+
+
+def test_selections_of_other_names_are_left_alone(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    by_hand = [ObservedSelection(name, f"id-{name}", ("arn:aws:dynamodb:*:*:table/*",)) for name in (
+        "nightly-by-hand", "bbws-dynamodb-daily-moto-tables-extra", "bbws-dynamodb-daily-moto-tables-ABC123")]
+    assert diff(moto, with_selections(observed, our_selection(observed), *by_hand), BackendKind.AWS) == []
+    changes = diff(moto, with_selections(observed, *by_hand), BackendKind.AWS)
+    assert [(type(c), getattr(c, "replaces_id", None)) for c in changes] == [(CreateSelection, None)]
+
+
+def test_an_old_selection_left_by_an_interrupted_replacement_is_deleted(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    right = our_selection(observed)
+    old = ObservedSelection("bbws-dynamodb-daily-moto-tables", "old-id", right.resources[:2])
+    changes = diff(moto, with_selections(observed, old, right), BackendKind.AWS)
+    assert len(changes) == 1
+    assert isinstance(changes[0], DeleteSelection)
+    assert (changes[0].selection_id, changes[0].kept) == ("old-id", right.name)
+    assert not changes[0].destructive
+
+
+def test_several_old_selections_are_replaced_by_one_created_first(moto: Stack) -> None:
+    observed = observed_from_stack(moto)
+    right = our_selection(observed)
+    olds = [ObservedSelection("bbws-dynamodb-daily-moto-tables", "old-1", right.resources[:2]),
+            ObservedSelection("bbws-dynamodb-daily-moto-tables-0a1b2c", "old-2", right.resources[:1])]
+    changes = diff(moto, with_selections(observed, *olds), BackendKind.AWS)
+    assert [type(c) for c in changes] == [CreateSelection, DeleteSelection]
+    create, delete = changes
+    assert isinstance(create, CreateSelection)
+    assert isinstance(delete, DeleteSelection)
+    assert (create.replaces_id, delete.selection_id, delete.kept) == ("old-1", "old-2", create.selection_name)
+
+
+def test_selection_names_keep_to_aws_limit_and_differ_by_content(moto: Stack) -> None:
+    plan = moto.plans["bbws-dynamodb-daily-moto"]
+    long = dataclasses.replace(plan, name="p" * 60)
+    name = long.selection_name_for(["arn:a"])
+    assert len(name) == 50
+    assert long.owns_selection(name)
+    assert plan.selection_name_for(["arn:a"]) != plan.selection_name_for(["arn:b"])
+    assert plan.selection_name_for(["arn:a", "arn:b"]) == plan.selection_name_for(["arn:b", "arn:a"])
 
 
 def test_on_moto_a_missing_selection_is_skipped_with_the_reason(moto: Stack) -> None:

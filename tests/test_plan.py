@@ -7,9 +7,17 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.changes import CreateIndex, DeleteIndex, DeleteTable, LeftAlone, Refused, UpdatePitr
+from provision.changes import (
+    CreateIndex,
+    DeleteIndex,
+    DeleteTable,
+    LeftAlone,
+    Refused,
+    UpdateDeletionProtection,
+    UpdatePitr,
+)
 from provision.errors import RefusedError
-from provision.plan import DESTROY_OPTION, Plan
+from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.stack import Stack
 from provision.state import Unverifiable
 
@@ -100,3 +108,70 @@ def test_a_table_left_alone_is_shown_but_not_pending(stack_for: Callable[[str], 
     data = json.loads(json.dumps(plan.data()))
     assert (data["pending"], data["left_alone"]) == (0, 1)
     assert data["changes"][0]["kind"] == "LeftAlone"
+
+
+# --- lowering protection is treated like a delete ----------------------------------------------------
+
+
+def lowering(stack: Stack) -> Plan:
+    """Deletion protection and PITR off for one table: what a plain apply did when an override was dropped."""
+    table = next(iter(stack.tables))
+    return plan_for(stack, UpdateDeletionProtection(target=table, enabled=False),
+                    UpdatePitr(target=table, enabled=False))
+
+
+def test_lowering_protection_in_sit_needs_its_loudly_named_option(stack_for: Callable[[str], Stack]) -> None:
+    plan = lowering(stack_for("sit"))
+    with pytest.raises(RefusedError, match=LOWER_PROTECTION_OPTION) as refused:
+        plan.raise_if_unsafe(allow_destroy=True)
+    message = str(refused.value)
+    assert "turn deletion protection off for table campaigns-sit" in message
+    assert "turn point-in-time recovery off for table campaigns-sit" in message
+    assert "Nothing was changed" in message
+    plan.raise_if_unsafe(allow_destroy=False, allow_lower_protection=True)
+
+
+def test_lowering_protection_in_prod_is_refused_even_with_the_option(stack_for: Callable[[str], Stack]) -> None:
+    with pytest.raises(RefusedError, match="protected") as refused:
+        lowering(stack_for("prod")).raise_if_unsafe(allow_destroy=True, allow_lower_protection=True)
+    assert "never turned off here" in str(refused.value)
+
+
+@pytest.mark.parametrize("env", ["local", "moto"])
+def test_local_environments_may_lower_protection_without_the_option(env: str,
+                                                                     stack_for: Callable[[str], Stack]) -> None:
+    lowering(stack_for(env)).raise_if_unsafe(allow_destroy=False)
+
+
+def test_raising_protection_needs_no_option_anywhere(stack_for: Callable[[str], Stack]) -> None:
+    for env in ("sit", "prod"):
+        stack = stack_for(env)
+        table = next(iter(stack.tables))
+        plan = plan_for(stack, UpdateDeletionProtection(target=table, enabled=True),
+                        UpdatePitr(target=table, enabled=True))
+        assert plan.lowering_protection == []
+        plan.raise_if_unsafe(allow_destroy=False)
+
+
+def test_deletes_and_lowered_protection_in_one_plan_are_refused_together(stack_for: Callable[[str], Stack]) -> None:
+    stack = stack_for("sit")
+    plan = plan_for(stack, DeleteIndex(target="orders-sit", index="OrdersDateIndex"),
+                    UpdateDeletionProtection(target="orders-sit", enabled=False))
+    with pytest.raises(RefusedError) as refused:
+        plan.raise_if_unsafe(allow_destroy=False)
+    assert DESTROY_OPTION in str(refused.value)
+    assert LOWER_PROTECTION_OPTION in str(refused.value)
+    with pytest.raises(RefusedError, match=LOWER_PROTECTION_OPTION):
+        plan.raise_if_unsafe(allow_destroy=True)
+
+
+def test_the_plan_shows_lowered_protection_like_a_delete(stack_for: Callable[[str], Stack]) -> None:
+    plan = lowering(stack_for("sit"))
+    lines = plan.render().splitlines()
+    assert lines[1] == ("  - LOWER PROTECTION: turn deletion protection off for table campaigns-sit (it can then "
+                        "be deleted)")
+    assert lines[2].startswith("  - LOWER PROTECTION: turn point-in-time recovery off for table campaigns-sit")
+    assert lines[-1] == "Plan: 2 to change, 2 of them LOWER PROTECTION."
+    data = json.loads(json.dumps(plan.data()))
+    assert data["lowering_protection"] == 2
+    assert [c.get("lowers_protection") for c in data["changes"]] == [True, True]

@@ -7,16 +7,17 @@ what AWS accepts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ParamValidationError
-from botocore.stub import ANY, Stubber
+from botocore.stub import Stubber
 
 from provision import requests
-from provision.apply import ApplyOptions, apply_plan
+from provision.apply import ApplyError, ApplyOptions, apply_plan
 from provision.backends import Backend
 from provision.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
 from provision.diff import diff
@@ -72,11 +73,14 @@ def test_apply_sends_vault_plan_and_selection_requests_aws_accepts(
         "Rules": [{"RuleName": "bbws-dynamodb-daily-rule", "TargetBackupVaultName": "bbws-dynamodb-sit",
                    "ScheduleExpression": "cron(0 3 * * ? *)", "Lifecycle": {"DeleteAfterDays": 14}}]}})
     tables = ["campaigns", "orders", "products", "tenants", "users"]
+    resources = [f"arn:aws:dynamodb:eu-west-1:222222222222:table/{t}-sit" for t in tables]
+    name = plan.plan.selection_name_for(resources)  # the base name and a digest of what it selects
+    assert re.fullmatch(r"bbws-dynamodb-daily-sit-tables-[0-9a-f]{6}", name)
     stubber.add_response("create_backup_selection", {"SelectionId": "sel-1", "BackupPlanId": PLAN_ID},
                          expected_params={"BackupPlanId": PLAN_ID, "BackupSelection": {
-                             "SelectionName": "bbws-dynamodb-daily-sit-tables",
+                             "SelectionName": name,
                              "IamRoleArn": "arn:aws:iam::222222222222:role/service-role/AWSBackupDefaultServiceRole",
-                             "Resources": [f"arn:aws:dynamodb:eu-west-1:222222222222:table/{t}-sit" for t in tables],
+                             "Resources": resources,
                          }})
     sts, sts_stubber = stubbed("sts")
     sts_stubber.add_response("get_caller_identity", {"Account": "222222222222"})  # the account check comes first
@@ -126,21 +130,19 @@ def test_every_create_table_request_is_valid_for_dynamodb(env: str, stack_for: C
         assert {a["AttributeName"] for a in request["AttributeDefinitions"]} == set(spec.attribute_types())
 
 
-def test_create_table_is_retried_through_throttling_and_limits(
+def test_create_table_throttled_past_botocores_own_retries_is_not_sent_again(
         stack_for: Callable[[str], Stack], stubbed: Callable[[str], tuple[Any, Stubber]]) -> None:
+    """botocore retries throttling and limits inside the call (the Stubber answers past those retries);
+    the apply adds no loop of its own around them (tests/test_apply_moto.py shows botocore's)."""
     stack = stack_for("local")
     name, spec = next(iter(stack.tables.items()))
     dynamodb, stubber = stubbed("dynamodb")
-    stubber.add_client_error("create_table", "LimitExceededException", "too many tables being created")
-    stubber.add_client_error("create_table", "ThrottlingException", "rate exceeded")
-    stubber.add_response("create_table", {}, expected_params=requests.create_table(name, spec))
-    stubber.add_response("describe_table", {"Table": {"TableName": name, "TableStatus": "ACTIVE"}},
-                         expected_params={"TableName": ANY})
+    stubber.add_client_error("create_table", "ThrottlingException", "rate exceeded",
+                             expected_params=requests.create_table(name, spec))
     backend = Backend(BackendKind.DYNAMODB_LOCAL, boto3.Session(region_name="eu-west-1"))
     backend._clients["dynamodb"] = dynamodb
     lines: list[str] = []
-    result = apply_plan(backend, Plan(stack.environment, "dynamodb-local", [CreateTable(target=name, spec=spec)]),
-                        ApplyOptions(progress=lines.append, first_retry_delay=0.001))
-    assert [c.kind for c in result.done] == ["CreateTable"]
-    assert [line.split(":")[1].strip().split(",")[0] for line in lines if "retrying" in line] == [
-        "LimitExceededException", "ThrottlingException"]
+    with pytest.raises(ApplyError, match="ThrottlingException: rate exceeded"):
+        apply_plan(backend, Plan(stack.environment, "dynamodb-local", [CreateTable(target=name, spec=spec)]),
+                   ApplyOptions(progress=lines.append, first_retry_delay=0.001))
+    assert [line for line in lines if "retrying" in line] == []

@@ -16,8 +16,10 @@ import boto3
 from botocore.config import Config
 
 from provision.model import BackendKind, Environment
+from provision.retry import RetryBound, bound_retries
 
-# botocore retries throttling itself (standard mode); provision.retry handles what it does not.
+# botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
+# 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.retry handles the rest.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60)
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
@@ -30,6 +32,7 @@ class Backend:
     session: boto3.Session
     endpoint_url: str | None = None  # DynamoDB's endpoint; None means the session's default (AWS, moto)
     description: str = ""
+    retry_bound: RetryBound = field(default_factory=RetryBound, repr=False)  # an apply sets its deadline here
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -37,11 +40,15 @@ class Backend:
         return self.kind.value
 
     def client(self, service: str) -> Any:
-        """One client per service, shared by the threads of an apply (boto3 clients are thread safe)."""
+        """One client per service, shared by the threads of an apply (boto3 clients are thread safe).
+
+        botocore's own retries on it end at the deadline of the apply running, if any (`retry_bound`).
+        """
         if service not in self._clients:
             endpoint = self.endpoint_url if service == "dynamodb" else None
-            self._clients[service] = self.session.client(
-                service, endpoint_url=endpoint, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            client = self.session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            bound_retries(client, self.retry_bound)
+            self._clients[service] = client
         return self._clients[service]
 
     def resource(self) -> Any:
