@@ -13,6 +13,9 @@ import yaml
 
 from provision.errors import Problem
 
+# A contracts file is a few kilobytes; 1 MiB of YAML already takes the pure-Python parser about two seconds.
+MAX_FILE_BYTES = 2**20
+
 
 class SourceDict(dict[str, Any]):
     """A YAML mapping that knows its file, its own line, and the line of each key.
@@ -87,10 +90,8 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def load_yaml(path: Path, display_name: str, problems: list[Problem]) -> Any:
     """Parse one YAML file; syntax errors and duplicate keys are appended to `problems`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(display_name, 1, f"cannot read the file: {error}; save it as UTF-8 text"))
+    text = _read_text(path, display_name, problems)
+    if text is None:
         return None
     try:
         loader = _Loader(text)
@@ -110,6 +111,49 @@ def load_yaml(path: Path, display_name: str, problems: list[Problem]) -> Any:
         return None
     finally:
         loader.dispose()
+
+
+def _read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
+    """The file as text; None (with a problem) if it cannot be read, is too large, or is not UTF-8.
+
+    The size is checked before anything is parsed, so a huge file costs one bounded read.
+    """
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        problems.append(Problem(file, 1, f"cannot read the file: {error.strerror or error}; check that it exists "
+                                "and that you may read it"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        size = _size_of(path, len(data))
+        problems.append(Problem(file, 1, f"this file is {size / 2**20:.1f} MiB ({size:,} bytes), over the limit of "
+                                f"{MAX_FILE_BYTES // 2**20} MiB ({MAX_FILE_BYTES:,} bytes) for a contracts file; "
+                                "split it into smaller files, or move it out of the contracts folder if it is "
+                                "not a contract"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(_not_utf8(file, data, error))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # the newlines of a file read as text
+
+
+def _size_of(path: Path, at_least: int) -> int:
+    try:
+        return max(path.stat().st_size, at_least)
+    except OSError:
+        return at_least
+
+
+def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """The line and column of the first byte that is not UTF-8 (everything before it decodes)."""
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line = data.count(b"\n", 0, error.start) + 1
+    column = len(data[line_start:error.start].decode("utf-8")) + 1
+    return Problem(file, line, f"byte 0x{data[error.start]:02X} at column {column} is not UTF-8 text "
+                   f"({error.reason}); save the file as UTF-8")
 
 
 def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:

@@ -586,6 +586,15 @@ def fails(case_id: str, edits: Sequence[Edit], file: str, at: str, *words: str) 
     return Boundary(case_id, tuple(edits), file, at, words)
 
 
+def padded_table(size: int) -> Edit:
+    """A new file of exactly `size` bytes: one valid table, then comment lines."""
+    head = "tables:\n  zz_padded:\n    partition_key: {name: id, type: S}\n"
+    line = "# " + "padding " * 8 + "\n"
+    count, rest = divmod(size - len(head), len(line))
+    tail = "#" * (rest - 1) + "\n" if rest else ""
+    return Edit("tables/zz_padded.yaml", None, head + line * count + tail)
+
+
 def projected(count: int) -> Edit:
     return Edit(ORDERS, "attributes: [orderTotal, status]", f"attributes: {attribute_list(count)}")
 
@@ -625,6 +634,9 @@ BOUNDARIES = [
                                           "    global_indexes:\n      OrderItemsBySku:\n"
                                           "        partition_key: {name: sku, type: S}\n"
                                           "        projection: KEYS_ONLY\n")),
+    ok("a file of 1 MiB", padded_table(2**20)),
+    fails("a file of 1 MiB and 1 byte", [padded_table(2**20 + 1)], "tables/zz_padded.yaml", "tables:",
+          "1,048,577 bytes", "over the limit of 1 MiB (1,048,576 bytes)", "split it into smaller files"),
 ]
 
 
@@ -649,3 +661,64 @@ def test_boundary_values_are_kept(tmp_path: Path) -> None:
     assert len(orders.global_indexes) == 20
     assert sum(len(index.projection.attributes) for index in orders.global_indexes) == 100
     assert (state.plans[0].rule.retention_days, state.plans[0].rule.cold_storage_after_days) == (120, 30)
+
+
+# --- bad inputs: what a file can do to the reader itself -------------------------------------
+
+
+def assert_cli_one_problem(folder: Path, file: str, line: int, *words: str) -> None:
+    """`validate` exits 1 with one problem at `file:line` saying `words`, and no traceback."""
+    result = run_validate(folder)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == 1, output
+    assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
+    assert re.search(rf"^  \S*{re.escape(file)}:{line}: \S", result.stderr, re.MULTILINE), result.stderr
+    for word in words:
+        assert word in result.stderr, f"{word!r} missing from: {result.stderr}"
+
+
+def replace_bytes(folder: Path, file: str, old: bytes, new: bytes) -> int:
+    """Replace `old` (once in `file`) by `new`, written as raw bytes; return the 1-based line of `old`."""
+    path = folder / file
+    data = path.read_bytes()
+    assert data.count(old) == 1, f"{old!r} must occur exactly once in {file}"
+    path.write_bytes(data.replace(old, new))
+    return data.count(b"\n", 0, data.index(old)) + 1
+
+
+NOT_UTF8 = [
+    pytest.param(b"Orders placed", b"Orders plac\xe9d", "0xE9", id="a Latin-1 e-acute in a description"),
+    pytest.param(b"Orders placed", b"\x93Orders\x94 placed", "0x93", id="a Windows-1252 quote"),
+    pytest.param(b"# one user's", b"# one user\xe2\x80s", "0xE2", id="a UTF-8 sequence cut short"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "byte"), NOT_UTF8)
+def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column(tmp_path: Path, old: bytes, new: bytes,
+                                                                     byte: str) -> None:
+    folder = copy_contracts(tmp_path)
+    text = (folder / ORDERS).read_text(encoding="utf-8")
+    line = replace_bytes(folder, ORDERS, old, new)
+    column = text.index(old.decode()) - text.rfind("\n", 0, text.index(old.decode()))
+    expected = column + new.index(bytes.fromhex(byte[2:]))
+    problem = assert_one_problem_at(folder, ORDERS, line, f"byte {byte} at column {expected}", "save the file as UTF-8")
+    assert line > 1, problem
+
+
+def test_cli_validate_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = copy_contracts(tmp_path)
+    line = replace_bytes(folder, ORDERS, b"Orders placed", b"Orders plac\xe9d")
+    assert_cli_one_problem(folder, ORDERS, line, "byte 0xE9", "UTF-8")
+
+
+def assert_one_problem_at(folder: Path, file: str, line: int, *words: str) -> Problem:
+    """Like `assert_one_problem`, for a line found otherwise than from the (unreadable or absent) text."""
+    problems = problems_of(folder)
+    assert len(problems) == 1, f"expected exactly one problem, got {len(problems)}:\n{show(problems)}"
+    problem = problems[0]
+    assert Path(problem.file).as_posix().endswith(file), f"wrong file: {problem}"
+    assert problem.line == line, f"expected line {line}, got {problem}"
+    for word in words:
+        assert word in problem.message, f"{word!r} missing from: {problem.message}"
+    return problem
