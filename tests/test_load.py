@@ -9,6 +9,7 @@ a separate test proves each setup loads on its own, so the one edit is the only 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from provision.errors import ContractError, Problem
 from provision.load import load_contracts
 from provision.model import DesiredState
 from provision.stack import resolve
+from provision.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTRACTS = ROOT / "contracts"
@@ -156,6 +158,26 @@ def attribute_list(count: int, prefix: str = "attr") -> str:
 def new_table(name: str) -> Edit:
     """A new file with one more table (no index), named `name`."""
     return Edit("tables/zz_extra.yaml", None, f"tables:\n  {name}:\n    partition_key: {{name: id, type: S}}\n")
+
+
+def extra_file(body: str) -> Edit:
+    """A new file with one more table, `zz_extra`, whose settings after its partition key are `body`."""
+    return Edit("tables/zz_extra.yaml", None, "tables:\n  zz_extra:\n    partition_key: {name: &id id, type: S}\n"
+                + body)
+
+
+def nested_aliases(levels: int, first: str = "[x, x, x, x, x, x, x, x, x]",
+                   repeat: str = "[{aliases}]") -> str:
+    """A description listing `levels` anchored values, each repeating the one before it 9 times.
+
+    An alias bomb ("billion laughs") when `levels` is large: level n stands for about 9**n values.
+    """
+    names = "abcdefghijklmnopqrstuvwxyz"[:levels]
+    items = [f"      - &{names[0]} {first}\n"]
+    for previous, name in itertools.pairwise(names):
+        aliases = ", ".join([f"*{previous}"] * 9)
+        items.append(f"      - &{name} {repeat.format(aliases=aliases)}\n")
+    return "    description:\n" + "".join(items)
 
 
 # A valid setup: tenants billed PROVISIONED, with capacity on the table and on its GSI.
@@ -413,6 +435,25 @@ CASES: list[Case] = [
     Case("a file that is a scalar",
          Edit("tables/notes.yaml", None, "just some notes\n"), ("just some notes",),
          ("must be a mapping of sections", "not 'just some notes'")),
+    # keys are plain names; aliases may not explode
+    Case("a key that is an alias of a mapping",
+         extra_file("    sort_key: &sort {name: at, type: S}\n    tags:\n      ? *sort\n      : x\n"), ("? *sort",),
+         ("this key is the alias '*sort' of a mapping", "a key is a plain name", "write 'name: value'")),
+    Case("a key that is a list",
+         extra_file("    tags:\n      ? [Team, Owner]\n      : x\n"), ("? [Team",),
+         ("this key is a list", "a key is a plain name")),
+    Case("a key that is a mapping, in a flow mapping",
+         extra_file("    tags: {{Team: a}: x}\n"), ("tags:",), ("this key is a mapping", "a key is a plain name")),
+    Case("aliases of aliases: an alias bomb in a value",
+         extra_file(nested_aliases(9)), ("&e [",),
+         ("the alias '*d' repeats 7,381 values", "over the limit of 10,000", "alias bomb", "write the values out")),
+    Case("aliases of aliases through merge keys",
+         extra_file(nested_aliases(9, "{k0: x, k1: x, k2: x, k3: x, k4: x, k5: x, k6: x, k7: x, k8: x}",
+                                   "{{<<: [{aliases}]}}")), ("&d {",),
+         ("the alias '*c' repeats 1,569 values", "over the limit of 10,000")),
+    Case("an alias inside its own anchor",
+         extra_file("    description: &loop [a, *loop]\n"), ("*loop",),
+         ("the alias '*loop' is inside the value its anchor '&loop' names", "write the value out")),
 ]
 
 
@@ -634,6 +675,9 @@ BOUNDARIES = [
                                           "    global_indexes:\n      OrderItemsBySku:\n"
                                           "        partition_key: {name: sku, type: S}\n"
                                           "        projection: KEYS_ONLY\n")),
+    ok("a key that is an alias of a plain name", extra_file("    tags:\n      ? *id\n      : x\n")),
+    ok("a few small aliases", extra_file("    sort_key: &sort {name: at, type: S}\n    global_indexes:\n"
+                                         "      ZzExtraByAt: {partition_key: *sort, projection: KEYS_ONLY}\n")),
     ok("a file of 1 MiB", padded_table(2**20)),
     fails("a file of 1 MiB and 1 byte", [padded_table(2**20 + 1)], "tables/zz_padded.yaml", "tables:",
           "1,048,577 bytes", "over the limit of 1 MiB (1,048,576 bytes)", "split it into smaller files"),
@@ -722,3 +766,51 @@ def assert_one_problem_at(folder: Path, file: str, line: int, *words: str) -> Pr
     for word in words:
         assert word in problem.message, f"{word!r} missing from: {problem.message}"
     return problem
+
+
+@pytest.mark.parametrize(("uses", "refused"), [(100, False), (101, True)])
+def test_aliases_may_repeat_10000_values_and_no_more(tmp_path: Path, uses: int, refused: bool) -> None:
+    """Each `*a` repeats 100 values (a list and its 99 items): 100 of them are 10,000, the limit."""
+    text = "anchor: &a [" + ", ".join(["x"] * 99) + "]\nuses:\n" + "  - *a\n" * uses
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Problem] = []
+    data = load_yaml(path, "aliases.yaml", problems)
+    if not refused:
+        assert problems == []
+        assert len(data["uses"]) == uses
+        return
+    assert data is None
+    assert [p.line for p in problems] == [text.count("\n")], show(problems)  # the 101st alias, on the last line
+    assert "by aliases in this file to 10,100, over the limit of 10,000" in problems[0].message
+
+
+# The classic "billion laughs": nine levels of nine aliases, 9**9 (387 million) values from 355 bytes. Read
+# whole, PyYAML's shared nodes stay small, but turning the key into text walks every value (3 GB, then
+# MemoryError, on the old loader).
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]\n" for previous, name in itertools.pairwise("abcdefghi"))
+
+
+def _cap_memory() -> None:  # pragma: no cover - runs in the child process
+    """At most 1 GiB of address space (validate needs under 100 MB), so a regression fails instead of swapping."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+@pytest.mark.parametrize("use", ["? *i\n: value\n", "z: *i\n"], ids=["as a key", "as a value"])
+def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str) -> None:
+    """Bounded in time (timeout) and memory (rlimit) even where the loader would expand it."""
+    folder = copy_contracts(tmp_path)
+    text = BILLION_LAUGHS + use
+    assert len(text.encode()) < 400
+    (folder / "bomb.yaml").write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, check=False, timeout=30,
+                            preexec_fn=_cap_memory if sys.platform != "win32" else None)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
+    assert re.search(rf"bomb\.yaml:{line_of(text, 'e: &e')}: the alias '\*d' repeats", result.stderr), result.stderr
