@@ -3,8 +3,8 @@
 PyYAML's SafeLoader drops positions and silently keeps the last of two equal keys; this
 loader keeps the line of every key and item and reports duplicate keys as problems. It also
 refuses, at their line and before building anything, the inputs that could make it (or code
-that later walks the data) explode: files over 1 MiB, keys that are lists or mappings, and
-aliases that repeat more than 10,000 values.
+that later walks the data) explode: files over 1 MiB, keys that are lists or mappings,
+aliases that repeat more than 10,000 values, and values nested more than 100 levels deep.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from provision.errors import Problem
 MAX_FILE_BYTES = 2**20
 # The real contracts alias nothing; 10,000 repeated values is generous for hand-written YAML and instant to read.
 MAX_ALIASED_VALUES = 10_000
+# The contracts nest about 6 levels; composing and building recurse, so 100 stays far below Python's stack limit.
+MAX_DEPTH = 100
 
 
 class SourceDict(dict[str, Any]):
@@ -78,11 +80,18 @@ class _Loader(yaml.SafeLoader):
         self.file, self.problems = file, problems
         self.sizes: dict[yaml.Node, int] = {}  # each finished node: how many values it stands for
         self.repeated = 0  # values repeated by aliases so far
+        self.depth = 0  # collections open around the node being composed
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         """One node; `index` is None when it is a key of `parent` (PyYAML passes the key node for a value)."""
         event = self.peek_event()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Stop(Problem(self.file, _line(event.start_mark), f"this value is nested more than {MAX_DEPTH} "
+                                "levels deep (contracts need fewer than 10); close the '[' or '{' left open above "
+                                "it, or write it flatter"))
         node = super().compose_node(parent, index)
+        self.depth -= 1
         if node is None:
             return None
         if isinstance(event, yaml.AliasEvent):

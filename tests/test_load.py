@@ -814,3 +814,25 @@ def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str)
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
     assert re.search(rf"bomb\.yaml:{line_of(text, 'e: &e')}: the alias '\*d' repeats", result.stderr), result.stderr
+
+
+@pytest.mark.parametrize(("levels", "refused"), [(100, False), (101, True)])
+def test_values_may_nest_100_levels_and_no_more(tmp_path: Path, levels: int, refused: bool) -> None:
+    """One '[' a line, so the problem's line is the level that passes the limit."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("[\n" * levels + "]\n" * levels, encoding="utf-8")
+    problems: list[Problem] = []
+    data = load_yaml(path, "deep.yaml", problems)
+    if not refused:
+        assert problems == []
+        assert data is not None
+        return
+    assert [p.line for p in problems] == [101], show(problems)
+    assert "nested more than 100 levels deep" in problems[0].message
+
+
+def test_cli_validate_deeply_nested_brackets(tmp_path: Path) -> None:
+    """Before the limit, composing 1,000 levels ran out of Python's stack: a RecursionError traceback."""
+    folder = contracts_with(tmp_path, [extra_file("    description: " + "[" * 1000 + "]" * 1000 + "\n")])
+    line = line_of((folder / "tables/zz_extra.yaml").read_text(encoding="utf-8"), "    description:")
+    assert_cli_one_problem(folder, "tables/zz_extra.yaml", line, "nested more than 100 levels deep")
