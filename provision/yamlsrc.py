@@ -10,7 +10,7 @@ aliases that repeat more than 10,000 values, and values nested more than 100 lev
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import yaml
 
@@ -48,6 +48,16 @@ class SourceList(list[Any]):
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Empty:
+    """The value of a file that holds none: empty, blank, only comments, or a bare '---' (or 'null')."""
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+
+EMPTY: Final = _Empty()
 
 
 class _Stop(Exception):
@@ -187,7 +197,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 def load_yaml(path: Path, display_name: str, problems: list[Problem]) -> Any:
     """Parse one YAML file; every mistake (syntax, duplicate keys, refused input) is appended to `problems`.
 
-    None if the file could not be read (a problem says why), or if it holds no value at all.
+    None if the file could not be read (a problem says why); `EMPTY` if it holds no value at all.
     """
     text = _read_text(path, display_name, problems)
     if text is None:
@@ -201,7 +211,8 @@ def load_yaml(path: Path, display_name: str, problems: list[Problem]) -> Any:
         return None
     try:
         node = loader.get_single_node()  # composed and checked whole before anything is built
-        return None if node is None else loader.construct_document(node)
+        value = None if node is None else loader.construct_document(node)
+        return EMPTY if value is None else value
     except _Stop as stop:
         problems.append(stop.problem)
         return None

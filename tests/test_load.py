@@ -836,3 +836,25 @@ def test_cli_validate_deeply_nested_brackets(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [extra_file("    description: " + "[" * 1000 + "]" * 1000 + "\n")])
     line = line_of((folder / "tables/zz_extra.yaml").read_text(encoding="utf-8"), "    description:")
     assert_cli_one_problem(folder, "tables/zz_extra.yaml", line, "nested more than 100 levels deep")
+
+
+EMPTY_FILES = [
+    pytest.param("", id="empty"),
+    pytest.param("\n  \n\n", id="blank lines"),
+    pytest.param("# the users table will go here\n# (not yet)\n", id="only comments"),
+    pytest.param("---\n", id="a bare document start"),
+    pytest.param("--- # nothing yet\n...\n", id="a document start and end"),
+    pytest.param("null\n", id="null"),
+]
+
+
+@pytest.mark.parametrize("text", EMPTY_FILES)
+def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> None:
+    folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, text)])
+    assert_one_problem_at(folder, "tables/notes.yaml", 1, "this file holds nothing",
+                          "add a section (tables, defaults, backup, environments, conventions) or delete it")
+
+
+def test_cli_validate_an_empty_file(tmp_path: Path) -> None:
+    folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, "# to do\n")])
+    assert_cli_one_problem(folder, "tables/notes.yaml", 1, "this file holds nothing")
