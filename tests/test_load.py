@@ -190,6 +190,18 @@ COVERS_ORDERS = Edit(BACKUP, "      covers: all", "      covers: {tables: [order
 ORDERS_LSI = Edit(ORDERS, None, "    local_indexes:\n      OrdersByTotal:\n"
                                 "        sort_key: {name: orderTotal, type: N}\n        projection: ALL\n")
 WITHOUT_CONVENTIONS = Edit(STACK, CONVENTIONS_BLOCK, "")
+# Valid setups: sit in dev's account (and region), dev's names without {env}.
+SIT_IN_DEVS_ACCOUNT = Edit(ENVIRONMENTS, '"222222222222"', '"111111111111"')
+DEV_TABLES_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+                              '    writes_allowed: true\n    table_name_pattern: "{table}"\n  sit:')
+DEV_BACKUPS_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+                               '    writes_allowed: true\n    backup_name_pattern: "{name}"\n  sit:')
+SIT_OVERRIDES = "    overrides:\n      deletion_protection: true\n  prod:"
+
+
+def sit_pattern(line: str) -> Edit:
+    """`line` (a name pattern) added to sit."""
+    return Edit(ENVIRONMENTS, SIT_OVERRIDES, f"    {line}\n{SIT_OVERRIDES}")
 
 
 def schedule(expression: str, *words: str) -> Case:
@@ -402,6 +414,20 @@ CASES: list[Case] = [
          ("table_name_pattern",), ("may only use {table} and {env}", "{table}-{env}")),
     Case("environment name with a space",
          Edit(ENVIRONMENTS, "  moto:", "  'mo to':"), ("'mo to'",), ("'mo to'", "rename the environment")),
+    Case("two environments in one account making the same table names",
+         sit_pattern("table_name_pattern: '{table}'"), ("table_name_pattern: '{table}'",),
+         ("environments 'dev' and 'sit' both make the table name", "in account 111111111111, region eu-west-1",
+          "a plan for one would change the other's tables", "put {env} in the table_name_pattern of 'sit'",
+          "table_name_pattern: '{table}-{env}'"), setup=(SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV)),
+    Case("two environments in one account making the same vault and plan names",
+         sit_pattern("backup_name_pattern: '{name}'"), ("backup_name_pattern: '{name}'",),
+         ("environments 'dev' and 'sit' both make the vault name 'bbws-dynamodb'", "account 111111111111",
+          "backup_name_pattern: '{name}-{env}'"), setup=(SIT_IN_DEVS_ACCOUNT, DEV_BACKUPS_WITHOUT_ENV)),
+    Case("an environment whose pattern makes another environment's table names",
+         Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+              '    writes_allowed: true\n    table_name_pattern: "{table}-sit"\n  sit:'), ("{table}-sit",),
+         ("environments 'dev' and 'sit' both make the table name", "-sit' (from table", "of 'dev'"),
+         setup=(SIT_IN_DEVS_ACCOUNT,)),
     Case("backup plan name too long for its rule",
          Edit(BACKUP, "bbws-dynamodb-daily:", f"{'p' * 46}:"), ("p" * 46,), ("1 to 45", "rename it")),
     # index naming convention
@@ -678,6 +704,14 @@ BOUNDARIES = [
     ok("a key that is an alias of a plain name", extra_file("    tags:\n      ? *id\n      : x\n")),
     ok("a few small aliases", extra_file("    sort_key: &sort {name: at, type: S}\n    global_indexes:\n"
                                          "      ZzExtraByAt: {partition_key: *sort, projection: KEYS_ONLY}\n")),
+    ok("the same table names in two accounts", DEV_TABLES_WITHOUT_ENV, sit_pattern("table_name_pattern: '{table}'")),
+    ok("the same table names in two regions of one account", DEV_TABLES_WITHOUT_ENV, sit_pattern(
+        "table_name_pattern: '{table}'"), Edit(ENVIRONMENTS, 'region: eu-west-1\n    account_id: "222222222222"',
+                                               'region: eu-central-1\n    account_id: "111111111111"')),
+    ok("the same table names on local and moto",
+       Edit(ENVIRONMENTS, "    backend: dynamodb-local\n",
+            "    backend: dynamodb-local\n    table_name_pattern: '{table}'\n"),
+       Edit(ENVIRONMENTS, "    backend: moto\n", "    backend: moto\n    table_name_pattern: '{table}'\n")),
     ok("a file of 1 MiB", padded_table(2**20)),
     fails("a file of 1 MiB and 1 byte", [padded_table(2**20 + 1)], "tables/zz_padded.yaml", "tables:",
           "1,048,577 bytes", "over the limit of 1 MiB (1,048,576 bytes)", "split it into smaller files"),
@@ -858,3 +892,10 @@ def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> Non
 def test_cli_validate_an_empty_file(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, "# to do\n")])
     assert_cli_one_problem(folder, "tables/notes.yaml", 1, "this file holds nothing")
+
+
+def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> None:
+    mistake = sit_pattern("table_name_pattern: '{table}'")
+    folder = contracts_with(tmp_path, [SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV, mistake])
+    line = line_of((folder / ENVIRONMENTS).read_text(encoding="utf-8"), "table_name_pattern: '{table}'")
+    assert_cli_one_problem(folder, ENVIRONMENTS, line, "environments 'dev' and 'sit' both make the table name")
