@@ -348,6 +348,18 @@ CASES: list[Case] = [
          Edit(ORDERS, None, "    local_indexes:\n      OrdersByDate:\n"
                             "        sort_key: {name: orderTotal, type: N}\n        projection: KEYS_ONLY\n"),
          ("      OrdersByDate:\n        sort_key",), ("'OrdersByDate' is used by a GSI and an LSI", "unique")),
+    # TTL: a Number of epoch seconds, which a key of type S or B never is
+    Case("ttl_attribute that is the table's sort key, of type S",
+         Edit(ORDERS, None, "    ttl_attribute: orderId\n"), ("ttl_attribute",),
+         ("ttl_attribute 'orderId' is the sort key of the table, of type S", "no item would ever expire",
+          "use a separate Number attribute", "ttl_attribute: expiresAt")),
+    Case("ttl_attribute that is a GSI's sort key, of type S",
+         Edit(CAMPAIGNS, "ttl_attribute: expiresAt", "ttl_attribute: startDate"), ("ttl_attribute",),
+         ("ttl_attribute 'startDate' is the sort key of GSI 'CampaignsByStatus', of type S", "Number")),
+    Case("ttl_attribute that is the partition key, of type B",
+         Edit("tables/zz_extra.yaml", None, "tables:\n  zz_extra:\n    partition_key: {name: expiresAt, type: B}\n"
+                                            "    ttl_attribute: expiresAt\n"), ("ttl_attribute",),
+         ("'expiresAt' is the partition key of the table, of type B", "ttl_attribute: expiresAtEpoch")),
     # billing and capacity
     Case("capacity on an on-demand table",
          Edit(ORDERS, None, "    capacity: {read: 5, write: 5}\n"), ("capacity:",),
@@ -712,6 +724,8 @@ BOUNDARIES = [
        Edit(ENVIRONMENTS, "    backend: dynamodb-local\n",
             "    backend: dynamodb-local\n    table_name_pattern: '{table}'\n"),
        Edit(ENVIRONMENTS, "    backend: moto\n", "    backend: moto\n    table_name_pattern: '{table}'\n")),
+    ok("ttl_attribute that is an LSI's sort key, of type N", ORDERS_LSI,
+       Edit(ORDERS, None, "    ttl_attribute: orderTotal\n")),
     ok("a file of 1 MiB", padded_table(2**20)),
     fails("a file of 1 MiB and 1 byte", [padded_table(2**20 + 1)], "tables/zz_padded.yaml", "tables:",
           "1,048,577 bytes", "over the limit of 1 MiB (1,048,576 bytes)", "split it into smaller files"),
@@ -899,3 +913,9 @@ def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> No
     folder = contracts_with(tmp_path, [SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV, mistake])
     line = line_of((folder / ENVIRONMENTS).read_text(encoding="utf-8"), "table_name_pattern: '{table}'")
     assert_cli_one_problem(folder, ENVIRONMENTS, line, "environments 'dev' and 'sit' both make the table name")
+
+
+def test_cli_validate_a_ttl_attribute_that_is_a_string_key(tmp_path: Path) -> None:
+    folder = contracts_with(tmp_path, [Edit(ORDERS, None, "    ttl_attribute: orderId\n")])
+    line = line_of((folder / ORDERS).read_text(encoding="utf-8"), "ttl_attribute")
+    assert_cli_one_problem(folder, ORDERS, line, "ttl_attribute 'orderId' is the sort key of the table, of type S")
