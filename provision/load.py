@@ -23,7 +23,7 @@ from provision.load_table import TableDefaults, TableReader
 from provision.model import BackupPlan, BackupRule, BackupVault, Coverage, DesiredState, Location
 from provision.naming import DEFAULT_INDEX_NAMING
 from provision.schedule import schedule_problem
-from provision.yamlsrc import SourceDict, SourceList, load_yaml
+from provision.yamlsrc import EMPTY, SourceDict, SourceList, load_yaml
 
 SECTIONS = ("tables", "defaults", "backup", "environments", "conventions")
 BACKUP_KEYS = ("vaults", "plans")
@@ -85,6 +85,10 @@ def load_contracts(directory: Path | str) -> DesiredState:
 def _collect(path: Path, name: str, sections: _Sections, problems: list[Problem]) -> None:
     data = load_yaml(path, name, problems)
     if data is None:
+        return
+    if data is EMPTY:  # a forgotten stub, or a file emptied by mistake: either way it contributes nothing
+        problems.append(Problem(name, 1, f"this file holds nothing: add a section ({', '.join(SECTIONS)}) "
+                                "or delete it"))
         return
     if not isinstance(data, SourceDict):
         problems.append(Problem(name, 1, f"a contracts file must be a mapping of sections ({', '.join(SECTIONS)}),"

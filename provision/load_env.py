@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from provision import limits
@@ -60,6 +60,13 @@ class _Pattern:
     def default(self) -> str:
         return f"{{{self.placeholder}}}-{{env}}"
 
+    def of(self, environment: Environment) -> str:
+        """The environment's pattern (its attribute has the key's name)."""
+        return str(getattr(environment, self.key))
+
+    def physical(self, environment: Environment, logical: str) -> str:
+        return self.of(environment).format(**{self.placeholder: logical, "env": environment.name})
+
 
 TABLE_PATTERN = _Pattern("table_name_pattern", "table", "table", name_problem)
 BACKUP_PATTERN = _Pattern("backup_name_pattern", "name", "vault", _vault_name_problem)
@@ -72,6 +79,8 @@ class ReadEnvironment:
     environment: Environment
     table_names_checked: bool
     backup_names_checked: bool
+    account_region: tuple[str, str] | None = None  # an AWS environment's, when both were given and valid
+    pattern_lines: dict[str, int] = field(default_factory=dict)  # each pattern's line (the environment's if unset)
 
 
 class EnvironmentReader:
@@ -106,7 +115,11 @@ class EnvironmentReader:
             destroy_allowed=bool(fields.boolean("destroy_allowed")) and backend is not BackendKind.AWS,
             protected=bool(fields.boolean("protected")), source=where,
         )
-        return ReadEnvironment(environment, table_pattern is not None, backup_pattern is not None)
+        placed = None  # where its physical names live; unknown if the account or region was wrong (and reported)
+        if backend is BackendKind.AWS and region and account and limits.ACCOUNT_ID.fullmatch(account):
+            placed = (account, region)
+        return ReadEnvironment(environment, table_pattern is not None, backup_pattern is not None, placed,
+                               {pattern.key: fields.line(pattern.key) for pattern in (TABLE_PATTERN, BACKUP_PATTERN)})
 
     def _region_and_account(self, fields: Fields, backend: BackendKind | None) -> tuple[str | None, str | None]:
         region = fields.string("region", "eu-west-1")
@@ -180,11 +193,12 @@ def _format_problem(pattern: str, placeholder: str) -> str | None:
 def check_physical_names(problems: list[Problem], environments: Sequence[ReadEnvironment],
                          tables: Sequence[TableSpec], vaults: Sequence[BackupVault],
                          plans: Sequence[BackupPlan]) -> None:
-    """The physical names the environments make must be valid AWS names too.
+    """The physical names the environments make must be valid AWS names too, and each environment's own.
 
     Only names that are valid themselves, in environments whose patterns are valid: the rest
     was reported already. Then only the length can fail: one problem per name, at the first
-    environment where it is too long.
+    environment where it is too long. And two AWS environments of one account and region may
+    not make the same name (`_check_shared`).
     """
     table_envs = [e.environment for e in environments if e.table_names_checked]
     backup_envs = [e.environment for e in environments if e.backup_names_checked]
@@ -202,6 +216,65 @@ def check_physical_names(problems: list[Problem], environments: Sequence[ReadEnv
             _check_length(problems, "backup plan", plan.name, backup_envs, Environment.backup_name,
                           limits.BACKUP_PLAN_NAME_MAX_LENGTH,
                           f"AWS Backup allows at most {limits.BACKUP_PLAN_NAME_MAX_LENGTH}")
+    table_names = [table.name for table in tables if name_problem(table.name, "table") is None]
+    vault_names = [vault.name for vault in vaults if _vault_name_problem(vault.name, "vault") is None]
+    plan_names = [plan.name for plan in plans if PLAN_NAME.fullmatch(plan.name)]
+    _check_shared(problems, [e for e in environments if e.table_names_checked], TABLE_PATTERN,
+                  [("table", table_names)])
+    _check_shared(problems, [e for e in environments if e.backup_names_checked], BACKUP_PATTERN,
+                  [("vault", vault_names), ("backup plan", plan_names)])
+
+
+def _check_shared(problems: list[Problem], environments: Sequence[ReadEnvironment], pattern: _Pattern,
+                  kinds: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Two AWS environments in one account and region may not make the same physical name.
+
+    Names are unique per account and region, so both environments would manage one table (or
+    vault, or plan): dev's plan would change sit's. One problem per environment that makes a
+    name an earlier one makes, for its first such name. Environments without an account (local,
+    moto) are each their own backend and never share names.
+    """
+    made: dict[tuple[str, str, str, str], tuple[ReadEnvironment, str]] = {}  # (account, region, kind, name)
+    for read in environments:
+        if read.account_region is None:
+            continue
+        clash: _Clash | None = None
+        for kind, names in kinds:
+            for logical in names:
+                physical = pattern.physical(read.environment, logical)
+                earlier, earlier_logical = made.setdefault((*read.account_region, kind, physical), (read, logical))
+                if clash is None and earlier is not read:
+                    clash = _Clash(kind, physical, earlier, earlier_logical, read, logical)
+        if clash is not None:
+            problems.append(clash.problem(pattern))
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """One physical name made by two environments of one account and region, each from its logical name."""
+
+    kind: str
+    physical: str
+    earlier: ReadEnvironment
+    earlier_logical: str
+    later: ReadEnvironment
+    later_logical: str
+
+    def problem(self, pattern: _Pattern) -> Problem:
+        """At the later environment's pattern, unless only the earlier one's pattern lacks {env}: then there."""
+        first, second = self.earlier.environment, self.later.environment
+        blamed = self.later
+        if "{env}" in pattern.of(second) and "{env}" not in pattern.of(first):
+            blamed = self.earlier
+        where = blamed.environment.source or Location("contracts", 1)
+        account, region = self.later.account_region or ("?", "?")
+        made = (f"from {self.kind} '{self.earlier_logical}'" if self.earlier_logical == self.later_logical else
+                f"from {self.kind} '{self.earlier_logical}' in {first.name}, '{self.later_logical}' in {second.name}")
+        return Problem(where.file, blamed.pattern_lines.get(pattern.key, where.line),
+                       f"environments '{first.name}' and '{second.name}' both make the {self.kind} name "
+                       f"'{_short(self.physical)}' ({made}) in account {account}, region {region}: a plan for one "
+                       f"would change the other's {self.kind}s; put {{env}} in the {pattern.key} of "
+                       f"'{blamed.environment.name}', e.g. {pattern.key}: '{pattern.default}'")
 
 
 def _check_length(problems: list[Problem], kind: str, logical: str, environments: Sequence[Environment],

@@ -190,7 +190,9 @@ class TableReader:
     # --- rules across the whole table ----------------------------------------------------
 
     def _check_table(self, fields: Fields, spec: TableSpec) -> None:
-        self._check_attribute_types(fields, spec)
+        uses = self._key_uses(fields, spec)
+        self._check_attribute_types(uses)
+        self._check_ttl(fields, spec, uses)
         projections = [index.projection for index in spec.global_indexes] + [
             index.projection for index in spec.local_indexes]
         projected = sum(len(projection.attributes) for projection in projections)
@@ -201,11 +203,11 @@ class TableReader:
                                     "two indexes counts twice): use projection ALL on an index that needs many "
                                     "attributes, or KEYS_ONLY where the keys are enough")
 
-    def _check_attribute_types(self, fields: Fields, spec: TableSpec) -> None:
+    def _check_attribute_types(self, uses: list[_KeyUse]) -> None:
         """A key schema has two different attributes, and an attribute one type in a table; a mistake is
         reported at the key that breaks the rule."""
         seen: dict[str, tuple[AttributeType, str]] = {}
-        for use in self._key_uses(fields, spec):
+        for use in uses:
             attribute = use.attribute
             if attribute.name == use.partition:
                 self.problems.append(Problem(use.file, use.line, f"{use.owner} uses '{attribute.name}' as both "
@@ -217,6 +219,22 @@ class TableReader:
                 self.problems.append(Problem(use.file, use.line, f"attribute '{attribute.name}' is type {first[0]} "
                                              f"in {first[1]} but type {attribute.type} in {use.owner}; an attribute "
                                              f"has one type in a table: use the same type ({first[0]})"))
+
+    def _check_ttl(self, fields: Fields, spec: TableSpec, uses: list[_KeyUse]) -> None:
+        """TTL deletes an item once its TTL attribute holds a Number of epoch seconds in the past. A key
+        attribute of type S or B always holds text or bytes (DynamoDB refuses any other type there), so
+        with it as TTL attribute no item would ever expire."""
+        name = spec.ttl_attribute
+        key = next((use for use in uses if use.attribute.name == name and use.attribute.type is not AttributeType.N),
+                   None)
+        if key is None:
+            return
+        role = "partition key" if key.partition is None else "sort key"
+        example = "expiresAt" if name != "expiresAt" else "expiresAtEpoch"
+        fields.problem("ttl_attribute", f"ttl_attribute '{name}' is the {role} of {key.owner}, of type "
+                                        f"{key.attribute.type}, so no item would ever expire: TTL needs a Number "
+                                        f"of epoch seconds; use a separate Number attribute, e.g. "
+                                        f"'ttl_attribute: {example}'")
 
     def _key_uses(self, fields: Fields, spec: TableSpec) -> list[_KeyUse]:
         """Every key attribute of the table and its indexes, with the line of its key."""

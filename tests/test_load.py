@@ -9,6 +9,7 @@ a separate test proves each setup loads on its own, so the one edit is the only 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from provision.errors import ContractError, Problem
 from provision.load import load_contracts
 from provision.model import DesiredState
 from provision.stack import resolve
+from provision.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTRACTS = ROOT / "contracts"
@@ -158,6 +160,26 @@ def new_table(name: str) -> Edit:
     return Edit("tables/zz_extra.yaml", None, f"tables:\n  {name}:\n    partition_key: {{name: id, type: S}}\n")
 
 
+def extra_file(body: str) -> Edit:
+    """A new file with one more table, `zz_extra`, whose settings after its partition key are `body`."""
+    return Edit("tables/zz_extra.yaml", None, "tables:\n  zz_extra:\n    partition_key: {name: &id id, type: S}\n"
+                + body)
+
+
+def nested_aliases(levels: int, first: str = "[x, x, x, x, x, x, x, x, x]",
+                   repeat: str = "[{aliases}]") -> str:
+    """A description listing `levels` anchored values, each repeating the one before it 9 times.
+
+    An alias bomb ("billion laughs") when `levels` is large: level n stands for about 9**n values.
+    """
+    names = "abcdefghijklmnopqrstuvwxyz"[:levels]
+    items = [f"      - &{names[0]} {first}\n"]
+    for previous, name in itertools.pairwise(names):
+        aliases = ", ".join([f"*{previous}"] * 9)
+        items.append(f"      - &{name} {repeat.format(aliases=aliases)}\n")
+    return "    description:\n" + "".join(items)
+
+
 # A valid setup: tenants billed PROVISIONED, with capacity on the table and on its GSI.
 PROVISIONED_TENANTS = (
     Edit(TENANTS, "        projection: ALL\n", "        projection: ALL\n        capacity: {read: 2, write: 2}\n"),
@@ -168,6 +190,18 @@ COVERS_ORDERS = Edit(BACKUP, "      covers: all", "      covers: {tables: [order
 ORDERS_LSI = Edit(ORDERS, None, "    local_indexes:\n      OrdersByTotal:\n"
                                 "        sort_key: {name: orderTotal, type: N}\n        projection: ALL\n")
 WITHOUT_CONVENTIONS = Edit(STACK, CONVENTIONS_BLOCK, "")
+# Valid setups: sit in dev's account (and region), dev's names without {env}.
+SIT_IN_DEVS_ACCOUNT = Edit(ENVIRONMENTS, '"222222222222"', '"111111111111"')
+DEV_TABLES_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+                              '    writes_allowed: true\n    table_name_pattern: "{table}"\n  sit:')
+DEV_BACKUPS_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+                               '    writes_allowed: true\n    backup_name_pattern: "{name}"\n  sit:')
+SIT_OVERRIDES = "    overrides:\n      deletion_protection: true\n  prod:"
+
+
+def sit_pattern(line: str) -> Edit:
+    """`line` (a name pattern) added to sit."""
+    return Edit(ENVIRONMENTS, SIT_OVERRIDES, f"    {line}\n{SIT_OVERRIDES}")
 
 
 def schedule(expression: str, *words: str) -> Case:
@@ -314,6 +348,18 @@ CASES: list[Case] = [
          Edit(ORDERS, None, "    local_indexes:\n      OrdersByDate:\n"
                             "        sort_key: {name: orderTotal, type: N}\n        projection: KEYS_ONLY\n"),
          ("      OrdersByDate:\n        sort_key",), ("'OrdersByDate' is used by a GSI and an LSI", "unique")),
+    # TTL: a Number of epoch seconds, which a key of type S or B never is
+    Case("ttl_attribute that is the table's sort key, of type S",
+         Edit(ORDERS, None, "    ttl_attribute: orderId\n"), ("ttl_attribute",),
+         ("ttl_attribute 'orderId' is the sort key of the table, of type S", "no item would ever expire",
+          "use a separate Number attribute", "ttl_attribute: expiresAt")),
+    Case("ttl_attribute that is a GSI's sort key, of type S",
+         Edit(CAMPAIGNS, "ttl_attribute: expiresAt", "ttl_attribute: startDate"), ("ttl_attribute",),
+         ("ttl_attribute 'startDate' is the sort key of GSI 'CampaignsByStatus', of type S", "Number")),
+    Case("ttl_attribute that is the partition key, of type B",
+         Edit("tables/zz_extra.yaml", None, "tables:\n  zz_extra:\n    partition_key: {name: expiresAt, type: B}\n"
+                                            "    ttl_attribute: expiresAt\n"), ("ttl_attribute",),
+         ("'expiresAt' is the partition key of the table, of type B", "ttl_attribute: expiresAtEpoch")),
     # billing and capacity
     Case("capacity on an on-demand table",
          Edit(ORDERS, None, "    capacity: {read: 5, write: 5}\n"), ("capacity:",),
@@ -380,6 +426,20 @@ CASES: list[Case] = [
          ("table_name_pattern",), ("may only use {table} and {env}", "{table}-{env}")),
     Case("environment name with a space",
          Edit(ENVIRONMENTS, "  moto:", "  'mo to':"), ("'mo to'",), ("'mo to'", "rename the environment")),
+    Case("two environments in one account making the same table names",
+         sit_pattern("table_name_pattern: '{table}'"), ("table_name_pattern: '{table}'",),
+         ("environments 'dev' and 'sit' both make the table name", "in account 111111111111, region eu-west-1",
+          "a plan for one would change the other's tables", "put {env} in the table_name_pattern of 'sit'",
+          "table_name_pattern: '{table}-{env}'"), setup=(SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV)),
+    Case("two environments in one account making the same vault and plan names",
+         sit_pattern("backup_name_pattern: '{name}'"), ("backup_name_pattern: '{name}'",),
+         ("environments 'dev' and 'sit' both make the vault name 'bbws-dynamodb'", "account 111111111111",
+          "backup_name_pattern: '{name}-{env}'"), setup=(SIT_IN_DEVS_ACCOUNT, DEV_BACKUPS_WITHOUT_ENV)),
+    Case("an environment whose pattern makes another environment's table names",
+         Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
+              '    writes_allowed: true\n    table_name_pattern: "{table}-sit"\n  sit:'), ("{table}-sit",),
+         ("environments 'dev' and 'sit' both make the table name", "-sit' (from table", "of 'dev'"),
+         setup=(SIT_IN_DEVS_ACCOUNT,)),
     Case("backup plan name too long for its rule",
          Edit(BACKUP, "bbws-dynamodb-daily:", f"{'p' * 46}:"), ("p" * 46,), ("1 to 45", "rename it")),
     # index naming convention
@@ -413,6 +473,25 @@ CASES: list[Case] = [
     Case("a file that is a scalar",
          Edit("tables/notes.yaml", None, "just some notes\n"), ("just some notes",),
          ("must be a mapping of sections", "not 'just some notes'")),
+    # keys are plain names; aliases may not explode
+    Case("a key that is an alias of a mapping",
+         extra_file("    sort_key: &sort {name: at, type: S}\n    tags:\n      ? *sort\n      : x\n"), ("? *sort",),
+         ("this key is the alias '*sort' of a mapping", "a key is a plain name", "write 'name: value'")),
+    Case("a key that is a list",
+         extra_file("    tags:\n      ? [Team, Owner]\n      : x\n"), ("? [Team",),
+         ("this key is a list", "a key is a plain name")),
+    Case("a key that is a mapping, in a flow mapping",
+         extra_file("    tags: {{Team: a}: x}\n"), ("tags:",), ("this key is a mapping", "a key is a plain name")),
+    Case("aliases of aliases: an alias bomb in a value",
+         extra_file(nested_aliases(9)), ("&e [",),
+         ("the alias '*d' repeats 7,381 values", "over the limit of 10,000", "alias bomb", "write the values out")),
+    Case("aliases of aliases through merge keys",
+         extra_file(nested_aliases(9, "{k0: x, k1: x, k2: x, k3: x, k4: x, k5: x, k6: x, k7: x, k8: x}",
+                                   "{{<<: [{aliases}]}}")), ("&d {",),
+         ("the alias '*c' repeats 1,569 values", "over the limit of 10,000")),
+    Case("an alias inside its own anchor",
+         extra_file("    description: &loop [a, *loop]\n"), ("*loop",),
+         ("the alias '*loop' is inside the value its anchor '&loop' names", "write the value out")),
 ]
 
 
@@ -586,6 +665,15 @@ def fails(case_id: str, edits: Sequence[Edit], file: str, at: str, *words: str) 
     return Boundary(case_id, tuple(edits), file, at, words)
 
 
+def padded_table(size: int) -> Edit:
+    """A new file of exactly `size` bytes: one valid table, then comment lines."""
+    head = "tables:\n  zz_padded:\n    partition_key: {name: id, type: S}\n"
+    line = "# " + "padding " * 8 + "\n"
+    count, rest = divmod(size - len(head), len(line))
+    tail = "#" * (rest - 1) + "\n" if rest else ""
+    return Edit("tables/zz_padded.yaml", None, head + line * count + tail)
+
+
 def projected(count: int) -> Edit:
     return Edit(ORDERS, "attributes: [orderTotal, status]", f"attributes: {attribute_list(count)}")
 
@@ -625,6 +713,22 @@ BOUNDARIES = [
                                           "    global_indexes:\n      OrderItemsBySku:\n"
                                           "        partition_key: {name: sku, type: S}\n"
                                           "        projection: KEYS_ONLY\n")),
+    ok("a key that is an alias of a plain name", extra_file("    tags:\n      ? *id\n      : x\n")),
+    ok("a few small aliases", extra_file("    sort_key: &sort {name: at, type: S}\n    global_indexes:\n"
+                                         "      ZzExtraByAt: {partition_key: *sort, projection: KEYS_ONLY}\n")),
+    ok("the same table names in two accounts", DEV_TABLES_WITHOUT_ENV, sit_pattern("table_name_pattern: '{table}'")),
+    ok("the same table names in two regions of one account", DEV_TABLES_WITHOUT_ENV, sit_pattern(
+        "table_name_pattern: '{table}'"), Edit(ENVIRONMENTS, 'region: eu-west-1\n    account_id: "222222222222"',
+                                               'region: eu-central-1\n    account_id: "111111111111"')),
+    ok("the same table names on local and moto",
+       Edit(ENVIRONMENTS, "    backend: dynamodb-local\n",
+            "    backend: dynamodb-local\n    table_name_pattern: '{table}'\n"),
+       Edit(ENVIRONMENTS, "    backend: moto\n", "    backend: moto\n    table_name_pattern: '{table}'\n")),
+    ok("ttl_attribute that is an LSI's sort key, of type N", ORDERS_LSI,
+       Edit(ORDERS, None, "    ttl_attribute: orderTotal\n")),
+    ok("a file of 1 MiB", padded_table(2**20)),
+    fails("a file of 1 MiB and 1 byte", [padded_table(2**20 + 1)], "tables/zz_padded.yaml", "tables:",
+          "1,048,577 bytes", "over the limit of 1 MiB (1,048,576 bytes)", "split it into smaller files"),
 ]
 
 
@@ -649,3 +753,169 @@ def test_boundary_values_are_kept(tmp_path: Path) -> None:
     assert len(orders.global_indexes) == 20
     assert sum(len(index.projection.attributes) for index in orders.global_indexes) == 100
     assert (state.plans[0].rule.retention_days, state.plans[0].rule.cold_storage_after_days) == (120, 30)
+
+
+# --- bad inputs: what a file can do to the reader itself -------------------------------------
+
+
+def assert_cli_one_problem(folder: Path, file: str, line: int, *words: str) -> None:
+    """`validate` exits 1 with one problem at `file:line` saying `words`, and no traceback."""
+    result = run_validate(folder)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == 1, output
+    assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
+    assert re.search(rf"^  \S*{re.escape(file)}:{line}: \S", result.stderr, re.MULTILINE), result.stderr
+    for word in words:
+        assert word in result.stderr, f"{word!r} missing from: {result.stderr}"
+
+
+def replace_bytes(folder: Path, file: str, old: bytes, new: bytes) -> int:
+    """Replace `old` (once in `file`) by `new`, written as raw bytes; return the 1-based line of `old`."""
+    path = folder / file
+    data = path.read_bytes()
+    assert data.count(old) == 1, f"{old!r} must occur exactly once in {file}"
+    path.write_bytes(data.replace(old, new))
+    return data.count(b"\n", 0, data.index(old)) + 1
+
+
+NOT_UTF8 = [
+    pytest.param(b"Orders placed", b"Orders plac\xe9d", "0xE9", id="a Latin-1 e-acute in a description"),
+    pytest.param(b"Orders placed", b"\x93Orders\x94 placed", "0x93", id="a Windows-1252 quote"),
+    pytest.param(b"# one user's", b"# one user\xe2\x80s", "0xE2", id="a UTF-8 sequence cut short"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "byte"), NOT_UTF8)
+def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column(tmp_path: Path, old: bytes, new: bytes,
+                                                                     byte: str) -> None:
+    folder = copy_contracts(tmp_path)
+    text = (folder / ORDERS).read_text(encoding="utf-8")
+    line = replace_bytes(folder, ORDERS, old, new)
+    column = text.index(old.decode()) - text.rfind("\n", 0, text.index(old.decode()))
+    expected = column + new.index(bytes.fromhex(byte[2:]))
+    problem = assert_one_problem_at(folder, ORDERS, line, f"byte {byte} at column {expected}", "save the file as UTF-8")
+    assert line > 1, problem
+
+
+def test_cli_validate_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = copy_contracts(tmp_path)
+    line = replace_bytes(folder, ORDERS, b"Orders placed", b"Orders plac\xe9d")
+    assert_cli_one_problem(folder, ORDERS, line, "byte 0xE9", "UTF-8")
+
+
+def assert_one_problem_at(folder: Path, file: str, line: int, *words: str) -> Problem:
+    """Like `assert_one_problem`, for a line found otherwise than from the (unreadable or absent) text."""
+    problems = problems_of(folder)
+    assert len(problems) == 1, f"expected exactly one problem, got {len(problems)}:\n{show(problems)}"
+    problem = problems[0]
+    assert Path(problem.file).as_posix().endswith(file), f"wrong file: {problem}"
+    assert problem.line == line, f"expected line {line}, got {problem}"
+    for word in words:
+        assert word in problem.message, f"{word!r} missing from: {problem.message}"
+    return problem
+
+
+@pytest.mark.parametrize(("uses", "refused"), [(100, False), (101, True)])
+def test_aliases_may_repeat_10000_values_and_no_more(tmp_path: Path, uses: int, refused: bool) -> None:
+    """Each `*a` repeats 100 values (a list and its 99 items): 100 of them are 10,000, the limit."""
+    text = "anchor: &a [" + ", ".join(["x"] * 99) + "]\nuses:\n" + "  - *a\n" * uses
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems: list[Problem] = []
+    data = load_yaml(path, "aliases.yaml", problems)
+    if not refused:
+        assert problems == []
+        assert len(data["uses"]) == uses
+        return
+    assert data is None
+    assert [p.line for p in problems] == [text.count("\n")], show(problems)  # the 101st alias, on the last line
+    assert "by aliases in this file to 10,100, over the limit of 10,000" in problems[0].message
+
+
+# The classic "billion laughs": nine levels of nine aliases, 9**9 (387 million) values from 355 bytes. Read
+# whole, PyYAML's shared nodes stay small, but turning the key into text walks every value (3 GB, then
+# MemoryError, on the old loader).
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]\n" for previous, name in itertools.pairwise("abcdefghi"))
+
+
+def _cap_memory() -> None:  # pragma: no cover - runs in the child process
+    """At most 1 GiB of address space (validate needs under 100 MB), so a regression fails instead of swapping."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+@pytest.mark.parametrize("use", ["? *i\n: value\n", "z: *i\n"], ids=["as a key", "as a value"])
+def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str) -> None:
+    """Bounded in time (timeout) and memory (rlimit) even where the loader would expand it."""
+    folder = copy_contracts(tmp_path)
+    text = BILLION_LAUGHS + use
+    assert len(text.encode()) < 400
+    (folder / "bomb.yaml").write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, check=False, timeout=30,
+                            preexec_fn=_cap_memory if sys.platform != "win32" else None)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
+    assert re.search(rf"bomb\.yaml:{line_of(text, 'e: &e')}: the alias '\*d' repeats", result.stderr), result.stderr
+
+
+@pytest.mark.parametrize(("levels", "refused"), [(100, False), (101, True)])
+def test_values_may_nest_100_levels_and_no_more(tmp_path: Path, levels: int, refused: bool) -> None:
+    """One '[' a line, so the problem's line is the level that passes the limit."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("[\n" * levels + "]\n" * levels, encoding="utf-8")
+    problems: list[Problem] = []
+    data = load_yaml(path, "deep.yaml", problems)
+    if not refused:
+        assert problems == []
+        assert data is not None
+        return
+    assert [p.line for p in problems] == [101], show(problems)
+    assert "nested more than 100 levels deep" in problems[0].message
+
+
+def test_cli_validate_deeply_nested_brackets(tmp_path: Path) -> None:
+    """Before the limit, composing 1,000 levels ran out of Python's stack: a RecursionError traceback."""
+    folder = contracts_with(tmp_path, [extra_file("    description: " + "[" * 1000 + "]" * 1000 + "\n")])
+    line = line_of((folder / "tables/zz_extra.yaml").read_text(encoding="utf-8"), "    description:")
+    assert_cli_one_problem(folder, "tables/zz_extra.yaml", line, "nested more than 100 levels deep")
+
+
+EMPTY_FILES = [
+    pytest.param("", id="empty"),
+    pytest.param("\n  \n\n", id="blank lines"),
+    pytest.param("# the users table will go here\n# (not yet)\n", id="only comments"),
+    pytest.param("---\n", id="a bare document start"),
+    pytest.param("--- # nothing yet\n...\n", id="a document start and end"),
+    pytest.param("null\n", id="null"),
+]
+
+
+@pytest.mark.parametrize("text", EMPTY_FILES)
+def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> None:
+    folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, text)])
+    assert_one_problem_at(folder, "tables/notes.yaml", 1, "this file holds nothing",
+                          "add a section (tables, defaults, backup, environments, conventions) or delete it")
+
+
+def test_cli_validate_an_empty_file(tmp_path: Path) -> None:
+    folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, "# to do\n")])
+    assert_cli_one_problem(folder, "tables/notes.yaml", 1, "this file holds nothing")
+
+
+def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> None:
+    mistake = sit_pattern("table_name_pattern: '{table}'")
+    folder = contracts_with(tmp_path, [SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV, mistake])
+    line = line_of((folder / ENVIRONMENTS).read_text(encoding="utf-8"), "table_name_pattern: '{table}'")
+    assert_cli_one_problem(folder, ENVIRONMENTS, line, "environments 'dev' and 'sit' both make the table name")
+
+
+def test_cli_validate_a_ttl_attribute_that_is_a_string_key(tmp_path: Path) -> None:
+    folder = contracts_with(tmp_path, [Edit(ORDERS, None, "    ttl_attribute: orderId\n")])
+    line = line_of((folder / ORDERS).read_text(encoding="utf-8"), "ttl_attribute")
+    assert_cli_one_problem(folder, ORDERS, line, "ttl_attribute 'orderId' is the sort key of the table, of type S")
