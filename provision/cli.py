@@ -15,12 +15,12 @@ from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.apply import ApplyOptions
+from provision.apply.executor import ApplyOptions
 from provision.backends import Backend, open_backend
+from provision.desired.load import load_contracts
+from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import RefusedError, ToolError
-from provision.load import load_contracts
-from provision.model import BackendKind, DesiredState, Environment
-from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
+from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.workflow import destroy, make_plan, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2

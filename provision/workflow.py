@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from provision.apply import ApplyOptions, ApplyResult, apply_plan
+from provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
-from provision.changes import Change, DeleteTable, Refused
-from provision.diff import diff
+from provision.desired.model import DesiredState, Environment
+from provision.desired.stack import resolve
 from provision.errors import RefusedError
-from provision.model import DesiredState, Environment
-from provision.plan import Plan
-from provision.read import observe, read_tables
-from provision.stack import resolve
-from provision.state import ObservedTable
+from provision.observed.live import observe, read_tables
+from provision.observed.state import ObservedTable
+from provision.planning.changes import Change, DeleteTable, Refused
+from provision.planning.diff import diff
+from provision.planning.plan import Plan
 
 DESTROYED = "destroy: a table the contracts name"
 

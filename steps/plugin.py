@@ -1,8 +1,8 @@
 """The pytest plugin: wires options, the environment session, the step modules and the verdicts.
 
-Loaded by the root conftest.py. Logic lives elsewhere: options (steps.options), the backend
-and its observed state (steps.session), checks (steps.checks), scenario verdicts
-(steps.recorder), step-sentence matching (steps.collection), the summary (steps.summary).
+Loaded by the root conftest.py. Logic lives elsewhere: options (steps.run.options), the backend
+and its observed state (steps.run.session), checks (steps.checks), scenario verdicts
+(steps.run.recorder), step-sentence matching (steps.wiring.collection), the summary (steps.results.scenarios).
 """
 
 from __future__ import annotations
@@ -17,36 +17,24 @@ import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import Backend
+from provision.desired.load import load_contracts
+from provision.desired.model import DesiredState
 from provision.errors import ContractError, ToolError
-from provision.load import load_contracts
-from provision.model import DesiredState
-from steps import (
-    authoring,
-    collection,
-    cucumber,
-    early_setup,
-    feature_files,
-    feature_items,
-    report,
-    requirements,
-    summary,
-)
-from steps.options import ContractOptions, add_options, misuse
-from steps.recorder import ScenarioFindings
-from steps.session import ContractSession
-from steps.stopping import stop_run
-from steps.target import Target
+from steps.checks.target import Target
+from steps.gherkin import authoring, requirements
+from steps.gherkin import parse as feature_files
+from steps.results import scenarios as summary
+from steps.run.options import ContractOptions, add_options, misuse
+from steps.run.recorder import ScenarioFindings
+from steps.run.session import ContractSession
+from steps.run.stopping import stop_run
+from steps.sentences import MODULES
+from steps.wiring import collection, cucumber, early_setup, feature_items
+from steps.wiring import reporting as report
 
 T = TypeVar("T")
 
-pytest_plugins = [
-    "steps.table_steps",
-    "steps.index_steps",
-    "steps.backup_steps",
-    "steps.inventory_steps",
-    "steps.desired_steps",
-    "steps.access_steps",
-]
+pytest_plugins = MODULES
 
 SESSION = pytest.StashKey[ContractSession]()
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from provision.backends.dynamodb_local import fetch, launch
-from provision.load import load_contracts
-from provision.model import DesiredState, Environment
-from provision.stack import Stack, resolve
+from provision.desired.load import load_contracts
+from provision.desired.model import DesiredState, Environment
+from provision.desired.stack import Stack, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 from provision.backends import local_session
-from provision.model import BackendKind, Environment
+from provision.desired.model import BackendKind, Environment
 
 
 def local_env(endpoint_url: str | None = None) -> Environment:

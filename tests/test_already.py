@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from provision import already
-from provision.changes import CreateIndex, DeleteIndex, UpdateDeletionProtection, UpdateStream
-from provision.model import AttributeType, GlobalIndex, KeyAttribute, KeySchema, Projection, ProjectionType, StreamView
+from provision.apply import already
+from provision.desired.model import (
+    AttributeType,
+    GlobalIndex,
+    KeyAttribute,
+    KeySchema,
+    Projection,
+    ProjectionType,
+    StreamView,
+)
+from provision.planning.changes import CreateIndex, DeleteIndex, UpdateDeletionProtection, UpdateStream
 
 KEYS = KeySchema(KeyAttribute("tenantId", AttributeType.S), KeyAttribute("status", AttributeType.S))
 BY_STATUS = GlobalIndex("OrdersByStatus", KEYS, Projection(ProjectionType.INCLUDE, frozenset({"total", "userId"})))

@@ -15,10 +15,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from provision.apply import ApplyOptions, apply_plan
+from provision.apply.executor import ApplyOptions, apply_plan
 from provision.backends import Backend, open_backend
-from provision.errors import RefusedError
-from provision.model import (
+from provision.desired.model import (
     AttributeType,
     DesiredState,
     Environment,
@@ -30,7 +29,8 @@ from provision.model import (
     StreamView,
     TableSpec,
 )
-from provision.read import list_tables, observe
+from provision.errors import RefusedError
+from provision.observed.live import list_tables, observe
 from provision.workflow import destroy_plan, make_plan, provision
 
 pytestmark = pytest.mark.slow

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from provision import requests
-from provision.apply import ApplyOptions, apply_plan
+from provision.apply import requests
+from provision.apply.executor import ApplyOptions, apply_plan
 from provision.backends import Backend, open_backend
+from provision.desired.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType, TableSpec
+from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from provision.errors import AccountMismatchError, RefusedError
-from provision.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType, TableSpec
-from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
-from provision.read import list_tables, observe
-from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
+from provision.observed.live import list_tables, observe
+from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
 from provision.workflow import destroy, make_plan, provision
 
 QUIET = ApplyOptions(progress=lambda _line: None)
@@ -92,7 +92,7 @@ def test_a_removed_gsi_is_deleted_on_moto_but_needs_the_option_on_aws(moto: Back
 
 
 def aws_env_on_moto(desired: DesiredState, account: str) -> Environment:
-    from provision.model import BackendKind
+    from provision.desired.model import BackendKind
 
     return dataclasses.replace(desired.environments["sit"], backend=BackendKind.AWS, account_id=account)
 

@@ -15,9 +15,11 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from provision.apply import ApplyError, ApplyOptions, ApplyResult, apply_plan
+from provision.apply.executor import ApplyError, ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
-from provision.changes import (
+from provision.desired.model import BackendKind
+from provision.desired.stack import Stack
+from provision.planning.changes import (
     Change,
     CreateBackupPlan,
     CreateSelection,
@@ -27,9 +29,7 @@ from provision.changes import (
     UpdatePitr,
     UpdateTtl,
 )
-from provision.model import BackendKind
-from provision.plan import Plan
-from provision.stack import Stack
+from provision.planning.plan import Plan
 
 TABLE = "orders-moto"
 ARN = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{TABLE}"

@@ -288,7 +288,7 @@ class LiveTables:
 def provision_in_process(project: ContractProject, endpoint: str) -> None:
     """What the plugin does before checking: plan and apply the project's contracts on its `local` environment."""
     from provision.backends import open_backend
-    from provision.load import load_contracts
+    from provision.desired.load import load_contracts
     from provision.workflow import provision
 
     desired = load_contracts(project.contracts)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import FeatureParser
 
-from steps import catalogue
+from steps.sentences import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = catalogue.load_all()
@@ -21,7 +21,7 @@ def test_docs_list_exactly_the_registered_sentences() -> None:
 
 def test_docs_are_the_generated_text() -> None:
     assert (ROOT / "docs" / "steps.md").read_text(encoding="utf-8") == catalogue.markdown(SENTENCES), (
-        "docs/steps.md is stale: run `python -m steps.catalogue > docs/steps.md`")
+        "docs/steps.md is stale: run `python -m steps.sentences.catalogue > docs/steps.md`")
 
 
 @pytest.mark.parametrize("sentence", SENTENCES, ids=lambda s: s.pattern[:60])

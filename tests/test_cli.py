@@ -23,8 +23,8 @@ import pytest
 
 from provision.backends import local_session, open_backend
 from provision.backends.dynamodb_local_launch import free_port
-from provision.load import load_contracts
-from provision.read import tables_named_like
+from provision.desired.load import load_contracts
+from provision.observed.live import tables_named_like
 from provision.workflow import provision
 from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provision.state import ObservedSelection, TagCondition, Unverifiable
+from provision.observed.state import ObservedSelection, TagCondition, Unverifiable
 from steps.checks.coverage import selection_covers
 
 ARN = "arn:aws:dynamodb:eu-west-1:222222222222:table/orders-sit"

@@ -7,7 +7,26 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.changes import (
+from provision.desired.model import (
+    AttributeType,
+    BackendKind,
+    KeyAttribute,
+    KeySchema,
+    Projection,
+    ProjectionType,
+)
+from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from provision.observed.schema import observed_from_stack
+from provision.observed.state import (
+    ObservedBackups,
+    ObservedEncryption,
+    ObservedLocalIndex,
+    ObservedSelection,
+    ObservedState,
+    ObservedTable,
+    Unverifiable,
+)
+from provision.planning.changes import (
     CreateBackupPlan,
     CreateIndex,
     CreateSelection,
@@ -26,26 +45,7 @@ from provision.changes import (
     UpdateStream,
     UpdateTtl,
 )
-from provision.diff import diff
-from provision.from_contracts import observed_from_stack
-from provision.model import (
-    AttributeType,
-    BackendKind,
-    KeyAttribute,
-    KeySchema,
-    Projection,
-    ProjectionType,
-)
-from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from provision.state import (
-    ObservedBackups,
-    ObservedEncryption,
-    ObservedLocalIndex,
-    ObservedSelection,
-    ObservedState,
-    ObservedTable,
-    Unverifiable,
-)
+from provision.planning.diff import diff
 
 LOCAL_GAP = Unverifiable("dynamodb-local", "not reported")
 ACCOUNT = "210987654321"

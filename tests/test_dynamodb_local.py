@@ -27,8 +27,8 @@ import pytest
 from provision.backends import dynamodb_local, local_service, open_backend
 from provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend, fetch
 from provision.backends.dynamodb_local_launch import free_port
+from provision.desired.model import BackendKind
 from provision.errors import BackendError
-from provision.model import BackendKind
 from tests.local_tables import local_env, port_open, table_names
 
 PACKAGE_FOLDER = f"{dynamodb_local.PACKAGE}-{dynamodb_local.VERSION}"

@@ -1,4 +1,4 @@
-"""The loader (`provision.load.load_contracts`): every rule, each shown by the real contracts with one mistake.
+"""The loader (`provision.desired.load.load_contracts`): every rule, each shown by the real contracts with one mistake.
 
 Each case copies the real `contracts/` folder into a temporary folder, applies one edit and
 checks the `ContractError`: exactly one problem, in the right file, on the line of the
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from provision.desired.load import load_contracts
+from provision.desired.model import DesiredState
+from provision.desired.stack import resolve
+from provision.desired.yamlsrc import load_yaml
 from provision.errors import ContractError, Problem
-from provision.load import load_contracts
-from provision.model import DesiredState
-from provision.stack import resolve
-from provision.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTRACTS = ROOT / "contracts"

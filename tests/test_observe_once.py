@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from provision.backends import Backend, open_backend
-from provision.model import DesiredState
-from provision.read import observe
+from provision.desired.model import DesiredState
+from provision.observed.live import observe
 from provision.workflow import provision
-from steps.options import ContractOptions
-from steps.session import ContractSession
+from steps.run.options import ContractOptions
+from steps.run.session import ContractSession
 
 QUIET = {"show": lambda _text: None}
 

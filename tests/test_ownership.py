@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from provision import requests
+from provision.apply import requests
+from provision.desired.load import load_contracts
+from provision.desired.model import DesiredState
+from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from provision.errors import ContractError
-from provision.load import load_contracts
-from provision.model import DesiredState
-from provision.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNERSHIP_LINE = "    ManagedBy: dynamo-contracts\n"

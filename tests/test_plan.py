@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.changes import (
+from provision.desired.stack import Stack
+from provision.errors import RefusedError
+from provision.observed.state import Unverifiable
+from provision.planning.changes import (
     CreateIndex,
     DeleteIndex,
     DeleteTable,
@@ -16,10 +19,7 @@ from provision.changes import (
     UpdateDeletionProtection,
     UpdatePitr,
 )
-from provision.errors import RefusedError
-from provision.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
-from provision.stack import Stack
-from provision.state import Unverifiable
+from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 
 
 def plan_for(stack: Stack, *changes: object) -> Plan:

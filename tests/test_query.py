@@ -11,9 +11,9 @@ import moto
 import pytest
 from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
-from provision.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.state import ObservedIndex, ObservedTable
-from steps.query import (
+from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
+from provision.observed.state import ObservedIndex, ObservedTable
+from steps.sentences.query import (
     ConditionError,
     KeyCondition,
     Marker,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from provision.from_contracts import observed_from_stack
-from provision.model import AttributeType, BackendKind, Environment, KeyAttribute, KeySchema
-from provision.stack import Stack
-from provision.state import ObservedTable, Unverifiable
-from steps.findings import Finding, Kind, Outcome
-from steps.readiness import BLOCKED, NOT_CHECKED, READY, EnvironmentSummary, Readiness, build
-from steps.readiness_markdown import render
-from steps.requirements import Requirements
-from steps.summary import Results, ScenarioResult
-from steps.target import Target
+from provision.desired.model import AttributeType, BackendKind, Environment, KeyAttribute, KeySchema
+from provision.desired.stack import Stack
+from provision.observed.schema import observed_from_stack
+from provision.observed.state import ObservedTable, Unverifiable
+from steps.checks.target import Target
+from steps.gherkin.requirements import Requirements
+from steps.report.markdown import render
+from steps.report.readiness import BLOCKED, NOT_CHECKED, READY, EnvironmentSummary, Readiness, build
+from steps.results.findings import Finding, Kind, Outcome
+from steps.results.scenarios import Results, ScenarioResult
 
 ENV = Environment("sit", BackendKind.AWS, region="eu-west-1", account_id="222222222222")
 TABLES = frozenset({"orders", "users"})

@@ -16,15 +16,15 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
-from provision import requests
-from provision.apply import ApplyError, ApplyOptions, apply_plan
+from provision.apply import requests
+from provision.apply.executor import ApplyError, ApplyOptions, apply_plan
 from provision.backends import Backend
-from provision.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
-from provision.diff import diff
-from provision.model import BackendKind, DesiredState
-from provision.plan import Plan
-from provision.stack import Stack
-from provision.state import ObservedState
+from provision.desired.model import BackendKind, DesiredState
+from provision.desired.stack import Stack
+from provision.observed.state import ObservedState
+from provision.planning.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
+from provision.planning.diff import diff
+from provision.planning.plan import Plan
 
 QUIET = ApplyOptions(progress=lambda _line: None, first_retry_delay=0.001)
 PLAN_ID = "8f1c0a4e-0000-4000-8000-000000000001"
@@ -94,7 +94,7 @@ def test_a_selection_by_tag_uses_list_of_tags(desired: DesiredState, stubbed: Ca
                                               stack_for: Callable[[str], Stack]) -> None:
     import dataclasses
 
-    from provision.model import Coverage
+    from provision.desired.model import Coverage
 
     plan = dataclasses.replace(next(iter(stack_for("sit").plans.values())), covers=Coverage(tags={"Backup": "daily"}))
     request = requests.create_selection(plan, PLAN_ID, [], "arn:aws:iam::222222222222:role/backup")

@@ -1,5 +1,5 @@
-"""What the contracts require, read from every feature (steps.requirements), and feature files that
-cannot be read, named by file and line (steps.feature_files)."""
+"""What the contracts require, read from every feature (steps.gherkin.requirements), and feature files that
+cannot be read, named by file and line (steps.gherkin.parse)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from provision.load import load_contracts
-from steps import catalogue
-from steps.feature_files import parse_all
-from steps.requirements import Requirements, of_features, of_step
+from provision.desired.load import load_contracts
+from steps.gherkin.parse import parse_all
+from steps.gherkin.requirements import Requirements, of_features, of_step
+from steps.sentences import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 catalogue.load_all()

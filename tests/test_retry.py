@@ -9,18 +9,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, with_retry
 from provision.backends import CLIENT_CONFIG, local_session
-from provision.retry import (
-    RETRYABLE,
-    TABLE_BUSY,
-    TRANSIENT,
-    Deadline,
-    DeadlineBoundRetries,
-    DeadlineExceeded,
-    RetryBound,
-    bound_retries,
-    with_retry,
-)
+from provision.backends.retries import Deadline, DeadlineBoundRetries, DeadlineExceeded, RetryBound, bound_retries
 from tests.fake_dynamodb import THROTTLING, Answer, Script, fake_dynamodb, throttled_for_good
 
 

@@ -14,10 +14,10 @@ import moto
 import pytest
 from filelock import FileLock
 
+from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import AccountMismatchError
-from provision.model import BackendKind, DesiredState, Environment
-from steps.options import ContractOptions
-from steps.session import ContractSession, lock_path
+from steps.run.options import ContractOptions
+from steps.run.session import ContractSession, lock_path
 
 MOTO_ACCOUNT = "123456789012"
 

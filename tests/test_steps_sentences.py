@@ -90,7 +90,7 @@ SENTENCES = {
 }
 
 # Where a backend cannot answer a sentence at all, no scenario of it can pass there (only a missing
-# table fails); provision/capabilities.py says why.
+# table fails); provision/observed/capabilities.py says why.
 CANNOT_PASS = {  # the whole desired state includes backup selections, which no local backend reports
     "moto": {"table class", "desired state"},  # moto never reports TableClassSummary
     "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state"},
@@ -784,16 +784,16 @@ def _steps_of(item: Case) -> list[tuple[str, str]]:
 
 
 def test_the_cases_name_exactly_the_catalogue_sentences() -> None:
-    from steps import catalogue, plugin
+    from steps.sentences import MODULES, catalogue
 
-    for module in plugin.pytest_plugins:
+    for module in MODULES:
         __import__(module)
     assert sorted(SENTENCES.values()) == sorted(s.pattern for s in catalogue.CATALOGUE)
 
 
 @pytest.mark.parametrize("item", CASES, ids=CASE_IDS)
 def test_each_case_uses_its_sentence(item: Case) -> None:
-    from steps import catalogue
+    from steps.sentences import catalogue
 
     used = [found.pattern for keyword, text in _steps_of(item) if (found := catalogue.find(keyword, text))]
     assert len(used) == len(_steps_of(item)), f"a step of '{item.title}' matches no sentence"

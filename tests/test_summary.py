@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.findings import Finding, Kind, Outcome
-from steps.summary import CONSUMER, FINDINGS, collect
+from steps.results.findings import Finding, Kind, Outcome
+from steps.results.scenarios import CONSUMER, FINDINGS, collect
 
 NODE = "features/alpha/test_contracts.py::test_orders"
 CLAIM = Finding(Kind.TABLE, Outcome.PASSED, "table orders", "orders-sit, ACTIVE", "orders-sit, ACTIVE", table="orders")

@@ -16,16 +16,16 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.from_contracts import observed_from_stack  # noqa: E402
-from provision.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType  # noqa: E402
-from provision.stack import Stack  # noqa: E402
-from provision.state import ObservedIndex, ObservedState  # noqa: E402
+from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType  # noqa: E402
+from provision.desired.stack import Stack  # noqa: E402
+from provision.observed.schema import observed_from_stack  # noqa: E402
+from provision.observed.state import ObservedIndex, ObservedState  # noqa: E402
 from steps import checks  # noqa: E402
-from steps.readiness import EnvironmentSummary, build  # noqa: E402
-from steps.readiness_markdown import render  # noqa: E402
-from steps.requirements import Requirements  # noqa: E402
-from steps.summary import Results, ScenarioResult  # noqa: E402
-from steps.target import Target  # noqa: E402
+from steps.checks.target import Target  # noqa: E402
+from steps.gherkin.requirements import Requirements  # noqa: E402
+from steps.report.markdown import render  # noqa: E402
+from steps.report.readiness import EnvironmentSummary, build  # noqa: E402
+from steps.results.scenarios import Results, ScenarioResult  # noqa: E402
 from tests.contract_project import (  # noqa: E402
     CONFTEST,
     ContractProject,
@@ -285,7 +285,7 @@ def test_an_interrupted_write_is_cleaned_up(tmp_path: Path, dynamodb_local_endpo
     pattern = project.isolate_local()
     project.feature("alpha", ACCESS_FEATURE)
     (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
-        import steps.access_steps as access
+        import steps.sentences.access as access
 
         real_put = access.put_new
 

@@ -2,7 +2,7 @@
 
 `open_backend(env, ...)` is the one entry point: DynamoDB Local (an endpoint given, a
 container, or Amazon's jar), moto in-process, or AWS. What each backend cannot report is
-in `provision.capabilities`.
+in `provision.observed.capabilities`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from provision.model import BackendKind, Environment
-from provision.retry import RetryBound, bound_retries
+from provision.backends.retries import RetryBound, bound_retries
+from provision.desired.model import BackendKind, Environment
 
 # botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
-# 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.retry handles the rest.
+# 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60)
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 

@@ -6,8 +6,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import CLIENT_CONFIG, Backend
+from provision.desired.model import BackendKind, Environment
 from provision.errors import BackendError
-from provision.model import BackendKind, Environment
 
 
 def aws_backend(env: Environment) -> Backend:

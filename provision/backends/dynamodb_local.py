@@ -34,8 +34,8 @@ from provision.backends.dynamodb_local_launch import (
     endpoint_answers,
     java_executable,
 )
+from provision.desired.model import BackendKind, Environment
 from provision.errors import BackendError
-from provision.model import BackendKind, Environment
 
 __all__ = [
     "ContainerInstance",

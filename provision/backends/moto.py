@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from moto import mock_aws
 
 from provision.backends import Backend, local_session
-from provision.model import BackendKind, Environment
+from provision.desired.model import BackendKind, Environment
 
 
 @contextmanager

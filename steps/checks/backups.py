@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from provision.state import ObservedPlan, ObservedRule, Unverifiable
+from provision.observed.state import ObservedPlan, ObservedRule, Unverifiable
 from steps.checks.coverage import selection_covers
 from steps.checks.tables import missing_table
-from steps.findings import Finding, Kind, Outcome, verdict
-from steps.target import Target
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome, verdict
 
 
 def vault_exists(target: Target, vault: str, must: bool) -> Finding:

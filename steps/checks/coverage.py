@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 
-from provision.state import ObservedSelection, TagCondition, Unverifiable
+from provision.observed.state import ObservedSelection, TagCondition, Unverifiable
 
 
 def _arn_matches(arn: str, patterns: tuple[str, ...]) -> bool:

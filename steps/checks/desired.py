@@ -9,13 +9,13 @@ unverifiable there, never a pass.
 
 from __future__ import annotations
 
-from provision.changes import Change, CreateIndex, CreateTable, CreateVault, DeleteIndex, DeleteTable, Refused
-from provision.diff import diff
-from provision.model import BackendKind, GlobalIndex
-from provision.plan import Plan
+from provision.desired.model import BackendKind, GlobalIndex
+from provision.planning.changes import Change, CreateIndex, CreateTable, CreateVault, DeleteIndex, DeleteTable, Refused
+from provision.planning.diff import diff
+from provision.planning.plan import Plan
 from steps.checks.inventory import exact_indexes, exact_tables
-from steps.findings import Finding, Kind, Outcome
-from steps.target import Target
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome
 
 KIND_OF_TOPIC = {
     "table": Kind.TABLE, "GSI": Kind.GSI, "GSI capacity": Kind.BILLING, "billing": Kind.BILLING,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from provision.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.state import ObservedIndex, ObservedLocalIndex, ObservedTable
+from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
+from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable
 from steps.checks.tables import missing_table
-from steps.findings import Finding, Kind, Outcome, verdict
-from steps.target import Target
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome, verdict
 
 GSI, LSI = "GSI", "LSI"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from provision.naming import follows_convention
+from provision.desired.naming import follows_convention
 from steps.checks.indexes import GSI, index_exists
 from steps.checks.tables import missing_table, table_exists
-from steps.findings import Finding, Kind, Outcome, verdict
-from steps.target import Target
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome, verdict
 
 
 def _difference(expected: set[str], actual: set[str]) -> str:

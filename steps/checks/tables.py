@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from provision.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
-from provision.state import ObservedTable, Unverifiable
-from steps.findings import Finding, Kind, Outcome, verdict
-from steps.target import Target
+from provision.desired.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
+from provision.observed.state import ObservedTable, Unverifiable
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome, verdict
 
 T = TypeVar("T")
 

@@ -1,0 +1,24 @@
+"""Safety before mutating AWS: the credentials must belong to the environment's account."""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from provision.backends import Backend
+from provision.desired.model import Environment
+from provision.errors import AccountMismatchError
+
+
+def check_account(backend: Backend, env: Environment) -> str:
+    """The caller's account id, or AccountMismatchError when it is not the environment's."""
+    try:
+        account = str(backend.client("sts").get_caller_identity()["Account"])
+    except (BotoCoreError, ClientError) as error:
+        raise AccountMismatchError(f"cannot tell which AWS account these credentials belong to ({error}); "
+                                   f"nothing was changed in '{env.name}'") from None
+    if account != env.account_id:
+        raise AccountMismatchError(
+            f"the credentials belong to AWS account {account}, but environment '{env.name}' is account "
+            f"{env.account_id}: nothing was changed. Use the profile or role of '{env.name}', or fix its "
+            "account_id in the contracts.")
+    return account

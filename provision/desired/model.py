@@ -1,0 +1,323 @@
+"""The desired state: what `contracts/` says the DynamoDB stack must be.
+
+Frozen, typed values built only by `provision.desired.load`, which validates them. Nothing here
+talks to AWS. The observed state (what a backend holds) lives in `provision.observed.state` and
+reuses the value types defined here (keys, projections, billing, ...), so a check can
+compare the two field by field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
+SELECTION_DIGEST_LENGTH = 6
+
+
+class AttributeType(StrEnum):
+    S = "S"
+    N = "N"
+    B = "B"
+
+
+class ProjectionType(StrEnum):
+    ALL = "ALL"
+    KEYS_ONLY = "KEYS_ONLY"
+    INCLUDE = "INCLUDE"
+
+
+class BillingMode(StrEnum):
+    PAY_PER_REQUEST = "PAY_PER_REQUEST"
+    PROVISIONED = "PROVISIONED"
+
+
+class StreamView(StrEnum):
+    KEYS_ONLY = "KEYS_ONLY"
+    NEW_IMAGE = "NEW_IMAGE"
+    OLD_IMAGE = "OLD_IMAGE"
+    NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
+
+
+class EncryptionType(StrEnum):
+    AWS_OWNED = "AWS_OWNED"
+    AWS_MANAGED = "AWS_MANAGED"
+    CUSTOMER_MANAGED = "CUSTOMER_MANAGED"
+
+
+class TableClass(StrEnum):
+    STANDARD = "STANDARD"
+    STANDARD_INFREQUENT_ACCESS = "STANDARD_INFREQUENT_ACCESS"
+
+
+class BackendKind(StrEnum):
+    DYNAMODB_LOCAL = "dynamodb-local"
+    MOTO = "moto"
+    AWS = "aws"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a piece of the desired state was written: for error messages and plans."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class KeyAttribute:
+    name: str
+    type: AttributeType
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.type})"
+
+
+@dataclass(frozen=True)
+class KeySchema:
+    partition: KeyAttribute
+    sort: KeyAttribute | None = None
+
+    @property
+    def attributes(self) -> tuple[KeyAttribute, ...]:
+        return (self.partition,) if self.sort is None else (self.partition, self.sort)
+
+    def __str__(self) -> str:
+        return f"partition {self.partition}" + ("" if self.sort is None else f", sort {self.sort}")
+
+
+@dataclass(frozen=True)
+class Projection:
+    type: ProjectionType
+    attributes: frozenset[str] = frozenset()
+
+    def __str__(self) -> str:
+        if self.type is ProjectionType.INCLUDE:
+            return f"INCLUDE {', '.join(sorted(self.attributes))}"
+        return self.type.value
+
+
+@dataclass(frozen=True)
+class Capacity:
+    read: int
+    write: int
+
+    def __str__(self) -> str:
+        return f"{self.read} read / {self.write} write"
+
+
+@dataclass(frozen=True)
+class GlobalIndex:
+    name: str
+    keys: KeySchema
+    projection: Projection
+    capacity: Capacity | None = None
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    name: str
+    sort_key: KeyAttribute
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class Billing:
+    mode: BillingMode
+    capacity: Capacity | None = None
+
+    def __str__(self) -> str:
+        return self.mode.value if self.capacity is None else f"{self.mode.value} ({self.capacity})"
+
+
+@dataclass(frozen=True)
+class Encryption:
+    type: EncryptionType
+    kms_key: str | None = None
+
+    def __str__(self) -> str:
+        return self.type.value if self.kms_key is None else f"{self.type.value} ({self.kms_key})"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table as the contracts want it, under its logical name (`orders`)."""
+
+    name: str
+    keys: KeySchema
+    global_indexes: tuple[GlobalIndex, ...] = ()
+    local_indexes: tuple[LocalIndex, ...] = ()
+    billing: Billing = Billing(BillingMode.PAY_PER_REQUEST)
+    stream: StreamView | None = None
+    encryption: Encryption = Encryption(EncryptionType.AWS_OWNED)
+    point_in_time_recovery: bool = False
+    ttl_attribute: str | None = None
+    deletion_protection: bool = False
+    table_class: TableClass = TableClass.STANDARD
+    tags: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    source: Location | None = field(default=None, compare=False)
+
+    def global_index(self, name: str) -> GlobalIndex | None:
+        return next((index for index in self.global_indexes if index.name == name), None)
+
+    def attribute_types(self) -> dict[str, AttributeType]:
+        """Every key attribute of the table and its indexes, with its type."""
+        found = {attr.name: attr.type for attr in self.keys.attributes}
+        for gsi in self.global_indexes:
+            found.update({attr.name: attr.type for attr in gsi.keys.attributes})
+        for lsi in self.local_indexes:
+            found[lsi.sort_key.name] = lsi.sort_key.type
+        return found
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which tables a backup plan protects: all of them, some by name, or by tag."""
+
+    all_tables: bool = False
+    tables: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if self.all_tables:
+            return "all tables"
+        if self.tables:
+            return "tables " + ", ".join(self.tables)
+        return "tables tagged " + ", ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
+
+
+@dataclass(frozen=True)
+class BackupVault:
+    name: str
+    kms_key: str | None = None
+    source: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class BackupRule:
+    """The one rule of a backup plan: when it runs, where it writes, how long it keeps."""
+
+    name: str
+    vault: str
+    schedule: str
+    retention_days: int
+    cold_storage_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class BackupPlan:
+    name: str
+    rule: BackupRule
+    covers: Coverage
+    source: Location | None = field(default=None, compare=False)
+
+    @property
+    def selection_name(self) -> str:
+        """The base name of the plan's own backup selections (earlier versions named the one selection so)."""
+        return f"{self.name}-tables"
+
+    def selection_name_for(self, resources: Iterable[str]) -> str:
+        """The name of the selection of exactly this content: the base name and a digest of what it selects.
+
+        AWS Backup cannot update a selection, and whether it takes two of one name in a plan is not
+        something to rely on: giving each content its own name lets a replacement be created before the
+        old selection is deleted, so the tables are never left uncovered in between.
+        """
+        content = json.dumps({"resources": sorted(resources), "tags": sorted(self.covers.tags.items())})
+        digest = hashlib.sha256(content.encode()).hexdigest()[:SELECTION_DIGEST_LENGTH]
+        return f"{self._selection_prefix}-{digest}"
+
+    def owns_selection(self, name: str) -> bool:
+        """Whether a selection of this plan is one of ours (the base name, or a name `selection_name_for` gives)."""
+        if name == self.selection_name:
+            return True
+        prefix, _, digest = name.rpartition("-")
+        return (prefix == self._selection_prefix and len(digest) == SELECTION_DIGEST_LENGTH
+                and all(c in "0123456789abcdef" for c in digest))
+
+    @property
+    def _selection_prefix(self) -> str:
+        return self.selection_name[:MAX_SELECTION_NAME - SELECTION_DIGEST_LENGTH - 1]  # AWS takes 50 characters
+
+
+@dataclass(frozen=True)
+class TableOverrides:
+    """What one environment changes for every table (deletion protection in sit and prod)."""
+
+    deletion_protection: bool | None = None
+    point_in_time_recovery: bool | None = None
+    table_class: TableClass | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    backend: BackendKind
+    region: str = "us-east-1"
+    account_id: str | None = None
+    profile: str | None = None
+    role_arn: str | None = None
+    endpoint_url: str | None = None
+    table_name_pattern: str = "{table}-{env}"
+    backup_name_pattern: str = "{name}-{env}"
+    backup_role_arn: str | None = None
+    overrides: TableOverrides = TableOverrides()
+    writes_allowed: bool = False
+    destroy_allowed: bool = False
+    protected: bool = False
+    source: Location | None = field(default=None, compare=False)
+
+    @property
+    def is_aws(self) -> bool:
+        return self.backend is BackendKind.AWS
+
+    def table_name(self, logical: str) -> str:
+        return self.table_name_pattern.format(table=logical, env=self.name)
+
+    def backup_name(self, logical: str) -> str:
+        return self.backup_name_pattern.format(name=logical, env=self.name)
+
+    def logical_table_name(self, physical: str) -> str | None:
+        """The logical name the pattern would have made `physical` from, or None if it could not have.
+
+        Only the name's shape: another team's `payments-team-sit` matches `{table}-{env}` too. Whether a
+        table is ours is told by the contracts naming it or by its ownership tag (`provision.planning.diff`).
+        """
+        return _logical(self.table_name_pattern.format(table="\0", env=self.name), physical)
+
+    def logical_backup_name(self, physical: str) -> str | None:
+        """The logical vault or plan name `backup_name_pattern` would have made `physical` from, if any."""
+        return _logical(self.backup_name_pattern.format(name="\0", env=self.name), physical)
+
+
+def _logical(template: str, physical: str) -> str | None:
+    """What stands for NUL in `template` (a name pattern with the logical name as NUL), if `physical` fits it."""
+    prefix, _, suffix = template.partition("\0")
+    if physical.startswith(prefix) and physical.endswith(suffix) and len(physical) > len(prefix + suffix):
+        return physical[len(prefix) : len(physical) - len(suffix)]
+    return None
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    """Everything in `contracts/`, validated."""
+
+    tables: tuple[TableSpec, ...]
+    vaults: tuple[BackupVault, ...]
+    plans: tuple[BackupPlan, ...]
+    environments: Mapping[str, Environment]
+    index_naming: str | None = None
+
+    def table(self, name: str) -> TableSpec | None:
+        return next((table for table in self.tables if table.name == name), None)
+
+    def environment(self, name: str) -> Environment:
+        return self.environments[name]

@@ -1,0 +1,57 @@
+"""What each backend cannot hold or report, written down once.
+
+The reader marks these facts `Unverifiable` without calling; the plan shows changes to
+them as skipped, with the reason; checks report them as unverifiable. Nothing is dropped
+silently and nothing is faked. Sources: ../shared notes on backends, measured against
+DynamoDB Local 3.3.1 and moto 5.2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from provision.desired.model import BackendKind
+from provision.observed.state import Unverifiable
+
+
+class Feature(StrEnum):
+    PITR = "point-in-time recovery"
+    TAGS = "tags"
+    ENCRYPTION = "encryption at rest"
+    KMS_KEY_MANAGER = "who manages the KMS key"
+    TABLE_CLASS = "table class"
+    BACKUP_VAULTS = "backup vaults"
+    BACKUP_PLANS = "backup plans"
+    BACKUP_SELECTIONS = "backup selections"
+
+
+_NO_BACKUP = "DynamoDB Local has no AWS Backup service"
+
+GAPS: dict[BackendKind, dict[Feature, str]] = {
+    BackendKind.DYNAMODB_LOCAL: {
+        Feature.PITR: "DynamoDB Local has no Describe/UpdateContinuousBackups (UnknownOperationException)",
+        Feature.TAGS: "DynamoDB Local has no tagging API and drops tags given to CreateTable",
+        Feature.ENCRYPTION: "DynamoDB Local accepts SSESpecification but never reports SSEDescription",
+        Feature.KMS_KEY_MANAGER: "DynamoDB Local never reports SSEDescription",
+        Feature.TABLE_CLASS: "DynamoDB Local never reports TableClassSummary",
+        Feature.BACKUP_VAULTS: _NO_BACKUP,
+        Feature.BACKUP_PLANS: _NO_BACKUP,
+        Feature.BACKUP_SELECTIONS: _NO_BACKUP,
+    },
+    BackendKind.MOTO: {
+        Feature.TABLE_CLASS: "moto never reports TableClassSummary",
+        Feature.KMS_KEY_MANAGER: "moto's KMS reports the key it makes for DynamoDB as customer managed",
+        Feature.BACKUP_SELECTIONS: "moto does not implement Create/ListBackupSelections",
+    },
+    BackendKind.AWS: {},
+}
+
+
+def gap(backend: BackendKind, feature: Feature) -> Unverifiable | None:
+    """Why `backend` cannot report `feature`, or None when it can."""
+    reason = GAPS[backend].get(feature)
+    return None if reason is None else Unverifiable(backend.value, reason)
+
+
+def supports(backend: BackendKind, feature: Feature) -> bool:
+    return feature not in GAPS[backend]

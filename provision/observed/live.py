@@ -1,0 +1,248 @@
+"""Read an environment into the observed-state model: once, with calls that grow with tables.
+
+Per table: DescribeTable, DescribeContinuousBackups, DescribeTimeToLive, ListTagsOfResource;
+then the backup vaults, plans and selections. What the backend cannot report (see
+`provision.observed.capabilities`) is never asked and becomes `Unverifiable`; an API a backend
+turns out not to have is reported the same way, with the error it gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError
+
+from provision.backends import Backend
+from provision.desired.model import (
+    AttributeType,
+    Billing,
+    BillingMode,
+    Capacity,
+    Environment,
+    KeyAttribute,
+    KeySchema,
+    Projection,
+    ProjectionType,
+    StreamView,
+    TableClass,
+)
+from provision.observed.capabilities import Feature, gap
+from provision.observed.state import (
+    ObservedBackups,
+    ObservedEncryption,
+    ObservedIndex,
+    ObservedLocalIndex,
+    ObservedPlan,
+    ObservedRule,
+    ObservedSelection,
+    ObservedState,
+    ObservedTable,
+    ObservedVault,
+    TagCondition,
+    Unverifiable,
+)
+
+T = TypeVar("T")
+READ_THREADS = 8
+_MISSING_API = {"UnknownOperationException", "NotImplementedError", "InvalidAction"}
+
+
+def _ask(backend: Backend, feature: Feature, call: Callable[[], T]) -> T | Unverifiable:
+    """Call only where the backend can answer; an API it lacks becomes Unverifiable, not an error."""
+    known_gap = gap(backend.kind, feature)
+    if known_gap is not None:
+        return known_gap
+    try:
+        return call()
+    except NotImplementedError as error:  # moto in-process raises this for unimplemented actions
+        return Unverifiable(backend.name, f"{feature.value}: {error}")
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in _MISSING_API or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 501:
+            return Unverifiable(backend.name, f"{feature.value}: {code}")
+        raise
+
+
+def observe(backend: Backend, env: Environment, tables: Iterable[str] | None = None) -> ObservedState:
+    """The environment as it is now: its tables (those named like its pattern, or `tables`) and its backups.
+
+    A name of the pattern's shape does not make a table ours: the diff deletes one the contracts
+    do not name only when its tags say so (`provision.desired.stack.OWNERSHIP_TAG`).
+    """
+    names = tables_named_like(backend, env) if tables is None else list(tables)
+    return ObservedState(
+        source=backend.name,
+        environment=env.name,
+        tables=read_tables(backend, names, listed=tables is None),
+        backups=read_backups(backend),
+    )
+
+
+def read_tables(backend: Backend, names: Iterable[str], listed: bool = False) -> dict[str, ObservedTable]:
+    """The named tables that exist, read in parallel; `listed`: the names came from ListTables just now."""
+    wanted = sorted(names)
+    if not listed:
+        existing = set(list_tables(backend))
+        wanted = [name for name in wanted if name in existing]
+    reader = _TableReader(backend)
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        observed = list(pool.map(reader.read, wanted))
+    return {table.name: table for table in observed if table is not None}
+
+
+def list_tables(backend: Backend) -> list[str]:
+    paginator = backend.client("dynamodb").get_paginator("list_tables")
+    return [name for page in paginator.paginate() for name in page.get("TableNames", [])]
+
+
+def tables_named_like(backend: Backend, env: Environment) -> list[str]:
+    """The tables whose names the environment's pattern could have made: ours, or another team's of that shape."""
+    return sorted(name for name in list_tables(backend) if env.logical_table_name(name) is not None)
+
+
+def _key_schema(elements: list[dict[str, str]], types: Mapping[str, str]) -> KeySchema:
+    attrs = {e["KeyType"]: KeyAttribute(e["AttributeName"], AttributeType(types[e["AttributeName"]]))
+             for e in elements}
+    return KeySchema(attrs["HASH"], attrs.get("RANGE"))
+
+
+def _projection(data: Mapping[str, Any]) -> Projection:
+    return Projection(ProjectionType(data.get("ProjectionType", "ALL")), frozenset(data.get("NonKeyAttributes", [])))
+
+
+def _capacity(data: Mapping[str, Any] | None) -> Capacity | None:
+    if not data or not data.get("ReadCapacityUnits"):
+        return None
+    return Capacity(int(data["ReadCapacityUnits"]), int(data["WriteCapacityUnits"]))
+
+
+class _TableReader:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.client = backend.client("dynamodb")
+        self._key_managers: dict[str, str | Unverifiable] = {}
+
+    def read(self, name: str) -> ObservedTable | None:
+        try:
+            table = self.client.describe_table(TableName=name)["Table"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":
+                return None  # deleted between listing and reading
+            raise
+        types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
+        billing_mode = BillingMode(table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED"))
+        stream = table.get("StreamSpecification", {})
+        return ObservedTable(
+            name=name,
+            status=table["TableStatus"],
+            keys=_key_schema(table["KeySchema"], types),
+            arn=table.get("TableArn", ""),
+            global_indexes={
+                gsi["IndexName"]: ObservedIndex(
+                    gsi["IndexName"], _key_schema(gsi["KeySchema"], types), _projection(gsi["Projection"]),
+                    gsi.get("IndexStatus", "ACTIVE"),
+                    _capacity(gsi.get("ProvisionedThroughput")) if billing_mode is BillingMode.PROVISIONED else None)
+                for gsi in table.get("GlobalSecondaryIndexes", [])
+            },
+            local_indexes={
+                lsi["IndexName"]: ObservedLocalIndex(
+                    lsi["IndexName"], _key_schema(lsi["KeySchema"], types).sort,  # type: ignore[arg-type]
+                    _projection(lsi["Projection"]))
+                for lsi in table.get("LocalSecondaryIndexes", [])
+            },
+            billing=Billing(billing_mode, _capacity(table.get("ProvisionedThroughput"))
+                            if billing_mode is BillingMode.PROVISIONED else None),
+            stream=StreamView(stream["StreamViewType"]) if stream.get("StreamEnabled") else None,
+            encryption=self._encryption(table.get("SSEDescription")),
+            point_in_time_recovery=_ask(self.backend, Feature.PITR, lambda: self._pitr(name)),
+            ttl_attribute=self._ttl(name),
+            deletion_protection=bool(table.get("DeletionProtectionEnabled", False)),
+            table_class=_ask(self.backend, Feature.TABLE_CLASS, lambda: TableClass(
+                table.get("TableClassSummary", {}).get("TableClass", "STANDARD"))),
+            tags=_ask(self.backend, Feature.TAGS, lambda: self._tags(table["TableArn"])),
+        )
+
+    def _pitr(self, name: str) -> bool:
+        description = self.client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        status = description.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
+        return bool(status == "ENABLED")
+
+    def _ttl(self, name: str) -> str | None:
+        description = self.client.describe_time_to_live(TableName=name).get("TimeToLiveDescription", {})
+        if description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+            return str(description["AttributeName"])
+        return None
+
+    def _tags(self, arn: str) -> dict[str, str]:
+        tags: dict[str, str] = {}
+        kwargs: dict[str, str] = {"ResourceArn": arn}
+        while True:
+            page = self.client.list_tags_of_resource(**kwargs)
+            tags.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
+            if not page.get("NextToken"):
+                return tags
+            kwargs["NextToken"] = page["NextToken"]
+
+    def _encryption(self, sse: Mapping[str, Any] | None) -> ObservedEncryption | Unverifiable:
+        reported = gap(self.backend.kind, Feature.ENCRYPTION)
+        if reported is not None:
+            return reported
+        if not sse or sse.get("Status") not in ("ENABLED", "ENABLING", "UPDATING"):
+            return ObservedEncryption()
+        key = str(sse.get("KMSMasterKeyArn", ""))
+        if key not in self._key_managers:
+            self._key_managers[key] = _ask(self.backend, Feature.KMS_KEY_MANAGER, lambda: str(
+                self.backend.client("kms").describe_key(KeyId=key)["KeyMetadata"]["KeyManager"]))
+        return ObservedEncryption(key, self._key_managers[key])
+
+
+def read_backups(backend: Backend) -> ObservedBackups:
+    client = None if gap(backend.kind, Feature.BACKUP_VAULTS) else backend.client("backup")
+
+    def vaults() -> dict[str, ObservedVault]:
+        pages = client.get_paginator("list_backup_vaults").paginate()  # type: ignore[union-attr]
+        return {v["BackupVaultName"]: ObservedVault(v["BackupVaultName"], v.get("EncryptionKeyArn"))
+                for page in pages for v in page.get("BackupVaultList", [])}
+
+    def plans() -> dict[str, ObservedPlan]:
+        pages = client.get_paginator("list_backup_plans").paginate()  # type: ignore[union-attr]
+        found = {}
+        for summary in (p for page in pages for p in page.get("BackupPlansList", [])):
+            plan_id = summary["BackupPlanId"]
+            plan = client.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]  # type: ignore[union-attr]
+            rules = tuple(_rule(rule) for rule in plan.get("Rules", []))
+            selections = _ask(backend, Feature.BACKUP_SELECTIONS, partial(_selections, client, plan_id))
+            found[plan["BackupPlanName"]] = ObservedPlan(plan["BackupPlanName"], plan_id, rules, selections)
+        return found
+
+    return ObservedBackups(vaults=_ask(backend, Feature.BACKUP_VAULTS, vaults),
+                           plans=_ask(backend, Feature.BACKUP_PLANS, plans))
+
+
+def _rule(rule: Mapping[str, Any]) -> ObservedRule:
+    lifecycle = rule.get("Lifecycle", {})
+    return ObservedRule(rule["RuleName"], rule["TargetBackupVaultName"], rule.get("ScheduleExpression", ""),
+                        lifecycle.get("DeleteAfterDays"), lifecycle.get("MoveToColdStorageAfterDays"))
+
+
+def _selections(client: Any, plan_id: str) -> tuple[ObservedSelection, ...]:
+    result = []
+    for page in client.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id):
+        for summary in page.get("BackupSelectionsList", []):
+            selection = client.get_backup_selection(BackupPlanId=plan_id, SelectionId=summary["SelectionId"])
+            body = selection["BackupSelection"]
+            conditions = body.get("Conditions", {})
+            all_tags = tuple(TagCondition(c["ConditionKey"].removeprefix("aws:ResourceTag/"), c["ConditionValue"],
+                                          operator)
+                             for operator in ("StringEquals", "StringLike", "StringNotEquals", "StringNotLike")
+                             for c in conditions.get(operator, []))
+            any_tags = tuple(TagCondition(c["ConditionKey"].removeprefix("aws:ResourceTag/"), c["ConditionValue"])
+                             for c in body.get("ListOfTags", []) if c.get("ConditionType") == "STRINGEQUALS")
+            result.append(ObservedSelection(body["SelectionName"], summary["SelectionId"],
+                                            tuple(body.get("Resources", [])),
+                                            tuple(body.get("NotResources", [])), any_tags, all_tags,
+                                            body.get("IamRoleArn", "")))
+    return tuple(result)

@@ -1,0 +1,60 @@
+"""The desired stack seen as an observed state: what an environment would hold if applied exactly.
+
+Lets consumer contracts be checked against `contracts/` itself before anything is deployed
+(the same checks, another source), and gives tests a perfect environment to break.
+"""
+
+from __future__ import annotations
+
+from provision.desired.model import EncryptionType
+from provision.desired.stack import Stack
+from provision.observed.state import (
+    ObservedBackups,
+    ObservedEncryption,
+    ObservedIndex,
+    ObservedLocalIndex,
+    ObservedPlan,
+    ObservedRule,
+    ObservedSelection,
+    ObservedState,
+    ObservedTable,
+    ObservedVault,
+    TagCondition,
+)
+
+SOURCE = "contracts"
+
+
+def _arn(stack: Stack, table: str) -> str:
+    env = stack.environment
+    return f"arn:aws:dynamodb:{env.region}:{env.account_id or '123456789012'}:table/{table}"
+
+
+def observed_from_stack(stack: Stack) -> ObservedState:
+    tables = {}
+    for name, spec in stack.tables.items():
+        encryption = spec.encryption
+        key_arn = None if encryption.type is EncryptionType.AWS_OWNED else (
+            encryption.kms_key or f"arn:aws:kms:{stack.environment.region}:aws-managed:key/dynamodb")
+        manager = None if key_arn is None else ("CUSTOMER" if encryption.type is EncryptionType.CUSTOMER_MANAGED
+                                                else "AWS")
+        tables[name] = ObservedTable(
+            name=name, status="ACTIVE", keys=spec.keys, arn=_arn(stack, name),
+            global_indexes={i.name: ObservedIndex(i.name, i.keys, i.projection, "ACTIVE", i.capacity)
+                            for i in spec.global_indexes},
+            local_indexes={i.name: ObservedLocalIndex(i.name, i.sort_key, i.projection) for i in spec.local_indexes},
+            billing=spec.billing, stream=spec.stream, encryption=ObservedEncryption(key_arn, manager),
+            point_in_time_recovery=spec.point_in_time_recovery, ttl_attribute=spec.ttl_attribute,
+            deletion_protection=spec.deletion_protection, table_class=spec.table_class, tags=dict(spec.tags),
+        )
+    plans = {}
+    for name, plan in stack.plans.items():
+        rule = plan.rule
+        resources = tuple(_arn(stack, t) for t in plan.covers.tables)
+        selection = ObservedSelection(
+            plan.selection_name_for(resources), f"{name}-selection", resources,
+            any_tags=tuple(TagCondition(k, v) for k, v in sorted(plan.covers.tags.items())))
+        plans[name] = ObservedPlan(name, f"{name}-id", (ObservedRule(
+            rule.name, rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days),), (selection,))
+    vaults = {name: ObservedVault(name, vault.kms_key) for name, vault in stack.vaults.items()}
+    return ObservedState(SOURCE, stack.environment.name, tables, ObservedBackups(vaults, plans))

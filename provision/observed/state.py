@@ -1,0 +1,173 @@
+"""The observed state: what an environment holds, as typed values, whoever read it.
+
+A backend reader (`provision.observed.live`) builds it today from boto3 responses; a Terraform
+reader can build the same thing from HCL or plan JSON later. Checks and the diff only
+ever see this model, never raw API responses.
+
+A field the source cannot report holds `Unverifiable(reason)` instead of a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from provision.desired.model import (
+    Billing,
+    Capacity,
+    EncryptionType,
+    KeyAttribute,
+    KeySchema,
+    Projection,
+    StreamView,
+    TableClass,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unverifiable:
+    """A fact this source cannot report, and why (`unverifiable on moto: ...`)."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"unverifiable on {self.source}: {self.reason}"
+
+
+def known(value: T | Unverifiable) -> bool:
+    return not isinstance(value, Unverifiable)
+
+
+@dataclass(frozen=True)
+class ObservedIndex:
+    name: str
+    keys: KeySchema
+    projection: Projection
+    status: str = "ACTIVE"
+    capacity: Capacity | None = None
+
+
+@dataclass(frozen=True)
+class ObservedLocalIndex:
+    name: str
+    sort_key: KeyAttribute
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class ObservedEncryption:
+    """Encryption at rest as reported: an AWS owned key, or a KMS key managed by AWS or a customer."""
+
+    kms_key_arn: str | None = None  # None: the AWS owned key
+    key_manager: str | Unverifiable | None = None  # "AWS" or "CUSTOMER", for a KMS key
+
+    @property
+    def type(self) -> EncryptionType | Unverifiable:
+        if self.kms_key_arn is None:
+            return EncryptionType.AWS_OWNED
+        if isinstance(self.key_manager, Unverifiable):
+            return self.key_manager
+        return EncryptionType.AWS_MANAGED if self.key_manager == "AWS" else EncryptionType.CUSTOMER_MANAGED
+
+    def __str__(self) -> str:
+        if self.kms_key_arn is None:
+            return EncryptionType.AWS_OWNED.value
+        kind = "KMS" if isinstance(self.type, Unverifiable) else self.type.value
+        return f"{kind} ({self.kms_key_arn})"
+
+
+@dataclass(frozen=True)
+class ObservedTable:
+    name: str
+    status: str
+    keys: KeySchema
+    arn: str = ""
+    global_indexes: Mapping[str, ObservedIndex] = field(default_factory=dict)
+    local_indexes: Mapping[str, ObservedLocalIndex] = field(default_factory=dict)
+    billing: Billing | None = None
+    stream: StreamView | None = None
+    encryption: ObservedEncryption | Unverifiable | None = None
+    point_in_time_recovery: bool | Unverifiable = False
+    ttl_attribute: str | Unverifiable | None = None
+    deletion_protection: bool = False
+    table_class: TableClass | Unverifiable = TableClass.STANDARD
+    tags: Mapping[str, str] | Unverifiable = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "ACTIVE" and all(i.status == "ACTIVE" for i in self.global_indexes.values())
+
+    def attribute_types(self) -> dict[str, str]:
+        """The type of every key attribute of the table and its indexes."""
+        found = {a.name: a.type.value for a in self.keys.attributes}
+        for index in self.global_indexes.values():
+            found.update({a.name: a.type.value for a in index.keys.attributes})
+        for local in self.local_indexes.values():
+            found[local.sort_key.name] = local.sort_key.type.value
+        return found
+
+
+@dataclass(frozen=True)
+class TagCondition:
+    """One tag test of a backup selection: `aws:ResourceTag/KEY` compared with VALUE."""
+
+    key: str
+    value: str
+    operator: str = "StringEquals"  # StringEquals | StringLike | StringNotEquals | StringNotLike
+
+
+@dataclass(frozen=True)
+class ObservedSelection:
+    """A backup selection: the resources it names (ARN, wildcard) and its tag conditions."""
+
+    name: str
+    selection_id: str = ""
+    resources: tuple[str, ...] = ()
+    not_resources: tuple[str, ...] = ()
+    any_tags: tuple[TagCondition, ...] = ()  # ListOfTags: a resource matching any is selected
+    all_tags: tuple[TagCondition, ...] = ()  # Conditions: a selected resource must match all
+    iam_role_arn: str = ""
+
+
+@dataclass(frozen=True)
+class ObservedRule:
+    name: str
+    vault: str
+    schedule: str
+    retention_days: int | None
+    cold_storage_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ObservedPlan:
+    name: str
+    plan_id: str
+    rules: tuple[ObservedRule, ...]
+    selections: tuple[ObservedSelection, ...] | Unverifiable = ()
+
+
+@dataclass(frozen=True)
+class ObservedVault:
+    name: str
+    kms_key_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class ObservedBackups:
+    vaults: Mapping[str, ObservedVault] | Unverifiable = field(default_factory=dict)
+    plans: Mapping[str, ObservedPlan] | Unverifiable = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObservedState:
+    """One environment as read at one moment: its tables (by physical name) and backups."""
+
+    source: str  # the backend name: dynamodb-local, moto, aws
+    environment: str
+    tables: Mapping[str, ObservedTable]
+    backups: ObservedBackups = ObservedBackups()
+    metadata: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,104 @@
+"""The environment a contract run checks: its observed state, and the contracts' names for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from provision.desired.model import Environment, KeySchema
+from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from provision.observed.state import ObservedState, ObservedTable, Unverifiable
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the checks look at. Consumers name tables logically (`orders`); this maps them."""
+
+    environment: Environment
+    observed: ObservedState
+    stack: Stack
+    stated_keys: Mapping[tuple[str, str], KeySchema] = field(default_factory=dict)  # (table, GSI): keys the
+    # consumers' features state for it, when the desired state does not define it
+
+    @property
+    def backend(self) -> str:
+        return self.observed.source
+
+    def physical(self, table: str) -> str:
+        return self.environment.table_name(table)
+
+    def table(self, table: str) -> ObservedTable | None:
+        return self.observed.tables.get(self.physical(table))
+
+    def vault(self, vault: str) -> str:
+        return self.environment.backup_name(vault)
+
+    def logical_tables(self) -> dict[str, ObservedTable]:
+        """The stack's tables by logical name: named like ours AND either in the contracts or tagged
+        ManagedBy=dynamo-contracts, so another team's `payments-sit` in a shared account is not counted.
+        Where tags cannot be read (DynamoDB Local) a table named like ours is counted."""
+        found = {}
+        for name, table in self.observed.tables.items():
+            logical = self.environment.logical_table_name(name)
+            if logical is None:
+                continue
+            tags = table.tags
+            ours = (name in self.stack.tables or isinstance(tags, Unverifiable)
+                    or tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE)
+            if ours:
+                found[logical] = table
+        return found
+
+    def undefined(self, table: str, index_kind: str | None = None, index: str | None = None) -> str:
+        """Who must act when a consumer needs a table (or index) the desired state does not define; "" if it does."""
+        spec = self.stack.spec(table)
+        if spec is None:
+            return (f"the desired state defines no table {table}: the platform team must add it "
+                    f"({self._table_folder() / f'{table}.yaml'})")
+        if index_kind is None or index is None:
+            return ""
+        names = [i.name for i in (spec.global_indexes if index_kind == "GSI" else spec.local_indexes)]
+        if index in names:
+            return ""
+        file = spec.source.file if spec.source else f"the definition of table {table}"
+        return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
+                f"it to {file}")
+
+    def undefined_vault(self, vault: str) -> str:
+        """Who must act when a consumer needs a backup vault the desired state does not define; "" if it does."""
+        if self.vault(vault) in self.stack.vaults:
+            return ""
+        return (f"the desired state defines no backup vault {vault}: the platform team must add it "
+                f"({self._backup_file()}, under backup: vaults:)")
+
+    def _table_folder(self) -> PurePath:
+        """Where the desired state's table files are (`contracts/tables`), to say where a new one goes."""
+        folders = sorted({PurePath(s.source.file).parent for s in self.stack.tables.values() if s.source})
+        return folders[0] if folders else PurePath("contracts", "tables")
+
+    def _backup_file(self) -> str:
+        files = sorted({p.source.file for p in self.stack.plans.values() if p.source})
+        if files:
+            return files[0]
+        folder = self._table_folder()
+        return str((folder.parent if folder.name == "tables" else folder) / "backup.yaml")
+
+    def where(self) -> str:
+        return f"{self.environment.name} ({self.backend})"
+
+    def closest_index(self, table: str, index: str) -> str | None:
+        """The index present that most likely is the one asked for under another name: one with exactly the
+        keys (partition and sort, names and types) the desired state gives `index`, or else the keys the
+        consumers' features state for it. Never a guess from the name or the partition key alone: an index
+        with other keys is not the same index."""
+        seen = self.table(table)
+        if seen is None:
+            return None
+        spec = self.stack.spec(table)
+        defined = spec.global_index(index) if spec is not None else None
+        wanted = defined.keys if defined is not None else self.stated_keys.get((table, index))
+        if wanted is None:
+            return None
+        same_keys = sorted(n for n, found in seen.global_indexes.items() if n != index and found.keys == wanted)
+        return same_keys[0] if same_keys else None

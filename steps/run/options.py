@@ -1,0 +1,84 @@
+"""The plugin's command-line options, read once into a frozen object.
+
+Precedence is decided here and only here: a command-line value, else the ini value, else the
+default (a CLI value is never mistaken for unset because it is falsy). `misuse` says which
+options mean nothing for the environment chosen, so the plugin can refuse them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from provision.desired.model import BackendKind, Environment
+
+DEFAULT_ENV = "local"
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("contracts", "DynamoDB consumer contracts")
+    group.addoption("--env", dest="contracts_env", default=None, metavar="NAME",
+                    help="environment from contracts/ to check (default: local, a throwaway DynamoDB Local)")
+    group.addoption("--contracts", dest="contracts_dir", default=None, metavar="DIR",
+                    help="the desired-state folder (default: contracts/ beside the rootdir)")
+    group.addoption("--endpoint-url", dest="contracts_endpoint", default=None, metavar="URL",
+                    help="use this running DynamoDB Local instead of starting one")
+    group.addoption("--no-provision", dest="contracts_no_provision", action="store_true",
+                    help="local/moto: check the environment as it is, without creating anything")
+    group.addoption("--provision", dest="contracts_provision", action="store_true",
+                    help="dev/sit/prod: show the plan and apply it before checking (prod also needs --confirm-prod)")
+    group.addoption("--confirm-prod", dest="contracts_confirm_prod", action="store_true",
+                    help="with --provision: allow changes to a protected environment such as prod")
+    group.addoption("--read-only", dest="contracts_read_only", action="store_true",
+                    help="write no items: access patterns are reported as not run, whatever writes_allowed says "
+                         "(for a read-only role)")
+    parser.addini("contracts_env", "default environment for the contracts", default=DEFAULT_ENV)
+
+
+@dataclass(frozen=True)
+class ContractOptions:
+    env: str
+    contracts: Path
+    endpoint_url: str | None
+    no_provision: bool
+    provision: bool
+    confirm_prod: bool
+    read_only: bool = False
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> ContractOptions:
+        env = config.getoption("contracts_env")
+        folder = config.getoption("contracts_dir")
+        return cls(
+            env=env if env is not None else str(config.getini("contracts_env")),
+            contracts=Path(folder) if folder is not None else config.rootpath / "contracts",
+            endpoint_url=config.getoption("contracts_endpoint"),
+            no_provision=bool(config.getoption("contracts_no_provision")),
+            provision=bool(config.getoption("contracts_provision")),
+            confirm_prod=bool(config.getoption("contracts_confirm_prod")),
+            read_only=bool(config.getoption("contracts_read_only")),
+        )
+
+
+def misuse(options: ContractOptions, env: Environment) -> list[str]:
+    """Why each option given means nothing (or contradicts another) for `env`; empty when all is well."""
+    where = f"'{env.name}' is {env.backend.value}"
+    problems = []
+    if options.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
+        problems.append(f"--endpoint-url is for DynamoDB Local environments; {where}")
+    if options.no_provision and env.is_aws:
+        problems.append(f"--no-provision is for local and moto environments; {where}, which is only ever read "
+                        "as it is unless --provision is given")
+    if options.provision and not env.is_aws:
+        problems.append(f"--provision is for AWS environments (dev, sit, prod); {where}, which is provisioned on "
+                        "every run (add --no-provision to check it as it is)")
+    if options.confirm_prod and not options.provision:
+        problems.append("--confirm-prod only confirms --provision on a protected environment; without --provision "
+                        "nothing is changed")
+    elif options.confirm_prod and env.is_aws and not env.protected:
+        problems.append(f"--confirm-prod is for protected environments (prod); '{env.name}' is not protected")
+    if options.read_only and options.provision:
+        problems.append("--read-only and --provision contradict each other: --provision changes the environment")
+    return problems

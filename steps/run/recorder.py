@@ -1,0 +1,85 @@
+"""The findings of one scenario and its verdict, given when the scenario ends.
+
+Then-steps only record: every claim of a scenario is checked, so one gap does not hide the
+next. At the end: any failed claim fails the scenario (all listed, expected versus actual);
+otherwise any claim this backend cannot answer makes it skipped as unverifiable; never a pass.
+
+Each claim is stamped with the feature line of the step that made it, so the failure, the
+Cucumber JSON (`steps.wiring.cucumber`) and the readiness report can point at the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from steps.results.findings import Finding, Outcome
+
+MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.UNVERIFIABLE: "??  ", Outcome.NOT_RUN: "--  "}
+
+
+class ScenarioFindings:
+    def __init__(self, where: str = "") -> None:
+        self.where = where  # "features/order_lambda/tables.feature:17", for the failure's first line
+        self.findings: list[Finding] = []
+        self.step_failed = False  # a step raised: its own error is the verdict
+        self.step_line: int | None = None  # the line of the step running now
+        self.started: list[int] = []  # the lines of the steps that started, in order
+        self.errored: int | None = None  # the line of the step that raised, if one did
+
+    def begin_step(self, line: int) -> None:
+        self.step_line = line
+        self.started.append(line)
+
+    def step_error(self) -> None:
+        self.step_failed = True
+        self.errored = self.step_line
+
+    def add(self, found: Finding | Iterable[Finding]) -> None:
+        found = [found] if isinstance(found, Finding) else list(found)
+        self.findings += [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+
+    def require(self, found: Finding) -> None:
+        """For Given and When steps: record, and stop the scenario now unless the finding passed."""
+        self.add(found)
+        if found.outcome is not Outcome.PASSED:
+            self.give_verdict()
+
+    def of(self, outcome: Outcome) -> list[Finding]:
+        return [f for f in self.findings if f.outcome is outcome]
+
+    def report(self) -> str:
+        order = (Outcome.FAILED, Outcome.UNVERIFIABLE, Outcome.NOT_RUN, Outcome.PASSED)
+        return "\n".join(f"  {MARKS[o]} {f.message()}" for o in order for f in self.of(o))
+
+    def give_verdict(self) -> None:
+        """Fail, or skip as unverifiable or not run; return only when every claim passed."""
+        failed = self.of(Outcome.FAILED)
+        if failed:
+            where = f"{self.where}: " if self.where else ""
+            count = f"{where}{len(failed)} of {len(self.findings)} claims failed"
+            pytest.fail(f"{count}:\n{self.report()}", pytrace=False)
+        for outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN):
+            open_claims = self.of(outcome)
+            if open_claims:
+                others = f" (and {len(open_claims) - 1} more)" if len(open_claims) > 1 else ""
+                pytest.skip(f"{open_claims[0].reason}{others}")
+
+    def step_outcomes(self) -> dict[int, dict[str, Any]]:
+        """Each started step's outcome by its line: failed (with its failed claims), skipped (its claims could
+        not be verified or were not run), or passed; a step that raised is failed."""
+        outcomes: dict[int, dict[str, Any]] = {}
+        for line in self.started:
+            mine = [f for f in self.findings if f.line == line]
+            failed = [f.message() for f in mine if f.outcome is Outcome.FAILED]
+            if line == self.errored or failed:
+                outcomes[line] = {"status": "failed", "message": "\n".join(failed)}
+            elif any(f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) for f in mine):
+                outcomes[line] = {"status": "skipped", "message": "; ".join(
+                    f.reason for f in mine if f.outcome is not Outcome.PASSED)}
+            else:
+                outcomes[line] = {"status": "passed", "message": ""}
+        return outcomes

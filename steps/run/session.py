@@ -1,0 +1,177 @@
+"""One contract run's environment: start the backend early, provision it, read it once.
+
+The plugin calls these in order: `start()` at configure time (so DynamoDB Local's JVM starts
+while tests are collected), `backend()` before the first scenario, `target()` for the checks,
+`close()` at the end. Provisioning holds a file lock per environment and endpoint, so pytest-xdist
+workers sharing one DynamoDB Local (or one AWS account) provision it once: the next finds nothing
+to do. Before an access pattern writes the first item to AWS, `check_account_for_writes()` asks
+STS, once, whether the credentials belong to the environment's account.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, ExitStack
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+from filelock import FileLock, Timeout
+
+from provision.apply.executor import ApplyOptions
+from provision.apply.safety import check_account
+from provision.backends import Backend, open_backend
+from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
+from provision.backends.dynamodb_local_launch import LocalInstance
+from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
+from provision.desired.stack import resolve
+from provision.errors import RefusedError
+from provision.observed.live import observe
+from provision.planning.plan import Plan
+from provision.workflow import provision
+from steps.checks.target import Target
+from steps.run.options import ContractOptions
+
+
+class ContractSession:
+    def __init__(self, options: ContractOptions, desired: DesiredState, say: Callable[[str], None],
+                 stated_keys: Mapping[tuple[str, str], KeySchema] | None = None) -> None:
+        self.options = options
+        self.stated_keys = dict(stated_keys or {})  # the GSI keys the features state (to name a renamed index)
+        self.desired = desired
+        self.environment: Environment = desired.environments[options.env]
+        self.say = say
+        self._launched: LocalInstance | None = None
+        self._exit = ExitStack()
+        self._backend: Backend | None = None
+        self._target: Target | None = None
+        self._account: str | None = None  # the caller's account, once checked for writes
+        self.failure: str | None = None  # why the environment could not be read: nothing was checked
+        self.provisioned: str | None = None  # what provisioning did, in words, once it is done
+
+    def needs_throwaway_local(self) -> bool:
+        env = self.environment
+        given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
+        return env.backend is BackendKind.DYNAMODB_LOCAL and not given
+
+    def start(self) -> None:
+        """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
+
+        The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
+        if self.needs_throwaway_local() and self._launched is None:
+            self._launched = launch(progress=say_now)
+
+    def fetch_local(self) -> None:
+        """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
+        its workers, which would otherwise each download it)."""
+        if self.needs_throwaway_local():
+            fetch(progress=say_now)
+
+    def backend(self) -> Backend:
+        if self._backend is None:
+            endpoint = self.options.endpoint_url
+            if self._launched is not None:
+                self._launched.wait_ready()
+                endpoint = self._launched.endpoint_url
+            self._backend = self._exit.enter_context(open_backend(self.environment, endpoint, start_local=True))
+            self._provision(self._backend)
+        return self._backend
+
+    def _provision(self, backend: Backend) -> None:
+        env, options = self.environment, self.options
+        if env.is_aws and not options.provision:
+            return  # dev, sit, prod are read as they are unless --provision
+        if not env.is_aws and options.no_provision:
+            return
+        quiet = not env.is_aws
+        show = (lambda _text: None) if quiet else self.say
+        confirm = self._confirm if env.protected else None
+        with self._provision_lock(backend):
+            result = provision(backend, self.desired, env, show=show, confirm=confirm,
+                               options=ApplyOptions(progress=(lambda _line: None) if quiet else self.say))
+        self.provisioned = f"provisioned {env.name} on {backend.name} ({len(result.done)} changes)"
+        if quiet:
+            self.say(f"contracts: {self.provisioned}")
+
+    def _provision_lock(self, backend: Backend) -> AbstractContextManager[object]:
+        """One provisioning at a time per environment and endpoint (moto lives in this process alone)."""
+        if backend.kind is BackendKind.MOTO:
+            return contextlib.nullcontext()
+        lock = FileLock(lock_path(self.environment, backend.endpoint_url))
+        try:
+            return lock.acquire(timeout=0)  # released when the `with` block ends
+        except Timeout:
+            self.say(f"contracts: waiting while another run provisions {self.environment.name} ({lock.lock_file})")
+            return lock.acquire()
+
+    def _confirm(self, plan: Plan) -> None:
+        if not self.options.confirm_prod:
+            raise RefusedError(f"'{plan.environment.name}' is protected: review the plan above, then add "
+                               "--confirm-prod to apply it. Nothing was changed.")
+
+    def check_account_for_writes(self) -> None:
+        """AWS only, asked once: the credentials belong to the environment's account, or AccountMismatchError."""
+        if self.environment.is_aws and self._account is None:
+            self._account = check_account(self.backend(), self.environment)
+
+    def unreadable(self, error: BotoCoreError | ClientError) -> str:
+        """What to tell people when the environment cannot be read, and what to do about it."""
+        env = self.environment
+        if env.is_aws:
+            how = (f"role {env.role_arn}" if env.role_arn else f"profile {env.profile}" if env.profile
+                   else "the default credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO or an instance role)")
+            where = f"AWS account {env.account_id}, region {env.region}, {how}"
+            todo = (f"Give this run credentials of account {env.account_id} that may read DynamoDB, AWS Backup and "
+                    f"STS in {env.region}" + (f" (e.g. `aws sso login --profile {env.profile}`)" if env.profile
+                                               else " (e.g. set AWS_PROFILE)") + ", then run again.")
+        else:
+            endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+            where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else "")
+            todo = ("Check that DynamoDB Local answers there (or leave out --endpoint-url to start one), then run "
+                    "again." if env.backend is BackendKind.DYNAMODB_LOCAL else "Run again; report it if it persists.")
+        return f"contracts: cannot read environment '{env.name}' ({where}): {error}. Nothing was checked. {todo}"
+
+    def stopped_answering(self, error: Exception, doing: str) -> str:
+        """What to tell people when the backend stops answering in the middle of the run."""
+        env = self.environment
+        endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+        where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else f" ({env.region})")
+        return (f"contracts: {where} stopped answering while {doing} for environment '{env.name}' ({error}). The run "
+                "stopped there: nothing more was checked and no readiness report was written. Check that it is "
+                "running and reachable, then run again.")
+
+    def has_target(self) -> bool:
+        return self._target is not None
+
+    def target(self) -> Target:
+        """The environment as read once for the whole run: calls grow with tables, not scenarios."""
+        if self._target is None:
+            backend = self.backend()
+            observed = observe(backend, self.environment)
+            self._target = Target(self.environment, observed, resolve(self.desired, self.environment),
+                                  self.stated_keys)
+        return self._target
+
+    def close(self) -> None:
+        self._exit.close()
+        if self._launched is not None:
+            with contextlib.suppress(Exception):
+                self._launched.stop()
+            self._launched = None
+
+
+def say_now(text: str) -> None:
+    """A line on stderr at once: before and outside pytest's terminal (the download, at configure time)."""
+    sys.stderr.write(f"contracts: {text}\n")
+    sys.stderr.flush()
+
+
+def lock_path(env: Environment, endpoint: str | None) -> Path:
+    """The lock file shared by every run provisioning this environment at this endpoint (or AWS account)."""
+    where = endpoint or f"{env.account_id}/{env.region}"
+    key = hashlib.sha256(f"{env.name}|{where}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"dynamo-contracts-provision-{key}.lock"

@@ -1,0 +1,14 @@
+"""The sentence library: one module per subject, each registering its sentences in the catalogue.
+
+`MODULES` is the list pytest loads (the plugin's `pytest_plugins`) and the catalogue imports to
+know every sentence.
+"""
+
+MODULES = [
+    "steps.sentences.tables",
+    "steps.sentences.indexes",
+    "steps.sentences.backups",
+    "steps.sentences.inventory",
+    "steps.sentences.desired",
+    "steps.sentences.access",
+]

@@ -1,0 +1,150 @@
+"""The sentence catalogue: every step sentence, its placeholder types and one example.
+
+Step modules register sentences with `@sentence(...)` instead of pytest-bdd's decorators
+directly, so the catalogue knows them all: docs/steps.md is generated from it
+(`python -m steps.sentences.catalogue > docs/steps.md`), a feature step no sentence matches is
+reported with the closest examples, and a test checks the docs list exactly these.
+
+Placeholder types are defined here, once. "must" and "must not" are one parameter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, ParamSpec, TypeVar
+
+from parse import with_pattern
+from pytest_bdd import parsers, step
+from pytest_bdd.parsers import StepParser
+
+from provision.desired.model import AttributeType, BillingMode, EncryptionType, ProjectionType, StreamView, TableClass
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Keyword = Literal["given", "when", "then"]
+
+
+def _enum_type(enum: type[StrEnum], name: str) -> Callable[[str], object]:
+    values = sorted((member.value for member in enum), key=len, reverse=True)  # longest first: KEYS_ONLY, not KEYS
+
+    @with_pattern("|".join(re.escape(v) for v in values))
+    def convert(text: str) -> object:
+        return enum(text)
+
+    convert.__name__ = name
+    return convert
+
+
+@with_pattern(r"must not|must")
+def _must(text: str) -> bool:
+    return text == "must"
+
+
+@with_pattern(r"partition|sort")
+def _role(text: str) -> str:
+    return text
+
+
+@with_pattern(r"GSI|LSI")
+def _index_kind(text: str) -> str:
+    return text
+
+
+@with_pattern(r"[^\"]+")
+def _name(text: str) -> str:
+    return text
+
+
+TYPES: dict[str, Callable[[str], object]] = {
+    "Must": _must,
+    "Role": _role,
+    "IndexKind": _index_kind,
+    "Name": _name,
+    "AttributeType": _enum_type(AttributeType, "attribute_type"),
+    "Projection": _enum_type(ProjectionType, "projection"),
+    "BillingMode": _enum_type(BillingMode, "billing_mode"),
+    "StreamView": _enum_type(StreamView, "stream_view"),
+    "Encryption": _enum_type(EncryptionType, "encryption"),
+    "TableClass": _enum_type(TableClass, "table_class"),
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    keyword: Keyword
+    pattern: str  # as written in the docs
+    example: str  # one full example, datatable lines included
+    parser: StepParser
+    meaning: str
+
+    def matches(self, text: str) -> bool:
+        return bool(self.parser.is_matching(text))
+
+
+CATALOGUE: list[Sentence] = []
+
+
+def sentence(keyword: Keyword, pattern: str, example: str, meaning: str, *, regex: str | None = None,
+             target_fixture: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a step sentence with pytest-bdd and in the catalogue.
+
+    `pattern` uses {name:Type} placeholders from TYPES; `regex` replaces it for sentences with
+    optional parts (the pattern is still what the docs show).
+    """
+    parser = parsers.re(regex) if regex else parsers.parse(pattern, extra_types=TYPES)
+
+    def register(func: Callable[P, R]) -> Callable[P, R]:
+        CATALOGUE.append(Sentence(keyword, pattern, example, parser, meaning))
+        # stacklevel 2: pytest-bdd puts the step fixture in the module that applies this decorator
+        return step(parser, keyword, target_fixture=target_fixture, stacklevel=2)(func)
+
+    return register
+
+
+def find(keyword: str, text: str) -> Sentence | None:
+    return next((s for s in CATALOGUE if s.keyword == keyword and s.matches(text)), None)
+
+
+def closest(text: str, limit: int = 3) -> list[str]:
+    """The example sentences nearest to `text`, for a step nothing matches."""
+    first_lines = {s.example.splitlines()[0].split(" ", 1)[1]: s for s in CATALOGUE}
+    return difflib.get_close_matches(text, list(first_lines), n=limit, cutoff=0.3)
+
+
+def markdown(sentences: Sequence[Sentence]) -> str:
+    lines = ["# Step sentences", "",
+             "Every sentence a consumer contract (`features/<consumer>/*.feature`) can use, with one example.",
+             "Generated from the catalogue: `python -m steps.sentences.catalogue > docs/steps.md`.",
+             "`{must:Must}` is `must` or `must not`. Names are in double quotes and are logical names (`orders`,",
+             "not `orders-sit`); the environment's name pattern makes the physical ones.", ""]
+    for section, keyword in (("Given", "given"), ("When", "when"), ("Then", "then")):
+        chosen = [s for s in sentences if s.keyword == keyword]
+        if not chosen:
+            continue
+        lines += [f"## {section}", ""]
+        for item in chosen:
+            lines += [f"### `{item.pattern}`", "", item.meaning, "", "```gherkin", item.example, "```", ""]
+    return "\n".join(lines)
+
+
+def documented_patterns(text: str) -> list[str]:
+    return re.findall(r"^### `(.+)`$", text, flags=re.M)
+
+
+def load_all() -> list[Sentence]:
+    """Import every step module the plugin loads, and return the sentences they registered."""
+    import importlib
+
+    from steps.sentences import MODULES, catalogue
+
+    for module in MODULES:
+        importlib.import_module(module)
+    return catalogue.CATALOGUE  # this module's registry, even when this file runs as __main__
+
+
+if __name__ == "__main__":
+    print(markdown(load_all()), end="")

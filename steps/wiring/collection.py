@@ -1,0 +1,92 @@
+"""Collection: which consumer a scenario belongs to, and feature steps no sentence matches.
+
+A consumer is a folder under features/ (features/order_lambda/...). Its scenarios get the
+marker of its name, so `pytest -m order_lambda` runs that team alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steps.results import scenarios as summary
+from steps.sentences import catalogue
+from steps.wiring.feature_items import template_of
+
+FEATURES = "features"
+
+
+def consumers(rootpath: Path) -> list[str]:
+    folder = rootpath / FEATURES
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.rglob("*.feature")))
+
+
+def _arg_path(config: pytest.Config, arg: str) -> Path:
+    return (config.invocation_params.dir / arg.split("::", 1)[0]).resolve()
+
+
+def runs_contracts(config: pytest.Config) -> bool:
+    """Whether this run collects consumer contracts (so a backend is worth starting early)."""
+    features = (config.rootpath / FEATURES).resolve()
+    for arg in config.args:
+        path = _arg_path(config, arg)
+        if path == features or features in path.parents or path in features.parents:
+            return True
+    return False
+
+
+def consumer_of(item: pytest.Item) -> str | None:
+    try:
+        relative = item.path.resolve().relative_to((item.config.rootpath / FEATURES).resolve())
+    except ValueError:
+        return None
+    return relative.parts[0] if len(relative.parts) > 1 else None
+
+
+def mark_consumer(item: pytest.Item) -> None:
+    consumer = consumer_of(item)
+    if consumer is not None:
+        item.add_marker(consumer)
+        item.add_marker(pytest.mark.consumer(consumer))
+        item.user_properties.append((summary.CONSUMER, consumer))
+        where = scenario_location(item)
+        if where is not None:
+            item.user_properties.append((summary.SCENARIO, {"name": item.name, "file": where[0], "line": where[1]}))
+
+
+def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
+    """The feature file and line of a scenario item, as people should see it."""
+    template = template_of(item)
+    if template is None:
+        return None
+    try:
+        path = Path(template.feature.filename).resolve().relative_to(item.config.rootpath.resolve())
+    except ValueError:
+        path = Path(template.feature.filename)
+    return str(path), template.line_number
+
+
+def unmatched_steps(items: list[pytest.Item], rootpath: Path) -> list[str]:
+    """`file:line: step` for each feature step no sentence of the catalogue matches, with the closest ones."""
+    problems: dict[str, str] = {}
+    for item in items:
+        template = template_of(item)
+        if template is None:
+            continue
+        callspec = getattr(item, "callspec", None)
+        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+        for step in template.render(example).steps:
+            if catalogue.find(step.type, step.name) is not None:
+                continue
+            try:
+                where = Path(template.feature.filename).resolve().relative_to(rootpath.resolve())
+            except ValueError:
+                where = Path(template.feature.filename)
+            near = catalogue.closest(step.name)
+            hint = ("; closest sentences:\n      " + "\n      ".join(near)) if near else "; see docs/steps.md"
+            problems[f"{where}:{step.line_number}"] = f"  {where}:{step.line_number}: no sentence matches " \
+                                                      f"'{step.keyword} {step.name}'{hint}"
+    return [problems[key] for key in sorted(problems)]

@@ -1,0 +1,135 @@
+"""`--readiness-report DIR`: write readiness.md and readiness.json when the run ends.
+
+Works with pytest-xdist: scenario findings come back on the test reports; each worker sends
+what its environment holds through `workeroutput`, and the controller writes the report. The
+markdown also goes to $GITHUB_STEP_SUMMARY when that is set. A BLOCKED verdict makes the run
+fail even if no test failed (say, a consumer was deselected by a marker, so not checked).
+
+A folder that cannot be written is refused at configure time. When the environment could not be
+read (the run stopped), no report is written, and any earlier one in the folder is removed: a
+stale report must not claim anything about this run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from steps.gherkin import requirements
+from steps.report.markdown import render
+from steps.report.readiness import BLOCKED, EnvironmentSummary, build
+from steps.results import scenarios as summary
+from steps.run.session import ContractSession
+
+OBSERVED = pytest.StashKey[EnvironmentSummary]()
+FAILURE = pytest.StashKey[str]()
+PROVISIONED = pytest.StashKey[list[str]]()
+WORKER_KEY = "contracts_environment"
+WORKER_FAILURE = "contracts_failure"
+WORKER_PROVISIONED = "contracts_provisioned"
+FILES = ("readiness.md", "readiness.json")
+
+
+def add_options(parser: pytest.Parser) -> None:
+    parser.getgroup("contracts").addoption(
+        "--readiness-report", dest="readiness_report", default=None, metavar="DIR",
+        help="write DIR/readiness.md and DIR/readiness.json: the readiness assessment of this run")
+
+
+def check_folder(config: pytest.Config) -> None:
+    """--readiness-report must name a folder this run can create and write in: checked before anything runs."""
+    folder = config.getoption("readiness_report", None)
+    if not folder:
+        return
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise pytest.UsageError(f"--readiness-report={folder}: that is a file; give a folder (readiness.md and "
+                                "readiness.json are written in it)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise pytest.UsageError(f"--readiness-report={folder}: cannot create that folder ({error.strerror or error})"
+                                ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise pytest.UsageError(f"--readiness-report={folder}: cannot write in that folder")
+
+
+def _observed(session: pytest.Session, contract_session: ContractSession) -> EnvironmentSummary | None:
+    found = session.config.stash.get(OBSERVED, None)
+    if found is None and contract_session.has_target():
+        found = EnvironmentSummary.from_target(contract_session.target())
+    return found
+
+
+def receive_from_worker(node: Any) -> None:
+    output = getattr(node, "workeroutput", {})
+    data = output.get(WORKER_KEY)
+    if data:
+        node.config.stash[OBSERVED] = EnvironmentSummary(**json.loads(data))
+    if output.get(WORKER_FAILURE):
+        node.config.stash[FAILURE] = output[WORKER_FAILURE]
+    if output.get(WORKER_PROVISIONED):  # a worker's own output is not shown: the summary says it
+        node.config.stash.setdefault(PROVISIONED, []).append(f"[{node.gateway.id}] {output[WORKER_PROVISIONED]}")
+
+
+def worker_lines(config: pytest.Config) -> list[str]:
+    """What each xdist worker's provisioning did, for the terminal summary."""
+    found: list[str] = config.stash.get(PROVISIONED, [])
+    return [f"contracts: {line}" for line in sorted(found)]
+
+
+def finish(session: pytest.Session, contract_session: ContractSession) -> None:
+    config = session.config
+    if hasattr(config, "workeroutput"):  # an xdist worker: hand what it read (or why it could not) to the controller
+        config.workeroutput[WORKER_PROVISIONED] = contract_session.provisioned
+        if contract_session.failure:
+            config.workeroutput[WORKER_FAILURE] = contract_session.failure
+        elif contract_session.has_target():
+            config.workeroutput[WORKER_KEY] = json.dumps(
+                EnvironmentSummary.from_target(contract_session.target()).data())
+        return
+    failure = contract_session.failure or config.stash.get(FAILURE, None)
+    if failure:  # the run stopped on it: exit 1, as without xdist (whose controller says "interrupted")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    folder = config.getoption("readiness_report")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if not folder or reporter is None or config.option.collectonly:
+        return
+    target = Path(folder)
+    try:
+        if failure:
+            _not_written(reporter, target, failure)
+        else:
+            _write(session, reporter, target, contract_session)
+    except OSError as error:
+        reporter.write_line(f"readiness report: cannot be written to {target}: {error}", red=True)
+        if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _not_written(reporter: Any, target: Path, failure: str) -> None:
+    for name in FILES:
+        (target / name).unlink(missing_ok=True)  # an earlier run's report says nothing about this one
+    reporter.write_line(f"readiness report: not written, the environment could not be read ({failure})", red=True)
+
+
+def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
+    config = session.config
+    results = summary.collect(reporter.stats)
+    wanted = requirements.of_features(config.rootpath, contract_session.desired)
+    readiness = build(results, contract_session.environment, _observed(session, contract_session), wanted)
+    markdown = render(readiness)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "readiness.md").write_text(markdown, encoding="utf-8")
+    (target / "readiness.json").write_text(json.dumps(readiness.data(), indent=2) + "\n", encoding="utf-8")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    reporter.write_line(f"readiness report: {readiness.verdict}, written to {target / 'readiness.md'} and .json")
+    if readiness.verdict == BLOCKED and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
