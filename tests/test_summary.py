@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from steps.results.findings import Finding, Kind, Outcome
-from steps.results.scenarios import CONSUMER, FINDINGS, collect
+from steps.wiring.results import CONSUMER, FINDINGS, collect
 
-NODE = "features/alpha/test_contracts.py::test_orders"
+NODE = "features/alpha/contract.feature::orders"
 CLAIM = Finding(Kind.TABLE, Outcome.PASSED, "table orders", "orders-sit, ACTIVE", "orders-sit, ACTIVE", table="orders")
 
 

@@ -21,11 +21,12 @@ from provision.desired.stack import Stack  # noqa: E402
 from provision.observed.schema import observed_from_stack  # noqa: E402
 from provision.observed.state import ObservedIndex, ObservedState  # noqa: E402
 from steps import checks  # noqa: E402
-from steps.checks.target import Target  # noqa: E402
-from steps.gherkin.requirements import Requirements  # noqa: E402
+from steps.checks.target import Target, summarize  # noqa: E402
+from steps.report.build import build  # noqa: E402
 from steps.report.markdown import render  # noqa: E402
-from steps.report.readiness import EnvironmentSummary, build  # noqa: E402
-from steps.results.scenarios import Results, ScenarioResult  # noqa: E402
+from steps.results.expected import Requirements  # noqa: E402
+from steps.results.run import RunResults, SourceResults  # noqa: E402
+from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
 from tests.contract_project import (  # noqa: E402
     CONFTEST,
     ContractProject,
@@ -171,9 +172,10 @@ def test_a_gsi_still_creating_is_reported_as_not_active_yet_never_as_missing(sta
     finding = checks.index_exists(target, "GSI", "orders", "OrdersByUser", True)
     assert finding.outcome.value == "failed"
     assert finding.cause is None
-    scenario = ScenarioResult("n", "OrdersByUser", "order_lambda", "failed", (finding,), "features/x.feature:3")
-    report = build(Results([scenario]), stack.environment, EnvironmentSummary.from_target(target),
-                   Requirements(scenarios={"order_lambda": 1}))
+    scenario = ScenarioResult("n", "OrdersByUser", "order_lambda", ScenarioOutcome.FAILED, (finding,),
+                              "features/x.feature:3")
+    report = build(RunResults("sit", "now", Requirements(scenarios={"order_lambda": 1}), [],
+                              [SourceResults("live", "aws", summarize(target), Results([scenario]))]))
     assert report.missing["gsis"] == []
     assert report.inactive == ["orders.OrdersByUser CREATING"]
     markdown = render(report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.backends import CLIENT_CONFIG, Backend
+from provision.backends.backend import CLIENT_CONFIG, Backend
 from provision.desired.model import BackendKind, Environment
 from provision.errors import BackendError
 

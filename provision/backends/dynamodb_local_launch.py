@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from botocore.config import Config
 
-from provision.backends import local_session
+from provision.backends.backend import local_session
 from provision.errors import BackendError
 
 JAR = "DynamoDBLocal.jar"

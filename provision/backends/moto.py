@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from moto import mock_aws
 
-from provision.backends import Backend, local_session
+from provision.backends.backend import Backend, local_session
 from provision.desired.model import BackendKind, Environment
 
 

@@ -6,7 +6,7 @@ from provision.observed.state import ObservedPlan, ObservedRule, Unverifiable
 from steps.checks.coverage import selection_covers
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
 
 def vault_exists(target: Target, vault: str, must: bool) -> Finding:
@@ -22,7 +22,7 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
     missing = must and physical not in vaults
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
                    required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing",
-                   cause="vault" if missing else None, action=target.undefined_vault(vault) if missing else "")
+                   cause=Cause.VAULT if missing else None, action=target.undefined_vault(vault) if missing else "")
 
 
 def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:
@@ -45,7 +45,7 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
         outcome = vault_finding.outcome if must or vault_finding.outcome is Outcome.UNVERIFIABLE else Outcome.PASSED
         return Finding(Kind.BACKUP_COVERAGE, outcome, subject, expected, vault_finding.actual, table=table, name=vault,
                        required=must, reason=vault_finding.reason,
-                       cause="vault" if vault_finding.outcome is Outcome.FAILED else None,
+                       cause=Cause.VAULT if vault_finding.outcome is Outcome.FAILED else None,
                        action=vault_finding.action if must else "")
     plans = target.observed.backups.plans
     if isinstance(plans, Unverifiable):

@@ -9,13 +9,13 @@ unverifiable there, never a pass.
 
 from __future__ import annotations
 
-from provision.desired.model import BackendKind, GlobalIndex
+from provision.desired.model import GlobalIndex
 from provision.planning.changes import Change, CreateIndex, CreateTable, CreateVault, DeleteIndex, DeleteTable, Refused
 from provision.planning.diff import diff
 from provision.planning.plan import Plan
 from steps.checks.inventory import exact_indexes, exact_tables
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome
+from steps.results.findings import Cause, Finding, Kind, Outcome
 
 KIND_OF_TOPIC = {
     "table": Kind.TABLE, "GSI": Kind.GSI, "GSI capacity": Kind.BILLING, "billing": Kind.BILLING,
@@ -24,7 +24,7 @@ KIND_OF_TOPIC = {
     "backup vault": Kind.BACKUP_VAULT, "backup plan": Kind.BACKUP_PLAN, "backup selection": Kind.BACKUP_COVERAGE,
     "wait": Kind.TABLE,
 }
-CAUSE = {CreateTable: "table", CreateIndex: "index", CreateVault: "vault"}
+CAUSE = {CreateTable: Cause.TABLE, CreateIndex: Cause.INDEX, CreateVault: Cause.VAULT}
 
 
 def desired_tables(target: Target) -> list[str]:
@@ -43,8 +43,7 @@ def exact_desired_indexes(target: Target, must: bool) -> list[Finding]:
 
 
 def plan_of(target: Target) -> Plan:
-    backend = BackendKind(target.environment.backend)
-    return Plan(target.environment, target.backend, diff(target.stack, target.observed, backend))
+    return Plan(target.environment, target.backend, diff(target.stack, target.observed, target.capabilities))
 
 
 def matches_desired_state(target: Target, must: bool) -> list[Finding]:

@@ -8,7 +8,7 @@ from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Proj
 from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
 GSI, LSI = "GSI", "LSI"
 
@@ -32,7 +32,7 @@ def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: 
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,
                    f"no {index_kind} {index} on {seen.name} ({index_kind}s here: {', '.join(present) or 'none'})",
-                   table=table, name=index, required=must, closest=closest, cause="index",
+                   table=table, name=index, required=must, closest=closest, cause=Cause.INDEX,
                    reason=f"queries on {index_kind} {index} of table {table} would fail{hint}",
                    action=target.undefined(table, index_kind, index))
 

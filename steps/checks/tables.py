@@ -8,7 +8,7 @@ from typing import TypeVar
 from provision.desired.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
 from provision.observed.state import ObservedTable, Unverifiable
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
 T = TypeVar("T")
 
@@ -17,7 +17,7 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
                   name: str | None = None) -> Finding:
     """Any claim about a table that is not there fails: a missing table is never skipped."""
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
-                   table=table, name=name, required=must, cause="table",
+                   table=table, name=name, required=must, cause=Cause.TABLE,
                    reason=f"the table {table} does not exist in {target.environment.name}",
                    action=target.undefined(table))
 
@@ -30,7 +30,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
         others = ", ".join(sorted(target.logical_tables())) or "none"
         return Finding(Kind.TABLE, verdict(False, must), subject, expected,
                        f"no table {target.physical(table)} in {target.where()} (tables here: {others})",
-                       table=table, required=must, cause="table" if must else None,
+                       table=table, required=must, cause=Cause.TABLE if must else None,
                        reason=f"the table {table} does not exist in {target.environment.name}" if must else "",
                        action=target.undefined(table) if must else "")
     holds = seen.status == "ACTIVE" if must else True

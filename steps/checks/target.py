@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from provision.desired.model import Environment, KeySchema
+from provision.desired.model import BackendKind, Environment, KeySchema
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
+from steps.results.environment import EnvironmentSummary
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class Target:
     @property
     def backend(self) -> str:
         return self.observed.source
+
+    @property
+    def capabilities(self) -> BackendKind:
+        """Whose limits apply to what can be told: the backend read, or for a static source (the schema,
+        which holds everything it defines) none."""
+        return BackendKind(self.observed.source) if self.observed.source in set(BackendKind) else BackendKind.AWS
 
     def physical(self, table: str) -> str:
         return self.environment.table_name(table)
@@ -102,3 +109,17 @@ class Target:
             return None
         same_keys = sorted(n for n, found in seen.global_indexes.items() if n != index and found.keys == wanted)
         return same_keys[0] if same_keys else None
+
+
+def summarize(target: Target) -> EnvironmentSummary:
+    """What the environment holds, in plain data for the report: the stack's tables by logical name."""
+    tables = target.logical_tables()
+    plans, vaults = target.observed.backups.plans, target.observed.backups.vaults
+    return EnvironmentSummary(
+        target.environment.name, target.backend, sorted(tables),
+        {name: sorted(t.global_indexes) for name, t in sorted(tables.items())},
+        None if isinstance(plans, Unverifiable) else sorted(plans),
+        None if isinstance(vaults, Unverifiable) else sorted(vaults),
+        [f"{name} {t.status}" for name, t in sorted(tables.items()) if t.status != "ACTIVE"],
+        [f"{name}.{i.name} {i.status}" for name, t in sorted(tables.items())
+         for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"])

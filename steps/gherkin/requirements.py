@@ -11,13 +11,13 @@ report's expected counts, and what it calls "not in any contract", come from her
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema
 from steps.gherkin.parse import ParsedScenario, parse_all
+from steps.results.expected import Requirements
 from steps.sentences import catalogue
 
 GSI = "GSI"
@@ -29,23 +29,6 @@ _DESIRED_TABLES = "exactly the tables of the desired state"
 _DESIRED_GSIS = "exactly the GSIs of the desired state"
 _DESIRED_STATE = "match the desired state"
 _INDEX_KEY = "key \"{attribute:Name}\" of type {attribute_type:AttributeType}"
-
-
-@dataclass(frozen=True)
-class Requirements:
-    tables: frozenset[str] = frozenset()
-    gsis: frozenset[tuple[str, str]] = frozenset()  # (table, index), logical names
-    vaults: frozenset[str] = frozenset()  # logical names
-    plans: frozenset[tuple[str, int]] = frozenset()  # (vault, days kept): one backup rule each
-    scenarios: Mapping[str, int] = field(default_factory=dict)  # consumer -> scenarios (tests) its features hold
-
-    def __or__(self, other: Requirements) -> Requirements:
-        return Requirements(self.tables | other.tables, self.gsis | other.gsis, self.vaults | other.vaults,
-                            self.plans | other.plans, dict(Counter(self.scenarios) + Counter(other.scenarios)))
-
-    @property
-    def consumers(self) -> list[str]:
-        return sorted(self.scenarios)
 
 
 def of_desired(desired: DesiredState, pattern: str) -> Requirements:

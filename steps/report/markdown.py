@@ -1,25 +1,19 @@
 """The readiness report as Markdown, in the brief's order: status, key findings, naming,
 downstream impact, what could not be verified here, success criteria. Readable in a terminal
-and on GitHub (a job summary)."""
+and on GitHub (a job summary). It reads the model (`steps.report.model`) and nothing else."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steps.report.readiness import (
-    AWS_CHECK,
-    NOT_CHECKED,
-    NOT_CHECKED_REASON,
-    ConsumerStatus,
-    Count,
-    Readiness,
-    Verdict,
-    describe_gap,
-)
+from steps.report.model import ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
+from steps.results.findings import Kind
 
-_STATUS = {"ready": "✅ ready", "blocked": "❌ blocked", "unverified": "⚠️ unverified",
-           NOT_CHECKED: "❌ not checked in this run"}
+_STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.BLOCKED: "❌ blocked",
+           ConsumerState.UNVERIFIED: "⚠️ unverified", ConsumerState.NOT_CHECKED: "❌ not checked in this run"}
 _MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
+AWS_CHECK = "AWS: run `pytest --env=<aws environment>` (dev, sit or prod)"
+BACKUP_KINDS = {Kind.BACKUP_VAULT, Kind.BACKUP_PLAN, Kind.BACKUP_COVERAGE}
 
 
 def _cell(text: object) -> str:
@@ -35,7 +29,7 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]
 
 def _unknown(report: Readiness) -> str:
     """Why an actual value is missing: the environment was not read, or this backend cannot tell."""
-    return "not read in this run" if report.counts["tables"].actual is None else f"not verifiable on {report.backend}"
+    return "not read in this run" if not report.read else f"not verifiable on {report.backend}"
 
 
 def _count(count: Count, report: Readiness) -> str:
@@ -49,36 +43,37 @@ def _tally(counts: dict[str, int]) -> str:
 
 
 def _key_findings(report: Readiness) -> list[str]:
-    tables, gsis, plans = report.counts["tables"], report.counts["gsis"], report.counts["backup_plans"]
+    tables, gsis, plans = report.counts.tables, report.counts.gsis, report.counts.backup_plans
     missing_tables, missing_gsis = report.missing["tables"], report.missing["gsis"]
     extra_tables, extra_gsis = report.unexpected["tables"], report.unexpected["gsis"]
-    wanted_vaults, found_vaults = report.vaults["expected"] or [], report.vaults["actual"]
+    wanted_vaults, found_vaults = report.vaults_expected, report.vaults_actual
     missing_vaults = [] if found_vaults is None else [v for v in wanted_vaults if v not in found_vaults]
     rows = [
         ("Tables", tables.expected, _count(tables, report), _missing_and_extra(missing_tables, extra_tables)),
-        ("GSIs", gsis.expected, _count(gsis, report), _missing_and_extra(missing_gsis, extra_gsis, report.inactive)),
+        ("GSIs", gsis.expected, _count(gsis, report),
+         _missing_and_extra(missing_gsis, extra_gsis, report.inactive_gsis)),
         ("Backup vault", ", ".join(wanted_vaults) or "not required",
          _unknown(report) if found_vaults is None else ", ".join(found_vaults) or "none",
          f"missing ({', '.join(missing_vaults)})" if missing_vaults else
-         _gap_words(report.settings["backup_vault"], report.backend)),
+         _gap_words(report.settings.backup_vault, report.backend)),
         ("Backup plans", plans.expected, _count(plans, report),
          "none" if plans.actual is None or plans.actual >= plans.expected
          else f"{plans.expected - plans.actual} missing"),
-        ("Backup coverage", "every required table", _tally(report.settings["backup_coverage"]),
-         _gap_words(report.settings["backup_coverage"], report.backend)),
-        ("Point-in-time recovery", "enabled where required", _tally(report.settings["pitr"]),
-         _gap_words(report.settings["pitr"], report.backend)),
-        ("Streams", "as required", _tally(report.settings["stream"]),
-         _gap_words(report.settings["stream"], report.backend)),
-        ("Encryption", "as required", _tally(report.settings["encryption"]),
-         _gap_words(report.settings["encryption"], report.backend)),
+        ("Backup coverage", "every required table", _tally(report.settings.backup_coverage),
+         _gap_words(report.settings.backup_coverage, report.backend)),
+        ("Point-in-time recovery", "enabled where required", _tally(report.settings.pitr),
+         _gap_words(report.settings.pitr, report.backend)),
+        ("Streams", "as required", _tally(report.settings.stream),
+         _gap_words(report.settings.stream, report.backend)),
+        ("Encryption", "as required", _tally(report.settings.encryption),
+         _gap_words(report.settings.encryption, report.backend)),
     ]
     return _table(("Check", "Expected", "Actual", "Gap"), rows)
 
 
-def _missing_and_extra(missing: list[str], extra: list[str], inactive: list[str] | None = None) -> str:
+def _missing_and_extra(missing: list[str], extra: list[str], not_active: Iterable[str] = ()) -> str:
     parts = [f"{len(missing)} missing ({', '.join(missing)})"] if missing else []
-    not_active = [i for i in inactive or [] if "." in i.split(" ", 1)[0]]
+    not_active = list(not_active)
     parts += [f"{len(not_active)} not ACTIVE yet ({', '.join(not_active)})"] if not_active else []
     parts += [f"{len(extra)} not in any contract ({', '.join(extra)})"] if extra else []
     return "; ".join(parts) or "none"
@@ -96,7 +91,7 @@ def _gap_words(counts: dict[str, int], backend: str) -> str:
 def _naming(report: Readiness) -> list[str]:
     """Expected GSIs found under another name; a GSI simply missing is a key finding, not a naming one."""
     rows = [(g.table or "", g.name or "", g.closest, ", ".join(g.consumers))
-            for g in report.gaps if g.kind == "gsi" and g.closest]
+            for g in report.gaps if g.kind is Kind.GSI and g.closest]
     if not rows:
         return ["No GSI a consumer expects is found under another name."]
     return _table(("Table", "Consumers expect", "Closest found", "Consumers"), rows)
@@ -105,76 +100,70 @@ def _naming(report: Readiness) -> list[str]:
 def _impact(report: Readiness) -> list[str]:
     rows = []
     for consumer, status in report.consumers.items():
-        gaps = "; ".join(status.gaps) if status.gaps else "unknown" if status.status == NOT_CHECKED else "none"
+        gaps = "; ".join(status.gaps) if status.gaps else (
+            "unknown" if status.status is ConsumerState.NOT_CHECKED else "none")
         rows.append((consumer, _consumer_status(status), gaps, "; ".join(status.failed) or "none"))
     return _table(("Consumer", "Status", "Blocking gaps", "Failed scenarios"), rows)
 
 
 def _consumer_status(status: ConsumerStatus) -> str:
-    if status.status == NOT_CHECKED and status.checked and not status.checked.startswith("0 "):
-        return f"{_STATUS[NOT_CHECKED]} ({status.checked} scenarios checked)"
+    if status.status is ConsumerState.NOT_CHECKED and status.scenarios_checked:
+        return f"{_STATUS[status.status]} ({status.checked} scenarios checked)"
     return _STATUS[status.status]
 
 
 def _unverified(report: Readiness) -> list[str]:
     if not report.unverified:
         return [f"Everything the contracts check was verified on {report.backend}."]
-    rows = [(item["check"], item["reason"], _where(item["reason"], report)) for item in report.unverified]
+    rows = [(item.check, item.reason, _where(item.where, report)) for item in report.unverified]
     return _table(("Check", "Why not here", "Where it can be verified"), rows)
 
 
-def _where(reason: str, report: Readiness) -> str:
-    if reason == NOT_CHECKED_REASON:
-        return f"a run of every consumer: `pytest --env={report.environment}`"
-    if "unverifiable" in reason:
-        return AWS_CHECK
-    if "--read-only" in reason:
-        return "a run without --read-only, on an environment that allows contracts to write items"
-    return "an environment that allows contracts to write items"
+def _where(where: VerifiedWhere, report: Readiness) -> str:
+    return {VerifiedWhere.FULL_RUN: f"a run of every consumer: `pytest --env={report.environment}`",
+            VerifiedWhere.AWS: AWS_CHECK,
+            VerifiedWhere.WITHOUT_READ_ONLY: "a run without --read-only, on an environment that allows contracts to "
+                                             "write items",
+            VerifiedWhere.WRITABLE: "an environment that allows contracts to write items",
+            VerifiedWhere.LIVE: f"a run against the environment itself: `pytest --env={report.environment}`"}[where]
 
 
 def _criteria(report: Readiness) -> list[str]:
     def box(done: bool, text: str, open_note: str = "") -> str:
         return f"- [{'x' if done else ' '}] {text}{open_note}"
 
-    kinds_failing = {g.kind for g in report.gaps}
-    backup = report.settings["backup_coverage"]
-    unverifiable_backup = bool(backup.get("unverifiable"))
+    kinds_failing = report.failing_kinds()
+    unverifiable_backup = bool(report.settings.backup_coverage.get("unverifiable"))
     return [
-        box("table" not in kinds_failing and "table_set" not in kinds_failing,
-            "All required tables created and ACTIVE"),
-        box("gsi" not in kinds_failing and "gsi_set" not in kinds_failing, "All GSIs created and ACTIVE"),
-        box(not ({"backup_vault", "backup_plan", "backup_coverage"} & kinds_failing) and not unverifiable_backup,
+        box(not {Kind.TABLE, Kind.TABLE_SET} & kinds_failing, "All required tables created and ACTIVE"),
+        box(not {Kind.GSI, Kind.GSI_SET} & kinds_failing, "All GSIs created and ACTIVE"),
+        box(not (BACKUP_KINDS & kinds_failing) and not unverifiable_backup,
             "Backup vault configured and every table covered by a plan",
             f" (not verifiable on {report.backend})" if unverifiable_backup and not (
-                {"backup_vault", "backup_plan", "backup_coverage"} & kinds_failing) else ""),
-        box(not report.checks.get("failed") and not _open(report) and not report.not_checked(),
+                BACKUP_KINDS & kinds_failing) else ""),
+        box(not report.checks.failed and not report.checks.open and not report.not_checked(),
             "Every contract check passes", _open_note(report)),
-        box(all(s.status not in ("blocked", NOT_CHECKED) for s in report.consumers.values()),
+        box(not report.blocked() and not report.not_checked(),
             "Downstream Lambda services can use their tables, indexes and queries",
             f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
     ]
 
 
-def _open(report: Readiness) -> int:
-    return report.checks.get("unverifiable", 0) + report.checks.get("not run", 0)
-
-
 def _open_note(report: Readiness) -> str:
     parts = []
-    if report.checks.get("failed"):
-        parts.append(f"{report.checks['failed']} failed")
-    if report.checks.get("unverifiable"):
-        parts.append(f"{report.checks['unverifiable']} not verifiable on {report.backend}")
-    if report.checks.get("not run"):
-        parts.append(f"{report.checks['not run']} not run")
+    if report.checks.failed:
+        parts.append(f"{report.checks.failed} failed")
+    if report.checks.unverifiable:
+        parts.append(f"{report.checks.unverifiable} not verifiable on {report.backend}")
+    if report.checks.not_run:
+        parts.append(f"{report.checks.not_run} not run")
     if report.not_checked():
         parts.append(f"{len(report.not_checked())} consumers not checked")
     return f" ({', '.join(parts)})" if parts else ""
 
 
 def _status(report: Readiness) -> str:
-    blocked = [c for c, s in report.consumers.items() if s.status == "blocked"]
+    blocked = report.blocked()
     not_checked = report.not_checked()
     total = len(report.consumers)
     parts = []
@@ -184,12 +173,12 @@ def _status(report: Readiness) -> str:
         parts.append(f"{len(not_checked)} of {total} consumers not checked in this run ({', '.join(not_checked)})")
     if report.gaps and not blocked:
         parts.append(f"{len(report.gaps)} gaps")
-    checks = sum(report.checks.values())
+    checks = report.checks.total
     if not checks:
         parts.append("no check ran")
-    elif _open(report):
-        parts.append(f"{_open(report)} of {checks} checks could not be verified on {report.backend}")
-    elif not_checked or any(i["reason"] == NOT_CHECKED_REASON for i in report.unverified):
+    elif report.checks.open:
+        parts.append(f"{report.checks.open} of {checks} checks could not be verified on {report.backend}")
+    elif not_checked or any(i.where is VerifiedWhere.FULL_RUN for i in report.unverified):
         parts.append(f"every check that ran was verified on {report.backend}")
     else:
         parts.append(f"every check verified on {report.backend}")
@@ -208,6 +197,6 @@ def render(report: Readiness) -> str:
              "## Success criteria", "", *_criteria(report), ""]
     if report.gaps:
         lines += ["## All gaps", "", *_table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
-            (describe_gap(g), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
+            (g.describe(), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
              ", ".join(g.stated_at)) for g in report.gaps]), ""]
     return "\n".join(lines)

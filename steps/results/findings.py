@@ -20,6 +20,23 @@ class Outcome(StrEnum):
     NOT_RUN = "not run"
 
 
+class Cause(StrEnum):
+    """What is missing when a claim fails only because of it: its one gap groups every such claim."""
+
+    TABLE = "table"
+    INDEX = "index"
+    VAULT = "vault"
+
+
+class NotRun(StrEnum):
+    """Why a claim was not run here (an access pattern writes items): so the report says where it can run."""
+
+    READ_ONLY = "read-only"  # --read-only: this run writes no items
+    WRITES_NOT_ALLOWED = "writes not allowed"  # the environment does not allow contract items
+    UNMARKABLE = "unmarkable"  # the table's partition key cannot carry the contract marker
+    STATIC_SOURCE = "static source"  # the observed state comes from files (the schema): no query can run
+
+
 class Kind(StrEnum):
     """What a finding is about; the readiness report groups gaps by it."""
 
@@ -59,10 +76,11 @@ class Finding:
     reason: str = ""  # why it failed or could not be verified, in plain words
     closest: str | None = None  # for a missing index: the name found that most likely means it
     expected_names: tuple[str, ...] = ()  # for exact sets: every name required
-    cause: str | None = None  # "table", "index" or "vault" when it failed because that is missing
+    cause: Cause | None = None  # when it failed because that table, index or vault is missing
     action: str = ""  # who must do what, and where, to close the gap ("the platform team must add ...")
     change: str | None = None  # for a difference from the desired state: the plan's change kind (CreateIndex)
     line: int | None = None  # the feature line of the step that made the claim (set by the recorder)
+    not_run: NotRun | None = None  # for a claim not run: why
 
     @property
     def failed(self) -> bool:
@@ -82,8 +100,11 @@ class Finding:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Finding:
+        not_run, cause = data.get("not_run"), data.get("cause")
         return cls(**{**data, "kind": Kind(data["kind"]), "outcome": Outcome(data["outcome"]),
-                      "expected_names": tuple(data.get("expected_names", ()))})
+                      "expected_names": tuple(data.get("expected_names", ())),
+                      "cause": None if cause is None else Cause(cause),
+                      "not_run": None if not_run is None else NotRun(not_run)})
 
 
 def verdict(holds: bool | Unverifiable, must: bool) -> Outcome:

@@ -34,6 +34,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--read-only", dest="contracts_read_only", action="store_true",
                     help="write no items: access patterns are reported as not run, whatever writes_allowed says "
                          "(for a read-only role)")
+    group.addoption("--against", dest="contracts_against", default="live", metavar="SOURCE",
+                    help="where the observed state comes from: live (the environment's backend, the default) or "
+                         "schema (the desired state in contracts/, resolved for --env: no backend is started, and "
+                         "access patterns are not run)")
     parser.addini("contracts_env", "default environment for the contracts", default=DEFAULT_ENV)
 
 
@@ -46,6 +50,7 @@ class ContractOptions:
     provision: bool
     confirm_prod: bool
     read_only: bool = False
+    against: str = "live"
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> ContractOptions:
@@ -59,6 +64,7 @@ class ContractOptions:
             provision=bool(config.getoption("contracts_provision")),
             confirm_prod=bool(config.getoption("contracts_confirm_prod")),
             read_only=bool(config.getoption("contracts_read_only")),
+            against=str(config.getoption("contracts_against") or "live"),
         )
 
 
@@ -79,6 +85,11 @@ def misuse(options: ContractOptions, env: Environment) -> list[str]:
                         "nothing is changed")
     elif options.confirm_prod and env.is_aws and not env.protected:
         problems.append(f"--confirm-prod is for protected environments (prod); '{env.name}' is not protected")
+    if options.against != "live":
+        for flag, given in (("--endpoint-url", options.endpoint_url), ("--provision", options.provision),
+                            ("--no-provision", options.no_provision)):
+            if given:
+                problems.append(f"{flag} is for a live environment; --against {options.against} reads no backend")
     if options.read_only and options.provision:
         problems.append("--read-only and --provision contradict each other: --provision changes the environment")
     return problems

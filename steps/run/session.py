@@ -30,7 +30,7 @@ from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
 from provision.errors import RefusedError
-from provision.observed.live import observe
+from provision.observed.sources import Source, SourceContext, open_source
 from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps.checks.target import Target
@@ -52,11 +52,16 @@ class ContractSession:
         self._account: str | None = None  # the caller's account, once checked for writes
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
+        self.source: Source = open_source(options.against, SourceContext(desired, self.backend))
+
+    @property
+    def source_name(self) -> str:
+        return self.source.name
 
     def needs_throwaway_local(self) -> bool:
         env = self.environment
         given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
-        return env.backend is BackendKind.DYNAMODB_LOCAL and not given
+        return env.backend is BackendKind.DYNAMODB_LOCAL and not given and not self.source.static
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
@@ -150,8 +155,7 @@ class ContractSession:
     def target(self) -> Target:
         """The environment as read once for the whole run: calls grow with tables, not scenarios."""
         if self._target is None:
-            backend = self.backend()
-            observed = observe(backend, self.environment)
+            observed = self.source.observe(self.environment)
             self._target = Target(self.environment, observed, resolve(self.desired, self.environment),
                                   self.stated_keys)
         return self._target

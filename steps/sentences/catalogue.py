@@ -80,6 +80,7 @@ class Sentence:
     example: str  # one full example, datatable lines included
     parser: StepParser
     meaning: str
+    module: str = ""  # the step module that defines it (steps.sentences.access: it needs the backend itself)
 
     def matches(self, text: str) -> bool:
         return bool(self.parser.is_matching(text))
@@ -98,7 +99,7 @@ def sentence(keyword: Keyword, pattern: str, example: str, meaning: str, *, rege
     parser = parsers.re(regex) if regex else parsers.parse(pattern, extra_types=TYPES)
 
     def register(func: Callable[P, R]) -> Callable[P, R]:
-        CATALOGUE.append(Sentence(keyword, pattern, example, parser, meaning))
+        CATALOGUE.append(Sentence(keyword, pattern, example, parser, meaning, func.__module__))
         # stacklevel 2: pytest-bdd puts the step fixture in the module that applies this decorator
         return step(parser, keyword, target_fixture=target_fixture, stacklevel=2)(func)
 

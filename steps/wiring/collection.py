@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from steps.results import scenarios as summary
 from steps.sentences import catalogue
+from steps.wiring import results as properties
 from steps.wiring.feature_items import template_of
 
 FEATURES = "features"
@@ -51,10 +51,10 @@ def mark_consumer(item: pytest.Item) -> None:
     if consumer is not None:
         item.add_marker(consumer)
         item.add_marker(pytest.mark.consumer(consumer))
-        item.user_properties.append((summary.CONSUMER, consumer))
+        item.user_properties.append((properties.CONSUMER, consumer))
         where = scenario_location(item)
         if where is not None:
-            item.user_properties.append((summary.SCENARIO, {"name": item.name, "file": where[0], "line": where[1]}))
+            item.user_properties.append((properties.SCENARIO, {"name": item.name, "file": where[0], "line": where[1]}))
 
 
 def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
@@ -67,6 +67,20 @@ def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
     except ValueError:
         path = Path(template.feature.filename)
     return str(path), template.line_number
+
+
+QUERYING_MODULES = frozenset({"steps.sentences.access"})  # sentences that write items and run queries
+
+
+def needs_backend(item: pytest.Item) -> bool:
+    """Whether a scenario writes items or runs queries: only an environment itself can answer it."""
+    template = template_of(item)
+    if template is None:
+        return False
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    found = [catalogue.find(step.type, step.name) for step in template.render(example).steps]
+    return any(sentence is not None and sentence.module in QUERYING_MODULES for sentence in found)
 
 
 def unmatched_steps(items: list[pytest.Item], rootpath: Path) -> list[str]:

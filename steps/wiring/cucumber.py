@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pytest_bdd.reporting import test_report_context_registry
 
-from steps.results import scenarios as summary
+from steps.wiring import results as properties
 
 
 class CucumberSteps:
@@ -28,7 +28,7 @@ class CucumberSteps:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         writer = getattr(self.config, "_bddcucumberjson", None)
-        outcomes: Mapping[Any, Mapping[str, str]] | None = dict(report.user_properties).get(summary.STEPS)  # type: ignore[assignment]
+        outcomes: Mapping[Any, Mapping[str, str]] | None = dict(report.user_properties).get(properties.STEPS)  # type: ignore[assignment]
         context = test_report_context_registry.get(report)
         if writer is None or report.when != "call" or outcomes is None or context is None:
             return

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from steps.checks.target import summarize
 from steps.gherkin import requirements
-from steps.report.markdown import render
-from steps.report.readiness import BLOCKED, EnvironmentSummary, build
-from steps.results import scenarios as summary
+from steps.report.build import build
+from steps.report.files import FILES, write_report
+from steps.report.model import Verdict
+from steps.results.environment import EnvironmentSummary
+from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
+from steps.wiring.results import collect
 
 OBSERVED = pytest.StashKey[EnvironmentSummary]()
 FAILURE = pytest.StashKey[str]()
@@ -31,13 +36,14 @@ PROVISIONED = pytest.StashKey[list[str]]()
 WORKER_KEY = "contracts_environment"
 WORKER_FAILURE = "contracts_failure"
 WORKER_PROVISIONED = "contracts_provisioned"
-FILES = ("readiness.md", "readiness.json")
+RESULTS = "results.json"  # the run's plain results: `python -m steps.report DIR/results.json` rebuilds the report
 
 
 def add_options(parser: pytest.Parser) -> None:
     parser.getgroup("contracts").addoption(
         "--readiness-report", dest="readiness_report", default=None, metavar="DIR",
-        help="write DIR/readiness.md and DIR/readiness.json: the readiness assessment of this run")
+        help="write DIR/readiness.md and DIR/readiness.json, the readiness assessment of this run, and "
+             "DIR/results.json, its plain results (`python -m steps.report DIR/results.json` rebuilds the report)")
 
 
 def check_folder(config: pytest.Config) -> None:
@@ -61,7 +67,7 @@ def check_folder(config: pytest.Config) -> None:
 def _observed(session: pytest.Session, contract_session: ContractSession) -> EnvironmentSummary | None:
     found = session.config.stash.get(OBSERVED, None)
     if found is None and contract_session.has_target():
-        found = EnvironmentSummary.from_target(contract_session.target())
+        found = summarize(contract_session.target())
     return found
 
 
@@ -69,7 +75,7 @@ def receive_from_worker(node: Any) -> None:
     output = getattr(node, "workeroutput", {})
     data = output.get(WORKER_KEY)
     if data:
-        node.config.stash[OBSERVED] = EnvironmentSummary(**json.loads(data))
+        node.config.stash[OBSERVED] = EnvironmentSummary.from_data(json.loads(data))
     if output.get(WORKER_FAILURE):
         node.config.stash[FAILURE] = output[WORKER_FAILURE]
     if output.get(WORKER_PROVISIONED):  # a worker's own output is not shown: the summary says it
@@ -89,8 +95,7 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         if contract_session.failure:
             config.workeroutput[WORKER_FAILURE] = contract_session.failure
         elif contract_session.has_target():
-            config.workeroutput[WORKER_KEY] = json.dumps(
-                EnvironmentSummary.from_target(contract_session.target()).data())
+            config.workeroutput[WORKER_KEY] = json.dumps(summarize(contract_session.target()).data())
         return
     failure = contract_session.failure or config.stash.get(FAILURE, None)
     if failure:  # the run stopped on it: exit 1, as without xdist (whose controller says "interrupted")
@@ -112,24 +117,38 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
 
 
 def _not_written(reporter: Any, target: Path, failure: str) -> None:
-    for name in FILES:
+    for name in (*FILES, RESULTS):
         (target / name).unlink(missing_ok=True)  # an earlier run's report says nothing about this one
     reporter.write_line(f"readiness report: not written, the environment could not be read ({failure})", red=True)
 
 
-def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
-    config = session.config
-    results = summary.collect(reporter.stats)
+def run_results(session: pytest.Session, contract_session: ContractSession) -> RunResults:
+    """This run's plain results: what the contracts require, what the environment held, what each scenario found."""
+    config, env = session.config, contract_session.environment
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
     wanted = requirements.of_features(config.rootpath, contract_session.desired)
-    readiness = build(results, contract_session.environment, _observed(session, contract_session), wanted)
-    markdown = render(readiness)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "readiness.md").write_text(markdown, encoding="utf-8")
-    (target / "readiness.json").write_text(json.dumps(readiness.data(), indent=2) + "\n", encoding="utf-8")
+    source = SourceResults(contract_session.source_name, env.backend.value, _observed(session, contract_session),
+                           collect(reporter.stats if reporter is not None else {}))
+    return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), [source])
+
+
+def now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")  # reproducible reports (and golden tests)
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
+    run = run_results(session, contract_session)
+    readiness = build(run)
+    markdown = write_report(readiness, target)
+    run.save(target / RESULTS)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
-    reporter.write_line(f"readiness report: {readiness.verdict}, written to {target / 'readiness.md'} and .json")
-    if readiness.verdict == BLOCKED and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+    reporter.write_line(f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and "
+                        ".json")
+    if readiness.verdict is Verdict.BLOCKED and session.exitstatus in (pytest.ExitCode.OK,
+                                                                       pytest.ExitCode.NO_TESTS_COLLECTED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

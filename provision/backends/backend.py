@@ -1,0 +1,54 @@
+"""A backend: where an environment lives (a boto3 session and a DynamoDB endpoint) and its clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from provision.backends.retries import RetryBound, bound_retries
+from provision.desired.model import BackendKind
+
+# botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
+# 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60)
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+
+@dataclass
+class Backend:
+    """Where an environment lives and how to talk to it."""
+
+    kind: BackendKind
+    session: boto3.Session
+    endpoint_url: str | None = None  # DynamoDB's endpoint; None means the session's default (AWS, moto)
+    description: str = ""
+    retry_bound: RetryBound = field(default_factory=RetryBound, repr=False)  # an apply sets its deadline here
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.kind.value
+
+    def client(self, service: str) -> Any:
+        """One client per service, shared by the threads of an apply (boto3 clients are thread safe).
+
+        botocore's own retries on it end at the deadline of the apply running, if any (`retry_bound`).
+        """
+        if service not in self._clients:
+            endpoint = self.endpoint_url if service == "dynamodb" else None
+            client = self.session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            bound_retries(client, self.retry_bound)
+            self._clients[service] = client
+        return self._clients[service]
+
+    def resource(self) -> Any:
+        return self.session.resource("dynamodb", endpoint_url=self.endpoint_url, config=CLIENT_CONFIG)
+
+
+def local_session(region: str) -> boto3.Session:
+    """A session with dummy credentials, so nothing local ever picks up real AWS credentials."""
+    return boto3.Session(region_name=region, aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+                         aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"])

@@ -1,0 +1,216 @@
+"""The readiness assessment, computed from one run's plain results (`steps.results.run`).
+
+Expected counts come from what the contracts require: every table, GSI, vault and backup plan
+stated anywhere in features/, not only in the scenarios this run selected. Actual counts come
+from the environment as read. Gaps are the failed claims, each with the consumers it blocks and
+who must act. A consumer any of whose scenarios was not checked in this run (deselected, skipped,
+not collected) is "not checked".
+
+The verdict is READY only when every consumer was checked in full and every claim was verified
+and holds; BLOCKED when any gap, difference from the desired state or unchecked consumer remains;
+UNVERIFIED when nothing is wrong but some claims could not be verified here (run them on AWS).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from steps.report.model import (
+    ConsumerState,
+    ConsumerStatus,
+    Count,
+    Counts,
+    Gap,
+    Readiness,
+    Settings,
+    Tally,
+    Unverified,
+    Verdict,
+    VerifiedWhere,
+)
+from steps.results.environment import EnvironmentSummary
+from steps.results.expected import Requirements
+from steps.results.findings import Cause, Finding, Kind, NotRun, Outcome
+from steps.results.run import RunResults, SourceResults
+from steps.results.scenarios import Results, ScenarioResult
+
+NOT_CHECKED_REASON = "not checked in this run: deselected (-m, -k), skipped or not collected"
+GapKey = tuple[Kind, str, str, str]
+
+
+def _gap_key(f: Finding) -> GapKey:
+    """Claims that failed for one missing table, index or vault share that one gap."""
+    if f.cause is Cause.TABLE:
+        return (Kind.TABLE, f.table or "", "", f"table {f.table}")
+    if f.cause is Cause.INDEX:
+        kind = Kind.LSI if f.kind is Kind.LSI else Kind.GSI
+        return (kind, f.table or "", f.name or "", f"{kind.value.upper()} {f.name} of table {f.table}")
+    if f.cause is Cause.VAULT:
+        return (Kind.BACKUP_VAULT, "", f.name or "", f"backup vault {f.name}")
+    return (f.kind, f.table or "", f.name or "", f.subject)
+
+
+def _gaps(results: Results, environment: str) -> list[Gap]:
+    grouped: dict[GapKey, list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
+    for scenario in results.scenarios:
+        for f in scenario.findings:
+            if f.outcome is Outcome.FAILED:
+                grouped[_gap_key(f)].append((scenario, f))
+    gaps = []
+    for (kind, table, name, subject), found in sorted(grouped.items(), key=lambda item: (item[0][0].value,
+                                                                                          *item[0][1:])):
+        # The claim that is about the gap itself says it best (the table's own "must exist").
+        best = next((f for _, f in found if f.kind is kind and f.cause is not None), found[0][1])
+        cause = next((f.cause for _, f in found if f.cause is not None), None)
+        action = next((f.action for _, f in found if f.action), "") or _default_action(cause, environment)
+        stated = _lines([_line_of(s, f) for s, f in found])
+        gaps.append(Gap(kind, name or None, table or None, best.expected, best.actual,
+                        sorted({s.consumer for s, _ in found}), best.reason, best.closest, subject, cause, action,
+                        stated, next((f.change for _, f in found if f.change), None)))
+    return gaps
+
+
+def _lines(places: list[str]) -> list[str]:
+    """`file:line` places, one entry per file with its lines in order: features/x.feature:7,9,12."""
+    by_file: dict[str, set[int]] = defaultdict(set)
+    for place in places:
+        file, _, line = place.rpartition(":")
+        if file and line.isdigit():
+            by_file[file].add(int(line))
+    return [f"{file}:{','.join(str(n) for n in sorted(lines))}" for file, lines in sorted(by_file.items())]
+
+
+def _line_of(scenario: ScenarioResult, finding: Finding) -> str:
+    """Where a claim is stated: the feature of its scenario, at the line of its step."""
+    file = scenario.where.rpartition(":")[0]
+    return f"{file}:{finding.line}" if file and finding.line else scenario.where
+
+
+def _default_action(cause: Cause | None, environment: str) -> str:
+    """What closes a gap whose thing the desired state defines but the environment lacks: provisioning it."""
+    if cause is None:
+        return ""
+    return (f"the platform team: provision {environment} from the desired state "
+            f"(`python -m provision apply --env {environment}`)")
+
+
+def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) -> dict[str, ConsumerStatus]:
+    grouped = results.by_consumer()
+    statuses = {}
+    for consumer in sorted(set(grouped) | set(requirements.scenarios)):
+        scenarios = [s for s in grouped.get(consumer, []) if s.checked]
+        total = max(requirements.scenarios.get(consumer, 0), len(scenarios))
+        failed = sorted(s.title for s in scenarios if s.outcome.failed)
+        blocking = [g.describe() for g in gaps if consumer in g.consumers]
+        if failed:
+            status = ConsumerState.BLOCKED
+        elif len(scenarios) < total:  # deselected, skipped or not collected: not checked, whatever else ran
+            status = ConsumerState.NOT_CHECKED
+        elif any(f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) for s in scenarios for f in s.findings):
+            status = ConsumerState.UNVERIFIED
+        else:
+            status = ConsumerState.READY
+        statuses[consumer] = ConsumerStatus(status, failed, blocking, len(scenarios), total)
+    return statuses
+
+
+def _where(finding: Finding) -> VerifiedWhere:
+    if finding.outcome is Outcome.UNVERIFIABLE:
+        return VerifiedWhere.AWS
+    return {NotRun.READ_ONLY: VerifiedWhere.WITHOUT_READ_ONLY,
+            NotRun.STATIC_SOURCE: VerifiedWhere.LIVE}.get(finding.not_run or NotRun.WRITES_NOT_ALLOWED,
+                                                           VerifiedWhere.WRITABLE)
+
+
+def _unverified(results: Results, requirements: Requirements) -> list[Unverified]:
+    """What was not verified: claims unverifiable here or not run, then consumers not checked in full."""
+    found = {(f.subject, f.reason): _where(f) for f in results.findings()
+             if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)}
+    listed = [Unverified(check, reason, where) for (check, reason), where in sorted(found.items())]
+    grouped = results.by_consumer()
+    for consumer, total in sorted(requirements.scenarios.items()):
+        checked = sum(1 for s in grouped.get(consumer, []) if s.checked)
+        if checked < total:
+            listed.append(Unverified(f"{total - checked} of {total} scenarios of {consumer}", NOT_CHECKED_REASON,
+                                     VerifiedWhere.FULL_RUN))
+    return listed
+
+
+SETTING_KINDS = {"pitr": (Kind.PITR,), "stream": (Kind.STREAM,), "encryption": (Kind.ENCRYPTION,),
+                 "backup_vault": (Kind.BACKUP_VAULT,), "backup_coverage": (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN)}
+TABLE_MISSING = "table missing"
+
+
+def _settings(findings: list[Finding]) -> Settings:
+    """Claims per setting and outcome; those failing only because a table is missing count under tables."""
+    result: dict[str, dict[str, int]] = {}
+    for name, kinds in SETTING_KINDS.items():
+        counts: dict[str, int] = defaultdict(int)
+        for f in findings:
+            if f.kind in kinds:
+                counts[TABLE_MISSING if f.cause is Cause.TABLE else f.outcome.value] += 1
+        result[name] = dict(sorted(counts.items()))
+    return Settings(**result)
+
+
+def _tally(findings: list[Finding]) -> Tally:
+    counted = {o: sum(1 for f in findings if f.outcome is o) for o in Outcome}
+    return Tally(counted[Outcome.PASSED], counted[Outcome.FAILED], counted[Outcome.UNVERIFIABLE],
+                 counted[Outcome.NOT_RUN])
+
+
+def _counts(observed: EnvironmentSummary | None, requirements: Requirements) -> Counts:
+    plans = None if observed is None or observed.backup_plans is None else len(observed.backup_plans)
+    return Counts(Count(len(requirements.tables), None if observed is None else len(observed.tables)),
+                  Count(len(requirements.gsis), None if observed is None else sum(map(len, observed.gsis.values()))),
+                  Count(len(requirements.plans), plans))
+
+
+def _verdict(consumers: dict[str, ConsumerStatus], gaps: list[Gap], unverified: list[Unverified]) -> Verdict:
+    """READY only with nothing wrong and nothing unchecked; BLOCKED by any gap or any consumer not checked in full."""
+    states = {s.status for s in consumers.values()}
+    if gaps or {ConsumerState.BLOCKED, ConsumerState.NOT_CHECKED} & states or not consumers:
+        return Verdict.BLOCKED
+    if unverified or ConsumerState.UNVERIFIED in states:
+        return Verdict.UNVERIFIED
+    return Verdict.READY
+
+
+def _unexpected(observed: EnvironmentSummary | None, requirements: Requirements) -> dict[str, list[str]]:
+    if observed is None:
+        return {"tables": [], "gsis": []}
+    return {"tables": sorted(set(observed.tables) - requirements.tables),
+            "gsis": sorted(f"{t}.{i}" for t, names in observed.gsis.items() for i in names
+                           if (t, i) not in requirements.gsis)}
+
+
+def _missing(observed: EnvironmentSummary | None, requirements: Requirements,
+             gaps: list[Gap]) -> dict[str, list[str]]:
+    """What the contracts require that is not there; without a reading, what this run's claims found missing."""
+    if observed is None:
+        return {"tables": sorted({g.table for g in gaps if g.kind is Kind.TABLE and g.table}),
+                "gsis": sorted({f"{g.table}.{g.name}" for g in gaps if g.kind is Kind.GSI})}
+    return {"tables": sorted(requirements.tables - set(observed.tables)),
+            "gsis": sorted(f"{t}.{i}" for t, i in requirements.gsis if i not in observed.gsis.get(t, []))}
+
+
+def build_source(run: RunResults, source: SourceResults) -> Readiness:
+    """The assessment of one source's results against everything the contracts in features/ require."""
+    results, observed, requirements = source.results, source.observed, run.requirements
+    findings = results.findings()
+    gaps = _gaps(results, run.environment)
+    consumers = _consumers(results, gaps, requirements)
+    unverified = _unverified(results, requirements)
+    return Readiness(run.environment, source.backend, _verdict(consumers, gaps, unverified), run.generated_at,
+                     _counts(observed, requirements), gaps, consumers, unverified, _tally(findings),
+                     _settings(findings), sorted(run.expected_vaults), None if observed is None else observed.vaults,
+                     _unexpected(observed, requirements), _missing(observed, requirements, gaps),
+                     [] if observed is None else list(observed.inactive_tables),
+                     [] if observed is None else list(observed.inactive_gsis), read=observed is not None)
+
+
+def build(run: RunResults) -> Readiness:
+    """The assessment of a run of one source (the live environment, or another source of observed state)."""
+    if len(run.sources) != 1:
+        raise ValueError(f"a readiness report is built from one source's results; this run has {len(run.sources)}")
+    return build_source(run, run.sources[0])

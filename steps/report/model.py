@@ -1,0 +1,196 @@
+"""The readiness report as typed values: the verdict, counts, gaps, consumers, what was not verified.
+
+Built by `steps.report.build` from plain results, rendered by `steps.report.markdown`, and written
+as JSON by `data()`, whose layout the README documents (`readiness.json`). Every decision the
+markdown shows is a field here (an enum, a count), never words it must read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from steps.results.findings import Cause, Kind, Outcome
+
+
+class Verdict(StrEnum):
+    READY = "READY"  # every consumer checked in full; every claim verified and holding
+    UNVERIFIED = "UNVERIFIED"  # nothing wrong, but some claims could not be verified (or were not run) here
+    BLOCKED = "BLOCKED"  # a gap, a difference from the desired state, or a consumer not checked in full
+
+
+class ConsumerState(StrEnum):
+    READY = "ready"
+    BLOCKED = "blocked"  # some scenario failed
+    UNVERIFIED = "unverified"  # nothing failed, but some claims could not be verified or were not run here
+    NOT_CHECKED = "not checked"  # some scenario was deselected, skipped or not collected in this run
+
+
+class VerifiedWhere(StrEnum):
+    """Where a check that was not verified here can be."""
+
+    AWS = "aws"  # the backend cannot answer: an AWS environment can
+    FULL_RUN = "full run"  # not checked in this run: a run of every consumer
+    WITHOUT_READ_ONLY = "without read-only"  # --read-only: a run that may write contract items
+    WRITABLE = "writable"  # the environment does not allow contract items: one that does
+    LIVE = "live"  # a static source (the schema) runs no query: the environment itself can
+
+
+@dataclass(frozen=True)
+class Count:
+    expected: int
+    actual: int | None  # None: not read in this run, or the backend cannot report it
+
+
+@dataclass(frozen=True)
+class Counts:
+    tables: Count
+    gsis: Count
+    backup_plans: Count
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Claims per outcome."""
+
+    passed: int = 0
+    failed: int = 0
+    unverifiable: int = 0
+    not_run: int = 0
+
+    @property
+    def open(self) -> int:
+        """Claims not verified: unverifiable here, or not run."""
+        return self.unverifiable + self.not_run
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.open
+
+    def data(self) -> dict[str, int]:
+        return {Outcome.PASSED.value: self.passed, Outcome.FAILED.value: self.failed,
+                Outcome.UNVERIFIABLE.value: self.unverifiable, Outcome.NOT_RUN.value: self.not_run}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Claims per setting of the brief's key findings, by outcome (and "table missing": failed for that)."""
+
+    pitr: dict[str, int]
+    stream: dict[str, int]
+    encryption: dict[str, int]
+    backup_vault: dict[str, int]
+    backup_coverage: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing missing or wrong, and every consumer it blocks (claims that failed only because a
+    table, index or vault is missing count toward that one gap)."""
+
+    kind: Kind
+    name: str | None
+    table: str | None
+    expected: str
+    actual: str
+    consumers: list[str]
+    reason: str = ""
+    closest: str | None = None
+    subject: str = ""
+    cause: Cause | None = None  # the gap is that this table, index or vault is missing
+    action: str = ""  # who must do what, and where
+    stated_at: list[str] = field(default_factory=list)  # the feature lines of the claims: features/x.feature:12
+    change: str | None = None  # a difference from the desired state: the plan's change kind
+
+    @property
+    def is_index(self) -> bool:
+        return self.kind in (Kind.GSI, Kind.LSI)
+
+    def describe(self) -> str:
+        """A short label a Lambda developer understands."""
+        if self.kind is Kind.TABLE:
+            return f"table {self.table} is missing" if self.cause is Cause.TABLE else f"{self.subject}: {self.actual}"
+        if self.is_index:
+            label = self.kind.value.upper()
+            if self.cause is not Cause.INDEX:
+                return f"{label} {self.name} on table {self.table} exists but is not ACTIVE yet ({self.actual})"
+            hint = f" (closest: {self.closest})" if self.closest else ""
+            return f"{label} {self.name} is missing on table {self.table}{hint}"
+        if self.kind is Kind.BACKUP_VAULT and self.cause is Cause.VAULT:
+            return f"backup vault {self.name} is missing"
+        if self.change:
+            return f"{self.subject}: {self.actual}"
+        if self.kind in (Kind.TABLE_SET, Kind.GSI_SET) and self.reason:
+            return f"{self.subject}: {self.reason}"
+        return f"{self.subject}: {self.actual}"
+
+
+@dataclass(frozen=True)
+class ConsumerStatus:
+    status: ConsumerState
+    failed: list[str]  # failed scenarios, as written, with their feature line
+    gaps: list[str] = field(default_factory=list)
+    scenarios_checked: int = 0  # how many of its scenarios this run checked
+    scenarios: int = 0  # how many its features hold
+
+    @property
+    def checked(self) -> str:
+        return f"{self.scenarios_checked} of {self.scenarios}"
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A check not verified here: what, why, and where it can be."""
+
+    check: str
+    reason: str
+    where: VerifiedWhere
+
+
+@dataclass(frozen=True)
+class Readiness:
+    environment: str
+    backend: str
+    verdict: Verdict
+    generated_at: str
+    counts: Counts
+    gaps: list[Gap]
+    consumers: dict[str, ConsumerStatus]
+    unverified: list[Unverified]
+    checks: Tally
+    settings: Settings
+    vaults_expected: list[str]  # physical names
+    vaults_actual: list[str] | None  # None: not read, or the backend cannot report them
+    unexpected: dict[str, list[str]]  # tables and GSIs (table.index) found that no contract asks for
+    missing: dict[str, list[str]]  # tables and GSIs (table.index) some contract asks for that are not there
+    inactive_tables: list[str] = field(default_factory=list)  # there but not ACTIVE yet: "orders UPDATING"
+    inactive_gsis: list[str] = field(default_factory=list)  # "orders.OrdersByUser CREATING"
+    read: bool = True  # whether the environment was read in this run (else actual counts are unknown)
+
+    def not_checked(self) -> list[str]:
+        return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
+
+    def blocked(self) -> list[str]:
+        return [c for c, s in self.consumers.items() if s.status is ConsumerState.BLOCKED]
+
+    @property
+    def inactive(self) -> list[str]:
+        return [*self.inactive_tables, *self.inactive_gsis]
+
+    def failing_kinds(self) -> set[Kind]:
+        return {g.kind for g in self.gaps}
+
+    def data(self) -> dict[str, Any]:
+        """The JSON the README documents (`readiness.json`)."""
+        return {
+            "environment": self.environment, "backend": self.backend, "verdict": self.verdict.value,
+            "generated_at": self.generated_at, "counts": asdict(self.counts),
+            "gaps": [asdict(g) for g in self.gaps],
+            "consumers": {name: {"status": s.status.value, "failed": s.failed, "gaps": s.gaps, "checked": s.checked}
+                          for name, s in self.consumers.items()},
+            "unverified": [{"check": u.check, "reason": u.reason} for u in self.unverified],
+            "checks": self.checks.data(), "settings": asdict(self.settings),
+            "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
+            "unexpected": self.unexpected, "missing": self.missing, "inactive": self.inactive,
+        }

@@ -1,0 +1,53 @@
+"""The contract scenarios among pytest's test reports, as plain results (`steps.results`).
+
+Findings travel on each test report's user_properties (set by the plugin's hooks), so the
+summary and the readiness report also work under pytest-xdist, where scenarios run in other
+processes. This is the one place that reads them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from steps.results.findings import Finding
+from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+
+FINDINGS = "contract_findings"
+STEPS = "contract_steps"  # each step's outcome by its feature line (for the Cucumber JSON)
+CONSUMER = "consumer"
+SCENARIO = "contract_scenario"  # the scenario as written: {"name", "file", "line"}
+
+
+def _properties(report: Any) -> Mapping[str, Any]:
+    return dict(getattr(report, "user_properties", []) or [])
+
+
+# One scenario has a report per phase (setup, call, teardown): the worst outcome is its outcome, so
+# a cleanup that fails after the checks passed makes the scenario an error, never a pass.
+PRIORITY = ("failed", "error", "skipped", "passed")
+
+
+def collect(stats: Mapping[str, Iterable[Any]]) -> Results:
+    """The contract scenarios among the reports pytest kept, with their findings (failed > error > skipped > passed)."""
+    outcomes: dict[str, str] = {}
+    found: dict[str, tuple[str, tuple[Finding, ...]]] = {}
+    written: dict[str, Mapping[str, Any]] = {}
+    for outcome in PRIORITY:
+        for report in stats.get(outcome, []):
+            properties = _properties(report)
+            if CONSUMER not in properties:
+                continue
+            outcomes.setdefault(report.nodeid, outcome)
+            written.setdefault(report.nodeid, properties.get(SCENARIO) or {})
+            recorded = properties.get(FINDINGS)
+            if recorded is not None or report.nodeid not in found:
+                found[report.nodeid] = (properties[CONSUMER], tuple(Finding.from_data(d) for d in recorded or []))
+    results = Results()
+    for nodeid, outcome in outcomes.items():
+        consumer, findings = found[nodeid]
+        scenario = written[nodeid]
+        where = f"{scenario['file']}:{scenario['line']}" if scenario.get("file") else ""
+        results.scenarios.append(ScenarioResult(nodeid, str(scenario.get("name") or nodeid.split("::")[-1]),
+                                                consumer, ScenarioOutcome(outcome), findings, where))
+    return results

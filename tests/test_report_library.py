@@ -1,0 +1,121 @@
+"""The report as a library (issue 8): rebuilt from a run's saved results by one command that imports no
+pytest, identical to what the run wrote; results that travel as JSON; sources picked by name."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from steps.results.findings import Cause, Finding, Kind, NotRun, Outcome
+from steps.results.run import RunResults
+
+ROOT = Path(__file__).resolve().parent.parent
+BRIEF = ROOT / "tests" / "brief"
+
+
+def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+    environ.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return python("-m", "pytest", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}", *args)
+
+
+@pytest.fixture(scope="module")
+def brief_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("brief")
+    contracts(out, "--env=moto", "--contracts", str(BRIEF / "contracts"))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [pytest.param(("--env=moto",), id="ready-stack"),
+                                  pytest.param(("--env=moto", "--contracts", str(BRIEF / "contracts")), id="brief")])
+def test_the_report_rebuilt_from_saved_results_is_the_one_the_run_wrote(tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "run"
+    contracts(out, *args)  # no SOURCE_DATE_EPOCH: the time the run wrote is in its results
+    rebuilt = python("-m", "steps.report", str(out / "results.json"), "--out", str(tmp_path / "again"))
+    verdict = json.loads((out / "readiness.json").read_text())["verdict"]
+    assert rebuilt.returncode == (1 if verdict == "BLOCKED" else 0), rebuilt.stderr
+    for name in ("readiness.md", "readiness.json"):
+        assert (tmp_path / "again" / name).read_text() == (out / name).read_text(), name
+
+
+@pytest.mark.slow
+def test_rebuilding_the_report_imports_no_pytest(brief_run: Path, tmp_path: Path) -> None:
+    code = ("import sys\nfrom steps.report.__main__ import main\n"
+            f"main([{str(brief_run / 'results.json')!r}, '--out', {str(tmp_path)!r}])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pytest', '_pytest', 'pytest_bdd')))")
+    done = python("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "readiness.md").read_text() == (brief_run / "readiness.md").read_text()
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    pytest.param("{not json", "results.json:1: not JSON", id="not-json"),
+    pytest.param('{"format": 99}', "not a results file of format 1 (format: 99)", id="other-format"),
+    pytest.param('{"format": 1, "environment": "x"}', "a results file with a field missing or wrong", id="partial"),
+])
+def test_a_results_file_that_cannot_be_read_is_a_clear_error(tmp_path: Path, content: str, says: str) -> None:
+    results = tmp_path / "results.json"
+    results.write_text(content)
+    done = python("-m", "steps.report", str(results))
+    assert done.returncode == 2
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_results_travel_as_json_and_come_back_the_same() -> None:
+    data = {"format": 1, "environment": "sit", "generated_at": "2026-12-02T00:00:00+00:00",
+            "requirements": {"tables": ["orders"], "gsis": [["orders", "OrdersByDate"]], "vaults": ["bbws"],
+                             "plans": [["bbws", 14]], "scenarios": {"order_lambda": 2}},
+            "expected_vaults": ["bbws-sit"],
+            "sources": [{"name": "live", "backend": "aws", "observed": None, "scenarios": [
+                {"nodeid": "features/o/t.feature::a", "name": "a", "consumer": "order_lambda", "outcome": "failed",
+                 "where": "features/o/t.feature:3", "findings": [
+                     Finding(Kind.TABLE, Outcome.FAILED, "table orders", "orders-sit", "none", table="orders",
+                             cause=Cause.TABLE, line=4).data(),
+                     Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, "q", "r", "not run",
+                             not_run=NotRun.READ_ONLY).data(),
+                 ]}]}]}
+    run = RunResults.from_data(json.loads(json.dumps(data)))
+    assert run.data() == data
+    finding = run.sources[0].results.scenarios[0].findings[0]
+    assert finding.cause is Cause.TABLE
+    assert run.sources[0].results.scenarios[0].findings[1].not_run is NotRun.READ_ONLY
+
+
+# --- sources behind one interface, picked by name -------------------------------------------------------
+
+
+def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path) -> None:
+    done = contracts(tmp_path, "--against=schema")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "provisioned" not in done.stdout  # no backend was started or provisioned
+    report = json.loads((tmp_path / "readiness.json").read_text())
+    assert report["backend"] == "dynamodb-local"
+    assert report["gaps"] == []
+    not_run = [u for u in report["unverified"] if u["reason"].startswith("not run against schema")]
+    assert len(not_run) == 12  # every access pattern: no query runs on the desired state
+    assert "a run against the environment itself: `pytest --env=local`" in (tmp_path / "readiness.md").read_text()
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    pytest.param(("--against=terraform",), "--against terraform: no such source; choose one of: live, schema",
+                 id="unknown"),
+    pytest.param(("--against=schema", "--env=sit", "--provision"),
+                 "--provision is for a live environment; --against schema reads no backend", id="provision"),
+])
+def test_a_source_that_cannot_be_used_is_refused(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
+    done = contracts(tmp_path, *args)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert says in done.stderr
