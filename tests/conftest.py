@@ -19,6 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 
 
+# A real DynamoDB Local (a JVM) or its 50 MB package; pytest run on an inner contract project in a subprocess.
+SLOW_FIXTURES = frozenset({"dynamodb_local", "real_cache", "pytester"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`slow` is every test that starts a JVM or runs contracts in a pytest subprocess, through any fixture
+    (and tests that do so by hand are marked where they do): the quick suite, `pytest tests -m "not slow"`,
+    cannot forget one."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def desired() -> DesiredState:
     return load_contracts(CONTRACTS)

@@ -190,12 +190,14 @@ MOTO_BREAKAGES: list[tuple[Callable[[ContractProject], None], Breakage]] = [
 ]
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 def test_the_real_contracts_block_nobody_on_moto(tmp_path: Path) -> None:
     run = real_project(tmp_path).run("--env=moto")
     check_breakage(run, Breakage("nothing broken", frozenset()))
     assert run.result.ret == pytest.ExitCode.OK
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 @pytest.mark.parametrize(("edit", "breakage"), MOTO_BREAKAGES, ids=[b.name for _, b in MOTO_BREAKAGES])
 def test_a_broken_contract_fails_exactly_its_consumers_on_moto(
         tmp_path: Path, edit: Callable[[ContractProject], None], breakage: Breakage) -> None:
@@ -381,6 +383,7 @@ def _hints(messages: str) -> set[str]:
     return set(re.findall(r"; (\w+) looks like the same index under another name", messages))
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 def test_a_removed_gsi_is_not_called_another_index_on_moto(tmp_path: Path) -> None:
     """OrdersByUser (userId, orderDate) removed: OrdersByDate (tenantId, orderDate) is not it under another name."""
     project = real_project(tmp_path)

@@ -63,6 +63,7 @@ def drift_after_provisioning(project: ContractProject, body: str) -> None:
 # --- item 1: deselected means not checked -----------------------------------------------------------------
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 def test_a_deselected_scenario_leaves_its_consumer_not_checked_and_the_report_blocked(tmp_path: Path) -> None:
     project = real_project(tmp_path)
     out = tmp_path / "out"
@@ -99,6 +100,7 @@ DRIFTS = {
 }
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 @pytest.mark.parametrize("drift", sorted(DRIFTS))
 def test_a_setting_no_feature_states_that_drifts_blocks_the_platform_team_with_the_plan_line(
         tmp_path: Path, drift: str) -> None:
@@ -117,6 +119,7 @@ def test_a_setting_no_feature_states_that_drifts_blocks_the_platform_team_with_t
     assert gap["action"].startswith("the platform team: apply the plan (`python -m provision apply --env moto`)")
 
 
+@pytest.mark.slow  # the whole contract suite in a subprocess
 def test_the_platform_sets_follow_the_desired_state_so_a_new_index_is_one_edit(tmp_path: Path) -> None:
     project = real_project(tmp_path)
     project.edit_yaml("tables/orders.yaml", lambda d: d["tables"]["orders"]["global_indexes"].update(
