@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from functools import partial, singledispatchmethod
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, WaiterError
 
 from provision.apply import already, requests
 from provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
 from provision.apply.safety import check_account
 from provision.backends import Backend
+from provision.backends import operations as ops
 from provision.backends.retries import Deadline, DeadlineExceeded
 from provision.desired.model import AttributeType, BackendKind, KeyAttribute
 from provision.errors import ToolError
@@ -146,21 +147,22 @@ class _Executor:
             result.done.append(change)
         return result
 
-    def call(self, client: Any, operation: str, retry_on: frozenset[str] = RETRYABLE, **kwargs: Any) -> Any:
+    def call(self, client: Any, operation: ops.Operation, retry_on: frozenset[str] = RETRYABLE,
+             **kwargs: Any) -> Any:
         """One API call, retried (backoff, within the deadline) while it fails with a code in `retry_on`."""
-        method = getattr(client, operation)
-        return with_retry(lambda: method(**kwargs), self.deadline, first_delay=self.options.first_retry_delay,
-                          retry_on=retry_on, on_retry=lambda code, pause: self.options.progress(
-                              f"  {operation}: {code}, retrying in {pause:.1f} s"))
+        return with_retry(lambda: operation.call(client, **kwargs), self.deadline,
+                          first_delay=self.options.first_retry_delay, retry_on=retry_on,
+                          on_retry=lambda code, pause: self.options.progress(
+                              f"  {operation.name}: {code}, retrying in {pause:.1f} s"))
 
     def describe_table(self, table: str) -> dict[str, Any]:
-        return dict(self.call(self.dynamodb, "describe_table", TableName=table)["Table"])
+        return dict(self.call(self.dynamodb, ops.DESCRIBE_TABLE, TableName=table)["Table"])
 
     def update_table(self, change: Change, request: dict[str, Any]) -> None:
         """One UpdateTable, then the wait; done too when it failed because the table is already so."""
         table = request["TableName"]
         try:
-            self.call(self.dynamodb, "update_table", **request)
+            self.call(self.dynamodb, ops.UPDATE_TABLE, **request)
         except ClientError as error:
             self.settle(change, error, lambda: self.describe_table(table), partial(already.holds, change))
         self.wait_until_active(table)
@@ -213,16 +215,15 @@ class _Executor:
             time.sleep(self.poll)
 
     def wait_until_deleted(self, table: str) -> None:
-        while True:
-            try:
-                self.describe_table(table)
-            except ClientError as error:
-                if error_code(error) == "ResourceNotFoundException":
-                    return
-                raise
-            if self.deadline.passed():
-                raise DeadlineExceeded(f"timed out waiting for table {table} to be deleted")
-            time.sleep(self.poll)
+        """boto3's `table_not_exists` waiter (DescribeTable until ResourceNotFound), within the deadline."""
+        attempts = max(1, int(self.deadline.left() / self.poll))
+        try:
+            ops.DESCRIBE_TABLE.wait(self.dynamodb, "table_not_exists", TableName=table,
+                                    WaiterConfig={"Delay": self.poll, "MaxAttempts": attempts})
+        except WaiterError as error:
+            if "Max attempts exceeded" in str(error):
+                raise DeadlineExceeded(f"timed out waiting for table {table} to be deleted") from None
+            raise
 
     # --- one change ------------------------------------------------------------------------
 
@@ -237,7 +238,7 @@ class _Executor:
     @do.register
     def _(self, change: CreateTable) -> None:
         try:
-            self.call(self.dynamodb, "create_table", retry_on=TRANSIENT,
+            self.call(self.dynamodb, ops.CREATE_TABLE, retry_on=TRANSIENT,
                       **requests.create_table(change.target, change.spec))
         except ClientError as error:
             if error_code(error) != TABLE_BUSY:
@@ -251,7 +252,7 @@ class _Executor:
     @do.register
     def _(self, change: DeleteTable) -> None:
         try:
-            self.call(self.dynamodb, "delete_table", TableName=change.target)
+            self.call(self.dynamodb, ops.DELETE_TABLE, TableName=change.target)
         except ClientError as error:
             self.settle(change, error, lambda: self.table_exists(change.target), lambda exists: not exists)
         self.wait_until_deleted(change.target)
@@ -308,29 +309,29 @@ class _Executor:
     @do.register
     def _(self, change: UpdatePitr) -> None:
         try:
-            self.call(self.dynamodb, "update_continuous_backups", retry_on=RETRYABLE | {PITR_NOT_READY},
+            self.call(self.dynamodb, ops.UPDATE_CONTINUOUS_BACKUPS, retry_on=RETRYABLE | {PITR_NOT_READY},
                       **requests.update_pitr(change.target, change.enabled))
         except ClientError as error:
-            self.settle(change, error, lambda: self.call(
-                self.dynamodb, "describe_continuous_backups", TableName=change.target)["ContinuousBackupsDescription"],
-                partial(already.pitr_holds, change.enabled))
+            self.settle(change, error, lambda: self.call(self.dynamodb, ops.DESCRIBE_CONTINUOUS_BACKUPS,
+                                                         TableName=change.target)["ContinuousBackupsDescription"],
+                        partial(already.pitr_holds, change.enabled))
 
     @do.register
     def _(self, change: UpdateTtl) -> None:
         # On or off, never both: AWS refuses a second TTL change within about an hour (the diff refuses a move).
         attribute, enabled = change.switch
         try:
-            self.call(self.dynamodb, "update_time_to_live", **requests.update_ttl(change.target, attribute, enabled))
+            self.call(self.dynamodb, ops.UPDATE_TIME_TO_LIVE, **requests.update_ttl(change.target, attribute, enabled))
         except ClientError as error:  # "TimeToLive is already enabled": another run turned it on
             self.settle(change, error, lambda: self.call(
-                self.dynamodb, "describe_time_to_live", TableName=change.target).get("TimeToLiveDescription", {}),
+                self.dynamodb, ops.DESCRIBE_TIME_TO_LIVE, TableName=change.target).get("TimeToLiveDescription", {}),
                 partial(already.ttl_holds, attribute, enabled))
 
     @do.register
     def _(self, change: TagTable) -> None:
         arn = self.describe_table(change.target)["TableArn"]
         try:
-            self.call(self.dynamodb, "tag_resource", **requests.tag_table(arn, change.tags))
+            self.call(self.dynamodb, ops.TAG_RESOURCE, **requests.tag_table(arn, change.tags))
         except ClientError as error:
             self.settle(change, error, lambda: self.tags(arn),
                         lambda tags: all(tags.get(k) == v for k, v in change.tags.items()))
@@ -339,7 +340,7 @@ class _Executor:
         found: dict[str, str] = {}
         kwargs: dict[str, Any] = {"ResourceArn": arn}
         while True:
-            page = self.call(self.dynamodb, "list_tags_of_resource", **kwargs)
+            page = self.call(self.dynamodb, ops.LIST_TAGS_OF_RESOURCE, **kwargs)
             found.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
             if not page.get("NextToken"):
                 return found
@@ -354,13 +355,13 @@ class _Executor:
     @do.register
     def _(self, change: CreateVault) -> None:
         try:
-            self.call(self.backup, "create_backup_vault", **requests.create_vault(change.vault))
+            self.call(self.backup, ops.CREATE_BACKUP_VAULT, **requests.create_vault(change.vault))
         except ClientError as error:  # AlreadyExistsException: another run made it
             self.settle(change, error, lambda: self.vault_exists(change.target), bool)
 
     def vault_exists(self, name: str) -> bool:
         try:
-            self.call(self.backup, "describe_backup_vault", BackupVaultName=name)
+            self.call(self.backup, ops.DESCRIBE_BACKUP_VAULT, BackupVaultName=name)
         except ClientError as error:
             if error_code(error) in ("ResourceNotFoundException", "AccessDeniedException"):
                 return False
@@ -370,7 +371,7 @@ class _Executor:
     @do.register
     def _(self, change: CreateBackupPlan) -> None:
         try:
-            response = self.call(self.backup, "create_backup_plan", **requests.create_backup_plan(change.plan))
+            response = self.call(self.backup, ops.CREATE_BACKUP_PLAN, **requests.create_backup_plan(change.plan))
         except ClientError as error:  # AlreadyExistsException: another run made it; its id is found by name
             plan_id = self.settle(change, error, lambda: self.plan_id_named(change.target),
                                   lambda found: found is not None)
@@ -379,13 +380,13 @@ class _Executor:
         self.plan_ids[change.target] = response["BackupPlanId"]
 
     def plan_id_named(self, name: str) -> str | None:
-        pages = self.backup.get_paginator("list_backup_plans").paginate()
+        pages = ops.LIST_BACKUP_PLANS.pages(self.backup)
         return next((str(p["BackupPlanId"]) for page in pages for p in page.get("BackupPlansList", [])
                      if p.get("BackupPlanName") == name), None)
 
     @do.register
     def _(self, change: UpdateBackupPlan) -> None:
-        self.call(self.backup, "update_backup_plan", **requests.update_backup_plan(change.plan, change.plan_id))
+        self.call(self.backup, ops.UPDATE_BACKUP_PLAN, **requests.update_backup_plan(change.plan, change.plan_id))
 
     @do.register
     def _(self, change: CreateSelection) -> None:
@@ -394,7 +395,7 @@ class _Executor:
                             "backup_role_arn for the environment in the contracts")
         plan_id = change.plan_id or self.plan_ids[change.target]
         try:
-            self.call(self.backup, "create_backup_selection",
+            self.call(self.backup, ops.CREATE_BACKUP_SELECTION,
                       **requests.create_selection(change.plan, plan_id, change.resources, change.iam_role_arn))
         except ClientError as error:  # one of this name exists: its name is a digest of this very content
             self.settle(change, error, lambda: self.selections(plan_id),
@@ -408,11 +409,11 @@ class _Executor:
 
     def delete_selection(self, change: Change, plan_id: str, selection_id: str) -> None:
         try:
-            self.call(self.backup, "delete_backup_selection", BackupPlanId=plan_id, SelectionId=selection_id)
+            self.call(self.backup, ops.DELETE_BACKUP_SELECTION, BackupPlanId=plan_id, SelectionId=selection_id)
         except ClientError as error:  # ResourceNotFoundException: another run deleted it
             self.settle(change, error, lambda: self.selections(plan_id), lambda found: selection_id not in found)
 
     def selections(self, plan_id: str) -> dict[str, str]:
         """The plan's selections: id -> name."""
-        pages = self.backup.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id)
+        pages = ops.LIST_BACKUP_SELECTIONS.pages(self.backup, BackupPlanId=plan_id)
         return {s["SelectionId"]: s["SelectionName"] for page in pages for s in page.get("BackupSelectionsList", [])}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import Backend
+from provision.backends import operations as ops
 from provision.desired.model import Environment
 from provision.errors import AccountMismatchError
 
@@ -12,7 +13,7 @@ from provision.errors import AccountMismatchError
 def check_account(backend: Backend, env: Environment) -> str:
     """The caller's account id, or AccountMismatchError when it is not the environment's."""
     try:
-        account = str(backend.client("sts").get_caller_identity()["Account"])
+        account = str(ops.GET_CALLER_IDENTITY.call(backend.client("sts"))["Account"])
     except (BotoCoreError, ClientError) as error:
         raise AccountMismatchError(f"cannot tell which AWS account these credentials belong to ({error}); "
                                    f"nothing was changed in '{env.name}'") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from provision.backends import operations as ops
 from provision.backends.backend import CLIENT_CONFIG, Backend
 from provision.desired.model import BackendKind, Environment
 from provision.errors import BackendError
@@ -15,7 +16,7 @@ def aws_backend(env: Environment) -> Backend:
         session = boto3.Session(profile_name=env.profile, region_name=env.region)
         if env.role_arn:
             sts = session.client("sts", config=CLIENT_CONFIG)
-            creds = sts.assume_role(RoleArn=env.role_arn, RoleSessionName=f"dynamo-contracts-{env.name}")
+            creds = ops.ASSUME_ROLE.call(sts, RoleArn=env.role_arn, RoleSessionName=f"dynamo-contracts-{env.name}")
             credentials = creds["Credentials"]
             session = boto3.Session(
                 aws_access_key_id=credentials["AccessKeyId"],

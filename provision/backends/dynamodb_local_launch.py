@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from botocore.config import Config
 
+from provision.backends import operations as ops
 from provision.backends.backend import local_session
 from provision.errors import BackendError
 
@@ -119,7 +120,7 @@ def _probe_client(endpoint_url: str, region: str) -> Any:
 
 def _probe(client: Any) -> bool:
     try:
-        client.list_tables(Limit=1)
+        ops.LIST_TABLES.call(client, Limit=1)
     except Exception:
         return False
     return True

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 from provision.backends import Backend
+from provision.backends import operations as ops
 from provision.desired.model import (
     AttributeType,
     Billing,
@@ -94,8 +95,7 @@ def read_tables(backend: Backend, names: Iterable[str], listed: bool = False) ->
 
 
 def list_tables(backend: Backend) -> list[str]:
-    paginator = backend.client("dynamodb").get_paginator("list_tables")
-    return [name for page in paginator.paginate() for name in page.get("TableNames", [])]
+    return [name for page in ops.LIST_TABLES.pages(backend.client("dynamodb")) for name in page.get("TableNames", [])]
 
 
 def tables_named_like(backend: Backend, env: Environment) -> list[str]:
@@ -127,7 +127,7 @@ class _TableReader:
 
     def read(self, name: str) -> ObservedTable | None:
         try:
-            table = self.client.describe_table(TableName=name)["Table"]
+            table = ops.DESCRIBE_TABLE.call(self.client, TableName=name)["Table"]
         except ClientError as error:
             if error.response["Error"]["Code"] == "ResourceNotFoundException":
                 return None  # deleted between listing and reading
@@ -166,12 +166,12 @@ class _TableReader:
         )
 
     def _pitr(self, name: str) -> bool:
-        description = self.client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        description = ops.DESCRIBE_CONTINUOUS_BACKUPS.call(self.client, TableName=name)["ContinuousBackupsDescription"]
         status = description.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
         return bool(status == "ENABLED")
 
     def _ttl(self, name: str) -> str | None:
-        description = self.client.describe_time_to_live(TableName=name).get("TimeToLiveDescription", {})
+        description = ops.DESCRIBE_TIME_TO_LIVE.call(self.client, TableName=name).get("TimeToLiveDescription", {})
         if description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
             return str(description["AttributeName"])
         return None
@@ -180,7 +180,7 @@ class _TableReader:
         tags: dict[str, str] = {}
         kwargs: dict[str, str] = {"ResourceArn": arn}
         while True:
-            page = self.client.list_tags_of_resource(**kwargs)
+            page = ops.LIST_TAGS_OF_RESOURCE.call(self.client, **kwargs)
             tags.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
             if not page.get("NextToken"):
                 return tags
@@ -195,7 +195,7 @@ class _TableReader:
         key = str(sse.get("KMSMasterKeyArn", ""))
         if key not in self._key_managers:
             self._key_managers[key] = _ask(self.backend, Feature.KMS_KEY_MANAGER, lambda: str(
-                self.backend.client("kms").describe_key(KeyId=key)["KeyMetadata"]["KeyManager"]))
+                ops.DESCRIBE_KEY.call(self.backend.client("kms"), KeyId=key)["KeyMetadata"]["KeyManager"]))
         return ObservedEncryption(key, self._key_managers[key])
 
 
@@ -203,16 +203,16 @@ def read_backups(backend: Backend) -> ObservedBackups:
     client = None if gap(backend.kind, Feature.BACKUP_VAULTS) else backend.client("backup")
 
     def vaults() -> dict[str, ObservedVault]:
-        pages = client.get_paginator("list_backup_vaults").paginate()  # type: ignore[union-attr]
+        pages = ops.LIST_BACKUP_VAULTS.pages(client)
         return {v["BackupVaultName"]: ObservedVault(v["BackupVaultName"], v.get("EncryptionKeyArn"))
                 for page in pages for v in page.get("BackupVaultList", [])}
 
     def plans() -> dict[str, ObservedPlan]:
-        pages = client.get_paginator("list_backup_plans").paginate()  # type: ignore[union-attr]
+        pages = ops.LIST_BACKUP_PLANS.pages(client)
         found = {}
         for summary in (p for page in pages for p in page.get("BackupPlansList", [])):
             plan_id = summary["BackupPlanId"]
-            plan = client.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]  # type: ignore[union-attr]
+            plan = ops.GET_BACKUP_PLAN.call(client, BackupPlanId=plan_id)["BackupPlan"]
             rules = tuple(_rule(rule) for rule in plan.get("Rules", []))
             selections = _ask(backend, Feature.BACKUP_SELECTIONS, partial(_selections, client, plan_id))
             found[plan["BackupPlanName"]] = ObservedPlan(plan["BackupPlanName"], plan_id, rules, selections)
@@ -230,9 +230,9 @@ def _rule(rule: Mapping[str, Any]) -> ObservedRule:
 
 def _selections(client: Any, plan_id: str) -> tuple[ObservedSelection, ...]:
     result = []
-    for page in client.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id):
+    for page in ops.LIST_BACKUP_SELECTIONS.pages(client, BackupPlanId=plan_id):
         for summary in page.get("BackupSelectionsList", []):
-            selection = client.get_backup_selection(BackupPlanId=plan_id, SelectionId=summary["SelectionId"])
+            selection = ops.GET_BACKUP_SELECTION.call(client, BackupPlanId=plan_id, SelectionId=summary["SelectionId"])
             body = selection["BackupSelection"]
             conditions = body.get("Conditions", {})
             all_tags = tuple(TagCondition(c["ConditionKey"].removeprefix("aws:ResourceTag/"), c["ConditionValue"],

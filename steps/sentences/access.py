@@ -25,7 +25,7 @@ from steps import checks
 from steps.checks.indexes import GSI
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome
+from steps.results.findings import Finding, Kind, NotRun, Outcome
 from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
@@ -83,13 +83,15 @@ def access_patterns(contract_backend: Backend, contract_session: ContractSession
 def _not_run(target: Target, subject: str, read_only: bool) -> Finding | None:
     env = target.environment
     if read_only:
-        reason = READ_ONLY
+        reason, why = READ_ONLY, NotRun.READ_ONLY
     elif not env.writes_allowed:
         reason = (f"not run on {env.name}: this environment does not allow contracts to write items "
                   "(writes_allowed in contracts/)")
+        why = NotRun.WRITES_NOT_ALLOWED
     else:
         return None
-    return Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, subject, "the query's results", "not run", reason=reason)
+    return Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, subject, "the query's results", "not run", reason=reason,
+                   not_run=why)
 
 
 def _unmarkable(target: Target, seen: ObservedTable, table: str, subject: str) -> Finding | None:
@@ -99,7 +101,8 @@ def _unmarkable(target: Target, seen: ObservedTable, table: str, subject: str) -
         return None
     return Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, subject, "the query's results", "not run", table=table,
                    reason=f"not run on {target.environment.name}: the partition key {key.name} of table {table} is "
-                          f"of type {key.type}, so contract items cannot be marked apart from real ones")
+                          f"of type {key.type}, so contract items cannot be marked apart from real ones",
+                   not_run=NotRun.UNMARKABLE)
 
 
 def _writable_table(target: Target, findings: ScenarioFindings, session: ContractSession, table: str,

@@ -28,6 +28,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from botocore.exceptions import BotoCoreError, ClientError
 
+from provision.backends import operations as ops
 from provision.observed.state import ObservedTable
 
 Value = str | Decimal | bytes
@@ -187,7 +188,7 @@ def query(table: Any, condition: ConditionBase, index: str | None, reverse: bool
         kwargs["Limit"] = limit
     items: list[dict[str, Any]] = []
     while True:
-        page = table.query(**kwargs)
+        page = ops.QUERY.call(table, **kwargs)
         items += [marker.unmark(item) for item in page.get("Items", [])]
         if (limit and len(items) >= limit) or "LastEvaluatedKey" not in page:
             return items[:limit] if limit else items
@@ -205,7 +206,7 @@ def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[
 def put_new(table: Any, item: Mapping[str, Any], partition_key: str) -> str | None:
     """Write `item` only where its key holds no item yet; None when written, else why DynamoDB refused it."""
     try:
-        table.put_item(Item=dict(item), ConditionExpression=Attr(partition_key).not_exists())
+        ops.PUT_ITEM.call(table, Item=dict(item), ConditionExpression=Attr(partition_key).not_exists())
     except ClientError as error:
         if error.response["Error"].get("Code") == CONDITION_FAILED:
             return CONDITION_FAILED
@@ -218,7 +219,7 @@ def delete_items(resource: Any, written: Iterable[tuple[str, Mapping[str, Any]]]
     failures = []
     for table, key in written:
         try:
-            resource.Table(table).delete_item(Key=dict(key))
+            ops.DELETE_ITEM.call(resource.Table(table), Key=dict(key))
         except (BotoCoreError, ClientError) as error:
             failures.append(f"{dict(key)} in {table}: {error}")
     return failures
