@@ -134,10 +134,6 @@ DELETE_ITEM = _op("dynamodb", "DeleteItem", Touches.TABLE, ACCESS_PATTERNS)
 CATALOGUE: tuple[Operation, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Operation))
 
 
-def by_name(service: str, name: str) -> Operation | None:
-    return next((op for op in CATALOGUE if (op.service, op.name) == (service, name)), None)
-
-
 def operations(role: Role) -> list[Operation]:
     return [op for op in CATALOGUE if role in op.roles]
 

@@ -51,7 +51,3 @@ def gap(backend: BackendKind, feature: Feature) -> Unverifiable | None:
     """Why `backend` cannot report `feature`, or None when it can."""
     reason = GAPS[backend].get(feature)
     return None if reason is None else Unverifiable(backend.value, reason)
-
-
-def supports(backend: BackendKind, feature: Feature) -> bool:
-    return feature not in GAPS[backend]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from provision.desired.model import (
     Billing,
@@ -170,4 +170,3 @@ class ObservedState:
     environment: str
     tables: Mapping[str, ObservedTable]
     backups: ObservedBackups = ObservedBackups()
-    metadata: Mapping[str, Any] = field(default_factory=dict)

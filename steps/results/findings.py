@@ -112,7 +112,3 @@ def verdict(holds: bool | Unverifiable, must: bool) -> Outcome:
     if isinstance(holds, Unverifiable):
         return Outcome.UNVERIFIABLE
     return Outcome.PASSED if holds == must else Outcome.FAILED
-
-
-def polarity(must: bool) -> str:
-    return "" if must else "no "

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from steps.gherkin.parse import FEATURES
 from steps.sentences import catalogue
 from steps.wiring import results as properties
 from steps.wiring.feature_items import template_of
-
-FEATURES = "features"
 
 
 def consumers(rootpath: Path) -> list[str]:

@@ -23,7 +23,8 @@ from pytest_bdd.feature import get_feature
 from pytest_bdd.parser import ScenarioTemplate
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-FEATURES = "features"
+from steps.gherkin.parse import FEATURES
+
 SUFFIX = ".feature"
 
 
