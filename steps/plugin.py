@@ -59,8 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
         report.check_folder(config)
     if not collection.runs_contracts(config):
         return
+    parsed = config.stash[feature_files.PARSED] = feature_files.parse_all(config.rootpath)  # the report reuses it
     if not hasattr(config, "workerinput"):
-        _check_features(config)
+        _check_features(parsed)
     options = ContractOptions.from_config(config)
     try:
         desired = load_contracts(options.contracts)
@@ -72,7 +73,6 @@ def pytest_configure(config: pytest.Config) -> None:
     problems = misuse(options, desired.environments[options.env])
     if problems:
         raise pytest.UsageError("\n".join(problems))
-    parsed = feature_files.parse_all(config.rootpath)  # pytest-bdd's cache: parsed once per process
     if not hasattr(config, "workerinput"):
         _check_against_desired(config, desired, parsed)
     try:
@@ -90,9 +90,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
 
 
-def _check_features(config: pytest.Config) -> None:
+def _check_features(parsed: feature_files.ParsedFeatures) -> None:
     """Every feature under features/ must parse: a Gherkin mistake stops the run here, with its line."""
-    problems = feature_files.parse_all(config.rootpath).problems
+    problems = parsed.problems
     if problems:
         raise pytest.UsageError("some features cannot be read (nothing was run):\n"
                                 + "\n".join(f"  {p}" for p in problems))

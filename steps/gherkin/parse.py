@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 from pytest_bdd.gherkin_parser import get_gherkin_document
@@ -214,6 +215,9 @@ def parse_feature(path: Path, rootpath: Path) -> tuple[list[ParsedScenario], lis
     problems += _scenario_problems(feature, path, where)
     scenarios = [s for template in feature.scenarios.values() for s in _rendered(consumer, where, template)]
     return scenarios, problems
+
+
+PARSED = pytest.StashKey[ParsedFeatures]()  # the run's parse, kept on pytest's config by the plugin
 
 
 def parse_all(rootpath: Path) -> ParsedFeatures:

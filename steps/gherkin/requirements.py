@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema
-from steps.gherkin.parse import ParsedScenario, parse_all
+from steps.gherkin.parse import ParsedFeatures, ParsedScenario, parse_all
 from steps.results.expected import Requirements
 from steps.sentences import catalogue
 
@@ -89,7 +89,11 @@ def of_features(rootpath: Path, desired: DesiredState | None = None) -> Requirem
     """The requirements of every feature under the rootdir's features/ (the sentences loaded first); the
     desired state tells what the sentences over it require."""
     catalogue.load_all()
-    parsed = parse_all(rootpath)
+    return of_parsed(parse_all(rootpath), desired)
+
+
+def of_parsed(parsed: ParsedFeatures, desired: DesiredState | None = None) -> Requirements:
+    """The requirements of features already parsed (the run's own parse)."""
     found = of_scenarios(parsed.scenarios, desired)
     every = {consumer: found.scenarios.get(consumer, 0) for consumer in parsed.consumers}
     return Requirements(found.tables, found.gsis, found.vaults, found.plans, every)

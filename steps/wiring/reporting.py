@@ -22,6 +22,7 @@ import pytest
 
 from steps.checks.target import summarize
 from steps.gherkin import requirements
+from steps.gherkin.parse import PARSED
 from steps.report.build import build
 from steps.report.files import FILES, write_report
 from steps.report.model import Verdict
@@ -126,7 +127,7 @@ def run_results(session: pytest.Session, contract_session: ContractSession) -> R
     """This run's plain results: what the contracts require, what the environment held, what each scenario found."""
     config, env = session.config, contract_session.environment
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    wanted = requirements.of_features(config.rootpath, contract_session.desired)
+    wanted = requirements.of_parsed(config.stash[PARSED], contract_session.desired)  # the run's own parse
     source = SourceResults(contract_session.source_name, env.backend.value, _observed(session, contract_session),
                            collect(reporter.stats if reporter is not None else {}))
     return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), [source])
