@@ -88,14 +88,16 @@ class ObservedTable:
     arn: str = ""
     global_indexes: Mapping[str, ObservedIndex] = field(default_factory=dict)
     local_indexes: Mapping[str, ObservedLocalIndex] = field(default_factory=dict)
-    billing: Billing | None = None
-    stream: StreamView | None = None
+    billing: Billing | Unverifiable | None = None
+    stream: StreamView | Unverifiable | None = None
     encryption: ObservedEncryption | Unverifiable | None = None
     point_in_time_recovery: bool | Unverifiable = False
     ttl_attribute: str | Unverifiable | None = None
-    deletion_protection: bool = False
+    deletion_protection: bool | Unverifiable = False
     table_class: TableClass | Unverifiable = TableClass.STANDARD
     tags: Mapping[str, str] | Unverifiable = field(default_factory=dict)
+    other_indexes: Unverifiable | None = None  # the source may hold GSIs it cannot name (a `dynamic` block over
+    # an unknown value): an index not in `global_indexes` is then unknown, not missing
 
     @property
     def active(self) -> bool:
@@ -163,10 +165,35 @@ class ObservedBackups:
 
 
 @dataclass(frozen=True)
+class Unresolved:
+    """Something a static source could not follow and that may define more (a Terraform module call, a
+    data source, a `for_each` over an unknown value): what it may define is unknown there, not missing."""
+
+    construct: str  # 'module "dynamodb"', 'aws_dynamodb_table.orders (for_each over var.tables)'
+    where: str  # file:line
+    reason: str  # why, and what to do instead
+    types: tuple[str, ...] = ()  # the kinds it may define: "table", "vault", "plan"; empty: any
+
+    def may_define(self, kind: str) -> bool:
+        return not self.types or kind in self.types
+
+    def __str__(self) -> str:
+        return f"{self.construct} at {self.where}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class ObservedState:
     """One environment as read at one moment: its tables (by physical name) and backups."""
 
-    source: str  # the backend name: dynamodb-local, moto, aws
+    source: str  # who read it: dynamodb-local, moto, aws, contracts, terraform, plan
     environment: str
     tables: Mapping[str, ObservedTable]
     backups: ObservedBackups = ObservedBackups()
+    unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
+
+    def hidden(self, kind: str) -> Unverifiable | None:
+        """Why something of `kind` ("table", "vault", "plan") that is not here may still be defined, or None."""
+        found = [u for u in self.unresolved if u.may_define(kind)]
+        if not found:
+            return None
+        return Unverifiable(self.source, "; ".join(str(u) for u in found))

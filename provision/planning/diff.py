@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from provision.desired.model import BackendKind, BackupPlan, BillingMode, EncryptionType, TableClass, TableSpec
+from provision.desired.model import BackendKind, BackupPlan, Billing, BillingMode, EncryptionType, TableClass, TableSpec
 from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import ObservedPlan, ObservedSelection, ObservedState, ObservedTable, Unverifiable
@@ -54,7 +54,8 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     changes: list[Change] = []
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
-        changes += _new_table(name, spec, backend) if seen is None else _table(name, spec, seen)
+        changes += _new_table(name, spec, backend, observed.hidden("table")) if seen is None else _table(
+            name, spec, seen)
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += _backups(stack, observed, backend)
     # Tables by name, each table's changes in their order; backups after them, vault before plan before selection.
@@ -76,8 +77,13 @@ def _not_in_contracts(seen: ObservedTable, backend: BackendKind) -> Change:
     return LeftAlone(target=seen.name, why=f"not in the contracts and not tagged {OWNERSHIP_TAG}")
 
 
-def _new_table(name: str, spec: TableSpec, backend: BackendKind) -> list[Change]:
-    """CreateTable carries keys, indexes, billing, stream, SSE, class, protection and tags; the rest follows."""
+def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverifiable | None) -> list[Change]:
+    """CreateTable carries keys, indexes, billing, stream, SSE, class, protection and tags; the rest follows.
+
+    Where the source could not follow something that may define the table (a Terraform module call),
+    whether it is there is unknown: the creation is shown skipped, with why."""
+    if hidden is not None:
+        return [CreateTable(target=name, spec=spec, skipped=hidden)]
     changes: list[Change] = [CreateTable(target=name, spec=spec)]
     if spec.point_in_time_recovery:
         changes.append(UpdatePitr(target=name, enabled=True, skipped=gap(backend, Feature.PITR)))
@@ -126,13 +132,13 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     for index in spec.global_indexes:
         current = seen.global_indexes.get(index.name)
         if current is None:
-            changes.append(CreateIndex(target=name, index=index))
+            changes.append(CreateIndex(target=name, index=index, skipped=seen.other_indexes))
         elif current.keys != index.keys or current.projection != index.projection:
             changes.append(Refused(
                 target=name, how=REPLACE_INDEX,
                 what=f"GSI {index.name} is ({current.keys}; {current.projection}), the contracts want "
                      f"({index.keys}; {index.projection})"))
-        elif (spec.billing.mode is BillingMode.PROVISIONED and seen.billing is not None
+        elif (spec.billing.mode is BillingMode.PROVISIONED and isinstance(seen.billing, Billing)
               and seen.billing.mode is BillingMode.PROVISIONED and index.capacity != current.capacity
               and index.capacity is not None):
             changes.append(UpdateIndexCapacity(target=name, index=index.name, capacity=index.capacity,
@@ -142,13 +148,21 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
 
 def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     changes: list[Change] = []
-    if seen.billing != spec.billing:
-        capacities = {i.name: i.capacity for i in spec.global_indexes if i.capacity is not None}
+    capacities = {i.name: i.capacity for i in spec.global_indexes if i.capacity is not None}
+    if isinstance(seen.billing, Unverifiable):
+        changes.append(UpdateBilling(target=name, billing=spec.billing, index_capacity=capacities,
+                                     skipped=seen.billing))
+    elif seen.billing != spec.billing:
         changes.append(UpdateBilling(target=name, billing=spec.billing, index_capacity=capacities, was=seen.billing))
-    if seen.stream != spec.stream:
+    if isinstance(seen.stream, Unverifiable):
+        changes.append(UpdateStream(target=name, view=spec.stream, skipped=seen.stream))
+    elif seen.stream != spec.stream:
         changes.append(UpdateStream(target=name, view=spec.stream, was=seen.stream))
     changes += _encryption(name, spec, seen)
-    if seen.deletion_protection != spec.deletion_protection:
+    if isinstance(seen.deletion_protection, Unverifiable):
+        changes.append(UpdateDeletionProtection(target=name, enabled=spec.deletion_protection,
+                                                skipped=seen.deletion_protection))
+    elif seen.deletion_protection != spec.deletion_protection:
         changes.append(UpdateDeletionProtection(target=name, enabled=spec.deletion_protection))
     if isinstance(seen.table_class, Unverifiable):
         if spec.table_class is not TableClass.STANDARD:
@@ -214,7 +228,7 @@ def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> lis
         if isinstance(vaults, Unverifiable):
             changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
         elif name not in vaults:
-            changes.append(CreateVault(target=name, vault=vault))
+            changes.append(CreateVault(target=name, vault=vault, skipped=observed.hidden("vault")))
     role = _backup_role(stack, observed)
     for name, plan in stack.plans.items():
         resources = _selection_resources(stack, observed, plan)
@@ -225,6 +239,12 @@ def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> lis
                                         skipped=plans)]
             continue
         current = plans.get(name)
+        hidden = observed.hidden("plan")
+        if current is None and hidden is not None:
+            changes += [CreateBackupPlan(target=name, plan=plan, skipped=hidden),
+                        CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role,
+                                        skipped=hidden)]
+            continue
         if current is None:
             changes.append(CreateBackupPlan(target=name, plan=plan))
             changes.append(_without_role_refused(_unless_unsupported(selection, backend), stack))
@@ -285,6 +305,8 @@ def _selection_change(selection: CreateSelection, current: ObservedPlan, backend
         return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
                                 iam_role_arn=selection.iam_role_arn, skipped=current.selections)]
     ours = [s for s in current.selections if selection.plan.owns_selection(s.name)]
+    if not ours and any(_same_content(s, selection) for s in current.selections):
+        return []  # one of another name (Terraform's, or made by hand) selects exactly the same: nothing to do
     matching = next((s for s in ours if _same_content(s, selection)), None)
     if matching is not None:  # an interrupted replacement: the new one exists, an old one too
         return [DeleteSelection(target=selection.target, plan_id=current.plan_id, selection_id=s.selection_id,

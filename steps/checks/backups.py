@@ -18,6 +18,11 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
         return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
                        name=vault, required=must, reason=str(vaults))
     present = ", ".join(sorted(vaults)) or "none"
+    hidden = target.observed.hidden("vault")
+    if physical not in vaults and hidden is not None:
+        return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected,
+                       f"no vault {physical} among what {target.where()} could read (vaults: {present})",
+                       name=vault, required=must, reason=str(hidden))
     actual = physical if physical in vaults else f"no vault {physical} (vaults here: {present})"
     missing = must and physical not in vaults
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
@@ -52,6 +57,10 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
         return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
                        table=table, name=vault, required=must, reason=str(plans))
     keeping = [p for p in plans.values() if any(_keeps(r, physical_vault, days) for r in p.rules)]
+    hidden = target.observed.hidden("plan")
+    if not keeping and hidden is not None:
+        return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, _describe_plans(plans.values()),
+                       table=table, name=vault, required=must, reason=str(hidden))
     if not keeping:
         return Finding(Kind.BACKUP_PLAN, verdict(False, must), subject, expected, _describe_plans(plans.values()),
                        table=table, name=vault, required=must,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from provision.desired.naming import follows_convention
+from provision.observed.state import Unverifiable
 from steps.checks.indexes import GSI, index_exists
 from steps.checks.tables import missing_table, table_exists
 from steps.checks.target import Target
@@ -24,15 +25,28 @@ def _difference(expected: set[str], actual: set[str]) -> str:
     return "; ".join(parts)
 
 
+def _outcome(actual: set[str], wanted: set[str], must: bool, hidden: Unverifiable | None) -> Outcome:
+    """Exactly these names, or not; unverifiable when some are not here but the source may hide them
+    (and nothing here is already too many)."""
+    if hidden is not None and actual < wanted:
+        return Outcome.UNVERIFIABLE
+    return verdict(actual == wanted, must)
+
+
 def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
     actual = set(target.logical_tables())
     wanted = set(names)
-    summary = Finding(Kind.TABLE_SET, verdict(actual == wanted, must), f"tables of {target.environment.name}",
+    hidden = target.observed.hidden("table")
+    summary = Finding(Kind.TABLE_SET, _outcome(actual, wanted, must, hidden), f"tables of {target.environment.name}",
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
-                      reason=_difference(wanted, actual), expected_names=tuple(sorted(wanted)))
+                      reason=_because(_difference(wanted, actual), hidden), expected_names=tuple(sorted(wanted)))
     missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
+
+
+def _because(difference: str, hidden: Unverifiable | None) -> str:
+    return difference if hidden is None or not difference else f"{difference} ({hidden})"
 
 
 def table_count(target: Target, count: int, must: bool) -> Finding:
@@ -51,10 +65,11 @@ def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> l
         absent = missing_table(target, table, Kind.GSI_SET, subject, f"exactly {', '.join(sorted(wanted))}", must)
         return [dataclasses.replace(absent, expected_names=tuple(sorted(wanted)))]
     actual = set(seen.global_indexes)
-    summary = Finding(Kind.GSI_SET, verdict(actual == wanted, must), subject,
+    summary = Finding(Kind.GSI_SET, _outcome(actual, wanted, must, seen.other_indexes), subject,
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
-                      reason=_difference(wanted, actual), expected_names=tuple(sorted(wanted)))
+                      reason=_because(_difference(wanted, actual), seen.other_indexes),
+                      expected_names=tuple(sorted(wanted)))
     missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 

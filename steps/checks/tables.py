@@ -15,17 +15,30 @@ T = TypeVar("T")
 
 def missing_table(target: Target, table: str, kind: Kind, subject: str, expected: str, must: bool = True,
                   name: str | None = None) -> Finding:
-    """Any claim about a table that is not there fails: a missing table is never skipped."""
+    """Any claim about a table that is not there fails: a missing table is never skipped. Only where the
+    source could not follow something that may define it (a Terraform module call) is it unverifiable."""
+    hidden = target.observed.hidden("table")
+    if hidden is not None:
+        return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
+                       name=name, required=must, reason=str(hidden))
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
                    table=table, name=name, required=must, cause=Cause.TABLE,
                    reason=f"the table {table} does not exist in {target.environment.name}",
                    action=target.undefined(table))
 
 
+def _not_read(target: Target, table: str) -> str:
+    return f"no table {target.physical(table)} among what {target.where()} could read"
+
+
 def table_exists(target: Target, table: str, must: bool) -> Finding:
     seen = target.table(table)
     subject = f"table {table}"
     expected = f"{target.physical(table)}, ACTIVE" if must else "no such table"
+    hidden = target.observed.hidden("table")
+    if seen is None and hidden is not None:
+        return Finding(Kind.TABLE, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
+                       required=must, reason=str(hidden))
     if seen is None:
         others = ", ".join(sorted(target.logical_tables())) or "none"
         return Finding(Kind.TABLE, verdict(False, must), subject, expected,
@@ -64,9 +77,16 @@ def _setting(target: Target, table: str, kind: Kind, subject: str, expected: str
     return Finding(kind, verdict(holds(value), must), subject, expected, show(value), table=table, required=must)
 
 
+def _billing_mode(table: ObservedTable) -> BillingMode | Unverifiable:
+    billing = table.billing
+    if isinstance(billing, Unverifiable):
+        return billing
+    return billing.mode if billing else BillingMode.PROVISIONED
+
+
 def billing_mode(target: Target, table: str, mode: BillingMode, must: bool) -> Finding:
     return _setting(target, table, Kind.BILLING, f"billing mode of table {table}", f"{'' if must else 'not '}{mode}",
-                    must, lambda t: t.billing.mode if t.billing else BillingMode.PROVISIONED, lambda v: v is mode)
+                    must, _billing_mode, lambda v: v is mode)
 
 
 def stream_view(target: Target, table: str, view: StreamView, must: bool) -> Finding:

@@ -1,0 +1,71 @@
+"""What a Terraform reader hands on: resources in the shape of a plan's values, and what it could not read.
+
+Both readers produce these: `plan_json` from `terraform show -json` (Terraform resolved everything
+it could), `hcl` from the `.tf` files themselves (python-hcl2, resolving what is known without
+Terraform). `to_observed` turns them into an `ObservedState`; nothing after it sees Terraform.
+
+The shape is the plan's: a resource's `values` map each argument to its value and each nested
+block to a list of objects (`global_secondary_index: [{name: ..., hash_key: ...}]`), exactly as
+`planned_values` writes them. Where a value is not known (after apply, or to the HCL reader) it
+is an `Unknown` with the reason, never a guess; an attribute of another resource that only
+exists after apply (`aws_dynamodb_table.orders.arn`) is a `Reference` the converter resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from provision.observed.state import Unresolved
+
+__all__ = ["Configuration", "Reference", "Resource", "TerraformError", "Unknown", "Unresolved"]
+
+
+class TerraformError(ValueError):
+    """Input a Terraform reader cannot read at all: the file (and line), what is wrong, what to give instead."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value this source cannot know: "known only after apply", or the HCL construct that hides it."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An attribute of another resource in the same configuration: `aws_dynamodb_table.orders.arn`."""
+
+    address: str  # the resource's address: aws_dynamodb_table.orders, module.db.aws_dynamodb_table.x["k"]
+    attribute: str  # arn, name, id
+
+    def __str__(self) -> str:
+        return f"{self.address}.{self.attribute}"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One managed resource: its address, type and values (plan-shaped), and where it is written."""
+
+    address: str
+    type: str  # aws_dynamodb_table, aws_dynamodb_global_secondary_index, aws_backup_vault, ...
+    values: Mapping[str, Any]
+    where: str  # "infra/sit/dynamodb.tf:12" (HCL), or "plan.json: module.db.aws_dynamodb_table.orders"
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """Everything one reader read: the resources it could follow, and what it could not."""
+
+    source: str  # "terraform" (HCL) or "plan"
+    origin: str  # the folder or file read, as given
+    resources: tuple[Resource, ...]
+    unresolved: tuple[Unresolved, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what a reader wants said (a state, not a plan)
+
+    def of_type(self, kind: str) -> list[Resource]:
+        return [r for r in self.resources if r.type == kind]
