@@ -82,6 +82,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[SESSION] = session
     try:
+        if not hasattr(config, "workerinput"):
+            session.read_static()  # a .tf that does not parse, a plan of another format: stop before anything runs
         if _is_xdist_controller(config):
             session.fetch_local()  # once here; the workers start their own backends from it
             return  # the controller only writes the report
@@ -140,6 +142,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return feature_items.ignore(collection_path, config)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A run of several sources checks every scenario against each: one outcome per scenario and source."""
+    session = metafunc.config.stash.get(SESSION, None)
+    if session is None or len(session.labels) < 2 or feature_items.template_of(metafunc) is None:
+        return
+    metafunc.fixturenames.append(collection.SOURCE_PARAM)
+    metafunc.parametrize(collection.SOURCE_PARAM, session.labels, ids=session.labels, indirect=True, scope="session")
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     collection.mark_consumer(item)
 
@@ -181,17 +192,26 @@ def contract_backend(request: pytest.FixtureRequest, contract_session: ContractS
 
 
 @pytest.fixture(scope="session")
-def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession) -> Target:
-    """The environment as read once (its backend started first, for a live source), shared by every scenario."""
-    return _or_stop(request, contract_session, contract_session.target)
+def contract_source(request: pytest.FixtureRequest) -> str:
+    """The label of the source this scenario runs against (parametrised when the run has several)."""
+    return getattr(request, "param", None) or _contract_session(request).default_label
+
+
+@pytest.fixture(scope="session")
+def contract_target(request: pytest.FixtureRequest, contract_session: ContractSession, contract_source: str) -> Target:
+    """The source as read once (the backend started first, for live), shared by every scenario run against it."""
+    return _or_stop(request, contract_session, lambda: contract_session.target(contract_source))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """On a static source (the schema), a scenario that needs the backend (an access pattern) is not run."""
+    """On a static source (schema, Terraform), a scenario that needs the backend (an access pattern) is not run."""
     session = item.config.stash.get(SESSION, None)
-    if session is None or not session.source.static or not collection.needs_backend(item):
+    if session is None:
         return
-    reason = (f"not run against {session.source_name}: an access pattern runs its queries on the environment "
+    label = collection.source_of(item) or session.default_label
+    if not session.source(label).static or not collection.needs_backend(item):
+        return
+    reason = (f"not run against {label}: an access pattern runs its queries on the environment "
               "itself (--against live)")
     not_run = Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, f"access patterns of {item.name}", "the query's results",
                       "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
@@ -245,9 +265,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     for line in report.worker_lines(config):
         terminalreporter.write_line(line)
     session = config.stash.get(SESSION, None)
-    results = properties.collect(terminalreporter.stats)
-    if session is None or not results.scenarios or session.failure:
+    if session is None or session.failure:
         return
     env = session.environment
-    terminal.write(terminalreporter, results, f"{env.name} ({env.backend.value})",
-                  collection.consumers(config.rootpath))
+    several = len(session.labels) > 1
+    for label, source in session.sources.items():
+        results = properties.collect(terminalreporter.stats, label if several else None)
+        if results.scenarios:
+            where = f"{env.name} ({env.backend.value})" if not source.static else f"{env.name}, {label}" + (
+                f" {source.origin}" if source.origin else "")
+            terminal.write(terminalreporter, results, where, collection.consumers(config.rootpath))

@@ -79,7 +79,7 @@ def test_results_travel_as_json_and_come_back_the_same() -> None:
             "requirements": {"tables": ["orders"], "gsis": [["orders", "OrdersByDate"]], "vaults": ["bbws"],
                              "plans": [["bbws", 14]], "scenarios": {"order_lambda": 2}},
             "expected_vaults": ["bbws-sit"],
-            "sources": [{"name": "live", "backend": "aws", "observed": None, "scenarios": [
+            "sources": [{"name": "live", "backend": "aws", "origin": "", "observed": None, "scenarios": [
                 {"nodeid": "features/o/t.feature::a", "name": "a", "consumer": "order_lambda", "outcome": "failed",
                  "where": "features/o/t.feature:3", "findings": [
                      Finding(Kind.TABLE, Outcome.FAILED, "table orders", "orders-sit", "none", table="orders",
@@ -102,7 +102,7 @@ def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path
     assert done.returncode == 0, done.stdout[-3000:]
     assert "provisioned" not in done.stdout  # no backend was started or provisioned
     report = json.loads((tmp_path / "readiness.json").read_text())
-    assert report["backend"] == "dynamodb-local"
+    assert report["backend"] == "contracts"  # what was read: the desired state, not the environment's backend
     assert report["gaps"] == []
     not_run = [u for u in report["unverified"] if u["reason"].startswith("not run against schema")]
     assert len(not_run) == 12  # every access pattern: no query runs on the desired state
@@ -110,8 +110,16 @@ def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    pytest.param(("--against=terraform",), "--against terraform: no such source; choose one of: live, schema",
+    pytest.param(("--against=cloudformation",),
+                 "--against cloudformation: no such source; choose one of: live, schema, terraform:DIR, plan:FILE",
                  id="unknown"),
+    pytest.param(("--against=terraform",), "--against terraform: give the folder of .tf files to read after a colon, "
+                 "e.g. --against terraform:infra/sit", id="no-folder"),
+    pytest.param(("--against=schema:x",), "--against schema:x: schema takes no argument; write --against schema",
+                 id="argument"),
+    pytest.param(("--against=schema,live,schema",), "schema given twice", id="twice"),
+    pytest.param(("--against=schema", "--tf-var-file=sit.tfvars"),
+                 "--tf-var-file is for --against terraform:DIR", id="var-file-without-terraform"),
     pytest.param(("--against=schema", "--env=sit", "--provision"),
                  "--provision is for a live environment; --against schema reads no backend", id="provision"),
 ])

@@ -4,13 +4,20 @@ environment, with what it cannot know as `Unverifiable`.
 - `live`: the environment's backend itself (DynamoDB Local, moto or AWS), read once.
 - `schema`: the desired state in `contracts/`, resolved for the environment: what it would hold
   if applied exactly. Static: no backend is started.
-Later ones (`terraform:DIR`, `plan:FILE`) join by one module each and one line in `FACTORIES`.
+- `terraform:DIR`: a folder of `.tf` files, read with python-hcl2 (and `--tf-var-file`s): what
+  Terraform would build, as far as it can be known without Terraform. Static.
+- `plan:FILE`: the JSON of `terraform show -json PLANFILE` (or of a state): what the plan will
+  build, everything Terraform resolved. Static.
+
+A source is named on the command line as `NAME` or `NAME:ARGUMENT`; adding one is one class here
+and one line in `FACTORIES`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from provision.backends import Backend
@@ -20,11 +27,19 @@ from provision.errors import ToolError
 from provision.observed import live
 from provision.observed.schema import observed_from_stack
 from provision.observed.state import ObservedState
+from provision.observed.terraform.records import Configuration, TerraformError
 
 
 class Source(Protocol):
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The source's kind as written on the command line: live, schema, terraform, plan."""
+        ...
+
+    @property
+    def origin(self) -> str:
+        """What it reads: the folder or file given; "" for live and schema."""
+        ...
 
     @property
     def static(self) -> bool:
@@ -34,18 +49,25 @@ class Source(Protocol):
     def observe(self, env: Environment) -> ObservedState: ...
 
 
+class SourceError(ToolError):
+    """A source that cannot be read (a .tf that does not parse, a plan of another format): nothing runs."""
+
+
 @dataclass(frozen=True)
 class SourceContext:
-    """What a source may need: the desired state, and the environment's backend (started on first use)."""
+    """What a source may need: the desired state, the environment's backend (started on first use), and the
+    Terraform variable files given with --tf-var-file."""
 
     desired: DesiredState
     backend: Callable[[], Backend]
+    var_files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
 class LiveSource:
     backend: Callable[[], Backend]
     name: str = "live"
+    origin: str = ""
     static: bool = False
 
     def observe(self, env: Environment) -> ObservedState:
@@ -56,20 +78,93 @@ class LiveSource:
 class SchemaSource:
     desired: DesiredState
     name: str = "schema"
+    origin: str = ""
     static: bool = True
 
     def observe(self, env: Environment) -> ObservedState:
         return observed_from_stack(resolve(self.desired, env))
 
 
-FACTORIES: dict[str, Callable[[SourceContext], Source]] = {
-    "live": lambda context: LiveSource(context.backend),
-    "schema": lambda context: SchemaSource(context.desired),
+@dataclass(frozen=True)
+class TerraformSource:
+    """A folder of .tf files. python-hcl2 is imported only when a run reads one."""
+
+    folder: Path
+    var_files: tuple[Path, ...] = ()
+    name: str = "terraform"
+    static: bool = True
+
+    @property
+    def origin(self) -> str:
+        return str(self.folder)
+
+    def observe(self, env: Environment) -> ObservedState:
+        from provision.observed.terraform.hcl import read_folder
+
+        return _converted(lambda: read_folder(self.folder, self.var_files), env, f"terraform:{self.folder}")
+
+
+@dataclass(frozen=True)
+class PlanSource:
+    """The JSON of `terraform show -json PLANFILE` (or of a state)."""
+
+    file: Path
+    name: str = "plan"
+    static: bool = True
+
+    @property
+    def origin(self) -> str:
+        return str(self.file)
+
+    def observe(self, env: Environment) -> ObservedState:
+        from provision.observed.terraform.plan_json import read_plan
+
+        return _converted(lambda: read_plan(self.file), env, f"plan:{self.file}")
+
+
+def _converted(read: Callable[[], Configuration], env: Environment, given: str) -> ObservedState:
+    from provision.observed.terraform.to_observed import observe
+
+    try:
+        return observe(read(), env)
+    except TerraformError as error:
+        raise SourceError(f"--against {given}: {error}") from None
+
+
+def _argument(spec: str, what: str, example: str) -> str:
+    kind, _, argument = spec.partition(":")
+    if not argument:
+        raise SourceError(f"--against {spec}: give the {what} to read after a colon, e.g. --against {kind}:{example}")
+    return argument
+
+
+FACTORIES: dict[str, Callable[[str, SourceContext], Source]] = {
+    "live": lambda _spec, context: LiveSource(context.backend),
+    "schema": lambda _spec, context: SchemaSource(context.desired),
+    "terraform": lambda spec, context: TerraformSource(Path(_argument(spec, "folder of .tf files", "infra/sit")),
+                                                       context.var_files),
+    "plan": lambda spec, context: PlanSource(Path(_argument(spec, "plan JSON", "plan.json"))),
 }
+TAKES_ARGUMENT = {"terraform": "DIR", "plan": "FILE"}
 
 
-def open_source(name: str, context: SourceContext) -> Source:
-    factory = FACTORIES.get(name)
+def open_source(spec: str, context: SourceContext) -> Source:
+    """The source a command line names: `live`, `schema`, `terraform:DIR` or `plan:FILE`."""
+    kind, colon, _ = spec.partition(":")
+    factory = FACTORIES.get(kind)
     if factory is None:
-        raise ToolError(f"--against {name}: no such source; choose one of: {', '.join(FACTORIES)}")
-    return factory(context)
+        choices = ", ".join(f"{k}:{TAKES_ARGUMENT[k]}" if k in TAKES_ARGUMENT else k for k in FACTORIES)
+        raise SourceError(f"--against {spec}: no such source; choose one of: {choices}")
+    if colon and kind not in TAKES_ARGUMENT:
+        raise SourceError(f"--against {spec}: {kind} takes no argument; write --against {kind}")
+    return factory(spec, context)
+
+
+def open_sources(specs: Sequence[str], context: SourceContext) -> dict[str, Source]:
+    """Several sources by label: their kind (`terraform`), or the whole spec when two share a kind."""
+    sources = [open_source(spec, context) for spec in specs]
+    if len(set(specs)) != len(specs):
+        twice = sorted({s for s in specs if specs.count(s) > 1})
+        raise SourceError(f"--against {','.join(specs)}: {', '.join(twice)} given twice; name each source once")
+    kinds = [s.name for s in sources]
+    return {(s.name if kinds.count(s.name) == 1 else spec): s for spec, s in zip(specs, sources, strict=True)}

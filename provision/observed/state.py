@@ -96,6 +96,7 @@ class ObservedTable:
     deletion_protection: bool | Unverifiable = False
     table_class: TableClass | Unverifiable = TableClass.STANDARD
     tags: Mapping[str, str] | Unverifiable = field(default_factory=dict)
+    defined_at: str = ""  # where a static source defines it: "infra/sit/dynamodb.tf:12 (aws_dynamodb_table.orders)"
     other_indexes: Unverifiable | None = None  # the source may hold GSIs it cannot name (a `dynamic` block over
     # an unknown value): an index not in `global_indexes` is then unknown, not missing
 
@@ -190,6 +191,7 @@ class ObservedState:
     tables: Mapping[str, ObservedTable]
     backups: ObservedBackups = ObservedBackups()
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
+    origin: str = ""  # what a static source read: the Terraform folder, the plan file
 
     def hidden(self, kind: str) -> Unverifiable | None:
         """Why something of `kind` ("table", "vault", "plan") that is not here may still be defined, or None."""

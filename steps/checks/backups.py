@@ -27,7 +27,9 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
     missing = must and physical not in vaults
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
                    required=must, reason="" if physical in vaults else "no backups can be stored: the vault is missing",
-                   cause=Cause.VAULT if missing else None, action=target.undefined_vault(vault) if missing else "")
+                   cause=Cause.VAULT if missing else None,
+                   action=(target.undefined_vault(vault) or target.to_build(f"backup vault {physical}"))
+                   if missing else "")
 
 
 def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:

@@ -102,7 +102,9 @@ def _difference(target: Target, change: Change) -> Finding:
         return Finding(_kind(change), Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
                        name=name, reason=str(change.skipped), change=change.kind)
     env = target.environment.name
-    if isinstance(change, Refused):
+    if target.terraform:
+        action = target.to_change(table, where)
+    elif isinstance(change, Refused):
         action = f"the platform team: {change.how}"
     else:
         action = (f"the platform team: apply the plan (`python -m provision apply --env {env}`), or change "

@@ -38,7 +38,8 @@ def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: 
                    f"no {index_kind} {index} on {seen.name} ({index_kind}s here: {', '.join(present) or 'none'})",
                    table=table, name=index, required=must, closest=closest, cause=Cause.INDEX,
                    reason=f"queries on {index_kind} {index} of table {table} would fail{hint}",
-                   action=target.undefined(table, index_kind, index))
+                   action=target.undefined(table, index_kind, index)
+                   or target.to_build(f"{index_kind} {index} on {seen.name}", table))
 
 
 def index_exists(target: Target, index_kind: str, table: str, index: str, must: bool) -> Finding:

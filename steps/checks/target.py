@@ -11,6 +11,8 @@ from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stac
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
 from steps.results.environment import EnvironmentSummary
 
+TERRAFORM_SOURCES = frozenset({"terraform", "plan"})
+
 
 @dataclass(frozen=True)
 class Target:
@@ -71,6 +73,36 @@ class Target:
         file = spec.source.file if spec.source else f"the definition of table {table}"
         return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
                 f"it to {file}")
+
+    @property
+    def terraform(self) -> bool:
+        """Whether this is what Terraform will build (a folder of .tf files, or a plan), not an environment."""
+        return self.observed.source in TERRAFORM_SOURCES
+
+    def to_build(self, what: str, table: str | None = None) -> str:
+        """Who must act when the desired state defines `what` but this source lacks it: for Terraform, its owners,
+        where; "" for an environment (provisioning it from the desired state closes the gap)."""
+        if not self.terraform:
+            return ""
+        seen = self.table(table) if table else None
+        where = seen.defined_at if seen is not None and seen.defined_at else f"the Terraform in {self.observed.origin}"
+        defined = self._defined_in(table)
+        return f"the owners of the Terraform: add {what} to {where}, as {defined} defines it"
+
+    def to_change(self, table: str | None, desired_at: str) -> str:
+        """Who must act on a difference between this source and the desired state; "" for an environment."""
+        if not self.terraform:
+            return ""
+        seen = self.table(table) if table else None
+        where = seen.defined_at if seen is not None and seen.defined_at else f"the Terraform in {self.observed.origin}"
+        return (f"the owners of the Terraform: change {where} to what the desired state defines ({desired_at}), "
+                "or the platform team: change the desired state")
+
+    def _defined_in(self, table: str | None) -> str:
+        spec = self.stack.spec(table) if table else None
+        if spec is not None and spec.source is not None:
+            return spec.source.file
+        return "the desired state" if table else self._backup_file()
 
     def undefined_vault(self, vault: str) -> str:
         """Who must act when a consumer needs a backup vault the desired state does not define; "" if it does."""

@@ -20,9 +20,11 @@ from steps.report.model import (
     ConsumerStatus,
     Count,
     Counts,
+    Disagreement,
     Gap,
     Readiness,
     Settings,
+    SideBySide,
     Tally,
     Unverified,
     Verdict,
@@ -209,8 +211,31 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      [] if observed is None else list(observed.inactive_gsis), read=observed is not None)
 
 
-def build(run: RunResults) -> Readiness:
-    """The assessment of a run of one source (the live environment, or another source of observed state)."""
-    if len(run.sources) != 1:
-        raise ValueError(f"a readiness report is built from one source's results; this run has {len(run.sources)}")
-    return build_source(run, run.sources[0])
+def build(run: RunResults) -> Readiness | SideBySide:
+    """The assessment of a run: of its one source, or of several side by side with where they disagree."""
+    if not run.sources:
+        raise ValueError("these results hold no source: nothing was checked")
+    if len(run.sources) == 1:
+        return build_source(run, run.sources[0])
+    return SideBySide(run.environment, run.generated_at, {s.name: build_source(run, s) for s in run.sources},
+                      {s.name: s.origin for s in run.sources if s.origin}, disagreements(run.sources))
+
+
+def disagreements(sources: list[SourceResults]) -> list[Disagreement]:
+    """What the sources hold differently: tables, each table's GSIs, vaults, plans (among those that could tell)."""
+    read = [s for s in sources if s.observed is not None]
+    found = []
+
+    def compare(what: str, held: dict[str, list[str]]) -> None:
+        if len({tuple(sorted(v)) for v in held.values()}) > 1:
+            found.append(Disagreement(what, {label: sorted(v) for label, v in held.items()}))
+
+    compare("tables", {s.name: s.observed.tables for s in read if s.observed})
+    tables = sorted({t for s in read if s.observed for t in s.observed.tables})
+    for table in tables:
+        compare(f"GSIs of table {table}", {s.name: s.observed.gsis.get(table, []) for s in read
+                                           if s.observed and table in s.observed.tables})
+    compare("backup vaults", {s.name: s.observed.vaults for s in read if s.observed and s.observed.vaults is not None})
+    compare("backup plans", {s.name: s.observed.backup_plans for s in read
+                             if s.observed and s.observed.backup_plans is not None})
+    return found

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from steps.report.model import ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
 from steps.results.findings import Kind
 
-_STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.BLOCKED: "❌ blocked",
+STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.BLOCKED: "❌ blocked",
            ConsumerState.UNVERIFIED: "⚠️ unverified", ConsumerState.NOT_CHECKED: "❌ not checked in this run"}
-_MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
+MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
 AWS_CHECK = "AWS: run `pytest --env=<aws environment>` (dev, sit or prod)"
 BACKUP_KINDS = {Kind.BACKUP_VAULT, Kind.BACKUP_PLAN, Kind.BACKUP_COVERAGE}
 
@@ -20,7 +20,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
+def table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
     header = list(header)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
@@ -68,7 +68,7 @@ def _key_findings(report: Readiness) -> list[str]:
         ("Encryption", "as required", _tally(report.settings.encryption),
          _gap_words(report.settings.encryption, report.backend)),
     ]
-    return _table(("Check", "Expected", "Actual", "Gap"), rows)
+    return table(("Check", "Expected", "Actual", "Gap"), rows)
 
 
 def _missing_and_extra(missing: list[str], extra: list[str], not_active: Iterable[str] = ()) -> str:
@@ -94,7 +94,7 @@ def _naming(report: Readiness) -> list[str]:
             for g in report.gaps if g.kind is Kind.GSI and g.closest]
     if not rows:
         return ["No GSI a consumer expects is found under another name."]
-    return _table(("Table", "Consumers expect", "Closest found", "Consumers"), rows)
+    return table(("Table", "Consumers expect", "Closest found", "Consumers"), rows)
 
 
 def _impact(report: Readiness) -> list[str]:
@@ -103,20 +103,20 @@ def _impact(report: Readiness) -> list[str]:
         gaps = "; ".join(status.gaps) if status.gaps else (
             "unknown" if status.status is ConsumerState.NOT_CHECKED else "none")
         rows.append((consumer, _consumer_status(status), gaps, "; ".join(status.failed) or "none"))
-    return _table(("Consumer", "Status", "Blocking gaps", "Failed scenarios"), rows)
+    return table(("Consumer", "Status", "Blocking gaps", "Failed scenarios"), rows)
 
 
 def _consumer_status(status: ConsumerStatus) -> str:
     if status.status is ConsumerState.NOT_CHECKED and status.scenarios_checked:
-        return f"{_STATUS[status.status]} ({status.checked} scenarios checked)"
-    return _STATUS[status.status]
+        return f"{STATUS[status.status]} ({status.checked} scenarios checked)"
+    return STATUS[status.status]
 
 
 def _unverified(report: Readiness) -> list[str]:
     if not report.unverified:
         return [f"Everything the contracts check was verified on {report.backend}."]
     rows = [(item.check, item.reason, _where(item.where, report)) for item in report.unverified]
-    return _table(("Check", "Why not here", "Where it can be verified"), rows)
+    return table(("Check", "Why not here", "Where it can be verified"), rows)
 
 
 def _where(where: VerifiedWhere, report: Readiness) -> str:
@@ -183,7 +183,7 @@ def _status(report: Readiness) -> str:
     else:
         parts.append(f"every check verified on {report.backend}")
     lead = ": " if blocked or not_checked or report.verdict is Verdict.UNVERIFIED else "; "
-    return f"{_MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
+    return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
 
 def render(report: Readiness) -> str:
@@ -196,7 +196,7 @@ def render(report: Readiness) -> str:
              "## Not verified here", "", *_unverified(report), "",
              "## Success criteria", "", *_criteria(report), ""]
     if report.gaps:
-        lines += ["## All gaps", "", *_table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
+        lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
             (g.describe(), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
              ", ".join(g.stated_at)) for g in report.gaps]), ""]
     return "\n".join(lines)

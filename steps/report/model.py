@@ -194,3 +194,47 @@ class Readiness:
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
             "unexpected": self.unexpected, "missing": self.missing, "inactive": self.inactive,
         }
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where the sources of one run hold different things: "terraform defines 3 tables, schema 5"."""
+
+    what: str  # "tables", "GSIs of table products", "backup vaults", "backup plans"
+    held: dict[str, list[str]]  # by source label, what each holds (sources that could not tell are left out)
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{label} {len(names)}" for label, names in self.held.items())
+        union = set().union(*map(set, self.held.values()))
+        lacking = [f"{label} lacks {', '.join(sorted(union - set(names)))}"
+                   for label, names in self.held.items() if union - set(names)]
+        return f"{self.what}: {counts}; " + "; ".join(lacking)
+
+    def data(self) -> dict[str, Any]:
+        return {"what": self.what, "held": self.held, "description": self.describe()}
+
+
+SEVERITY = {Verdict.READY: 0, Verdict.UNVERIFIED: 1, Verdict.BLOCKED: 2}
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """One run checked against several sources (schema, Terraform, live): each source's assessment, where
+    they disagree, and the overall verdict, the worst of theirs."""
+
+    environment: str
+    generated_at: str
+    sources: dict[str, Readiness]  # by label, in the order given
+    origins: dict[str, str]  # by label: the folder or file a static source read
+    drift: list[Disagreement]
+
+    @property
+    def verdict(self) -> Verdict:
+        return max((r.verdict for r in self.sources.values()), key=SEVERITY.__getitem__)
+
+    def data(self) -> dict[str, Any]:
+        """The JSON the README documents for a run of several sources."""
+        return {"environment": self.environment, "verdict": self.verdict.value, "generated_at": self.generated_at,
+                "sources": {label: {"origin": self.origins.get(label, ""), **r.data()}
+                            for label, r in self.sources.items()},
+                "drift": [d.data() for d in self.drift]}

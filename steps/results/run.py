@@ -29,9 +29,14 @@ class SourceResults:
     backend: str  # dynamodb-local, moto, aws, contracts
     observed: EnvironmentSummary | None  # None: the source could not be read in this run
     results: Results
+    origin: str = ""  # what a static source read: the Terraform folder, the plan file
+
+    @property
+    def static(self) -> bool:
+        return self.name != "live"
 
     def data(self) -> dict[str, Any]:
-        return {"name": self.name, "backend": self.backend,
+        return {"name": self.name, "backend": self.backend, "origin": self.origin,
                 "observed": None if self.observed is None else self.observed.data(),
                 "scenarios": self.results.data()}
 
@@ -39,7 +44,7 @@ class SourceResults:
     def from_data(cls, data: dict[str, Any]) -> SourceResults:
         observed = data.get("observed")
         return cls(data["name"], data["backend"], None if observed is None else EnvironmentSummary.from_data(observed),
-                   Results.from_data(data["scenarios"]))
+                   Results.from_data(data["scenarios"]), str(data.get("origin", "")))
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,16 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--read-only", dest="contracts_read_only", action="store_true",
                     help="write no items: access patterns are reported as not run, whatever writes_allowed says "
                          "(for a read-only role)")
-    group.addoption("--against", dest="contracts_against", default="live", metavar="SOURCE",
-                    help="where the observed state comes from: live (the environment's backend, the default) or "
-                         "schema (the desired state in contracts/, resolved for --env: no backend is started, and "
-                         "access patterns are not run)")
+    group.addoption("--against", dest="contracts_against", action="append", default=None,
+                    metavar="SOURCE[,SOURCE...]",
+                    help="where the observed state comes from: live (the environment's backend, the default), "
+                         "schema (the desired state in contracts/, resolved for --env), terraform:DIR (a folder of "
+                         ".tf files) or plan:FILE (the JSON of `terraform show -json PLANFILE`). Static sources start "
+                         "no backend and run no access pattern. Several sources: every scenario runs against each "
+                         "(ids end in [schema], [terraform], ...) and the report puts them side by side")
+    group.addoption("--tf-var-file", dest="contracts_tf_var_files", action="append", default=None, metavar="FILE",
+                    help="with --against terraform:DIR: a variables file, as `terraform plan -var-file` (repeatable; "
+                         "later files win; terraform.tfvars and *.auto.tfvars of DIR are read first)")
     parser.addini("contracts_env", "default environment for the contracts", default=DEFAULT_ENV)
 
 
@@ -50,7 +56,13 @@ class ContractOptions:
     provision: bool
     confirm_prod: bool
     read_only: bool = False
-    against: str = "live"
+    against: tuple[str, ...] = ("live",)
+    tf_var_files: tuple[Path, ...] = ()
+
+    @property
+    def live(self) -> bool:
+        """Whether the environment itself is among the sources."""
+        return "live" in self.against
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> ContractOptions:
@@ -64,8 +76,15 @@ class ContractOptions:
             provision=bool(config.getoption("contracts_provision")),
             confirm_prod=bool(config.getoption("contracts_confirm_prod")),
             read_only=bool(config.getoption("contracts_read_only")),
-            against=str(config.getoption("contracts_against") or "live"),
+            against=sources(config.getoption("contracts_against")),
+            tf_var_files=tuple(Path(f) for f in config.getoption("contracts_tf_var_files") or ()),
         )
+
+
+def sources(given: list[str] | None) -> tuple[str, ...]:
+    """`--against a,b --against c` as (a, b, c); none given: live."""
+    specs = tuple(part.strip() for value in given or () for part in value.split(",") if part.strip())
+    return specs or ("live",)
 
 
 def misuse(options: ContractOptions, env: Environment) -> list[str]:
@@ -85,11 +104,14 @@ def misuse(options: ContractOptions, env: Environment) -> list[str]:
                         "nothing is changed")
     elif options.confirm_prod and env.is_aws and not env.protected:
         problems.append(f"--confirm-prod is for protected environments (prod); '{env.name}' is not protected")
-    if options.against != "live":
+    if not options.live:
+        against = ",".join(options.against)
         for flag, given in (("--endpoint-url", options.endpoint_url), ("--provision", options.provision),
-                            ("--no-provision", options.no_provision)):
+                            ("--no-provision", options.no_provision), ("--read-only", options.read_only)):
             if given:
-                problems.append(f"{flag} is for a live environment; --against {options.against} reads no backend")
+                problems.append(f"{flag} is for a live environment; --against {against} reads no backend")
+    if options.tf_var_files and not any(s.startswith("terraform:") for s in options.against):
+        problems.append("--tf-var-file is for --against terraform:DIR (a plan has its variables resolved already)")
     if options.read_only and options.provision:
         problems.append("--read-only and --provision contradict each other: --provision changes the environment")
     return problems

@@ -30,7 +30,7 @@ from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
 from provision.errors import RefusedError
-from provision.observed.sources import Source, SourceContext, open_source
+from provision.observed.sources import Source, SourceContext, open_sources
 from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps.checks.target import Target
@@ -48,20 +48,36 @@ class ContractSession:
         self._launched: LocalInstance | None = None
         self._exit = ExitStack()
         self._backend: Backend | None = None
-        self._target: Target | None = None
+        self._targets: dict[str, Target] = {}
         self._account: str | None = None  # the caller's account, once checked for writes
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
-        self.source: Source = open_source(options.against, SourceContext(desired, self.backend))
+        self.sources: dict[str, Source] = open_sources(  # by label: live, schema, terraform, plan
+            options.against, SourceContext(desired, self.backend, options.tf_var_files))
 
     @property
-    def source_name(self) -> str:
-        return self.source.name
+    def labels(self) -> list[str]:
+        return list(self.sources)
+
+    @property
+    def default_label(self) -> str:
+        return self.labels[0]
+
+    def source(self, label: str | None = None) -> Source:
+        return self.sources[label or self.default_label]
 
     def needs_throwaway_local(self) -> bool:
         env = self.environment
         given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
-        return env.backend is BackendKind.DYNAMODB_LOCAL and not given and not self.source.static
+        live = any(not s.static for s in self.sources.values())
+        return env.backend is BackendKind.DYNAMODB_LOCAL and not given and live
+
+    def read_static(self) -> None:
+        """Read every static source now (files only, in milliseconds): a Terraform folder that does not parse
+        or a plan of another format stops the run before anything runs (SourceError)."""
+        for label, source in self.sources.items():
+            if source.static:
+                self.target(label)
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
@@ -149,16 +165,17 @@ class ContractSession:
                 "stopped there: nothing more was checked and no readiness report was written. Check that it is "
                 "running and reachable, then run again.")
 
-    def has_target(self) -> bool:
-        return self._target is not None
+    def has_target(self, label: str | None = None) -> bool:
+        return (label or self.default_label) in self._targets
 
-    def target(self) -> Target:
-        """The environment as read once for the whole run: calls grow with tables, not scenarios."""
-        if self._target is None:
-            observed = self.source.observe(self.environment)
-            self._target = Target(self.environment, observed, resolve(self.desired, self.environment),
-                                  self.stated_keys)
-        return self._target
+    def target(self, label: str | None = None) -> Target:
+        """A source as read once for the whole run: calls grow with tables, not scenarios."""
+        label = label or self.default_label
+        if label not in self._targets:
+            observed = self.sources[label].observe(self.environment)
+            self._targets[label] = Target(self.environment, observed, resolve(self.desired, self.environment),
+                                          self.stated_keys)
+        return self._targets[label]
 
     def close(self) -> None:
         self._exit.close()

@@ -45,15 +45,38 @@ def consumer_of(item: pytest.Item) -> str | None:
     return relative.parts[0] if len(relative.parts) > 1 else None
 
 
+SOURCE_PARAM = "contract_source"  # the fixture a run of several sources parametrises each scenario with
+
+
+def source_of(item: pytest.Item) -> str | None:
+    """The source label a scenario runs against, when the run has several; None when it has one."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(SOURCE_PARAM) if callspec else None
+
+
+def scenario_name(item: pytest.Item) -> str:
+    """The scenario as written (an outline with its example): the item's name without the source's id."""
+    label = source_of(item)
+    if label is None:
+        return item.name
+    callspec = item.callspec  # type: ignore[attr-defined]
+    example = callspec.id.removesuffix(label).removesuffix("-") if callspec.id.endswith(label) else callspec.id
+    return item.originalname + (f"[{example}]" if example else "")  # type: ignore[attr-defined]
+
+
 def mark_consumer(item: pytest.Item) -> None:
     consumer = consumer_of(item)
     if consumer is not None:
         item.add_marker(consumer)
         item.add_marker(pytest.mark.consumer(consumer))
         item.user_properties.append((properties.CONSUMER, consumer))
+        label = source_of(item)
+        if label is not None:
+            item.user_properties.append((properties.SOURCE, label))
         where = scenario_location(item)
         if where is not None:
-            item.user_properties.append((properties.SCENARIO, {"name": item.name, "file": where[0], "line": where[1]}))
+            item.user_properties.append((properties.SCENARIO, {"name": scenario_name(item), "file": where[0],
+                                                               "line": where[1]}))
 
 
 def scenario_location(item: pytest.Item) -> tuple[str, int] | None:

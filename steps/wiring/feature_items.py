@@ -99,4 +99,6 @@ def ignore(collection_path: Path, config: pytest.Config) -> bool | None:
 
 
 def template_of(item: Any) -> ScenarioTemplate | None:
-    return scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    """The scenario of an item (or of a Metafunc, while it is parametrised); None for any other test."""
+    function = getattr(item, "obj", None) or getattr(item, "function", None)
+    return scenario_wrapper_template_registry.get(function)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
 from steps.wiring.results import collect
 
-OBSERVED = pytest.StashKey[EnvironmentSummary]()
+OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
 FAILURE = pytest.StashKey[str]()
 PROVISIONED = pytest.StashKey[list[str]]()
 WORKER_KEY = "contracts_environment"
@@ -65,18 +65,25 @@ def check_folder(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--readiness-report={folder}: cannot write in that folder")
 
 
-def _observed(session: pytest.Session, contract_session: ContractSession) -> EnvironmentSummary | None:
-    found = session.config.stash.get(OBSERVED, None)
-    if found is None and contract_session.has_target():
-        found = summarize(contract_session.target())
+def _observed(session: pytest.Session, contract_session: ContractSession, label: str) -> EnvironmentSummary | None:
+    found = session.config.stash.get(OBSERVED, {}).get(label)
+    if found is None and contract_session.has_target(label):
+        found = summarize(contract_session.target(label))
     return found
+
+
+def _summaries(contract_session: ContractSession) -> dict[str, Any]:
+    return {label: summarize(contract_session.target(label)).data() for label in contract_session.labels
+            if contract_session.has_target(label)}
 
 
 def receive_from_worker(node: Any) -> None:
     output = getattr(node, "workeroutput", {})
     data = output.get(WORKER_KEY)
     if data:
-        node.config.stash[OBSERVED] = EnvironmentSummary.from_data(json.loads(data))
+        found = node.config.stash.setdefault(OBSERVED, {})
+        for label, summary in json.loads(data).items():
+            found.setdefault(label, EnvironmentSummary.from_data(summary))
     if output.get(WORKER_FAILURE):
         node.config.stash[FAILURE] = output[WORKER_FAILURE]
     if output.get(WORKER_PROVISIONED):  # a worker's own output is not shown: the summary says it
@@ -95,8 +102,8 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         config.workeroutput[WORKER_PROVISIONED] = contract_session.provisioned
         if contract_session.failure:
             config.workeroutput[WORKER_FAILURE] = contract_session.failure
-        elif contract_session.has_target():
-            config.workeroutput[WORKER_KEY] = json.dumps(summarize(contract_session.target()).data())
+        else:
+            config.workeroutput[WORKER_KEY] = json.dumps(_summaries(contract_session))
         return
     failure = contract_session.failure or config.stash.get(FAILURE, None)
     if failure:  # the run stopped on it: exit 1, as without xdist (whose controller says "interrupted")
@@ -128,9 +135,15 @@ def run_results(session: pytest.Session, contract_session: ContractSession) -> R
     config, env = session.config, contract_session.environment
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     wanted = requirements.of_parsed(config.stash[PARSED], contract_session.desired)  # the run's own parse
-    source = SourceResults(contract_session.source_name, env.backend.value, _observed(session, contract_session),
-                           collect(reporter.stats if reporter is not None else {}))
-    return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), [source])
+    stats = reporter.stats if reporter is not None else {}
+    several = len(contract_session.labels) > 1
+    sources = []
+    for label, source in contract_session.sources.items():
+        observed = _observed(session, contract_session, label)
+        backend = env.backend.value if not source.static else (observed.backend if observed else source.name)
+        sources.append(SourceResults(label, backend, observed, collect(stats, label if several else None),
+                                     source.origin))
+    return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), sources)
 
 
 def now() -> str:

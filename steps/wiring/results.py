@@ -17,6 +17,7 @@ FINDINGS = "contract_findings"
 STEPS = "contract_steps"  # each step's outcome by its feature line (for the Cucumber JSON)
 CONSUMER = "consumer"
 SCENARIO = "contract_scenario"  # the scenario as written: {"name", "file", "line"}
+SOURCE = "contract_source"  # the source a scenario ran against, when the run has several
 
 
 def _properties(report: Any) -> Mapping[str, Any]:
@@ -28,15 +29,17 @@ def _properties(report: Any) -> Mapping[str, Any]:
 PRIORITY = ("failed", "error", "skipped", "passed")
 
 
-def collect(stats: Mapping[str, Iterable[Any]]) -> Results:
-    """The contract scenarios among the reports pytest kept, with their findings (failed > error > skipped > passed)."""
+def collect(stats: Mapping[str, Iterable[Any]], source: str | None = None) -> Results:
+    """The contract scenarios among the reports pytest kept, with their findings (failed > error > skipped > passed).
+
+    With `source`, only those that ran against it (a scenario with no source ran against the run's only one)."""
     outcomes: dict[str, str] = {}
     found: dict[str, tuple[str, tuple[Finding, ...]]] = {}
     written: dict[str, Mapping[str, Any]] = {}
     for outcome in PRIORITY:
         for report in stats.get(outcome, []):
             properties = _properties(report)
-            if CONSUMER not in properties:
+            if CONSUMER not in properties or (source is not None and properties.get(SOURCE, source) != source):
                 continue
             outcomes.setdefault(report.nodeid, outcome)
             written.setdefault(report.nodeid, properties.get(SCENARIO) or {})
