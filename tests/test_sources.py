@@ -105,7 +105,8 @@ def test_every_scenario_runs_against_each_source_with_its_own_id(
     cases = [c.get("name", "") for c in ET.parse(out / "junit.xml").getroot().iter("testcase")]
     schema = sorted(c.removesuffix("[schema]") for c in cases if c.endswith("[schema]"))
     live = sorted(c.removesuffix("[live]") for c in cases if c.endswith("[live]"))
-    assert schema and schema == live
+    assert schema
+    assert schema == live
     assert len(cases) == len(schema) + len(live)
     assert "contract checks on moto, schema" in done.stdout
     assert "contract checks on moto (moto)" in done.stdout
@@ -120,7 +121,8 @@ def test_a_live_environment_that_lacks_what_the_schema_defines_is_drift_in_the_s
     assert data["sources"]["live"]["verdict"] == "BLOCKED"
     assert data["verdict"] == "BLOCKED"
     tables = next(d for d in data["drift"] if d["what"] == "tables")
-    assert tables["held"]["live"] == [] and len(tables["held"]["schema"]) == 5
+    assert tables["held"]["live"] == []
+    assert len(tables["held"]["schema"]) == 5
     results = RunResults.load(out / "results.json")
     assert [s.name for s in results.sources] == ["schema", "live"]
     names = {s.name for s in results.sources[0].results.scenarios}

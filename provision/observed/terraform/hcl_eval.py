@@ -1,0 +1,477 @@
+"""Evaluates one HCL expression (a python-hcl2 lark tree) to a plain value, without Terraform.
+
+Literals, templates, collections, references, indexing, splats, `for` expressions, operators,
+conditionals and a set of pure functions are evaluated over what is known. What cannot be known here
+is an `Unknown` at the place of the value, naming the construct and FILE:LINE; another resource's
+attribute that only exists after apply is a `Reference`. What Terraform itself would reject (a
+missing key, a wrong type) is an `EvalError` with FILE:LINE.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token, Tree
+
+from provision.observed.terraform import hcl_functions
+from provision.observed.terraform.hcl_syntax import Node, Source, name_text
+from provision.observed.terraform.records import Reference, TerraformError, Unknown
+
+HINT = "check a plan instead (--against plan:FILE)"
+
+
+class EvalError(TerraformError):
+    """An expression Terraform would reject too: FILE:LINE, what is wrong, what to write instead."""
+
+
+class Namespace:
+    """A value whose attributes are looked up on demand: `var`, `local`, a resource, `data.TYPE`."""
+
+    def __init__(self, name: str, get: Callable[[str, str], Any]) -> None:
+        self.name = name
+        self._get = get
+
+    def get(self, attribute: str, where: str) -> Any:
+        return self._get(attribute, where)
+
+    def __repr__(self) -> str:
+        return f"Namespace({self.name})"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an expression is evaluated: its file, the root names of the folder, and local bindings."""
+
+    source: Source
+    root: Callable[[str, str], Any]  # (name, where) -> value of a root name such as var, local, aws_x
+    names: Mapping[str, Any] = field(default_factory=dict)  # count, each, an iterator, a `for` variable
+
+    def child(self, **bindings: Any) -> Scope:
+        return Scope(self.source, self.root, {**self.names, **bindings})
+
+    def lookup(self, name: str, where: str) -> Any:
+        return self.names[name] if name in self.names else self.root(name, where)
+
+
+def evaluate(node: Node, scope: Scope) -> Any:
+    """The value of an expression node."""
+    if isinstance(node, Token):
+        raise EvalError(f"{scope.source.where(node)}: unexpected {str(node)!r}: write an expression")
+    handler = _HANDLERS.get(node.data)
+    if handler is None:
+        return Unknown(f"`{scope.source.snippet(node)}` at {scope.source.where(node)} is not evaluated here: {HINT}")
+    return handler(node, scope)
+
+
+def evaluate_plain(node: Node, scope: Scope) -> Any:
+    """The value of an argument, with what is not a plain value (a whole resource, a namespace) as Unknown."""
+    where = scope.source.where(node)
+    try:
+        return plain(evaluate(node, scope), where)
+    except RecursionError:
+        raise EvalError(f"{where}: the expression nests too deeply to be read here: simplify it") from None
+
+
+def plain(value: Any, where: str) -> Any:
+    if isinstance(value, Namespace):
+        return Unknown(f"{value.name} at {where} is a whole object, known to Terraform only: {HINT}")
+    if isinstance(value, list):
+        return [plain(v, where) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v, where) for k, v in value.items()}
+    return value
+
+
+def trees(node: Tree[Token]) -> list[Tree[Token]]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def tokens(node: Tree[Token]) -> list[Token]:
+    return [c for c in node.children if isinstance(c, Token)]
+
+
+def hidden(value: Any) -> Unknown | None:
+    """The Unknown a value stands for if it is not known here (an Unknown, or a Reference), else None."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, Reference):
+        return Unknown(f"{value} is known only after apply: {HINT}")
+    return None
+
+
+def normal(number: int | float) -> int | float:
+    return int(number) if isinstance(number, float) and number.is_integer() else number
+
+
+# -- terms -------------------------------------------------------------------------------------------------------
+
+
+def _expr_term(node: Tree[Token], scope: Scope) -> Any:
+    return evaluate(trees(node)[0], scope)
+
+
+def _int(node: Tree[Token], scope: Scope) -> Any:
+    return int(str(node.children[0]))
+
+
+def _float(node: Tree[Token], scope: Scope) -> Any:
+    return normal(float(str(node.children[0])))
+
+
+def _literal(node: Tree[Token], scope: Scope) -> Any:
+    return {"true": True, "false": False, "null": None}[name_text(node)]
+
+
+def _identifier(node: Tree[Token], scope: Scope) -> Any:
+    return scope.lookup(name_text(node), scope.source.where(node))
+
+
+def _tuple(node: Tree[Token], scope: Scope) -> Any:
+    return [evaluate(c, scope) for c in trees(node)]
+
+
+def _object(node: Tree[Token], scope: Scope) -> Any:
+    result: dict[str, Any] = {}
+    for element in trees(node):
+        key_node, value_node = trees(element)[0], element.children[-1]
+        key = _object_key(key_node, scope)
+        if (unknown := hidden(key)) is not None:
+            return Unknown(f"a key of the object at {scope.source.where(node)} is not known: {unknown}")
+        if key in result:
+            raise EvalError(f"{scope.source.where(element)}: key {key!r} is set twice in the object: keep one")
+        result[key] = evaluate(value_node, scope)
+    return result
+
+
+def _object_key(node: Tree[Token], scope: Scope) -> Any:
+    inner = node.children[0]
+    if isinstance(inner, Tree) and inner.data == "keyword":
+        return name_text(inner)
+    if isinstance(inner, Tree) and inner.data == "expr_term":
+        term = trees(inner)[0]
+        if term.data == "identifier" and not tokens(inner):  # `name = ...`: the key is the word itself
+            return name_text(term)
+    key = evaluate(inner, scope)
+    if hidden(key) is None:
+        return _to_string(key, scope.source.where(node))
+    return key
+
+
+# -- strings -----------------------------------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+
+
+def unescape(text: str, where: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code in _ESCAPES:
+            return _ESCAPES[code]
+        if len(code) > 1:
+            return chr(int(code[1:], 16))
+        raise EvalError(f"{where}: invalid escape sequence \\{code} in a string: write \\\\ for a backslash")
+
+    return _ESCAPE.sub(one, text)
+
+
+def _string(node: Tree[Token], scope: Scope) -> Any:
+    parts = [c.children[0] for c in node.children if isinstance(c, Tree)]
+    where = scope.source.where(node)
+    if len(parts) == 1 and isinstance(parts[0], Tree) and parts[0].data == "interpolation":
+        return evaluate(trees(parts[0])[0], scope)  # "${x}" is x itself, of any type
+    chunks: list[str] = []
+    for part in parts:
+        if isinstance(part, Token):
+            chunks.append(_string_chars(part, where))
+        elif part.data == "interpolation":
+            value = evaluate(trees(part)[0], scope)
+            if (unknown := hidden(value)) is not None:
+                return unknown
+            chunks.append(_to_string(value, where))
+        else:
+            return Unknown(
+                f"the template directive in `{scope.source.snippet(node)}` at {where} is not evaluated: {HINT}"
+            )
+    return "".join(chunks)
+
+
+def _string_chars(token: Token, where: str) -> str:
+    if token.type == "ESCAPED_INTERPOLATION":
+        return str(token)[1:]  # $${x} is the text ${x}
+    if token.type == "ESCAPED_DIRECTIVE":
+        return str(token)[1:]
+    return unescape(str(token), where)
+
+
+def _to_string(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(normal(value))
+    if isinstance(value, str):
+        return value
+    what = "null" if value is None else type(value).__name__
+    raise EvalError(f"{where}: a string is needed here, not {what}: use a string value")
+
+
+def _heredoc(node: Tree[Token], scope: Scope) -> Any:
+    text = str(node.children[0])
+    lines = text.split("\n")[1:-2]  # drop `<<EOT`, the closing marker and the newline after it
+    if node.data == "heredoc_template_trim":
+        indents = [len(x) - len(x.lstrip()) for x in lines if x.strip()]
+        cut = min(indents, default=0)
+        lines = [x[cut:] for x in lines]
+    body = "".join(x + "\n" for x in lines)
+    if re.search(r"(?<!\$)\$\{|(?<!%)%\{", body):
+        return Unknown(f"the heredoc template at {scope.source.where(node)} is not evaluated here: {HINT}")
+    return body.replace("$${", "${").replace("%%{", "%{")
+
+
+# -- traversals --------------------------------------------------------------------------------------------------
+
+
+def get_attribute(value: Any, name: str, where: str) -> Any:
+    if isinstance(value, Namespace):
+        return value.get(name, where)
+    if isinstance(value, Reference):
+        return Unknown(f"{value}.{name} at {where} is known only after apply: {HINT}")
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        if name not in value:
+            raise EvalError(f"{where}: the object has no attribute {name!r} (it has {', '.join(value) or 'none'})")
+        return value[name]
+    what = "null" if value is None else type(value).__name__
+    raise EvalError(f"{where}: cannot read .{name} of a {what}: use an object")
+
+
+def index(value: Any, key: Any, where: str) -> Any:
+    if (unknown := hidden(value)) is not None or (unknown := hidden(key)) is not None:
+        return unknown
+    if isinstance(value, dict):
+        text = _to_string(key, where)
+        if text not in value:
+            raise EvalError(f"{where}: the map has no key {text!r} (it has {', '.join(value) or 'none'})")
+        return value[text]
+    if isinstance(value, list):
+        position = hcl_functions.to_number(key) if isinstance(key, str) else key
+        if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < len(value):
+            raise EvalError(f"{where}: index {key!r} is out of range for a list of {len(value)}")
+        return value[position]
+    raise EvalError(f"{where}: cannot index a {'null' if value is None else type(value).__name__}")
+
+
+def _step(value: Any, step: Tree[Token], scope: Scope) -> Any:
+    where = scope.source.where(step)
+    if step.data == "get_attr":
+        return get_attribute(value, name_text(trees(step)[0]), where)
+    if step.data == "short_index":
+        return index(value, int(str(step.children[-1])), where)
+    return index(value, evaluate(trees(step)[0], scope), where)
+
+
+def _get_attr_term(node: Tree[Token], scope: Scope) -> Any:
+    target, step = trees(node)
+    return _step(evaluate(target, scope), step, scope)
+
+
+def _splat(node: Tree[Token], scope: Scope) -> Any:
+    target, splat = trees(node)
+    value = evaluate(target, scope)
+    if (unknown := hidden(value)) is not None:
+        return unknown
+    items = [] if value is None else value if isinstance(value, list) else [value]
+    results = []
+    for item in items:
+        for step in trees(splat):
+            item = _step(item, step, scope)
+        results.append(item)
+    return results
+
+
+# -- operators ---------------------------------------------------------------------------------------------------
+
+
+def _conditional(node: Tree[Token], scope: Scope) -> Any:
+    condition, yes, no = trees(node)
+    value = evaluate(condition, scope)
+    if (unknown := hidden(value)) is not None:
+        where = scope.source.where(node)
+        return Unknown(f"the condition of `{scope.source.snippet(node)}` at {where} is not known: {unknown}")
+    return evaluate(yes if _to_bool(value, scope.source.where(condition)) else no, scope)
+
+
+def _to_bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError(f"{where}: a bool is needed here, not {value!r}: use true or false")
+
+
+def _unary(node: Tree[Token], scope: Scope) -> Any:
+    operator, operand = str(node.children[0]).strip(), evaluate(trees(node)[0], scope)
+    if (unknown := hidden(operand)) is not None:
+        return unknown
+    where = scope.source.where(node)
+    if operator == "!":
+        return not _to_bool(operand, where)
+    return normal(-_to_number(operand, where))
+
+
+def _to_number(value: Any, where: str) -> int | float:
+    number = hcl_functions.to_number(value)
+    if number is None:
+        raise EvalError(f"{where}: a number is needed here, not {value!r}: use a number")
+    return number
+
+
+def _binary(node: Tree[Token], scope: Scope) -> Any:
+    left_node, term = trees(node)[:2]
+    operator = str(trees(term)[0].children[0]).strip()
+    left = evaluate(left_node, scope)
+    where = scope.source.where(node)
+    if operator in ("&&", "||") and hidden(left) is None and _to_bool(left, where) == (operator == "||"):
+        return operator == "||"  # false && x, true || x: x is not needed
+    right = evaluate(trees(term)[1], scope)
+    for value in (left, right):
+        if (unknown := hidden(value)) is not None:
+            return unknown
+    return _apply(operator, left, right, where)
+
+
+def _apply(operator: str, left: Any, right: Any, where: str) -> Any:
+    if operator == "==":
+        return left == right
+    if operator == "!=":
+        return left != right
+    if operator in ("&&", "||"):
+        return _to_bool(right, where)
+    a, b = _to_number(left, where), _to_number(right, where)
+    if operator in ("/", "%") and b == 0:
+        raise EvalError(f"{where}: division by zero")
+    results: dict[str, Callable[[], Any]] = {
+        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b, "%": lambda: a % b,
+        "<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b, ">=": lambda: a >= b,
+    }  # fmt: skip
+    result = results[operator]()
+    return result if isinstance(result, bool) else normal(result)
+
+
+# -- for expressions and functions -------------------------------------------------------------------------------
+
+
+def items(value: Any, where: str) -> list[tuple[Any, Any]]:
+    """(key, value) pairs to iterate: a list by index, a map by key in lexical order (as Terraform does)."""
+    if isinstance(value, list):
+        return list(enumerate(value))
+    if isinstance(value, dict):
+        return [(k, value[k]) for k in sorted(value)]
+    raise EvalError(
+        f"{where}: cannot iterate over {'null' if value is None else type(value).__name__}: use a list or map"
+    )
+
+
+def _for(node: Tree[Token], scope: Scope) -> Any:
+    intro, *rest = trees(node)
+    names = [name_text(c) for c in trees(intro) if c.data == "identifier"]
+    collection = evaluate(next(c for c in trees(intro) if c.data != "identifier"), scope)
+    where = scope.source.where(node)
+    if (unknown := hidden(collection)) is not None:
+        return Unknown(f"the `for` expression at {where} iterates over an unknown value: {unknown}")
+    condition = rest[-1] if rest[-1].data == "for_cond" else None
+    grouping = any(str(t) == "..." for t in tokens(node))
+    results: list[Any] = []
+    for key, value in items(collection, where):
+        inner = scope.child(**({names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value}))
+        if condition is not None:
+            keep = evaluate(trees(condition)[0], inner)
+            if (unknown := hidden(keep)) is not None:
+                return Unknown(f"the `if` of the `for` expression at {where} is not known: {unknown}")
+            if not _to_bool(keep, where):
+                continue
+        results.append(tuple(evaluate(e, inner) for e in rest if e.data != "for_cond"))
+    if node.data == "for_tuple_expr":
+        return [r[0] for r in results]
+    return _for_object(results, grouping, where)
+
+
+def _for_object(results: list[tuple[Any, ...]], grouping: bool, where: str) -> Any:
+    made: dict[str, Any] = {}
+    for key, value in results:
+        if (unknown := hidden(key)) is not None:
+            return Unknown(f"a key made by the `for` expression at {where} is not known: {unknown}")
+        text = _to_string(key, where)
+        if grouping:
+            made.setdefault(text, []).append(value)
+        elif text in made:
+            raise EvalError(f"{where}: the `for` expression makes key {text!r} twice: add `...` to group the values")
+        else:
+            made[text] = value
+    return made
+
+
+def _function(node: Tree[Token], scope: Scope) -> Any:
+    parts = trees(node)
+    where = scope.source.where(node)
+    name = "::".join(name_text(p) for p in parts if p.data == "identifier")
+    arguments = next((p for p in parts if p.data == "arguments"), None)
+    nodes = trees(arguments) if arguments is not None else []
+    if name in ("try", "can"):
+        return _try(name, nodes, scope, where)
+    function = hcl_functions.FUNCTIONS.get(name)
+    if function is None:
+        return Unknown(f"function {name}() at {where} is not evaluated here: {HINT}")
+    values = [evaluate(n, scope) for n in nodes]
+    if arguments is not None and any(str(t) == "..." for t in tokens(arguments)) and values:
+        if (unknown := hidden(values[-1])) is not None:
+            return unknown
+        values = values[:-1] + list(values[-1])
+    try:
+        return function(*values)
+    except hcl_functions.UnknownArgument as error:
+        return hidden(error.value) or Unknown(
+            f"function {name}() at {where} is not evaluated here on these arguments: {HINT}"
+        )
+    except (hcl_functions.FunctionError, TypeError, ValueError, KeyError, IndexError) as error:
+        raise EvalError(f"{where}: {name}() cannot take these arguments ({error}): fix the call") from None
+
+
+def _try(name: str, nodes: list[Tree[Token]], scope: Scope, where: str) -> Any:
+    for node in nodes:
+        try:
+            value = evaluate(node, scope)
+        except EvalError:
+            continue
+        return True if name == "can" and hidden(value) is None else value
+    if name == "can":
+        return False
+    raise EvalError(f"{where}: no argument of try() could be evaluated: give one that always can")
+
+
+_HANDLERS: dict[str, Callable[[Tree[Token], Scope], Any]] = {
+    "expr_term": _expr_term,
+    "int_lit": _int,
+    "float_lit": _float,
+    "literal_value": _literal,
+    "identifier": _identifier,
+    "string": _string,
+    "tuple": _tuple,
+    "object": _object,
+    "heredoc_template": _heredoc,
+    "heredoc_template_trim": _heredoc,
+    "get_attr_expr_term": _get_attr_term,
+    "index_expr_term": _get_attr_term,
+    "attr_splat_expr_term": _splat,
+    "full_splat_expr_term": _splat,
+    "conditional": _conditional,
+    "unary_op": _unary,
+    "binary_op": _binary,
+    "for_tuple_expr": _for,
+    "for_object_expr": _for,
+    "function_call": _function,
+}

@@ -1,0 +1,10 @@
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+  billing_mode = = "PAY_PER_REQUEST"
+}

@@ -1,0 +1,2 @@
+env          = "dr"
+table_suffix = "orders-replica"

@@ -1,0 +1,2 @@
+# values for sit
+env = "sit"
