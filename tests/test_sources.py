@@ -48,7 +48,11 @@ def test_sources_that_hold_different_tables_indexes_or_vaults_disagree_and_say_w
                                                                                "users": []}), Results())
     found = {d.what: d for d in disagreements([schema, terraform, live])}
     assert set(found) == {"tables", "GSIs of table orders", "backup vaults", "backup plans"}
-    assert found["tables"].describe() == "tables: schema 2, terraform 1, live 2; terraform lacks users"
+    assert found["tables"].describe() == ("tables: schema and live 2 (orders, users), terraform 1 (orders); "
+                                          "terraform lacks users")
+    assert found["GSIs of table orders"].describe() == (
+        "GSIs of table orders: schema and live 1 (OrdersByUser), terraform 1 (ByUser); terraform lacks OrdersByUser; "
+        "terraform has ByUser, which schema and live do not")
     assert found["GSIs of table orders"].held == {"schema": ["OrdersByUser"], "terraform": ["ByUser"],
                                                   "live": ["OrdersByUser"]}
     assert "live" not in found["backup vaults"].held  # DynamoDB Local cannot tell: left out, not "none"
@@ -78,7 +82,7 @@ def test_the_overall_verdict_is_the_worst_source_and_each_source_keeps_its_own(t
     assert "| Tables | 2 | 1 (missing users) | 0 (missing orders, users) |" in markdown  # what each source holds
     assert "terraform (infra/sit)" in markdown
     assert "the owners of the Terraform: add table orders-sit to infra/sit" in markdown
-    assert "tables: schema 1, terraform 0; terraform lacks orders" in markdown
+    assert "tables: schema 1 (orders), terraform 0 (none); terraform lacks orders" in markdown
     data = json.loads((tmp_path / "readiness.json").read_text())
     assert data["verdict"] == "BLOCKED"
     assert {label: s["verdict"] for label, s in data["sources"].items()} == {"schema": "READY",

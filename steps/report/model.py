@@ -204,11 +204,23 @@ class Disagreement:
     held: dict[str, list[str]]  # by source label, what each holds (sources that could not tell are left out)
 
     def describe(self) -> str:
-        counts = ", ".join(f"{label} {len(names)}" for label, names in self.held.items())
-        union = set().union(*map(set, self.held.values()))
-        lacking = [f"{label} lacks {', '.join(sorted(union - set(names)))}"
-                   for label, names in self.held.items() if union - set(names)]
-        return f"{self.what}: {counts}; " + "; ".join(lacking)
+        """Sources holding the same grouped, then how each other group differs from the first source's:
+        "tables: schema and live 5 (...), terraform 3 (...); terraform lacks orders, users"."""
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for label, names in self.held.items():
+            groups.setdefault(tuple(sorted(names)), []).append(label)
+        held = ", ".join(f"{' and '.join(labels)} {len(names)} ({', '.join(names) or 'none'})"
+                         for names, labels in groups.items())
+        reference, first = next(iter(groups.items()))
+        differences = []
+        for names, labels in list(groups.items())[1:]:
+            who = " and ".join(labels)
+            if set(reference) - set(names):
+                differences.append(f"{who} lacks {', '.join(sorted(set(reference) - set(names)))}")
+            if set(names) - set(reference):
+                differences.append(f"{who} has {', '.join(sorted(set(names) - set(reference)))}, which "
+                                   f"{' and '.join(first)} {'do' if len(first) > 1 else 'does'} not")
+        return f"{self.what}: {held}; " + "; ".join(differences)
 
     def data(self) -> dict[str, Any]:
         return {"what": self.what, "held": self.held, "description": self.describe()}

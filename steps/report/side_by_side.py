@@ -60,6 +60,16 @@ def _side_by_side(report: SideBySide) -> list[str]:
     return table(("", "Consumers expect", *(_heading(label, report) for label in labels)), rows)
 
 
+SHOWN_GAPS = 3  # per consumer and source in the overview; the source's own section lists every one
+
+
+def _first_gaps(gaps: list[str]) -> str:
+    if not gaps:
+        return ""
+    more = f"; and {len(gaps) - SHOWN_GAPS} more" if len(gaps) > SHOWN_GAPS else ""
+    return ": " + "; ".join(gaps[:SHOWN_GAPS]) + more
+
+
 def _impact(report: SideBySide) -> list[str]:
     labels = list(report.sources)
     consumers = sorted({c for r in report.sources.values() for c in r.consumers})
@@ -68,8 +78,7 @@ def _impact(report: SideBySide) -> list[str]:
         cells = []
         for label in labels:
             status = report.sources[label].consumers.get(consumer)
-            cells.append("not checked" if status is None else STATUS[status.status] + (
-                f": {'; '.join(status.gaps)}" if status.gaps else ""))
+            cells.append("not checked" if status is None else STATUS[status.status] + _first_gaps(status.gaps))
         rows.append((consumer, *cells))
     return table(("Consumer", *labels), rows)
 
