@@ -24,7 +24,7 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
                    table=table, name=name, required=must, cause=Cause.TABLE,
                    reason=f"the table {table} does not exist in {target.environment.name}",
-                   action=target.undefined(table) or target.to_build(f"table {target.physical(table)}"))
+                   action=target.undefined(table) or target.to_build(f"table {target.physical(table)}", table))
 
 
 def _not_read(target: Target, table: str) -> str:
@@ -45,7 +45,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
                        f"no table {target.physical(table)} in {target.where()} (tables here: {others})",
                        table=table, required=must, cause=Cause.TABLE if must else None,
                        reason=f"the table {table} does not exist in {target.environment.name}" if must else "",
-                       action=(target.undefined(table) or target.to_build(f"table {target.physical(table)}"))
+                       action=(target.undefined(table) or target.to_build(f"table {target.physical(table)}", table))
                        if must else "")
     holds = seen.status == "ACTIVE" if must else True
     return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {seen.status}",

@@ -214,11 +214,12 @@ class Disagreement:
         reference, first = next(iter(groups.items()))
         differences = []
         for names, labels in list(groups.items())[1:]:
-            who = " and ".join(labels)
-            if set(reference) - set(names):
-                differences.append(f"{who} lacks {', '.join(sorted(set(reference) - set(names)))}")
-            if set(names) - set(reference):
-                differences.append(f"{who} has {', '.join(sorted(set(names) - set(reference)))}, which "
+            who, one = " and ".join(labels), len(labels) == 1
+            lacking, extra = sorted(set(reference) - set(names)), sorted(set(names) - set(reference))
+            if lacking:
+                differences.append(f"{who} {'lacks' if one else 'lack'} {', '.join(lacking)}")
+            if extra:
+                differences.append(f"{who} {'has' if one else 'have'} {', '.join(extra)}, which "
                                    f"{' and '.join(first)} {'do' if len(first) > 1 else 'does'} not")
         return f"{self.what}: {held}; " + "; ".join(differences)
 

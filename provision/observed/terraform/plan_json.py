@@ -32,6 +32,9 @@ RESOURCE_REF = re.compile(rf"([a-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:{KE
 NOT_RESOURCES = ("var", "local", "module", "data", "each", "count", "path", "terraform", "self")
 SCALARS = {"aws_backup_selection": ("plan_id",), "aws_dynamodb_global_secondary_index": ("table_name", "table")}
 LISTS = {"aws_backup_selection": ("resources", "not_resources")}
+# Computed arguments a plan marks unknown when the configuration does not set them, which the provider then leaves
+# empty (AWS provider 5.x): unknown only when the configuration sets them to something unknown.
+COMPUTED_EMPTY = {"aws_backup_selection": ("not_resources", "condition")}
 FOLLOW_LIMIT = 20  # modules nest; deeper than this is not a configuration
 
 
@@ -243,6 +246,9 @@ class _Config:
             if _has_unknown_value(found.get(key)):
                 refs = self.follow(expressions.get(key), modules)
                 found[key] = refs[0] if refs is not None and len(set(refs)) == 1 else _unfollowed(expressions.get(key))
+        for key in COMPUTED_EMPTY.get(kind, ()):
+            if isinstance(found.get(key), Unknown) and key not in expressions:
+                found[key] = []  # computed, and the configuration does not set it: the provider leaves it empty
         for key in LISTS.get(kind, ()):
             if _has_unknown_value(found.get(key)):
                 found[key] = self._list(found.get(key), expressions.get(key), modules)

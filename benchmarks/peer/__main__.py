@@ -1,0 +1,3 @@
+from benchmarks.peer.run import main
+
+raise SystemExit(main())
