@@ -213,9 +213,9 @@ class Disagreement:
                          for names, labels in groups.items())
         reference, first = next(iter(groups.items()))
         differences = []
-        for names, labels in list(groups.items())[1:]:
+        for held_names, labels in list(groups.items())[1:]:
             who, one = " and ".join(labels), len(labels) == 1
-            lacking, extra = sorted(set(reference) - set(names)), sorted(set(names) - set(reference))
+            lacking, extra = sorted(set(reference) - set(held_names)), sorted(set(held_names) - set(reference))
             if lacking:
                 differences.append(f"{who} {'lacks' if one else 'lack'} {', '.join(lacking)}")
             if extra:
