@@ -132,3 +132,14 @@ def test_every_written_item_is_deleted_even_when_one_delete_fails(orders: Any) -
     assert len(failures) == 1
     assert failures[0].startswith("{'tenantId': 't1', 'orderId': 'o9'} in gone: ")
     assert table.scan()["Items"] == []
+
+
+def test_the_numbers_dynamodb_stores_are_those_boto3_checks() -> None:
+    from boto3.dynamodb.types import DYNAMODB_CONTEXT
+
+    from steps.sentences.query import DYNAMODB_NUMBERS
+
+    assert (DYNAMODB_NUMBERS.Emin, DYNAMODB_NUMBERS.Emax, DYNAMODB_NUMBERS.prec) == (
+        DYNAMODB_CONTEXT.Emin, DYNAMODB_CONTEXT.Emax, DYNAMODB_CONTEXT.prec)
+    ours = {t for t, on in DYNAMODB_NUMBERS.traps.items() if on}
+    assert ours == {t for t, on in DYNAMODB_CONTEXT.traps.items() if on}

@@ -107,6 +107,38 @@ def test_a_module_call_makes_what_it_may_define_unverifiable_not_missing(tmp_pat
     assert done.returncode == 1
 
 
+def test_a_terraform_table_of_no_logical_name_or_in_no_contract_is_unexpected(tmp_path: Path) -> None:
+    folder = tmp_path / "infra"
+    shutil.copytree(ROOT / BRIEF / "terraform", folder)
+    (folder / "audit.tf").write_text("""
+resource "aws_dynamodb_table" "audit" {
+  name         = "audit-${var.env}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
+resource "aws_dynamodb_table" "legacy" {
+  name         = "LegacyOrders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+""")
+    contracts(tmp_path / "out", f"--against=terraform:{folder}", f"--tf-var-file={folder / 'sit.tfvars'}")
+    data = report(tmp_path / "out")
+    assert data["unexpected"]["tables"] == ["LegacyOrders", "audit"]
+    assert data["counts"]["tables"]["actual"] == 5
+    exact = next(g for g in data["gaps"] if g["kind"] == "table_set")
+    assert "not expected LegacyOrders, audit" in exact["reason"]
+
+
 @pytest.mark.parametrize(("files", "args", "says"), [
     pytest.param({"main.tf": 'resource "aws_dynamodb_table" "t" {\n  name = \n}\n'}, (), "main.tf:", id="tf-syntax"),
     pytest.param({"main.tf": 'variable "env" {}\n'}, ("--tf-var-file=nowhere.tfvars",), "nowhere.tfvars",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.config import Config
 
 from provision.backends.retries import RetryBound, bound_retries
 from provision.desired.model import BackendKind
+
+if TYPE_CHECKING:  # boto3 takes a tenth of a second to import: a run of static sources never needs it
+    import boto3
 
 # botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
 # 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
@@ -50,5 +52,7 @@ class Backend:
 
 def local_session(region: str) -> boto3.Session:
     """A session with dummy credentials, so nothing local ever picks up real AWS credentials."""
+    import boto3
+
     return boto3.Session(region_name=region, aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
                          aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"])

@@ -46,10 +46,14 @@ class Target:
     def logical_tables(self) -> dict[str, ObservedTable]:
         """The stack's tables by logical name: named like ours AND either in the contracts or tagged
         ManagedBy=dynamo-contracts, so another team's `payments-sit` in a shared account is not counted.
-        Where tags cannot be read (DynamoDB Local) a table named like ours is counted."""
+        Where tags cannot be read (DynamoDB Local) a table named like ours is counted. In Terraform every table
+        is the stack's: one named like no logical table is counted under its physical name (unexpected)."""
         found = {}
         for name, table in self.observed.tables.items():
             logical = self.environment.logical_table_name(name)
+            if self.terraform:
+                found[logical or name] = table
+                continue
             if logical is None:
                 continue
             tags = table.tags

@@ -20,7 +20,6 @@ from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
-from filelock import FileLock, Timeout
 
 from provision.apply.executor import ApplyOptions
 from provision.apply.safety import check_account
@@ -122,6 +121,8 @@ class ContractSession:
         """One provisioning at a time per environment and endpoint (moto lives in this process alone)."""
         if backend.kind is BackendKind.MOTO:
             return contextlib.nullcontext()
+        from filelock import FileLock, Timeout  # a tenth of a second to import: only a live run provisions
+
         lock = FileLock(lock_path(self.environment, backend.endpoint_url))
         try:
             return lock.acquire(timeout=0)  # released when the `with` block ends

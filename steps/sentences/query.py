@@ -21,18 +21,22 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Clamped, Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded, Underflow
+from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr, ConditionBase, Key
-from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import operations as ops
 from provision.observed.state import ObservedTable
 
+if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it
+    from boto3.dynamodb.conditions import ConditionBase
+
 Value = str | Decimal | bytes
 TYPES = ("S", "N", "B")
+# The numbers DynamoDB stores, as boto3 checks them before sending (boto3.dynamodb.types.DYNAMODB_CONTEXT, kept
+# equal to it by tests/test_query.py): 38 significant digits, magnitudes from 1E-130 to below 1E+126.
+DYNAMODB_NUMBERS = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow])
 CONDITION_FAILED = "ConditionalCheckFailedException"
 COMPARISONS = {"=": "eq", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 _TOKEN = r"(?:'[^']*'|[^\s',()]+)"
@@ -99,7 +103,7 @@ def typed(raw: str, attribute_type: str) -> Value:
         try:  # what boto3 would refuse to send: not finite, more than 38 digits, or out of DynamoDB's range
             if not number.is_finite():
                 raise InvalidOperation
-            DYNAMODB_CONTEXT.create_decimal(number)
+            DYNAMODB_NUMBERS.create_decimal(number)
         except (ArithmeticError, InvalidOperation):
             raise ConditionError(f"{raw!r} is a number DynamoDB cannot store (at most 38 significant digits, "
                                  "magnitude from 1E-130 to below 1E+126)") from None
@@ -164,6 +168,8 @@ def items_from_table(rows: Sequence[Sequence[str]], types: Mapping[str, str]) ->
 
 def key_condition(condition: KeyCondition, types: Mapping[str, str], marker: Marker) -> ConditionBase:
     """The condition as boto3's Key expression (which also serializes the values)."""
+    from boto3.dynamodb.conditions import Key
+
     partition = Key(condition.partition).eq(
         marker.mark(condition.partition, typed(condition.value, types.get(condition.partition, "S"))))
     if condition.sort is None:
@@ -205,6 +211,8 @@ def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[
 
 def put_new(table: Any, item: Mapping[str, Any], partition_key: str) -> str | None:
     """Write `item` only where its key holds no item yet; None when written, else why DynamoDB refused it."""
+    from boto3.dynamodb.conditions import Attr
+
     try:
         ops.PUT_ITEM.call(table, Item=dict(item), ConditionExpression=Attr(partition_key).not_exists())
     except ClientError as error:
