@@ -1,6 +1,6 @@
 """Time to verdict, as ratios against a floor measured in the same run (these machines are noisy).
 
-    python benchmarks/time_to_verdict.py [--repeat 3] [--scale]
+    python benchmarks/time_to_verdict.py [--repeat 3] [--scale] [--no-peer]
 
 The floor is what any Python tool on this stack pays before doing anything: importing boto3,
 moto and pytest-bdd. Each case is run `--repeat` times, interleaved with the floor, and reported
@@ -25,10 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+PEER_PLAN = ROOT / "benchmarks" / "peer" / "plan.json"  # the stack of contracts/ for sit, as a Terraform plan
+BRIEF_TF = ROOT / "tests" / "brief" / "terraform"
 
 
-def timed(command: Sequence[str], cwd: Path) -> float:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def timed(command: Sequence[str], cwd: Path, environ: dict[str, str] | None = None) -> float:
+    env = {**(environ or os.environ), "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
@@ -73,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scale", action="store_true", help="add the 200-table, 2,000-scenario case")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="leave out terraform-compliance (its virtualenv is made on first use: a minute, once)")
     args = parser.parse_args(argv)
 
     cases: dict[str, tuple[list[str], Path]] = {
@@ -81,16 +85,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "every contract on moto (33 scenarios)": ([*PYTEST, "--env=moto"], ROOT),
         "one consumer on moto (-m order_lambda)": ([*PYTEST, "--env=moto", "-m", "order_lambda"], ROOT),
         "every contract on DynamoDB Local (JVM start included)": (PYTEST, ROOT),
+        "every contract against the schema (--against=schema)": ([*PYTEST, "--env=sit", "--against=schema"], ROOT),
+        "every contract against a plan (the stack's, 5 tables)": (
+            [*PYTEST, "--env=sit", f"--against=plan:{PEER_PLAN}"], ROOT),
+        "every contract against the brief's .tf folder": (
+            [*PYTEST, "--env=sit", f"--against=terraform:{BRIEF_TF}", f"--tf-var-file={BRIEF_TF / 'sit.tfvars'}"],
+            ROOT),
     }
+    environs: dict[str, dict[str, str]] = {}
     scratch = Path(tempfile.mkdtemp(prefix="dynamo-contracts-bench-"))
     try:
+        if not args.no_peer:
+            sys.path.insert(0, str(ROOT))  # run as a script: benchmarks/ is not a package on the path
+            from benchmarks.peer.run import environment, peer_command
+
+            name = "terraform-compliance on the same plan (28 scenarios, same checks)"
+            cases[name] = (peer_command(PEER_PLAN, scratch=scratch / "peer"), ROOT)
+            environs[name] = environment(scratch / "peer")
         if args.scale:
             project = scale_project(scratch / "scale")
             cases["200 tables, 600 GSIs, 2,000 scenarios on moto"] = ([*PYTEST, "--env=moto"], project)
         samples: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(args.repeat):  # interleaved, so drift in machine load touches every case alike
             for name, (command, cwd) in cases.items():
-                samples[name].append(timed(command, cwd))
+                samples[name].append(timed(command, cwd, environs.get(name)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     floor = statistics.median(next(iter(samples.values())))
