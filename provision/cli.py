@@ -21,7 +21,8 @@ from provision.desired.load import load_contracts
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import RefusedError, ToolError
 from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
-from provision.workflow import destroy, make_plan, provision
+from provision.planning.saved import SavedPlan
+from provision.workflow import destroy, planned, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
 
     plan = with_env("plan", "show what apply would change (exit 0: nothing, 2: changes pending)")
     plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument("--out", type=Path, metavar="FILE",
+                      help="also save the plan, with digests of what it was made from, for `apply --plan FILE`")
     apply = with_env("apply", "show the plan, then make it so")
     apply.add_argument(DESTROY_OPTION, dest="destroy", action="store_true",
                        help="allow deleting tables and GSIs that are not in the contracts (DESTROYS DATA; "
@@ -73,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("--auto-approve", action="store_true",
                        help="on AWS environments, apply without asking (for CI, after the plan was reviewed)")
     apply.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole apply may take")
+    apply.add_argument("--plan", type=Path, metavar="FILE", dest="saved_plan",
+                       help="apply exactly this saved plan (`plan --out FILE`): refused, changing nothing, when the "
+                            "plan made now differs (the environment or the contracts changed since it was approved)")
     gone = with_env("destroy", "delete the tables the contracts name, in a local or moto environment (nothing else)")
     gone.add_argument("--timeout", type=_seconds, default=1800.0, help="seconds the whole destroy may take")
 
@@ -122,10 +128,17 @@ def _run(args: argparse.Namespace) -> int:
     env = _environment(desired, args.env)
     if args.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
         raise ToolError(f"--endpoint-url is for DynamoDB Local environments; '{env.name}' is {env.backend.value}")
+    saved = getattr(args, "saved_plan", None)
+    approved = SavedPlan.load(saved) if saved is not None else None  # a bad file stops before any call
     with open_backend(env, args.endpoint_url, start_local=False) as backend:
         if args.command == "plan":
-            plan = make_plan(backend, desired, env)
+            made = planned(backend, desired, env)
+            plan = made.plan
             print(json.dumps(plan.data(), indent=2) if args.format == "json" else plan.render())
+            if args.out is not None:
+                made.saved().save(args.out)
+                print(f"Saved to {args.out}: apply exactly this plan with "
+                      f"`python -m provision apply --env {env.name} --plan {args.out}`", file=sys.stderr)
             if plan.refused:
                 return EXIT_ERROR
             return EXIT_PENDING if plan.pending else EXIT_OK
@@ -133,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
             options = ApplyOptions(timeout=args.timeout)
             confirm = None if (args.auto_approve or not env.is_aws) else _confirm
             result = provision(backend, desired, env, allow_destroy=args.destroy,
-                               allow_lower_protection=args.lower_protection, options=options, confirm=confirm)
+                               allow_lower_protection=args.lower_protection, options=options, confirm=confirm,
+                               approved=approved)
             print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
             return EXIT_OK
         return _destroy(backend, desired, env, args.timeout)

@@ -7,34 +7,57 @@ apply the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
 from provision.desired.model import DesiredState, Environment
-from provision.desired.stack import resolve
+from provision.desired.stack import Stack, resolve
 from provision.errors import RefusedError
 from provision.observed.live import observe, read_tables
-from provision.observed.state import ObservedTable
+from provision.observed.state import ObservedState, ObservedTable
 from provision.planning.changes import Change, DeleteTable, Refused
 from provision.planning.diff import diff
 from provision.planning.plan import Plan
+from provision.planning.saved import SavedPlan
 
 DESTROYED = "destroy: a table the contracts name"
 
 
 def make_plan(backend: Backend, desired: DesiredState, env: Environment) -> Plan:
-    observed = observe(backend, env)
-    return Plan(env, backend.name, diff(resolve(desired, env), observed, backend.kind))
+    return planned(backend, desired, env).plan
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A plan with what it was made from: the stack, and the environment as read (what a saved plan digests)."""
+
+    plan: Plan
+    stack: Stack
+    observed: ObservedState
+
+    def saved(self) -> SavedPlan:
+        return SavedPlan.of(self.plan, self.stack, self.observed)
+
+
+def planned(backend: Backend, desired: DesiredState, env: Environment) -> Planned:
+    stack, observed = resolve(desired, env), observe(backend, env)
+    return Planned(Plan(env, backend.name, diff(stack, observed, backend.kind)), stack, observed)
 
 
 def provision(backend: Backend, desired: DesiredState, env: Environment, *, allow_destroy: bool = False,
               allow_lower_protection: bool = False, options: ApplyOptions | None = None,
-              show: Callable[[str], None] = print, confirm: Callable[[Plan], None] | None = None) -> ApplyResult:
+              show: Callable[[str], None] = print, confirm: Callable[[Plan], None] | None = None,
+              approved: SavedPlan | None = None) -> ApplyResult:
     """Plan, show the plan, refuse what is unsafe, ask `confirm` (which raises to stop), then apply.
 
+    With `approved` (a saved plan), the plan made now must be exactly that one, or nothing is changed.
     Idempotent: a second run finds nothing pending and makes no mutating call.
     """
-    plan = make_plan(backend, desired, env)
+    made = planned(backend, desired, env)
+    plan = made.plan
+    if approved is not None:
+        approved.check(plan, made.stack, made.observed)
     show(plan.render())
     plan.raise_if_unsafe(allow_destroy, allow_lower_protection)
     if plan.pending and confirm is not None:
