@@ -67,11 +67,17 @@ def _stderr(message: str) -> None:
     sys.stderr.flush()
 
 
+# DynamoDB runs up to 50 CreateTable/UpdateTable/DeleteTable operations on tables with secondary indexes at once
+# per account and region (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html);
+# the clients' connection pool is as large (provision.backends.backend.CLIENT_CONFIG).
+TABLE_OPERATIONS = 50
+
+
 @dataclass
 class ApplyOptions:
     timeout: float = 1800.0  # the whole apply, waits included
     poll_interval: float | None = None  # None: by backend (local and moto answer at once)
-    table_threads: int = 4
+    table_threads: int | None = None  # None: one per table with changes, up to TABLE_OPERATIONS
     report_every: float = 10.0  # seconds between progress lines while waiting
     first_retry_delay: float = 0.5  # backoff doubles from here, capped at 20 s
     progress: Callable[[str], None] = _stderr
@@ -107,7 +113,7 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
         for change in pending:
             if not change.is_backup:
                 by_table[change.target].append(change)
-        with ThreadPoolExecutor(max_workers=max(1, options.table_threads)) as pool:
+        with ThreadPoolExecutor(max_workers=_threads(options, len(by_table))) as pool:
             for outcome in pool.map(executor.run_all, by_table.values()):
                 result.done += outcome.done
                 result.failed += outcome.failed
@@ -117,6 +123,13 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
     if result.failed:
         raise ApplyError(result)
     return result
+
+
+def _threads(options: ApplyOptions, tables: int) -> int:
+    """Every table with changes at once (AWS builds one index per table at a time, and tables in parallel), up to
+    what AWS lets run together; an explicit `table_threads` wins."""
+    wanted = options.table_threads if options.table_threads is not None else tables
+    return max(1, min(wanted, TABLE_OPERATIONS))
 
 
 class _Executor:

@@ -15,7 +15,9 @@ if TYPE_CHECKING:  # boto3 takes a tenth of a second to import: a run of static 
 
 # botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
 # 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60)
+# One connection per table an apply changes at once (provision.apply.executor.TABLE_OPERATIONS).
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60,
+                       max_pool_connections=50)
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 
 
