@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -132,6 +133,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.stash.get(SESSION, None)
     if session is not None:
         session.close()
+        session.phases.write()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Any:
+    """The scenarios' own time: the loop, less the backend, provisioning and reading that happen inside it."""
+    contract_session = session.config.stash.get(SESSION, None)
+    started = time.perf_counter()
+    yield
+    if contract_session is not None:
+        phases = contract_session.phases.seconds
+        inside = sum(phases.get(name, 0.0) for name in ("waiting for the backend", "provisioning", "reading"))
+        contract_session.phases.add("checks", time.perf_counter() - started - inside)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -253,7 +267,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     contract_session = session.config.stash.get(SESSION, None)
     if contract_session is not None:
-        report.finish(session, contract_session)
+        with contract_session.phases.timing("report"):
+            report.finish(session, contract_session)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -15,6 +15,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -34,6 +35,7 @@ from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps.checks.target import Target
 from steps.run.options import ContractOptions
+from steps.run.phases import Phases
 
 
 class ContractSession:
@@ -49,6 +51,8 @@ class ContractSession:
         self._backend: Backend | None = None
         self._targets: dict[str, Target] = {}
         self._account: str | None = None  # the caller's account, once checked for writes
+        self.phases = Phases()  # where the time goes, for the benchmark
+        self._launched_at = 0.0
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
         self.sources: dict[str, Source] = open_sources(  # by label: live, schema, terraform, plan
@@ -83,6 +87,7 @@ class ContractSession:
 
         The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
         if self.needs_throwaway_local() and self._launched is None:
+            self._launched_at = time.perf_counter()
             self._launched = launch(progress=say_now)
 
     def fetch_local(self) -> None:
@@ -95,10 +100,13 @@ class ContractSession:
         if self._backend is None:
             endpoint = self.options.endpoint_url
             if self._launched is not None:
-                self._launched.wait_ready()
+                with self.phases.timing("waiting for the backend"):
+                    self._launched.wait_ready()
+                self.phases.add("backend start (overlapped)", time.perf_counter() - self._launched_at)
                 endpoint = self._launched.endpoint_url
             self._backend = self._exit.enter_context(open_backend(self.environment, endpoint, start_local=True))
-            self._provision(self._backend)
+            with self.phases.timing("provisioning"):
+                self._provision(self._backend)
         return self._backend
 
     def _provision(self, backend: Backend) -> None:
@@ -173,7 +181,11 @@ class ContractSession:
         """A source as read once for the whole run: calls grow with tables, not scenarios."""
         label = label or self.default_label
         if label not in self._targets:
-            observed = self.sources[label].observe(self.environment)
+            source = self.sources[label]
+            if not source.static:
+                self.backend()  # started and provisioned first: its own phases
+            with self.phases.timing("reading"):
+                observed = source.observe(self.environment)
             self._targets[label] = Target(self.environment, observed, resolve(self.desired, self.environment),
                                           self.stated_keys)
         return self._targets[label]
