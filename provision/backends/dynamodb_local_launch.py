@@ -34,6 +34,10 @@ JAR = "DynamoDBLocal.jar"
 NATIVE_LIBS = "DynamoDBLocal_lib"
 # -sharedDb: one database whatever the access key and region, or every client sees its own tables.
 COMMON_FLAGS = ("-sharedDb", "-disableTelemetry")
+# The JVM's quick compiler only: DynamoDB Local answers about 0.6 s sooner on 2 cores and serves a short run's
+# calls as fast (measured: 1.98 s to the first answer with the default tiered compilation, 1.35 s with this;
+# 200 calls 1.38 s against 1.31 s). A long-lived instance loses a little peak speed, which nothing here needs.
+JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
 IMAGE = "amazon/dynamodb-local"
 CONTAINER_PORT = 8000
 STOP_GRACE_SECONDS = 10.0
@@ -250,7 +254,7 @@ class JarProcess:
             handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
             os.close(handle)
             log_file = Path(name)
-        command = [java, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
+        command = [java, *JVM_FLAGS, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
         command += [*COMMON_FLAGS, "-port", str(port)]
         try:
             with log_file.open("ab") as log:
