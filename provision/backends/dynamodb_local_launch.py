@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -234,6 +234,7 @@ class JarProcess:
         java: str | None = None,
         log_file: Path | None = None,
         detach: bool = False,
+        flags: Sequence[str] = (),
     ) -> JarProcess:
         """Start the JVM and return at once. `home` holds DynamoDBLocal.jar (see `fetch`).
 
@@ -255,7 +256,7 @@ class JarProcess:
             os.close(handle)
             log_file = Path(name)
         command = [java, *JVM_FLAGS, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
-        command += [*COMMON_FLAGS, "-port", str(port)]
+        command += [*COMMON_FLAGS, *flags, "-port", str(port)]  # flags: e.g. -delayTransientStatuses
         try:
             with log_file.open("ab") as log:
                 process = subprocess.Popen(
