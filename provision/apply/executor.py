@@ -113,7 +113,7 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
         for change in pending:
             if not change.is_backup:
                 by_table[change.target].append(change)
-        with ThreadPoolExecutor(max_workers=_threads(options, len(by_table))) as pool:
+        with ThreadPoolExecutor(max_workers=_threads(options, len(by_table), backend)) as pool:
             for outcome in pool.map(executor.run_all, by_table.values()):
                 result.done += outcome.done
                 result.failed += outcome.failed
@@ -125,10 +125,11 @@ def apply_plan(backend: Backend, plan: Plan, options: ApplyOptions | None = None
     return result
 
 
-def _threads(options: ApplyOptions, tables: int) -> int:
+def _threads(options: ApplyOptions, tables: int, backend: Backend) -> int:
     """Every table with changes at once (AWS builds one index per table at a time, and tables in parallel), up to
-    what AWS lets run together; an explicit `table_threads` wins."""
-    wanted = options.table_threads if options.table_threads is not None else tables
+    what AWS lets run together; one at a time in process (moto), where nothing waits; `table_threads` wins."""
+    default = 1 if backend.in_process else tables
+    wanted = options.table_threads if options.table_threads is not None else default
     return max(1, min(wanted, TABLE_OPERATIONS))
 
 

@@ -36,6 +36,12 @@ class Backend:
     def name(self) -> str:
         return self.kind.value
 
+    @property
+    def in_process(self) -> bool:
+        """Whether calls are served in this process (moto): threads then only contend for the GIL, so calls are
+        made one after another; against a server (DynamoDB Local, AWS) they wait on the network, in parallel."""
+        return self.kind is BackendKind.MOTO
+
     def client(self, service: str) -> Any:
         """One client per service, shared by the threads of an apply (boto3 clients are thread safe).
 

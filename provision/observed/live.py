@@ -89,7 +89,7 @@ def read_tables(backend: Backend, names: Iterable[str], listed: bool = False) ->
         existing = set(list_tables(backend))
         wanted = [name for name in wanted if name in existing]
     reader = _TableReader(backend)
-    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=1 if backend.in_process else READ_THREADS) as pool:
         observed = list(pool.map(reader.read, wanted))
     return {table.name: table for table in observed if table is not None}
 

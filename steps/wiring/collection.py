@@ -79,8 +79,17 @@ def mark_consumer(item: pytest.Item) -> None:
                                                                "line": where[1]}))
 
 
+LOCATION = pytest.StashKey[tuple[str, int] | None]()
+
+
 def scenario_location(item: pytest.Item) -> tuple[str, int] | None:
-    """The feature file and line of a scenario item, as people should see it."""
+    """The feature file and line of a scenario item, as people should see it (worked out once per item)."""
+    if LOCATION not in item.stash:
+        item.stash[LOCATION] = _location(item)
+    return item.stash[LOCATION]
+
+
+def _location(item: pytest.Item) -> tuple[str, int] | None:
     template = template_of(item)
     if template is None:
         return None
