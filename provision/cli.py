@@ -20,6 +20,7 @@ from provision.backends import Backend, open_backend
 from provision.desired.load import load_contracts
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import RefusedError, ToolError
+from provision.iam import command as iam_command
 from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.planning.saved import SavedPlan
 from provision.workflow import destroy, planned, provision
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     common = _common(argparse.SUPPRESS)
 
     commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
+    iam_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
@@ -119,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "local":
         return _local(args.action, args.port)
+    if args.command == "iam":
+        return iam_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)

@@ -1,0 +1,93 @@
+"""The exact ARNs of one environment's stack: its tables and their indexes, its backup vaults and plans,
+the role AWS Backup uses, and the patterns IAM forces where a name or id is not known beforehand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from provision.desired.model import Environment
+from provision.desired.stack import Stack
+from provision.errors import ToolError
+
+DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"  # as provision.planning.diff defaults it
+
+
+@dataclass(frozen=True)
+class Arns:
+    """ARNs in one account and region (partition aws)."""
+
+    region: str
+    account: str
+
+    @property
+    def dynamodb(self) -> str:
+        return f"arn:aws:dynamodb:{self.region}:{self.account}"
+
+    def table(self, physical: str) -> str:
+        return f"{self.dynamodb}:table/{physical}"
+
+    def index(self, physical: str, index: str) -> str:
+        return f"{self.table(physical)}/index/{index}"
+
+    def vault(self, physical: str) -> str:
+        return f"arn:aws:backup:{self.region}:{self.account}:backup-vault:{physical}"
+
+    def plan(self, plan_id: str) -> str:
+        return f"arn:aws:backup:{self.region}:{self.account}:backup-plan:{plan_id}"
+
+    @property
+    def any_plan(self) -> str:
+        """A backup plan's ARN holds the id AWS gives it at creation, never its name: every plan of the account."""
+        return self.plan("*")
+
+    @property
+    def any_key(self) -> str:
+        """A table's KMS key: the AWS managed key's id differs per account and is not in the contracts."""
+        return f"arn:aws:kms:{self.region}:{self.account}:key/*"
+
+    def default_backup_role(self) -> str:
+        return f"arn:aws:iam::{self.account}:{DEFAULT_BACKUP_ROLE}"
+
+
+@dataclass(frozen=True)
+class StackArns:
+    """The ARNs of one environment's stack as the contracts define it."""
+
+    arns: Arns
+    tables: tuple[str, ...]  # physical names, sorted
+    indexes: tuple[tuple[str, str], ...]  # (physical table, index): GSIs and LSIs
+    vaults: tuple[str, ...]
+    tables_pattern: str  # the environment's name pattern with * for the table: what observe lists and reads
+    backup_role: str
+    protected: bool
+
+    @property
+    def table_arns(self) -> list[str]:
+        return [self.arns.table(t) for t in self.tables]
+
+    @property
+    def tables_like_pattern(self) -> str:
+        return self.arns.table(self.tables_pattern)
+
+    @property
+    def vault_arns(self) -> list[str]:
+        return [self.arns.vault(v) for v in self.vaults]
+
+
+def of_stack(stack: Stack) -> StackArns:
+    """The stack's ARNs; refused for an environment with no account_id (local and moto have none)."""
+    env = stack.environment
+    arns = Arns(env.region, _account(env))
+    indexes = sorted((physical, name) for physical, spec in stack.tables.items()
+                     for name in [*(g.name for g in spec.global_indexes), *(lsi.name for lsi in spec.local_indexes)])
+    return StackArns(arns, tuple(sorted(stack.tables)), tuple(indexes), tuple(sorted(stack.vaults)),
+                     env.table_name_pattern.format(table="*", env=env.name),
+                     env.backup_role_arn or arns.default_backup_role(), env.protected)
+
+
+def _account(env: Environment) -> str:
+    if env.account_id:
+        return env.account_id
+    raise ToolError(f"environment '{env.name}' has no account_id, so its ARNs cannot be known ({env.backend.value} "
+                    "environments need no IAM): give an AWS environment of the contracts (one with backend: aws "
+                    "and account_id), e.g. --env sit")

@@ -1,0 +1,76 @@
+"""Judge recorded calls against a policy: each must be allowed (by @cloud-copilot/iam-simulate, through node),
+and each grant must be used (every action and every resource of every statement, by some recorded call).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tests.iam.recorder import UNCATALOGUED, Call
+
+HERE = Path(__file__).resolve().parent
+SIMULATOR = HERE / "node_modules" / "@cloud-copilot" / "iam-simulate"
+NPM_CI = "npm ci --prefix tests/iam"
+
+
+def node() -> str | None:
+    return shutil.which("node") if SIMULATOR.is_dir() else None
+
+
+def aws_managed_key_policy(account: str) -> dict[str, Any]:
+    """A KMS key is used only as its key policy allows: the AWS managed key's lets the account read its metadata
+    (the default key policy of a customer managed key delegates everything to IAM, so this holds for those too)."""
+    return {"Version": "2012-10-17", "Statement": [{
+        "Sid": "AllowDirectAccessToKeyMetadata", "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+        "Action": ["kms:Describe*", "kms:Get*", "kms:List*"], "Resource": "*"}]}
+
+
+def simulate(policy: Mapping[str, Any], account: str, calls: Sequence[Call]) -> list[str]:
+    """iam-simulate's verdict for each call: Allowed, ImplicitlyDenied, ExplicitlyDenied or `Error: why`."""
+    binary = node()
+    if binary is None:
+        raise RuntimeError(f"node or the IAM simulator is missing: run `{NPM_CI}`")
+    requests = [{"action": c.action, "resource": c.resource, "context": dict(c.context),
+                 "resourcePolicy": aws_managed_key_policy(account) if c.service == "kms" else None} for c in calls]
+    done = subprocess.run([binary, str(HERE / "evaluate.cjs")], input=json.dumps(
+        {"policy": policy, "account": account, "requests": requests}), capture_output=True, text=True,
+        timeout=60, check=True)
+    return [r["result"] if r["errors"] is None else f"Error: {r['errors']}" for r in json.loads(done.stdout)]
+
+
+def not_allowed(policy: Mapping[str, Any], account: str, calls: Iterable[Call]) -> list[str]:
+    """Each call the policy does not allow (or that is not in the catalogue), in words; [] when all are."""
+    calls = list(calls)
+    unknown = [f"{c.service}.{c.operation} on {c.resource}: not in provision/backends/operations.py"
+               for c in calls if c.action == UNCATALOGUED]
+    judged = [c for c in calls if c.action not in (None, UNCATALOGUED)]
+    verdicts = simulate(policy, account, judged) if judged else []
+    return unknown + [f"{c.action} on {c.resource} ({c.service}.{c.operation}, context {dict(c.context)}): {v}"
+                      for c, v in zip(judged, verdicts, strict=True) if v != "Allowed"]
+
+
+def matches(pattern: str, arn: str) -> bool:
+    """IAM's Resource matching: * any run of characters, ? one character, the rest literal and case sensitive."""
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, arn) is not None
+
+
+def unused(policy: Mapping[str, Any], calls: Iterable[Call]) -> list[str]:
+    """Each action, and each resource, of a statement that no recorded call needs."""
+    calls = [c for c in calls if c.action not in (None, UNCATALOGUED)]
+    found = []
+    for statement in policy["Statement"]:
+        actions, resources = statement["Action"], statement["Resource"]
+        used = [c for c in calls if c.action in actions and any(matches(r, c.resource) for r in resources)]
+        found += [f"{statement['Sid']}: {a} is granted, but no recorded call needs it"
+                  for a in actions if not any(c.action == a for c in used)]
+        found += [f"{statement['Sid']}: {r} is granted, but no recorded call touches it"
+                  for r in resources if not any(matches(r, c.resource) for c in used)]
+    return found
