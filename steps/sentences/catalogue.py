@@ -10,11 +10,14 @@ Placeholder types are defined here, once. "must" and "must not" are one paramete
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal, ParamSpec, TypeVar
 
 from parse import with_pattern
@@ -147,5 +150,60 @@ def load_all() -> list[Sentence]:
     return catalogue.CATALOGUE  # this module's registry, even when this file runs as __main__
 
 
+# --- the command line: python -m steps.sentences.catalogue [--list | --search WORD ... | --markdown [FILE]] ---
+
+
+def search(sentences: Sequence[Sentence], words: Sequence[str]) -> list[Sentence]:
+    """The sentences whose pattern, example or meaning holds every word (any case)."""
+    wanted = [word.lower() for word in words]
+    return [s for s in sentences if all(w in f"{s.pattern}\n{s.example}\n{s.meaning}".lower() for w in wanted)]
+
+
+def listing(sentences: Sequence[Sentence]) -> str:
+    """Each sentence as a feature writes it (its keyword and pattern), with its example indented below."""
+    lines: list[str] = []
+    for item in sentences:
+        lines += [f"{item.keyword.capitalize()} {item.pattern}", *(f"    {line}" for line in item.example.splitlines()),
+                  ""]
+    lines.append(f"{len(sentences)} sentence{'' if len(sentences) == 1 else 's'}. {{must:Must}} is `must` or "
+                 "`must not`; names are logical, in double quotes. What each one checks: docs/steps.md.")
+    return "\n".join(lines) + "\n"
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m steps.sentences.catalogue",
+        description="The step sentences a consumer contract (features/<consumer>/*.feature) can use. With no "
+                    "option it prints docs/steps.md's markdown, as --markdown does.")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--list", action="store_true",
+                        help="print every sentence as a feature writes it, each with its example")
+    chosen.add_argument("--search", nargs="+", metavar="WORD",
+                        help="print only the sentences whose pattern, example or meaning holds every WORD "
+                             "(any case), e.g. --search GSI project; exit 1 if none does")
+    chosen.add_argument("--markdown", nargs="?", const="-", metavar="FILE",
+                        help="print the markdown of docs/steps.md (the default), or write it to FILE: "
+                             "--markdown docs/steps.md regenerates the docs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    sentences = load_all()
+    if args.search:
+        found = search(sentences, args.search)
+        if not found:
+            print(f"no sentence holds {' and '.join(repr(w) for w in args.search)}; see --list", file=sys.stderr)
+            return 1
+        print(listing(found), end="")
+    elif args.list:
+        print(listing(sentences), end="")
+    elif args.markdown not in (None, "-"):
+        Path(args.markdown).write_text(markdown(sentences), encoding="utf-8")
+    else:
+        print(markdown(sentences), end="")
+    return 0
+
+
 if __name__ == "__main__":
-    print(markdown(load_all()), end="")
+    sys.exit(main())
