@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.apply.executor import ApplyOptions
 from provision.backends import Backend, open_backend
+from provision.cost import command as cost_command
 from provision.desired.load import load_contracts
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import RefusedError, ToolError
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
     iam_command.add_parser(commands, [common])
+    cost_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
@@ -123,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         return _local(args.action, args.port)
     if args.command == "iam":
         return iam_command.run(args)
+    if args.command == "cost":
+        return cost_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)

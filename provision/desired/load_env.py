@@ -2,7 +2,8 @@
 
 Part of the loader (`provision.desired.load`). An environment's name patterns are checked once, at
 the pattern: a wrong pattern is one problem, and its environment is then left out of the
-checks of physical names (which would only repeat the mistake once per table).
+checks of physical names (which would only repeat the mistake once per table). An environment's
+expected usage and budget are read in `load_usage`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from provision.desired import limits
 from provision.desired.fields import Fields, describe
 from provision.desired.load_index import name_problem
 from provision.desired.load_table import check_ownership_tag, check_tags
+from provision.desired.load_usage import check_usage_tables, read_budget, read_usage
 from provision.desired.model import (
     BackendKind,
     BackupPlan,
@@ -32,7 +34,7 @@ from provision.errors import Problem
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",
-                    "writes_allowed", "destroy_allowed", "protected")
+                    "writes_allowed", "destroy_allowed", "protected", "usage", "budget")
 OVERRIDE_KEYS = ("deletion_protection", "point_in_time_recovery", "table_class", "tags")
 
 # https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html and API_BackupRule.html:
@@ -101,6 +103,7 @@ class EnvironmentReader:
         table_pattern = self._pattern(fields, name, TABLE_PATTERN)
         backup_pattern = self._pattern(fields, name, BACKUP_PATTERN)
         overrides = self._overrides(fields)
+        usage, budget = read_usage(fields), read_budget(fields)
         if backend is None:
             return None
         environment = Environment(
@@ -113,7 +116,7 @@ class EnvironmentReader:
             overrides=overrides or TableOverrides(),
             writes_allowed=bool(fields.boolean("writes_allowed")),
             destroy_allowed=bool(fields.boolean("destroy_allowed")) and backend is not BackendKind.AWS,
-            protected=bool(fields.boolean("protected")), source=where,
+            protected=bool(fields.boolean("protected")), usage=usage, budget=budget, source=where,
         )
         placed = None  # where its physical names live; unknown if the account or region was wrong (and reported)
         if backend is BackendKind.AWS and region and account and limits.ACCOUNT_ID.fullmatch(account):
@@ -198,7 +201,7 @@ def check_physical_names(problems: list[Problem], environments: Sequence[ReadEnv
     Only names that are valid themselves, in environments whose patterns are valid: the rest
     was reported already. Then only the length can fail: one problem per name, at the first
     environment where it is too long. And two AWS environments of one account and region may
-    not make the same name (`_check_shared`).
+    not make the same name (`_check_shared`). Last, the tables named by each usage must exist.
     """
     table_envs = [e.environment for e in environments if e.table_names_checked]
     backup_envs = [e.environment for e in environments if e.backup_names_checked]
@@ -223,6 +226,7 @@ def check_physical_names(problems: list[Problem], environments: Sequence[ReadEnv
                   [("table", table_names)])
     _check_shared(problems, [e for e in environments if e.backup_names_checked], BACKUP_PATTERN,
                   [("vault", vault_names), ("backup plan", plan_names)])
+    check_usage_tables(problems, [e.environment for e in environments], tables)  # not a name, but needs the tables
 
 
 def _check_shared(problems: list[Problem], environments: Sequence[ReadEnvironment], pattern: _Pattern,

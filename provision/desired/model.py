@@ -53,6 +53,11 @@ class TableClass(StrEnum):
     STANDARD_INFREQUENT_ACCESS = "STANDARD_INFREQUENT_ACCESS"
 
 
+class ReadConsistency(StrEnum):
+    STRONG = "strong"  # a strongly consistent read of up to 4 KB: one read request unit
+    EVENTUAL = "eventual"  # half of that
+
+
 class BackendKind(StrEnum):
     DYNAMODB_LOCAL = "dynamodb-local"
     MOTO = "moto"
@@ -258,6 +263,45 @@ class TableOverrides:
 
 
 @dataclass(frozen=True)
+class TableUsage:
+    """The usage a table is expected to have in a month, for the cost estimate (`provision.cost`).
+
+    Reads and writes are of one item of `item_size_kb` each; `storage_gb` is the table's data as
+    DynamoDB reports its size; `stream_reads_per_month` counts GetRecords calls by stream consumers
+    other than Lambda triggers (whose reads AWS does not charge).
+    """
+
+    reads_per_month: float = 0
+    writes_per_month: float = 0
+    storage_gb: float = 0
+    item_size_kb: float = 1
+    stream_reads_per_month: float = 0
+    read_consistency: ReadConsistency = ReadConsistency.STRONG
+    source: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """An environment's expected usage: defaults for every table, and each table's own (defaults filled in)."""
+
+    defaults: TableUsage = TableUsage()
+    tables: Mapping[str, TableUsage] = field(default_factory=dict)  # logical table name -> its usage
+    declared: bool = False  # whether the environment says anything about its usage
+    source: Location | None = field(default=None, compare=False)
+
+    def of(self, logical_table: str) -> TableUsage:
+        return self.tables.get(logical_table, self.defaults)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What an environment may cost a month, in US dollars."""
+
+    monthly_usd: float
+    source: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Environment:
     name: str
     backend: BackendKind
@@ -273,6 +317,8 @@ class Environment:
     writes_allowed: bool = False
     destroy_allowed: bool = False
     protected: bool = False
+    usage: Usage = Usage()
+    budget: Budget | None = None
     source: Location | None = field(default=None, compare=False)
 
     @property
