@@ -41,7 +41,7 @@ def replace_gsi(desired: DesiredState, table: str, index: str, **changes: Any) -
 def test_apply_builds_the_stack_and_a_second_apply_changes_nothing(moto: Backend, desired: DesiredState) -> None:
     env = desired.environments["moto"]
     first = provision(moto, desired, env, options=QUIET, show=lambda _text: None)
-    assert len(first.done) == 13
+    assert len(first.done) == 13 + 15  # and 3 alarms on each of the 5 tables
     observed = observe(moto, env)
     assert sorted(observed.tables) == ["campaigns-moto", "orders-moto", "products-moto", "tenants-moto", "users-moto"]
     assert sum(len(t.global_indexes) for t in observed.tables.values()) == 8

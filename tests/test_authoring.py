@@ -227,5 +227,5 @@ def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_t
                            "--collect-only", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "33 tests collected" in done.stdout
+    assert "38 tests collected" in done.stdout
     assert "tests/" not in done.stdout

@@ -36,6 +36,7 @@ from provision.planning.changes import (
     DeleteSelection,
     DeleteTable,
     LeftAlone,
+    PutAlarm,
     Refused,
     TagTable,
     UpdateBackupPlan,
@@ -85,7 +86,7 @@ def test_an_environment_that_matches_the_contracts_needs_no_change(moto: Stack) 
 
 def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> None:
     moto = with_account(moto, ACCOUNT)
-    empty = ObservedState("moto", "moto", {}, ObservedBackups({}, {}))
+    empty = ObservedState("moto", "moto", {}, ObservedBackups({}, {}), alarms={})
     changes = diff(moto, empty, BackendKind.AWS)
     created = [c.target for c in changes if isinstance(c, CreateTable)]
     assert created == sorted(moto.tables)
@@ -93,6 +94,7 @@ def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> 
     assert [(c.target, c.attribute) for c in changes if isinstance(c, UpdateTtl)] == [("campaigns-moto", "expiresAt")]
     backups = [c for c in changes if c.is_backup]
     assert [type(c) for c in backups] == [CreateVault, CreateBackupPlan, CreateSelection]
+    assert len([c for c in changes if isinstance(c, PutAlarm)]) == 3 * len(moto.tables)
     assert changes[-len(backups):] == backups, "backups come after every table change"
     selection = backups[-1]
     assert isinstance(selection, CreateSelection)

@@ -227,7 +227,7 @@ def _tags_reader(region: str) -> Callable[[str], dict[str, str]]:
 
 def _older(desired: DesiredState) -> DesiredState:
     """The stack as an older apply left it: a table short, a GSI short, no TTL, fewer tags, a table since removed,
-    no backup plan yet; so the recorded apply creates, updates, tags and deletes."""
+    no backup plan and no alarm yet; so the recorded apply creates, updates, tags and deletes."""
     tables = []
     for spec in desired.tables:
         if spec.name == "products":
@@ -239,6 +239,7 @@ def _older(desired: DesiredState) -> DesiredState:
             changes["ttl_attribute"] = None
         if spec.name == "users":
             changes["tags"] = {}
+        changes["alarms"] = ()  # made by the recorded apply
         tables.append(dataclasses.replace(spec, **changes))
     tenants = next(t for t in desired.tables if t.name == "tenants")
     tables.append(dataclasses.replace(tenants, name="invoices"))

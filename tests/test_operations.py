@@ -22,8 +22,9 @@ from steps.sentences.query import Marker, delete_items, key_condition, parse_con
 def test_the_reader_role_needs_exactly_these_actions() -> None:
     assert ops.actions(Role.READER) == [
         "backup:GetBackupPlan", "backup:GetBackupSelection", "backup:ListBackupPlans", "backup:ListBackupSelections",
-        "backup:ListBackupVaults", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable",
-        "dynamodb:DescribeTimeToLive", "dynamodb:ListTables", "dynamodb:ListTagsOfResource", "kms:DescribeKey"]
+        "backup:ListBackupVaults", "cloudwatch:DescribeAlarms", "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTables", "dynamodb:ListTagsOfResource",
+        "kms:DescribeKey"]
 
 
 def test_the_provisioner_reads_and_changes() -> None:

@@ -429,7 +429,7 @@ def test_pytest_runs_from_a_clone_before_pip_install() -> None:
     done = subprocess.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "2 tests collected" in done.stdout
+    assert "3 tests collected" in done.stdout
 
 
 # --- access patterns: --read-only, never overwriting, verdicts outside exception handling ---------------

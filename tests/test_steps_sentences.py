@@ -87,21 +87,27 @@ SENTENCES = {
              "[, in reverse order][, limited to {limit:d} items]",
     "returns": "the query {must:Must} return exactly, in order:",
     "carries": "every returned item {must:Must} carry the attributes:",
+    "alarm": 'the table "{table:Name}" {must:Must} have a {kind:AlarmKind} alarm',
+    "alarm state": 'no alarm of the table "{table:Name}" must be in ALARM state',
+    "cost": "the monthly cost estimate of the environment must be within its budget",
 }
 
 # Where a backend cannot answer a sentence at all, no scenario of it can pass there (only a missing
 # table fails); provision/observed/capabilities.py says why.
 CANNOT_PASS = {  # the whole desired state includes backup selections, which no local backend reports
-    "moto": {"table class", "desired state"},  # moto never reports TableClassSummary
-    "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state"},
+    "moto": {"table class", "desired state", "alarm state", "cost"},  # moto never reports TableClassSummary,
+    # never evaluates an alarm; neither environment declares a budget
+    "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state", "alarm",
+              "alarm state", "cost"},
 }
 CANNOT_FAIL = {  # a vault is no table: on DynamoDB Local, which has no AWS Backup, it is only ever unverifiable
-    "moto": set(),
-    "local": {"vault"},
+    "moto": {"cost"},
+    "local": {"vault", "cost"},
 }
 CANNOT_ANSWER = {
-    "moto": {"table class", "encryption", "coverage", "desired state"},
-    "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state"},
+    "moto": {"table class", "encryption", "coverage", "desired state", "alarm state", "cost"},
+    "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state", "alarm",
+              "alarm state", "cost"},
 }
 
 
@@ -148,6 +154,7 @@ LOCAL_NO_SSE = "unverifiable on dynamodb-local: DynamoDB Local accepts SSESpecif
 LOCAL_NO_PITR = "unverifiable on dynamodb-local: DynamoDB Local has no Describe/UpdateContinuousBackups*"
 LOCAL_NO_TAGS = "unverifiable on dynamodb-local: DynamoDB Local has no tagging API*"
 LOCAL_NO_BACKUP = "unverifiable on dynamodb-local: DynamoDB Local has no AWS Backup service"
+LOCAL_NO_ALARMS = "unverifiable on dynamodb-local: DynamoDB Local has no CloudWatch"
 MOTO_NO_SELECTIONS = "unverifiable on moto: moto does not implement Create/ListBackupSelections"
 ORDERS_ITEMS = """
     Given the table "orders" holds the items:
@@ -380,6 +387,26 @@ CASES: tuple[Case, ...] = (
         """,
          fails("FAIL attributes orderTotal in GSI OrdersByUser of table orders: expected none of them projected, "
                "found INCLUDE*")),
+    # --- alarms and cost ---------------------------------------------------------------------------
+    case("alarm", "alarm must passes", 'Then the table "orders" must have a write_throttles alarm', passes(),
+         skips(LOCAL_NO_ALARMS)),
+    case("alarm", "alarm must not passes", 'Then the table "orders" must not have a consumed_read_capacity alarm',
+         passes(), skips(LOCAL_NO_ALARMS)),
+    case("alarm", "alarm must fails", 'Then the table "orders" must have a consumed_read_capacity alarm',
+         fails("FAIL consumed_read_capacity alarm of table orders: expected alarm on ConsumedReadCapacityUnits of "
+               "orders-moto, found no alarm on ConsumedReadCapacityUnits*the platform team must add it*"),
+         skips(LOCAL_NO_ALARMS)),
+    case("alarm", "alarm must not fails", 'Then the table "orders" must not have a read_throttles alarm',
+         fails("FAIL read_throttles alarm of table orders: expected no alarm on ReadThrottleEvents of orders-moto, "
+               "found orders-moto-read-throttles*"), skips(LOCAL_NO_ALARMS)),
+    case("alarm", "alarm of a missing table fails", 'Then the table "invoices" must have a read_throttles alarm',
+         fails(f"FAIL read_throttles alarm of table invoices: *{NO_TABLE}*")),
+    case("alarm state", "alarm state unverifiable", 'Then no alarm of the table "orders" must be in ALARM state',
+         skips("unverifiable on moto: moto holds alarms but never evaluates them*"), skips(LOCAL_NO_ALARMS)),
+    case("cost", "cost without a budget unverifiable", "Then the monthly cost estimate of the environment must be "
+         "within its budget", skips("unverifiable on {backend}: environment '{env}' declares no budget*")),
+    case("alarm state", "alarm state of a missing table fails", 'Then no alarm of the table "invoices" must be in ALARM '
+         "state", fails(f"FAIL alarm states of table invoices: *{NO_TABLE}*")),
     # --- backups --------------------------------------------------------------------------------
     case("vault", "vault must passes", 'Then the backup vault "bbws-dynamodb" must exist', passes(),
          skips(LOCAL_NO_BACKUP)),

@@ -72,8 +72,8 @@ def test_a_deselected_scenario_leaves_its_consumer_not_checked_and_the_report_bl
     report = report_of(out)
     assert report["verdict"] == "BLOCKED"
     assert report["consumers"]["order_lambda"]["status"] == "not checked"
-    assert report["consumers"]["order_lambda"]["checked"] == "7 of 8"
-    assert "| order_lambda | ❌ not checked in this run (7 of 8 scenarios checked) |" in (
+    assert report["consumers"]["order_lambda"]["checked"] == "8 of 9"
+    assert "| order_lambda | ❌ not checked in this run (8 of 9 scenarios checked) |" in (
         out / "readiness.md").read_text(encoding="utf-8")
 
 
@@ -126,7 +126,7 @@ def test_the_platform_sets_follow_the_desired_state_so_a_new_index_is_one_edit(t
         OrdersByStatus={"partition_key": {"name": "status", "type": "S"}, "projection": "KEYS_ONLY"}))
     out = tmp_path / "out"
     run = project.run("--env=moto", "-m", "platform", f"--readiness-report={out}")
-    run.result.assert_outcomes(passed=1, skipped=1)  # the drift scenario: moto cannot report selections
+    run.result.assert_outcomes(passed=1, skipped=2)  # drift: moto cannot report selections; cost: no budget
     assert report_of(out)["counts"]["gsis"] == {"expected": 9, "actual": 9}
 
 

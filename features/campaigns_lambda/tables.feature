@@ -27,3 +27,9 @@ Feature: campaigns_lambda needs the campaigns table and its GSIs
   Scenario: Campaigns can be recovered
     Then the table "campaigns" must have point-in-time recovery
     And the table "campaigns" must be covered by a backup plan keeping backups at least 14 days in vault "bbws-dynamodb"
+
+  Scenario: Someone is told when campaigns throttles or fails
+    Then the table "campaigns" must have a read_throttles alarm
+    And the table "campaigns" must have a write_throttles alarm
+    And the table "campaigns" must have a system_errors alarm
+    And no alarm of the table "campaigns" must be in ALARM state

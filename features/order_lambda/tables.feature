@@ -31,3 +31,9 @@ Feature: order_lambda needs the orders table, its two GSIs and their backups
 
   Scenario: Orders are encrypted with the AWS managed key
     Then the table "orders" must be encrypted with AWS_MANAGED
+
+  Scenario: Someone is told when orders throttles or fails
+    Then the table "orders" must have a read_throttles alarm
+    And the table "orders" must have a write_throttles alarm
+    And the table "orders" must have a system_errors alarm
+    And no alarm of the table "orders" must be in ALARM state

@@ -12,3 +12,6 @@ Feature: the platform team's promise: exactly the stack contracts/ defines, and 
 
   Scenario: Nothing has drifted from the desired state: settings, tags, backup vault and plans
     Then the environment must match the desired state
+
+  Scenario: The stack costs what was budgeted
+    Then the monthly cost estimate of the environment must be within its budget

@@ -36,3 +36,9 @@ Feature: product_lambda needs the products table, its GSIs, and the campaigns' d
   Scenario: Products can be recovered
     Then the table "products" must have point-in-time recovery
     And the table "products" must be covered by a backup plan keeping backups at least 14 days in vault "bbws-dynamodb"
+
+  Scenario: Someone is told when products throttles or fails
+    Then the table "products" must have a read_throttles alarm
+    And the table "products" must have a write_throttles alarm
+    And the table "products" must have a system_errors alarm
+    And no alarm of the table "products" must be in ALARM state

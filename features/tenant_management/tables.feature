@@ -34,3 +34,9 @@ Feature: tenant management needs the tenants and users tables and their GSIs
     And the table "users" must have point-in-time recovery
     And the table "tenants" must be covered by a backup plan keeping backups at least 14 days in vault "bbws-dynamodb"
     And the table "users" must be covered by a backup plan keeping backups at least 14 days in vault "bbws-dynamodb"
+
+  Scenario: Someone is told when tenants throttles or fails
+    Then the table "tenants" must have a read_throttles alarm
+    And the table "tenants" must have a write_throttles alarm
+    And the table "tenants" must have a system_errors alarm
+    And no alarm of the table "tenants" must be in ALARM state

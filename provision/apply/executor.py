@@ -32,6 +32,7 @@ from provision.backends import operations as ops
 from provision.backends.retries import Deadline, DeadlineExceeded
 from provision.desired.model import AttributeType, BackendKind, KeyAttribute
 from provision.errors import ToolError
+from provision.observed.schema import COMPARISON, STATISTIC
 from provision.planning.changes import (
     AwaitActive,
     Change,
@@ -43,6 +44,7 @@ from provision.planning.changes import (
     DeleteIndex,
     DeleteSelection,
     DeleteTable,
+    PutAlarm,
     TagTable,
     UpdateBackupPlan,
     UpdateBilling,
@@ -244,6 +246,16 @@ class _Executor:
     @singledispatchmethod
     def do(self, change: Change) -> None:
         raise NotImplementedError(f"no way to apply {change.kind}")
+
+    @do.register
+    def _(self, change: PutAlarm) -> None:
+        alarm, rule = change.alarm, change.alarm.rule
+        self.call(self.backend.client("cloudwatch"), ops.PUT_METRIC_ALARM, AlarmName=alarm.name,
+                  Namespace="AWS/DynamoDB", MetricName=rule.kind.metric, Statistic=STATISTIC,
+                  Dimensions=[{"Name": "TableName", "Value": alarm.table}], Period=rule.period_seconds,
+                  EvaluationPeriods=rule.evaluation_periods, Threshold=rule.threshold,
+                  ComparisonOperator=COMPARISON, AlarmActions=list(alarm.actions), TreatMissingData="notBreaching",
+                  AlarmDescription=f"dynamo-contracts: {rule.kind.value} of table {alarm.table}")
 
     @do.register
     def _(self, change: AwaitActive) -> None:

@@ -37,6 +37,7 @@ class Touches(StrEnum):
     PLAN = "backup plan"
     KEY = "KMS key"
     ROLE = "IAM role"  # AWS Backup's role, passed to a selection
+    ALARM = "CloudWatch alarm"
     ANY = "*"  # list operations, and those IAM does not scope to a resource
 
 
@@ -127,6 +128,9 @@ CREATE_BACKUP_SELECTION = _op("backup", "CreateBackupSelection", (Touches.PLAN, 
 DELETE_BACKUP_SELECTION = _op("backup", "DeleteBackupSelection", Touches.PLAN, PROVISIONING)
 
 # --- the consumers' access patterns (marked items only, cleaned up after) -----------------------------------
+DESCRIBE_ALARMS = _op("cloudwatch", "DescribeAlarms", Touches.ALARM, READING)  # every alarm: those of the tables
+PUT_METRIC_ALARM = _op("cloudwatch", "PutMetricAlarm", Touches.ALARM, PROVISIONING)  # creates or replaces
+
 PUT_ITEM = _op("dynamodb", "PutItem", Touches.TABLE, ACCESS_PATTERNS)
 QUERY = _op("dynamodb", "Query", (Touches.TABLE, Touches.INDEX), ACCESS_PATTERNS)
 DELETE_ITEM = _op("dynamodb", "DeleteItem", Touches.TABLE, ACCESS_PATTERNS)

@@ -34,7 +34,7 @@ from provision.errors import Problem
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",
-                    "writes_allowed", "destroy_allowed", "protected", "usage", "budget")
+                    "writes_allowed", "destroy_allowed", "protected", "usage", "budget", "alarm_actions")
 OVERRIDE_KEYS = ("deletion_protection", "point_in_time_recovery", "table_class", "tags")
 
 # https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html and API_BackupRule.html:
@@ -116,7 +116,10 @@ class EnvironmentReader:
             overrides=overrides or TableOverrides(),
             writes_allowed=bool(fields.boolean("writes_allowed")),
             destroy_allowed=bool(fields.boolean("destroy_allowed")) and backend is not BackendKind.AWS,
-            protected=bool(fields.boolean("protected")), usage=usage, budget=budget, source=where,
+            protected=bool(fields.boolean("protected")), usage=usage, budget=budget,
+            alarm_actions=tuple(fields.string_list("alarm_actions", "[arn:aws:sns:eu-west-1:123456789012:alarms]")
+                                or ()),
+            source=where,
         )
         placed = None  # where its physical names live; unknown if the account or region was wrong (and reported)
         if backend is BackendKind.AWS and region and account and limits.ACCOUNT_ID.fullmatch(account):

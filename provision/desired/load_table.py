@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 from provision.desired import limits
 from provision.desired.fields import Fields, describe
+from provision.desired.load_alarms import read_alarms
 from provision.desired.load_index import IndexReader, check_name, index_data, read_capacity, read_key
 from provision.desired.model import (
+    AlarmRule,
     AttributeType,
     Billing,
     BillingMode,
@@ -33,10 +35,10 @@ from provision.errors import Problem
 T = TypeVar("T")
 
 DEFAULT_KEYS = ("billing_mode", "stream", "encryption", "point_in_time_recovery", "deletion_protection",
-                "table_class", "tags")
+                "table_class", "tags", "alarms")
 TABLE_KEYS = ("description", "partition_key", "sort_key", "global_indexes", "local_indexes", "billing_mode",
               "capacity", "stream", "encryption", "point_in_time_recovery", "ttl_attribute",
-              "deletion_protection", "table_class", "tags")
+              "deletion_protection", "table_class", "tags", "alarms")
 ENCRYPTION_KEYS = ("type", "kms_key")
 
 
@@ -51,6 +53,7 @@ class TableDefaults:
     deletion_protection: bool = False
     table_class: TableClass = TableClass.STANDARD
     tags: dict[str, str] = field(default_factory=dict)
+    alarms: tuple[AlarmRule, ...] = ()
 
 
 def check_tags(problems: list[Problem], file: str, line: int, tags: dict[str, str]) -> None:
@@ -103,6 +106,7 @@ class TableReader:
             deletion_protection=_or(fields.boolean("deletion_protection"), base.deletion_protection),
             table_class=_or(fields.choice("table_class", TableClass), base.table_class),
             tags=tags,
+            alarms=read_alarms(fields),
         )
 
     # --- one table ------------------------------------------------------------------------
@@ -139,6 +143,7 @@ class TableReader:
             deletion_protection=_or(fields.boolean("deletion_protection"), self.defaults.deletion_protection),
             table_class=_or(fields.choice("table_class", TableClass), self.defaults.table_class),
             tags=tags,
+            alarms=read_alarms(fields, self.defaults.alarms),
             description=fields.string("description", "what the table holds") or "",
             source=where,
         )

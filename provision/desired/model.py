@@ -150,6 +150,39 @@ class Encryption:
         return self.type.value if self.kms_key is None else f"{self.type.value} ({self.kms_key})"
 
 
+class AlarmKind(StrEnum):
+    """An alarm on one DynamoDB metric of a table (namespace AWS/DynamoDB, dimension TableName)."""
+
+    READ_THROTTLES = "read_throttles"
+    WRITE_THROTTLES = "write_throttles"
+    SYSTEM_ERRORS = "system_errors"
+    CONSUMED_READ_CAPACITY = "consumed_read_capacity"
+    CONSUMED_WRITE_CAPACITY = "consumed_write_capacity"
+
+    @property
+    def metric(self) -> str:
+        return {"read_throttles": "ReadThrottleEvents", "write_throttles": "WriteThrottleEvents",
+                "system_errors": "SystemErrors", "consumed_read_capacity": "ConsumedReadCapacityUnits",
+                "consumed_write_capacity": "ConsumedWriteCapacityUnits"}[self.value]
+
+
+@dataclass(frozen=True)
+class AlarmRule:
+    """Alarm when the metric's Sum over `period_seconds` reaches `threshold`, `evaluation_periods` times in a row."""
+
+    kind: AlarmKind
+    threshold: float
+    period_seconds: int = 60
+    evaluation_periods: int = 1
+
+    def alarm_name(self, physical_table: str) -> str:
+        return f"{physical_table}-{self.kind.value.replace('_', '-')}"
+
+    def __str__(self) -> str:
+        return (f"{self.kind.metric} >= {self.threshold:g} over {self.period_seconds} s, "
+                f"{self.evaluation_periods} period(s)")
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """One table as the contracts want it, under its logical name (`orders`)."""
@@ -166,6 +199,7 @@ class TableSpec:
     deletion_protection: bool = False
     table_class: TableClass = TableClass.STANDARD
     tags: Mapping[str, str] = field(default_factory=dict)
+    alarms: tuple[AlarmRule, ...] = ()
     description: str = ""
     source: Location | None = field(default=None, compare=False)
 
@@ -319,6 +353,7 @@ class Environment:
     protected: bool = False
     usage: Usage = Usage()
     budget: Budget | None = None
+    alarm_actions: tuple[str, ...] = ()  # SNS topics (or other actions) every alarm notifies
     source: Location | None = field(default=None, compare=False)
 
     @property

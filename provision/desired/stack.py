@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from provision.desired.model import BackupPlan, BackupVault, Coverage, DesiredState, Environment, TableSpec
+from provision.desired.model import AlarmRule, BackupPlan, BackupVault, Coverage, DesiredState, Environment, TableSpec
 
 OWNERSHIP_TAG_KEY = "ManagedBy"
 OWNERSHIP_TAG_VALUE = "dynamo-contracts"
 OWNERSHIP_TAG = f"{OWNERSHIP_TAG_KEY}={OWNERSHIP_TAG_VALUE}"
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """One CloudWatch alarm the stack must have: a rule on a table, notifying the environment's actions."""
+
+    name: str
+    table: str  # physical
+    rule: AlarmRule
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class Stack:
     tables: Mapping[str, TableSpec]  # physical name -> spec (spec.name stays the logical name)
     vaults: Mapping[str, BackupVault]  # physical name -> vault with its physical name
     plans: Mapping[str, BackupPlan]  # physical name -> plan with physical vault and table names
+    alarms: Mapping[str, Alarm] = field(default_factory=dict)  # alarm name -> the alarm on its table
 
     def physical_table(self, logical: str) -> str:
         return self.environment.table_name(logical)
@@ -57,4 +68,6 @@ def resolve(desired: DesiredState, env: Environment) -> Stack:
         rule = dataclasses.replace(plan.rule, vault=env.backup_name(plan.rule.vault))
         name = env.backup_name(plan.name)
         plans[name] = dataclasses.replace(plan, name=name, rule=rule, covers=covers)
-    return Stack(env, tables, vaults, plans)
+    alarms = {rule.alarm_name(physical): Alarm(rule.alarm_name(physical), physical, rule, env.alarm_actions)
+              for physical, spec in tables.items() for rule in spec.alarms}
+    return Stack(env, tables, vaults, plans, alarms)

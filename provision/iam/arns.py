@@ -60,6 +60,15 @@ class StackArns:
     tables_pattern: str  # the environment's name pattern with * for the table: what observe lists and reads
     backup_role: str
     protected: bool
+    alarms: tuple[str, ...] = ()  # the alarms' names
+
+    @property
+    def any_alarm(self) -> str:
+        return f"arn:aws:cloudwatch:{self.arns.region}:{self.arns.account}:alarm:*"
+
+    @property
+    def alarm_arns(self) -> list[str]:
+        return [f"arn:aws:cloudwatch:{self.arns.region}:{self.arns.account}:alarm:{a}" for a in self.alarms]
 
     @property
     def table_arns(self) -> list[str]:
@@ -82,7 +91,8 @@ def of_stack(stack: Stack) -> StackArns:
                      for name in [*(g.name for g in spec.global_indexes), *(lsi.name for lsi in spec.local_indexes)])
     return StackArns(arns, tuple(sorted(stack.tables)), tuple(indexes), tuple(sorted(stack.vaults)),
                      env.table_name_pattern.format(table="*", env=env.name),
-                     env.backup_role_arn or arns.default_backup_role(), env.protected)
+                     env.backup_role_arn or arns.default_backup_role(), env.protected,
+                     alarms=tuple(sorted(stack.alarms)))
 
 
 def _account(env: Environment) -> str:

@@ -33,7 +33,7 @@ VERSION = "2012-10-17"
 ON_THE_TABLE_ONLY = frozenset({"dynamodb:UpdateTable"})
 _SERVICE_OF: Mapping[Touches, str] = {Touches.TABLE: "dynamodb", Touches.INDEX: "dynamodb",
                                       Touches.STREAM: "dynamodb", Touches.VAULT: "backup", Touches.PLAN: "backup",
-                                      Touches.KEY: "kms", Touches.ROLE: "iam"}
+                                      Touches.KEY: "kms", Touches.ROLE: "iam", Touches.ALARM: "cloudwatch"}
 
 Condition = tuple[tuple[str, str, str], ...]  # (operator, key, value)
 
@@ -103,6 +103,9 @@ def _scopes(stack: StackArns) -> Mapping[str, Scope]:
                                f"{OWNERSHIP_TAG_KEY}={OWNERSHIP_TAG_VALUE}",
                                (("StringEquals", f"aws:ResourceTag/{OWNERSHIP_TAG_KEY}", OWNERSHIP_TAG_VALUE),)),
         "vaults": Scope("TheContractsBackupVaults", tuple(stack.vault_arns)),
+        "alarms": Scope("TheContractsAlarms", tuple(stack.alarm_arns)),
+        "read-alarms": Scope("ReadTheAlarmsOfTheAccountToFindTheTables", (stack.any_alarm,),
+                             "DescribeAlarms lists the account's alarms to find those watching the tables"),
         "plans": Scope("BackupPlansOfTheAccountByIdUnknownBeforeCreation", (arns.any_plan,),
                        "a backup plan's ARN holds the id AWS gives it at creation, not its name, and the tool "
                        "reads every plan to find its own by name"),
@@ -126,6 +129,8 @@ def _scope_names(op: Operation, action: str) -> list[str]:
                          "read-tables" if Role.READER in op.roles else "change-tables")
         elif touch is Touches.VAULT:
             names.append("vaults")
+        elif touch is Touches.ALARM:
+            names.append("read-alarms" if Role.READER in op.roles else "alarms")
         elif touch is Touches.PLAN:
             names.append("plans")
         elif touch is Touches.KEY:

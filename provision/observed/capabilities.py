@@ -23,6 +23,8 @@ class Feature(StrEnum):
     BACKUP_VAULTS = "backup vaults"
     BACKUP_PLANS = "backup plans"
     BACKUP_SELECTIONS = "backup selections"
+    ALARMS = "CloudWatch alarms"
+    ALARM_STATES = "alarm states"
 
 
 _NO_BACKUP = "DynamoDB Local has no AWS Backup service"
@@ -37,11 +39,14 @@ GAPS: dict[BackendKind, dict[Feature, str]] = {
         Feature.BACKUP_VAULTS: _NO_BACKUP,
         Feature.BACKUP_PLANS: _NO_BACKUP,
         Feature.BACKUP_SELECTIONS: _NO_BACKUP,
+        Feature.ALARMS: "DynamoDB Local has no CloudWatch",
+        Feature.ALARM_STATES: "DynamoDB Local has no CloudWatch",
     },
     BackendKind.MOTO: {
         Feature.TABLE_CLASS: "moto never reports TableClassSummary",
         Feature.KMS_KEY_MANAGER: "moto's KMS reports the key it makes for DynamoDB as customer managed",
         Feature.BACKUP_SELECTIONS: "moto does not implement Create/ListBackupSelections",
+        Feature.ALARM_STATES: "moto holds alarms but never evaluates them against metrics (every one stays OK)",
     },
     BackendKind.AWS: {},
 }

@@ -32,6 +32,7 @@ from provision.desired.model import (
 )
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import (
+    ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,
     ObservedIndex,
@@ -79,7 +80,27 @@ def observe(backend: Backend, env: Environment, tables: Iterable[str] | None = N
         environment=env.name,
         tables=read_tables(backend, names, listed=tables is None),
         backups=read_backups(backend),
+        alarms=read_alarms(backend),
     )
+
+
+def read_alarms(backend: Backend) -> dict[str, ObservedAlarm] | Unverifiable:
+    """Every metric alarm of the account and region on a DynamoDB metric (one paginated call)."""
+    def alarms() -> dict[str, ObservedAlarm]:
+        found = {}
+        for page in ops.DESCRIBE_ALARMS.pages(backend.client("cloudwatch"), AlarmTypes=["MetricAlarm"]):
+            for alarm in page.get("MetricAlarms", []):
+                if alarm.get("Namespace") != "AWS/DynamoDB":
+                    continue
+                table = next((d["Value"] for d in alarm.get("Dimensions", []) if d.get("Name") == "TableName"), None)
+                found[alarm["AlarmName"]] = ObservedAlarm(
+                    alarm["AlarmName"], alarm.get("MetricName", ""), table, float(alarm.get("Threshold", 0)),
+                    int(alarm.get("Period", 0)), int(alarm.get("EvaluationPeriods", 0)),
+                    alarm.get("ComparisonOperator", ""), alarm.get("Statistic", ""),
+                    tuple(alarm.get("AlarmActions", [])), alarm.get("StateValue", "INSUFFICIENT_DATA"))
+        return found
+
+    return _ask(backend, Feature.ALARMS, alarms)
 
 
 def read_tables(backend: Backend, names: Iterable[str], listed: bool = False) -> dict[str, ObservedTable]:

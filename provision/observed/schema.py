@@ -9,6 +9,7 @@ from __future__ import annotations
 from provision.desired.model import EncryptionType
 from provision.desired.stack import Stack
 from provision.observed.state import (
+    ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,
     ObservedIndex,
@@ -23,6 +24,7 @@ from provision.observed.state import (
 )
 
 SOURCE = "contracts"
+COMPARISON, STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares
 
 
 def _arn(stack: Stack, table: str) -> str:
@@ -57,4 +59,7 @@ def observed_from_stack(stack: Stack) -> ObservedState:
         plans[name] = ObservedPlan(name, f"{name}-id", (ObservedRule(
             rule.name, rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days),), (selection,))
     vaults = {name: ObservedVault(name, vault.kms_key) for name, vault in stack.vaults.items()}
-    return ObservedState(SOURCE, stack.environment.name, tables, ObservedBackups(vaults, plans))
+    alarms = {name: ObservedAlarm(name, a.rule.kind.metric, a.table, a.rule.threshold, a.rule.period_seconds,
+                                  a.rule.evaluation_periods, COMPARISON, STATISTIC, a.actions, "OK")
+              for name, a in stack.alarms.items()}
+    return ObservedState(SOURCE, stack.environment.name, tables, ObservedBackups(vaults, plans), alarms=alarms)

@@ -166,6 +166,22 @@ class ObservedBackups:
 
 
 @dataclass(frozen=True)
+class ObservedAlarm:
+    """A CloudWatch alarm on one DynamoDB metric of a table, as read."""
+
+    name: str
+    metric: str
+    table: str | None  # the TableName dimension
+    threshold: float
+    period_seconds: int
+    evaluation_periods: int
+    comparison: str
+    statistic: str
+    actions: tuple[str, ...] = ()
+    state: str = "INSUFFICIENT_DATA"  # OK | ALARM | INSUFFICIENT_DATA
+
+
+@dataclass(frozen=True)
 class Unresolved:
     """Something a static source could not follow and that may define more (a Terraform module call, a
     data source, a `for_each` over an unknown value): what it may define is unknown there, not missing."""
@@ -191,7 +207,15 @@ class ObservedState:
     tables: Mapping[str, ObservedTable]
     backups: ObservedBackups = ObservedBackups()
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
+    alarms: Mapping[str, ObservedAlarm] | Unverifiable | None = None  # None: this source reads no alarms
     origin: str = ""  # what a static source read: the Terraform folder, the plan file
+
+    def unread_alarms(self) -> Unverifiable:
+        """Why a source that reads no alarms (alarms is None) cannot tell them."""
+        if self.source in ("terraform", "plan"):
+            return Unverifiable(self.source, "CloudWatch alarms (aws_cloudwatch_metric_alarm) are not read from "
+                                             "Terraform yet: check them against the environment (--against live)")
+        return Unverifiable(self.source, "this source reads no CloudWatch alarms")
 
     def hidden(self, kind: str) -> Unverifiable | None:
         """Why something of `kind` ("table", "vault", "plan") that is not here may still be defined, or None."""

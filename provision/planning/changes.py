@@ -23,7 +23,7 @@ from provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG
+from provision.desired.stack import OWNERSHIP_TAG, Alarm
 from provision.observed.state import Unverifiable
 
 
@@ -380,3 +380,23 @@ class DeleteSelection(Change):
 
     def describe(self) -> str:
         return f"remove backup selection {self.name} of plan {self.target} (replaced by {self.kept})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PutAlarm(Change):
+    """Create a table's CloudWatch alarm, or bring it back to the contracts (PutMetricAlarm replaces it whole)."""
+
+    alarm: Alarm
+    was: str | None = None  # what differs in the alarm there is; None: there is none
+    order: ClassVar[int] = 80  # its own target (the alarm's name): applied beside the tables, needing none of them
+    topic: ClassVar[str] = "alarm"
+
+    @property
+    def symbol(self) -> str:  # type: ignore[override]
+        return "+" if self.was is None else "~"
+
+    def describe(self) -> str:
+        verb = "create" if self.was is None else "update"
+        actions = f", notifying {', '.join(self.alarm.actions)}" if self.alarm.actions else ""
+        was = f" (was: {self.was})" if self.was else ""
+        return f"{verb} alarm {self.target} on table {self.alarm.table}: {self.alarm.rule}{actions}{was}"

@@ -10,9 +10,17 @@ from __future__ import annotations
 import dataclasses
 
 from provision.desired.model import BackendKind, BackupPlan, Billing, BillingMode, EncryptionType, TableClass, TableSpec
-from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Alarm, Stack
 from provision.observed.capabilities import Feature, gap
-from provision.observed.state import ObservedPlan, ObservedSelection, ObservedState, ObservedTable, Unverifiable
+from provision.observed.schema import COMPARISON, STATISTIC
+from provision.observed.state import (
+    ObservedAlarm,
+    ObservedPlan,
+    ObservedSelection,
+    ObservedState,
+    ObservedTable,
+    Unverifiable,
+)
 from provision.planning.changes import (
     AwaitActive,
     Change,
@@ -25,6 +33,7 @@ from provision.planning.changes import (
     DeleteSelection,
     DeleteTable,
     LeftAlone,
+    PutAlarm,
     Refused,
     TagTable,
     UpdateBackupPlan,
@@ -58,6 +67,7 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
             name, spec, seen)
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += _backups(stack, observed, backend)
+    changes += _alarms(stack, observed, backend)
     # Tables by name, each table's changes in their order; backups after them, vault before plan before selection.
     return sorted(changes, key=lambda c: (c.is_backup, c.order if c.is_backup else 0, c.target, c.order))
 
@@ -336,3 +346,33 @@ def _selection_resources(stack: Stack, observed: ObservedState, plan: BackupPlan
         arns.append(seen.arn if seen is not None and seen.arn else
                     f"arn:aws:dynamodb:{env.region}:{account}:table/{table}")
     return tuple(arns)
+
+
+def _alarms(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
+    """Each alarm the contracts give a table, made or brought back to them; alarms of other names are left alone."""
+    seen = gap(backend, Feature.ALARMS) or observed.alarms
+    if seen is None:
+        seen = observed.unread_alarms()
+    changes: list[Change] = []
+    for name, alarm in stack.alarms.items():
+        if isinstance(seen, Unverifiable):
+            changes.append(PutAlarm(target=name, alarm=alarm, skipped=seen))
+            continue
+        current = seen.get(name)
+        if current is None:
+            changes.append(PutAlarm(target=name, alarm=alarm))
+        elif (difference := alarm_difference(alarm, current)) is not None:
+            changes.append(PutAlarm(target=name, alarm=alarm, was=difference))
+    return changes
+
+
+def alarm_difference(alarm: Alarm, seen: ObservedAlarm) -> str | None:
+    """How an alarm there differs from the contracts' (metric, table, threshold, periods, actions); None: alike."""
+    rule = alarm.rule
+    wanted = (rule.kind.metric, alarm.table, rule.threshold, rule.period_seconds, rule.evaluation_periods,
+              COMPARISON, STATISTIC, tuple(sorted(alarm.actions)))
+    found = (seen.metric, seen.table, seen.threshold, seen.period_seconds, seen.evaluation_periods, seen.comparison,
+             seen.statistic, tuple(sorted(seen.actions)))
+    names = ("metric", "table", "threshold", "period", "evaluation periods", "comparison", "statistic", "actions")
+    differing = [f"{n} {f}" for n, w, f in zip(names, wanted, found, strict=True) if w != f]
+    return "; ".join(differing) or None

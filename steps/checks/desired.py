@@ -22,7 +22,7 @@ KIND_OF_TOPIC = {
     "stream": Kind.STREAM, "encryption": Kind.ENCRYPTION, "deletion protection": Kind.DELETION_PROTECTION,
     "table class": Kind.TABLE_CLASS, "point-in-time recovery": Kind.PITR, "TTL": Kind.TTL, "tags": Kind.TAGS,
     "backup vault": Kind.BACKUP_VAULT, "backup plan": Kind.BACKUP_PLAN, "backup selection": Kind.BACKUP_COVERAGE,
-    "wait": Kind.TABLE,
+    "wait": Kind.TABLE, "alarm": Kind.ALARM,
 }
 CAUSE = {CreateTable: Cause.TABLE, CreateIndex: Cause.INDEX, CreateVault: Cause.VAULT}
 

@@ -139,7 +139,8 @@ def _unverified(results: Results, requirements: Requirements) -> list[Unverified
 
 
 SETTING_KINDS = {"pitr": (Kind.PITR,), "stream": (Kind.STREAM,), "encryption": (Kind.ENCRYPTION,),
-                 "backup_vault": (Kind.BACKUP_VAULT,), "backup_coverage": (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN)}
+                 "backup_vault": (Kind.BACKUP_VAULT,), "backup_coverage": (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN),
+                 "alarms": (Kind.ALARM,), "cost": (Kind.COST,)}
 TABLE_MISSING = "table missing"
 
 

@@ -134,6 +134,7 @@ def _criteria(report: Readiness) -> list[str]:
 
     kinds_failing = report.failing_kinds()
     unverifiable_backup = bool(report.settings.backup_coverage.get("unverifiable"))
+    alarms, cost = report.settings.alarms, report.settings.cost
     return [
         box(not {Kind.TABLE, Kind.TABLE_SET} & kinds_failing, "All required tables created and ACTIVE"),
         box(not {Kind.GSI, Kind.GSI_SET} & kinds_failing, "All GSIs created and ACTIVE"),
@@ -143,10 +144,28 @@ def _criteria(report: Readiness) -> list[str]:
                 BACKUP_KINDS & kinds_failing) else ""),
         box(not report.checks.failed and not report.checks.open and not report.not_checked(),
             "Every contract check passes", _open_note(report)),
+        _checked_box(alarms, "No errors or alarms in CloudWatch: every alarm the contracts ask for exists and none "
+                             "is in ALARM", report),
+        _checked_box(cost, "The monthly cost estimate is within the environment's budget", report),
         box(not report.blocked() and not report.not_checked(),
             "Downstream Lambda services can use their tables, indexes and queries",
             f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
     ]
+
+
+def _checked_box(counts: dict[str, int], text: str, report: Readiness) -> str:
+    """A criterion checked by claims of one kind: ticked only when some were made and all hold."""
+    done = bool(counts) and not counts.get("failed") and not counts.get("unverifiable") and not counts.get(
+        "table missing")
+    if not counts:
+        note = " (no contract states it)"
+    elif counts.get("failed") or counts.get("table missing"):
+        note = f" ({counts.get('failed', 0) + counts.get('table missing', 0)} failing)"
+    elif counts.get("unverifiable"):
+        note = f" ({counts['unverifiable']} not verifiable on {report.backend})"
+    else:
+        note = ""
+    return f"- [{'x' if done else ' '}] {text}{note}"
 
 
 def _open_note(report: Readiness) -> str:

@@ -82,6 +82,8 @@ class Settings:
     encryption: dict[str, int]
     backup_vault: dict[str, int]
     backup_coverage: dict[str, int]
+    alarms: dict[str, int] = field(default_factory=dict)
+    cost: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ class Kind(StrEnum):
     GSI_SET = "gsi_set"
     NAMING = "naming"
     ACCESS_PATTERN = "access_pattern"
+    ALARM = "alarm"
+    COST = "cost"
     DRIFT = "drift"  # a difference from the desired state no other kind names (a change the plan refuses)
 
 

@@ -8,6 +8,7 @@ MODULES = [
     "steps.sentences.tables",
     "steps.sentences.indexes",
     "steps.sentences.backups",
+    "steps.sentences.alarms",
     "steps.sentences.inventory",
     "steps.sentences.desired",
     "steps.sentences.access",

@@ -24,7 +24,15 @@ from parse import with_pattern
 from pytest_bdd import parsers, step
 from pytest_bdd.parsers import StepParser
 
-from provision.desired.model import AttributeType, BillingMode, EncryptionType, ProjectionType, StreamView, TableClass
+from provision.desired.model import (
+    AlarmKind,
+    AttributeType,
+    BillingMode,
+    EncryptionType,
+    ProjectionType,
+    StreamView,
+    TableClass,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,6 +81,7 @@ TYPES: dict[str, Callable[[str], object]] = {
     "StreamView": _enum_type(StreamView, "stream_view"),
     "Encryption": _enum_type(EncryptionType, "encryption"),
     "TableClass": _enum_type(TableClass, "table_class"),
+    "AlarmKind": _enum_type(AlarmKind, "alarm_kind"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from steps.checks import desired
+from steps.checks.cost import within_budget
 from steps.checks.target import Target
 from steps.run.recorder import ScenarioFindings
 from steps.sentences.catalogue import sentence
@@ -30,3 +31,11 @@ def _(contract_target: Target, scenario_findings: ScenarioFindings, must: bool) 
           "line; what the backend cannot report is unverifiable there.")
 def _(contract_target: Target, scenario_findings: ScenarioFindings, must: bool) -> None:
     scenario_findings.add(desired.matches_desired_state(contract_target, must))
+
+
+@sentence("then", "the monthly cost estimate of the environment must be within its budget",
+          "Then the monthly cost estimate of the environment must be within its budget",
+          "The estimate of `python -m provision cost` (the desired state, its expected usage, AWS's list prices) "
+          "is at most the environment's budget; with no budget declared it is unverifiable.")
+def _(contract_target: Target, scenario_findings: ScenarioFindings) -> None:
+    scenario_findings.add(within_budget(contract_target))

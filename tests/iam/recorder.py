@@ -102,6 +102,8 @@ class Recorder:
             return f"{base}:backup-plan:{params['BackupPlanId']}"
         if service == "backup" and operation == "CreateBackupPlan":
             return f"{base}:backup-plan:{uuid.uuid4()}"  # the id AWS gives it: any id must be allowed
+        if service == "cloudwatch":
+            return f"{base}:alarm:{params.get('AlarmName', '*')}"  # DescribeAlarms: every alarm of the account
         if service == "backup" and "BackupVaultName" in params:
             return f"{base}:backup-vault:{params['BackupVaultName']}"
         return "*"

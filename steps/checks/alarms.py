@@ -1,0 +1,77 @@
+"""Checks on a table's CloudWatch alarms: the one a consumer needs is there, and none is in ALARM.
+
+Alarms are found by what they watch (the AWS/DynamoDB metric and the TableName dimension), not by
+name, so an alarm made by hand counts too. Where the source reads no alarms (DynamoDB Local,
+Terraform) or cannot tell their state (moto never evaluates them), the claim is unverifiable.
+"""
+
+from __future__ import annotations
+
+from provision.desired.model import AlarmKind
+from provision.observed.capabilities import Feature, gap
+from provision.observed.state import ObservedAlarm, Unverifiable
+from steps.checks.tables import missing_table
+from steps.checks.target import Target
+from steps.results.findings import Finding, Kind, Outcome, verdict
+
+
+def _alarms(target: Target) -> dict[str, ObservedAlarm] | Unverifiable:
+    found = gap(target.capabilities, Feature.ALARMS) or target.observed.alarms
+    if found is None:
+        return target.observed.unread_alarms()
+    return found if isinstance(found, Unverifiable) else dict(found)
+
+
+def _on_table(alarms: dict[str, ObservedAlarm], physical: str) -> list[ObservedAlarm]:
+    return sorted((a for a in alarms.values() if a.table == physical), key=lambda a: a.name)
+
+
+def _undefined(target: Target, table: str, kind: AlarmKind) -> str:
+    """Who must act when the desired state gives the table no such alarm; "" when it does."""
+    spec = target.stack.spec(table)
+    if spec is None or any(rule.kind is kind for rule in spec.alarms):
+        return ""
+    where = spec.source.file if spec.source else "the desired state"
+    return (f"the desired state gives table {table} no {kind.value} alarm: the platform team must add it "
+            f"(alarms: {{{kind.value}: {{threshold: ...}}}} in {where}, or under defaults)")
+
+
+def table_alarm(target: Target, table: str, kind: AlarmKind, must: bool) -> Finding:
+    subject = f"{kind.value} alarm of table {table}"
+    expected = f"{'' if must else 'no '}alarm on {kind.metric} of {target.physical(table)}"
+    if target.table(table) is None:
+        return missing_table(target, table, Kind.ALARM, subject, expected, must)
+    alarms = _alarms(target)
+    if isinstance(alarms, Unverifiable):
+        return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       name=kind.value, required=must, reason=str(alarms))
+    watching = [a for a in _on_table(alarms, target.physical(table)) if a.metric == kind.metric]
+    actual = ", ".join(f"{a.name} ({a.metric} >= {a.threshold:g})" for a in watching) or f"no alarm on {kind.metric}"
+    missing = must and not watching
+    action = (_undefined(target, table, kind) or target.to_build(f"a {kind.value} alarm on {table}", table)
+              if missing else "")
+    return Finding(Kind.ALARM, verdict(bool(watching), must), subject, expected, actual, table=table,
+                   name=kind.value, required=must, action=action,
+                   reason=f"nobody is told when {kind.metric} of {target.physical(table)} rises" if missing else "")
+
+
+def alarms_quiet(target: Target, table: str) -> Finding:
+    """No alarm on the table is in ALARM state (CloudWatch's own verdict on its metrics)."""
+    subject = f"alarm states of table {table}"
+    expected = "no alarm in ALARM state"
+    if target.table(table) is None:
+        return missing_table(target, table, Kind.ALARM, subject, expected)
+    alarms = _alarms(target)
+    not_evaluated = gap(target.capabilities, Feature.ALARM_STATES)
+    unknown = alarms if isinstance(alarms, Unverifiable) else not_evaluated
+    if target.terraform or target.observed.source == "contracts":
+        unknown = Unverifiable(target.backend, "an alarm's state exists only in CloudWatch, once deployed")
+    if unknown is not None:
+        return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       reason=str(unknown))
+    assert not isinstance(alarms, Unverifiable)
+    firing = [a for a in _on_table(alarms, target.physical(table)) if a.state == "ALARM"]
+    actual = ", ".join(f"{a.name} in ALARM" for a in firing) or "none in ALARM"
+    return Finding(Kind.ALARM, verdict(not firing, True), subject, expected, actual, table=table,
+                   reason=f"CloudWatch says {len(firing)} alarm(s) of the table fire: look at the metric" if firing
+                   else "")
