@@ -30,9 +30,8 @@ from provision.apply.safety import check_account
 from provision.backends import Backend
 from provision.backends import operations as ops
 from provision.backends.retries import Deadline, DeadlineExceeded
-from provision.desired.model import AttributeType, BackendKind, KeyAttribute
+from provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, AttributeType, BackendKind, KeyAttribute
 from provision.errors import ToolError
-from provision.observed.schema import COMPARISON, STATISTIC
 from provision.planning.changes import (
     AwaitActive,
     Change,
@@ -251,10 +250,11 @@ class _Executor:
     def _(self, change: PutAlarm) -> None:
         alarm, rule = change.alarm, change.alarm.rule
         self.call(self.backend.client("cloudwatch"), ops.PUT_METRIC_ALARM, AlarmName=alarm.name,
-                  Namespace="AWS/DynamoDB", MetricName=rule.kind.metric, Statistic=STATISTIC,
+                  Namespace="AWS/DynamoDB", MetricName=rule.kind.metric, Statistic=ALARM_STATISTIC,
                   Dimensions=[{"Name": "TableName", "Value": alarm.table}], Period=rule.period_seconds,
                   EvaluationPeriods=rule.evaluation_periods, Threshold=rule.threshold,
-                  ComparisonOperator=COMPARISON, AlarmActions=list(alarm.actions), TreatMissingData="notBreaching",
+                  ComparisonOperator=ALARM_COMPARISON, AlarmActions=list(alarm.actions),
+                  TreatMissingData="notBreaching",
                   AlarmDescription=f"dynamo-contracts: {rule.kind.value} of table {alarm.table}")
 
     @do.register

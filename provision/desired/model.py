@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+DEFAULT_ACCOUNT = "123456789012"  # moto's, and what ARNs say where an environment names no account
+ALARM_COMPARISON, ALARM_STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares
 MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
 SELECTION_DIGEST_LENGTH = 6
 
@@ -362,6 +364,10 @@ class Environment:
 
     def table_name(self, logical: str) -> str:
         return self.table_name_pattern.format(table=logical, env=self.name)
+
+    def table_arn(self, physical: str) -> str:
+        """The ARN a table of this name has, or will have (local and moto: moto's default account)."""
+        return f"arn:aws:dynamodb:{self.region}:{self.account_id or DEFAULT_ACCOUNT}:table/{physical}"
 
     def backup_name(self, logical: str) -> str:
         return self.backup_name_pattern.format(name=logical, env=self.name)

@@ -6,7 +6,7 @@ Lets consumer contracts be checked against `contracts/` itself before anything i
 
 from __future__ import annotations
 
-from provision.desired.model import EncryptionType
+from provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
 from provision.desired.stack import Stack
 from provision.observed.state import (
     ObservedAlarm,
@@ -24,12 +24,6 @@ from provision.observed.state import (
 )
 
 SOURCE = "contracts"
-COMPARISON, STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares
-
-
-def _arn(stack: Stack, table: str) -> str:
-    env = stack.environment
-    return f"arn:aws:dynamodb:{env.region}:{env.account_id or '123456789012'}:table/{table}"
 
 
 def observed_from_stack(stack: Stack) -> ObservedState:
@@ -41,7 +35,7 @@ def observed_from_stack(stack: Stack) -> ObservedState:
         manager = None if key_arn is None else ("CUSTOMER" if encryption.type is EncryptionType.CUSTOMER_MANAGED
                                                 else "AWS")
         tables[name] = ObservedTable(
-            name=name, status="ACTIVE", keys=spec.keys, arn=_arn(stack, name),
+            name=name, status="ACTIVE", keys=spec.keys, arn=stack.environment.table_arn(name),
             global_indexes={i.name: ObservedIndex(i.name, i.keys, i.projection, "ACTIVE", i.capacity)
                             for i in spec.global_indexes},
             local_indexes={i.name: ObservedLocalIndex(i.name, i.sort_key, i.projection) for i in spec.local_indexes},
@@ -52,7 +46,7 @@ def observed_from_stack(stack: Stack) -> ObservedState:
     plans = {}
     for name, plan in stack.plans.items():
         rule = plan.rule
-        resources = tuple(_arn(stack, t) for t in plan.covers.tables)
+        resources = tuple(stack.environment.table_arn(t) for t in plan.covers.tables)
         selection = ObservedSelection(
             plan.selection_name_for(resources), f"{name}-selection", resources,
             any_tags=tuple(TagCondition(k, v) for k, v in sorted(plan.covers.tags.items())))
@@ -60,6 +54,6 @@ def observed_from_stack(stack: Stack) -> ObservedState:
             rule.name, rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days),), (selection,))
     vaults = {name: ObservedVault(name, vault.kms_key) for name, vault in stack.vaults.items()}
     alarms = {name: ObservedAlarm(name, a.rule.kind.metric, a.table, a.rule.threshold, a.rule.period_seconds,
-                                  a.rule.evaluation_periods, COMPARISON, STATISTIC, a.actions, "OK")
+                                  a.rule.evaluation_periods, ALARM_COMPARISON, ALARM_STATISTIC, a.actions, "OK")
               for name, a in stack.alarms.items()}
     return ObservedState(SOURCE, stack.environment.name, tables, ObservedBackups(vaults, plans), alarms=alarms)

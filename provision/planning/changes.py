@@ -7,6 +7,7 @@ The diff creates them (`provision.planning.diff`), the plan orders and checks th
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -58,7 +59,7 @@ class Change:
 
     def data(self) -> dict[str, Any]:
         """A JSON-ready form, for `plan --format json` and reports."""
-        fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
+        fields = {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
         result = {"kind": self.kind, **fields, "summary": self.describe()}
         if self.lowers_protection:
             result["lowers_protection"] = True
@@ -67,17 +68,19 @@ class Change:
         return result
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as JSON data: dataclasses by field (where a thing is written left out), enums by value, sets sorted."""
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
+        items = [plain(v) for v in value]
+        return sorted(items, key=lambda v: v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str))
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

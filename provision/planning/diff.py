@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from provision.desired.model import BackendKind, BackupPlan, Billing, BillingMode, EncryptionType, TableClass, TableSpec
+from provision.desired.model import (
+    ALARM_COMPARISON,
+    ALARM_STATISTIC,
+    BackendKind,
+    BackupPlan,
+    Billing,
+    BillingMode,
+    EncryptionType,
+    TableClass,
+    TableSpec,
+)
 from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Alarm, Stack
 from provision.observed.capabilities import Feature, gap
-from provision.observed.schema import COMPARISON, STATISTIC
 from provision.observed.state import (
     ObservedAlarm,
     ObservedPlan,
@@ -370,7 +379,7 @@ def alarm_difference(alarm: Alarm, seen: ObservedAlarm) -> str | None:
     """How an alarm there differs from the contracts' (metric, table, threshold, periods, actions); None: alike."""
     rule = alarm.rule
     wanted = (rule.kind.metric, alarm.table, rule.threshold, rule.period_seconds, rule.evaluation_periods,
-              COMPARISON, STATISTIC, tuple(sorted(alarm.actions)))
+              ALARM_COMPARISON, ALARM_STATISTIC, tuple(sorted(alarm.actions)))
     found = (seen.metric, seen.table, seen.threshold, seen.period_seconds, seen.evaluation_periods, seen.comparison,
              seen.statistic, tuple(sorted(seen.actions)))
     names = ("metric", "table", "threshold", "period", "evaluation periods", "comparison", "statistic", "actions")

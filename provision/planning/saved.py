@@ -13,15 +13,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from provision.desired.stack import Stack
 from provision.errors import RefusedError, ToolError
 from provision.observed.state import ObservedState
+from provision.planning.changes import plain
 from provision.planning.plan import Plan
 
 FORMAT = 1
@@ -35,22 +34,8 @@ class StalePlanError(RefusedError):
     """The plan an apply would make now is not the one that was approved."""
 
 
-def _plain(value: Any) -> Any:
-    """A value as canonical JSON data: dataclasses by field (where a thing is written left out), enums by value."""
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, (set, frozenset)) else items
-    return value
-
-
 def digest(value: Any) -> str:
-    return "sha256:" + hashlib.sha256(json.dumps(_plain(value), sort_keys=True, default=str).encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(json.dumps(plain(value), sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,6 @@ GSI = "aws_dynamodb_global_secondary_index"
 VAULT = "aws_backup_vault"
 PLAN = "aws_backup_plan"
 SELECTION = "aws_backup_selection"
-DEFAULT_ACCOUNT = "123456789012"  # as `schema` writes ARNs when the environment names no account
 TAG_KEY_PREFIX = "aws:ResourceTag/"
 CONDITIONS = (("string_equals", "StringEquals"), ("string_like", "StringLike"),
               ("string_not_equals", "StringNotEquals"), ("string_not_like", "StringNotLike"))
@@ -298,10 +297,6 @@ class _Index:
 # Tables --------------------------------------------------------------------------------------------------------
 
 
-def _arn(env: Environment, table: str) -> str:
-    return f"arn:aws:dynamodb:{env.region}:{env.account_id or DEFAULT_ACCOUNT}:table/{table}"
-
-
 def _tables(resources: Iterable[Resource], source: str, env: Environment
             ) -> tuple[dict[str, ObservedTable], dict[str, ObservedTable], list[Unresolved]]:
     """Every table by physical name and by address, and those whose name or keys are not known."""
@@ -378,7 +373,7 @@ def _table(resource: Resource, source: str, env: Environment) -> ObservedTable |
     provisioned = isinstance(billing, Billing) and billing.mode is BillingMode.PROVISIONED
     global_indexes, other = _global_indexes(block, attributes, provisioned, source)
     return ObservedTable(
-        name=name, status="ACTIVE", keys=keys, arn=_arn(env, name), global_indexes=global_indexes,
+        name=name, status="ACTIVE", keys=keys, arn=env.table_arn(name), global_indexes=global_indexes,
         local_indexes=local_indexes, billing=billing, stream=_known(source, lambda: _stream(block)),
         encryption=_known(source, lambda: _encryption(block, env)),
         point_in_time_recovery=_known(source, lambda: _enabled(block.first("point_in_time_recovery"))),
