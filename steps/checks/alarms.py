@@ -62,14 +62,12 @@ def alarms_quiet(target: Target, table: str) -> Finding:
     if target.table(table) is None:
         return missing_table(target, table, Kind.ALARM, subject, expected)
     alarms = _alarms(target)
-    not_evaluated = gap(target.capabilities, Feature.ALARM_STATES)
-    unknown = alarms if isinstance(alarms, Unverifiable) else not_evaluated
-    if target.terraform or target.observed.source == "contracts":
-        unknown = Unverifiable(target.backend, "an alarm's state exists only in CloudWatch, once deployed")
-    if unknown is not None:
+    if target.static:
+        alarms = Unverifiable(target.backend, "an alarm's state exists only in CloudWatch, once deployed")
+    unknown = alarms if isinstance(alarms, Unverifiable) else gap(target.capabilities, Feature.ALARM_STATES)
+    if unknown is not None or isinstance(alarms, Unverifiable):
         return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
                        reason=str(unknown))
-    assert not isinstance(alarms, Unverifiable)
     firing = [a for a in _on_table(alarms, target.physical(table)) if a.state == "ALARM"]
     actual = ", ".join(f"{a.name} in ALARM" for a in firing) or "none in ALARM"
     return Finding(Kind.ALARM, verdict(not firing, True), subject, expected, actual, table=table,

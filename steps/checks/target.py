@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from provision.desired.model import BackendKind, Environment, KeySchema
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from provision.observed.schema import SOURCE as SCHEMA_SOURCE
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
 from steps.results.environment import EnvironmentSummary
 
@@ -77,6 +78,11 @@ class Target:
         file = spec.source.file if spec.source else f"the definition of table {table}"
         return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
                 f"it to {file}")
+
+    @property
+    def static(self) -> bool:
+        """Whether this is a file's account of the environment (the schema, Terraform), not the environment."""
+        return self.terraform or self.observed.source == SCHEMA_SOURCE
 
     @property
     def terraform(self) -> bool:
