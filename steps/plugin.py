@@ -293,4 +293,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         if results.scenarios:
             where = f"{env.name} ({env.backend.value})" if not source.static else f"{env.name}, {label}" + (
                 f" {source.origin}" if source.origin else "")
-            terminal.write(terminalreporter, results, where, collection.consumers(config.rootpath))
+            required = requirements.of_parsed(config.stash[feature_files.PARSED], session.desired)
+            terminal.write(terminalreporter, results, where, required, collection.consumers(config.rootpath))

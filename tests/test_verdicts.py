@@ -24,9 +24,12 @@ from steps import checks  # noqa: E402
 from steps.checks.target import Target, summarize  # noqa: E402
 from steps.report.build import build  # noqa: E402
 from steps.report.markdown import render  # noqa: E402
+from steps.report.model import Readiness  # noqa: E402
 from steps.results.expected import Requirements  # noqa: E402
+from steps.results.findings import Finding, Kind, Outcome  # noqa: E402
 from steps.results.run import RunResults, SourceResults  # noqa: E402
 from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
+from steps.wiring import terminal  # noqa: E402
 from tests.contract_project import (  # noqa: E402
     CONFTEST,
     ContractProject,
@@ -75,6 +78,34 @@ def test_a_deselected_scenario_leaves_its_consumer_not_checked_and_the_report_bl
     assert report["consumers"]["order_lambda"]["checked"] == "8 of 9"
     assert "| order_lambda | ❌ not checked in this run (8 of 9 scenarios checked) |" in (
         out / "readiness.md").read_text(encoding="utf-8")
+    said = [line.split() for line in run.result.outlines if line.startswith("  order_lambda ")]
+    assert [line[1:6] for line in said] == [["not", "checked", "(8", "of", "9"]], run.output  # as the report says
+
+
+class Lines:
+    """A terminal reporter that keeps what it was told to write."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write_sep(self, sep: str, title: str) -> None:
+        self.lines.append(f"{sep * 3} {title} {sep * 3}")
+
+    def write_line(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def test_the_terminal_never_calls_a_partly_checked_consumer_ready() -> None:
+    holds = Finding(Kind.TABLE, Outcome.PASSED, "table orders", "exists", "exists", table="orders")
+    ran = ScenarioResult("a", "orders exist", "alpha", ScenarioOutcome.PASSED, (holds,), "features/alpha/x.feature:2")
+    deselected = ScenarioResult("b", "users exist", "alpha", ScenarioOutcome.SKIPPED, (), "features/alpha/x.feature:5")
+    reporter = Lines()
+    terminal.write(reporter, Results([ran, deselected]), "aws (aws)", Requirements(scenarios={"alpha": 3}))
+    assert "  alpha                not checked (1 of 3 scenarios) 1 passed, 0 failed, 0 unverifiable, 0 not run" in (
+        reporter.lines)
+    reporter = Lines()
+    terminal.write(reporter, Results([ran]), "aws (aws)", Requirements(scenarios={"alpha": 1}))
+    assert "  alpha                ready      1 passed, 0 failed, 0 unverifiable, 0 not run" in reporter.lines
 
 
 # --- item 2: the desired state is the platform team's contract ----------------------------------------------
@@ -179,6 +210,7 @@ def test_a_gsi_still_creating_is_reported_as_not_active_yet_never_as_missing(sta
                               "features/x.feature:3")
     report = build(RunResults("sit", "now", Requirements(scenarios={"order_lambda": 1}), [],
                               [SourceResults("live", "aws", summarize(target), Results([scenario]))]))
+    assert isinstance(report, Readiness)  # one source
     assert report.missing["gsis"] == []
     assert report.inactive == ["orders.OrdersByUser CREATING"]
     markdown = render(report)
@@ -199,7 +231,7 @@ def test_the_closest_index_shares_the_whole_key_schema_or_there_is_no_hint(stack
         k: v for k, v in orders.global_indexes.items() if k != "OrdersByUser"}})
     target = Target(stack.environment, ObservedState("aws", "sit", gone, observed.backups), stack)
     assert target.closest_index("orders", "OrdersByUser") is None  # same partition key, other sort key
-    renamed = ObservedIndex("UserOrdersIndex", stack.spec("orders").global_index("OrdersByUser").keys,  # type: ignore[union-attr]
+    renamed = ObservedIndex("UserOrdersIndex", stack.spec("orders").global_index("OrdersByUser").keys,
                             Projection(ProjectionType.ALL))
     gone[orders.name] = type(orders)(**{**orders.__dict__, "global_indexes": {"UserOrdersIndex": renamed}})
     target = Target(stack.environment, ObservedState("aws", "sit", gone, observed.backups), stack)
@@ -278,8 +310,12 @@ def test_dynamodb_local_killed_mid_run_stops_it_with_one_message_and_no_tracebac
         instance.stop()
     assert run.result.ret == 1, run.output
     assert "Traceback" not in run.output
-    assert "stopped answering while writing an item to table orders-local-" in run.output
-    assert "nothing more was checked and no readiness report was written" in run.output
+    said = [line for line in run.output.splitlines() if "stopped answering while writing an item to table "
+            "orders-local-" in line]
+    assert len(said) == 1, run.output  # once: not again after the counts, as `_pytest.outcomes.Exit: ...`
+    assert "Interrupted: contracts: dynamodb-local at " in said[0], run.output
+    assert "nothing more was checked and no readiness report was written" in said[0]
+    assert "_pytest.outcomes.Exit" not in run.output
     assert len(run.output.splitlines()) < 40, run.output  # one message, not a traceback per access pattern
     assert not (tmp_path / "out" / "readiness.json").exists()
 
@@ -307,3 +343,51 @@ def test_an_interrupted_write_is_cleaned_up(tmp_path: Path, dynamodb_local_endpo
                           aws_access_key_id="local", aws_secret_access_key="local")
     table = pattern.format(table="orders", env="local")
     assert client.scan(TableName=table)["Items"] == []
+
+
+@pytest.mark.slow
+def test_an_interrupted_cleanup_still_deletes_every_item_then_stops_the_run(tmp_path: Path,
+                                                                             dynamodb_local_endpoint: str) -> None:
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    pattern = project.isolate_local()
+    project.feature("alpha", """Feature: four items
+  Scenario: four
+    Given the table "orders" holds the items:
+      | tenantId | orderId |
+      | t1       | c1      |
+      | t1       | c2      |
+      | t1       | c3      |
+      | t1       | c4      |
+""")
+    (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
+        import types
+
+        import provision.backends.operations as ops
+        import steps.sentences.query as query
+
+        real_delete = ops.DELETE_ITEM
+
+
+        class FirstDeleteInterrupted:  # Ctrl-C lands in the cleanup's first delete, before it is sent
+            interrupted = False
+
+            def call(self, table, **params):
+                if not self.interrupted:
+                    self.interrupted = True
+                    raise KeyboardInterrupt
+                old = real_delete.call(table, ReturnValues="ALL_OLD", **params).get("Attributes", {})
+                with open("deleted.txt", "a") as deleted:  # what each delete found (the item was there)
+                    deleted.write(f"{old.get('orderId', 'nothing')}\\n")
+
+
+        query.ops = types.SimpleNamespace(**{**vars(ops), "DELETE_ITEM": FirstDeleteInterrupted()})
+        """))
+    run = project.run("--endpoint-url", dynamodb_local_endpoint)
+    assert run.result.ret == pytest.ExitCode.INTERRUPTED, run.output  # the Ctrl-C still stops the run
+    assert "KeyboardInterrupt" in run.output
+    assert sorted((tmp_path / "deleted.txt").read_text().split()) == ["c1", "c2", "c3", "c4"]  # c1: sent again
+    import boto3
+
+    client = boto3.client("dynamodb", endpoint_url=dynamodb_local_endpoint, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+    assert client.scan(TableName=pattern.format(table="orders", env="local"))["Items"] == []

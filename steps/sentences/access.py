@@ -3,9 +3,9 @@
 The query runs on the backend itself (DynamoDB Local, moto or AWS), so a key or projection the
 Lambda's query cannot use fails here. Items are written only where the environment allows it
 (and not with --read-only), under a marker unique to the scenario, never over an existing item,
-and deleted when the scenario ends, failed or not. On AWS the credentials' account is checked
-before the first item is written, and a table whose partition key cannot carry the marker (not
-a string) is not written to at all.
+and deleted when the scenario ends, failed or not (a Ctrl-C during the deletes waits until every
+one was tried). On AWS the credentials' account is checked before the first item is written, and
+a table whose partition key cannot carry the marker (not a string) is not written to at all.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from steps.sentences.catalogue import sentence
 from steps.sentences.query import (
     CONDITION_FAILED,
     ConditionError,
+    Deletion,
     KeyCondition,
     Marker,
     column_types,
-    delete_items,
+    delete_all,
     items_from_table,
     key_condition,
     key_of,
@@ -69,13 +70,21 @@ class AccessPatterns:
 def access_patterns(contract_backend: Backend, contract_session: ContractSession) -> Iterator[AccessPatterns]:
     patterns = AccessPatterns(contract_backend, contract_session)
     yield patterns
-    failures = delete_items(contract_backend.resource(), patterns.written)  # whatever the scenario's verdict
+    deletion = delete_all(contract_backend.resource(), patterns.written)  # whatever the scenario's verdict
+    _report_cleanup(contract_session, deletion, len(patterns.written))
+    if deletion.interrupted is not None:  # Ctrl-C during the deletes: held until every item was tried
+        raise deletion.interrupted
+
+
+def _report_cleanup(session: ContractSession, deletion: Deletion, written: int) -> None:
+    """Items the cleanup could not delete: the scenario fails on them, or, once the run is stopping, they are said."""
+    failures = deletion.failures
     if not failures:
         return
-    text = (f"cleanup: {len(failures)} of {len(patterns.written)} items this scenario wrote could not be deleted "
+    text = (f"cleanup: {len(failures)} of {written} items this scenario wrote could not be deleted "
             "(remove them by hand):\n" + "\n".join(f"  {f}" for f in failures))
-    if contract_session.failure:  # the run stopped already (the backend stopped answering): say it, once
-        contract_session.say(f"contracts: {text}")
+    if session.failure or deletion.interrupted is not None:  # the run is stopping already: say it, once
+        session.say(f"contracts: {text}")
         return
     pytest.fail(text, pytrace=False)
 

@@ -11,7 +11,8 @@ Values are bare words or 'single-quoted'; their types come from the table's key 
 Items are written under a marker unique to the scenario (appended to every string partition
 key), so scenarios never see each other's items and what a run wrote can be found and removed.
 An item is only ever written where its key holds none (`put_new`): a contract never overwrites
-an item, and `delete_items` removes only what it wrote, trying every one whatever fails.
+an item, and `delete_all` removes only what it wrote, trying every one whatever fails (a Ctrl-C
+included: it is held until every item was tried).
 """
 
 from __future__ import annotations
@@ -222,12 +223,46 @@ def put_new(table: Any, item: Mapping[str, Any], partition_key: str) -> str | No
     return None
 
 
-def delete_items(resource: Any, written: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
-    """Delete every (table, key) written, trying each one whatever fails; each failure, in words."""
-    failures = []
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting a scenario's items left: each failure, in words, and the Ctrl-C held until every one was tried."""
+
+    failures: list[str]
+    interrupted: KeyboardInterrupt | None = None
+
+
+def delete_all(resource: Any, written: Iterable[tuple[str, Mapping[str, Any]]]) -> Deletion:
+    """Delete every (table, key) written, trying each one whatever fails. A Ctrl-C during a delete is held until
+    the loop ends (raising it is the caller's part): the delete it cut short is sent once more, and the rest are
+    sent too, so an interrupted run leaves no contract item behind. Bounded: two attempts per item at most."""
+    failures: list[str] = []
+    interrupted: KeyboardInterrupt | None = None
     for table, key in written:
-        try:
-            ops.DELETE_ITEM.call(resource.Table(table), Key=dict(key))
-        except (BotoCoreError, ClientError) as error:
-            failures.append(f"{dict(key)} in {table}: {error}")
-    return failures
+        failure: str | None = f"{dict(key)} in {table}: not deleted, its delete was interrupted twice (Ctrl-C)"
+        for _ in range(2):
+            try:
+                failure = _delete(resource, table, key)
+            except KeyboardInterrupt as error:
+                interrupted = error
+                continue
+            break
+        if failure is not None:
+            failures.append(failure)
+    return Deletion(failures, interrupted)
+
+
+def _delete(resource: Any, table: str, key: Mapping[str, Any]) -> str | None:
+    """Delete one item; None when done, else why not."""
+    try:
+        ops.DELETE_ITEM.call(resource.Table(table), Key=dict(key))
+    except (BotoCoreError, ClientError) as error:
+        return f"{dict(key)} in {table}: {error}"
+    return None
+
+
+def delete_items(resource: Any, written: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """`delete_all`, then the Ctrl-C it held (if any) raised again; each failure, in words."""
+    deletion = delete_all(resource, written)
+    if deletion.interrupted is not None:
+        raise deletion.interrupted
+    return deletion.failures

@@ -115,7 +115,7 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
     target = Path(folder)
     try:
         if failure:
-            _not_written(reporter, target, failure)
+            _not_written(reporter, target)
         else:
             _write(session, reporter, target, contract_session)
     except OSError as error:
@@ -124,10 +124,11 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _not_written(reporter: Any, target: Path, failure: str) -> None:
+def _not_written(reporter: Any, target: Path) -> None:
     for name in (*FILES, RESULTS):
         (target / name).unlink(missing_ok=True)  # an earlier run's report says nothing about this one
-    reporter.write_line(f"readiness report: not written, the environment could not be read ({failure})", red=True)
+    reporter.write_line("readiness report: not written: the run stopped before every contract was checked",
+                        red=True)
 
 
 def run_results(session: pytest.Session, contract_session: ContractSession) -> RunResults:

@@ -1,4 +1,8 @@
-"""The run's summary in the terminal: claims per outcome, each consumer's state, what was not verified."""
+"""The run's summary in the terminal: claims per outcome, each consumer's state, what was not verified.
+
+Each consumer's state is the readiness report's (steps.report.build), so the two never disagree: a
+consumer some of whose scenarios this run did not check is "not checked", never UNVERIFIED or ready.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,45 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from steps.report.build import build_source
+from steps.report.model import ConsumerState, ConsumerStatus
+from steps.results.expected import Requirements
 from steps.results.findings import Outcome
+from steps.results.run import RunResults, SourceResults
 from steps.results.scenarios import Results
 
+LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready"}
 
-def write(reporter: Any, results: Results, where: str, consumers: Iterable[str] = ()) -> None:
+
+def consumer_statuses(results: Results, required: Requirements) -> dict[str, ConsumerStatus]:
+    """Each consumer's state as the readiness report judges it, from these results and what the features hold."""
+    source = SourceResults("terminal", "", None, results)
+    return build_source(RunResults("", "", required, [], [source]), source).consumers
+
+
+def label(status: ConsumerStatus) -> str:
+    if status.status is ConsumerState.NOT_CHECKED:
+        return f"not checked ({status.scenarios_checked} of {status.scenarios} scenarios)"
+    return LABELS[status.status]
+
+
+def write(reporter: Any, results: Results, where: str, required: Requirements,
+          consumers: Iterable[str] = ()) -> None:
     counts = results.counts()
     reporter.write_sep("=", f"contract checks on {where}")
     reporter.write_line(
         f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, "
         f"{counts[Outcome.UNVERIFIABLE]} unverifiable here, {counts[Outcome.NOT_RUN]} not run")
-    checked = {s.consumer for s in results.scenarios if s.checked}
+    statuses = consumer_statuses(results, required)
+    checked = {consumer for consumer, status in statuses.items() if status.scenarios_checked}
     for consumer, scenarios in results.by_consumer().items():
         if consumer not in checked:
             continue  # listed below as not checked
         found = Counter(f.outcome for s in scenarios for f in s.findings)
-        verdict = "BLOCKED" if any(s.outcome.failed for s in scenarios) else (
-            "UNVERIFIED" if found[Outcome.UNVERIFIABLE] or found[Outcome.NOT_RUN] else "ready")
-        reporter.write_line(f"  {consumer:<20} {verdict:<10} {found[Outcome.PASSED]} passed, "
+        reporter.write_line(f"  {consumer:<20} {label(statuses[consumer]):<10} {found[Outcome.PASSED]} passed, "
                             f"{found[Outcome.FAILED]} failed, {found[Outcome.UNVERIFIABLE]} unverifiable, "
                             f"{found[Outcome.NOT_RUN]} not run")
-    unchecked = sorted((set(consumers) | set(results.by_consumer())) - checked)
+    unchecked = sorted((set(consumers) | set(statuses)) - checked)
     if unchecked:
         reporter.write_line(f"Not checked in this run: {', '.join(unchecked)}")
     reasons = Counter(f.reason for f in results.findings() if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN))
