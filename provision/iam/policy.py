@@ -33,7 +33,8 @@ VERSION = "2012-10-17"
 ON_THE_TABLE_ONLY = frozenset({"dynamodb:UpdateTable"})
 _SERVICE_OF: Mapping[Touches, str] = {Touches.TABLE: "dynamodb", Touches.INDEX: "dynamodb",
                                       Touches.STREAM: "dynamodb", Touches.VAULT: "backup", Touches.PLAN: "backup",
-                                      Touches.KEY: "kms", Touches.ROLE: "iam", Touches.ALARM: "cloudwatch"}
+                                      Touches.KEY: "kms", Touches.ROLE: "iam", Touches.ALARM: "cloudwatch",
+                                      Touches.LAMBDA_ROLE: "iam"}
 
 Condition = tuple[tuple[str, str, str], ...]  # (operator, key, value)
 
@@ -111,6 +112,9 @@ def _scopes(stack: StackArns) -> Mapping[str, Scope]:
                        "reads every plan to find its own by name"),
         "keys": Scope("KmsKeysOfTheTablesIdUnknownBeforehand", (arns.any_key,),
                       "the AWS managed key's id differs per account and is not in the contracts; DescribeKey only"),
+        "lambda-roles": Scope("SimulateTheConsumersLambdaRoles", stack.lambda_roles,
+                              "whether each consumer's Lambda role may make its access patterns' calls (lambda_roles "
+                              "of the environment); no role declared, no statement"),
         "role": Scope("PassTheBackupRoleToAwsBackupOnly", (stack.backup_role,), "",
                       (("StringEquals", "iam:PassedToService", "backup.amazonaws.com"),)),
     }
@@ -137,6 +141,8 @@ def _scope_names(op: Operation, action: str) -> list[str]:
             names.append("keys")
         elif touch is Touches.ROLE:
             names.append("role")
+        elif touch is Touches.LAMBDA_ROLE:
+            names.append("lambda-roles")
         else:
             raise ValueError(f"{op.name}: no scope for {touch.value} on the {role_names(op)} role's policy")
     return names

@@ -195,6 +195,19 @@ def _order(problem: str) -> tuple[str, int, str]:
     return (file, int(line) if line.isdigit() else 0, text)
 
 
+def role_problems(desired: DesiredState, consumers: Sequence[str]) -> list[str]:
+    """A Lambda role declared for a consumer that has no features (a misspelt or removed folder) is never used."""
+    found = []
+    for env in desired.environments.values():
+        for consumer, declared in env.lambda_roles.consumers.items():
+            if consumer not in consumers:
+                where = f"{declared.source}: " if declared.source else ""
+                found.append(f"{where}lambda_roles of environment '{env.name}' names consumer '{consumer}', which has "
+                             f"no features (features/{consumer}/).{_did_you_mean(consumer, consumers)} The consumers "
+                             f"are: {', '.join(sorted(consumers))}")
+    return found
+
+
 def marker_problems(expression: str, consumers: Sequence[str], known: Iterable[str]) -> list[str]:
     """`-m` names no consumer, tag or registered marker: it would select nothing, silently (pytest exits 5)."""
     bare = re.sub(r"\([^)]*\)", "", re.sub(r"\"[^\"]*\"|'[^']*'", "", expression))

@@ -119,9 +119,9 @@ def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) ->
 def _where(finding: Finding) -> VerifiedWhere:
     if finding.outcome is Outcome.UNVERIFIABLE:
         return VerifiedWhere.AWS
-    return {NotRun.READ_ONLY: VerifiedWhere.WITHOUT_READ_ONLY,
-            NotRun.STATIC_SOURCE: VerifiedWhere.LIVE}.get(finding.not_run or NotRun.WRITES_NOT_ALLOWED,
-                                                           VerifiedWhere.WRITABLE)
+    return {NotRun.READ_ONLY: VerifiedWhere.WITHOUT_READ_ONLY, NotRun.STATIC_SOURCE: VerifiedWhere.LIVE,
+            NotRun.NO_ROLE: VerifiedWhere.ROLE_DECLARED}.get(finding.not_run or NotRun.WRITES_NOT_ALLOWED,
+                                                            VerifiedWhere.WRITABLE)
 
 
 def _unverified(results: Results, requirements: Requirements) -> list[Unverified]:
@@ -140,7 +140,8 @@ def _unverified(results: Results, requirements: Requirements) -> list[Unverified
 
 SETTING_KINDS = {"pitr": (Kind.PITR,), "stream": (Kind.STREAM,), "encryption": (Kind.ENCRYPTION,),
                  "backup_vault": (Kind.BACKUP_VAULT,), "backup_coverage": (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN),
-                 "alarms": (Kind.ALARM,), "cost": (Kind.COST,)}
+                 "alarms": (Kind.ALARM,), "cost": (Kind.COST,),
+                 "permissions": (Kind.PERMISSION,)}
 TABLE_MISSING = "table missing"
 
 

@@ -67,6 +67,8 @@ def _key_findings(report: Readiness) -> list[str]:
          _gap_words(report.settings.stream, report.backend)),
         ("Encryption", "as required", _tally(report.settings.encryption),
          _gap_words(report.settings.encryption, report.backend)),
+        ("Lambda role permissions", "every call of every access pattern", _tally(report.settings.permissions),
+         _gap_words(report.settings.permissions, report.backend)),
     ]
     return table(("Check", "Expected", "Actual", "Gap"), rows)
 
@@ -85,6 +87,8 @@ def _gap_words(counts: dict[str, int], backend: str) -> str:
         parts.append(f"{counts['failed']} failing")
     if counts.get("unverifiable"):
         parts.append(f"{counts['unverifiable']} not verifiable on {backend}")
+    if counts.get("not run"):
+        parts.append(f"{counts['not run']} not checked here")
     return ", ".join(parts) or "none"
 
 
@@ -125,7 +129,9 @@ def _where(where: VerifiedWhere, report: Readiness) -> str:
             VerifiedWhere.WITHOUT_READ_ONLY: "a run without --read-only, on an environment that allows contracts to "
                                              "write items",
             VerifiedWhere.WRITABLE: "an environment that allows contracts to write items",
-            VerifiedWhere.LIVE: f"a run against the environment itself: `pytest --env={report.environment}`"}[where]
+            VerifiedWhere.LIVE: f"a run against the environment itself: `pytest --env={report.environment}`",
+            VerifiedWhere.ROLE_DECLARED: f"a run once the environment names the consumer's Lambda role "
+                                         f"(lambda_roles of {report.environment})"}[where]
 
 
 def _criteria(report: Readiness) -> list[str]:
@@ -147,6 +153,8 @@ def _criteria(report: Readiness) -> list[str]:
         _checked_box(alarms, "No errors or alarms in CloudWatch: every alarm the contracts ask for exists and none "
                              "is in ALARM", report),
         _checked_box(cost, "The monthly cost estimate is within the environment's budget", report),
+        _checked_box(report.settings.permissions, "Downstream Lambda services can access the tables: each "
+                     "consumer's role may make every call of its access patterns", report),
         box(not report.blocked() and not report.not_checked(),
             "Downstream Lambda services can use their tables, indexes and queries",
             f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
@@ -154,15 +162,16 @@ def _criteria(report: Readiness) -> list[str]:
 
 
 def _checked_box(counts: dict[str, int], text: str, report: Readiness) -> str:
-    """A criterion checked by claims of one kind: ticked only when some were made and all hold."""
-    done = bool(counts) and not counts.get("failed") and not counts.get("unverifiable") and not counts.get(
-        "table missing")
+    """A criterion checked by claims of one kind: ticked only when some were made and every one passed."""
+    done = bool(counts) and set(counts) == {"passed"}
     if not counts:
         note = " (no contract states it)"
     elif counts.get("failed") or counts.get("table missing"):
         note = f" ({counts.get('failed', 0) + counts.get('table missing', 0)} failing)"
     elif counts.get("unverifiable"):
         note = f" ({counts['unverifiable']} not verifiable on {report.backend})"
+    elif counts.get("not run"):
+        note = f" ({counts['not run']} not checked here)"
     else:
         note = ""
     return f"- [{'x' if done else ' '}] {text}{note}"

@@ -35,6 +35,7 @@ class VerifiedWhere(StrEnum):
     WITHOUT_READ_ONLY = "without read-only"  # --read-only: a run that may write contract items
     WRITABLE = "writable"  # the environment does not allow contract items: one that does
     LIVE = "live"  # a static source (the schema) runs no query: the environment itself can
+    ROLE_DECLARED = "role declared"  # no Lambda role declared for the consumer: contracts that declare one can
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Settings:
     backup_coverage: dict[str, int]
     alarms: dict[str, int] = field(default_factory=dict)
     cost: dict[str, int] = field(default_factory=dict)
+    permissions: dict[str, int] = field(default_factory=dict)  # may each consumer's role make its calls
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class NotRun(StrEnum):
     WRITES_NOT_ALLOWED = "writes not allowed"  # the environment does not allow contract items
     UNMARKABLE = "unmarkable"  # the table's partition key cannot carry the contract marker
     STATIC_SOURCE = "static source"  # the observed state comes from files (the schema): no query can run
+    NO_ROLE = "no role declared"  # the environment names no Lambda role for the consumer: nothing to judge
 
 
 class Kind(StrEnum):
@@ -62,6 +63,7 @@ class Kind(StrEnum):
     ACCESS_PATTERN = "access_pattern"
     ALARM = "alarm"
     COST = "cost"
+    PERMISSION = "permission"  # a consumer's Lambda role may make a call its access patterns make
     DRIFT = "drift"  # a difference from the desired state no other kind names (a change the plan refuses)
 
 

@@ -4,23 +4,20 @@ and each grant must be used (every action and every resource of every statement,
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
+from provision.iam import simulate as simulate_module
 from tests.iam.recorder import UNCATALOGUED, Call
 
-HERE = Path(__file__).resolve().parent
-SIMULATOR = HERE / "node_modules" / "@cloud-copilot" / "iam-simulate"
-NPM_CI = "npm ci --prefix tests/iam"
+NPM_CI = simulate_module.FETCH_COMMAND  # installs the evaluator (it installs itself on first use too)
 
 
 def node() -> str | None:
-    return shutil.which("node") if SIMULATOR.is_dir() else None
+    """node, when npm is there too to install the evaluator."""
+    return shutil.which("node") if shutil.which("npm") else None
 
 
 def aws_managed_key_policy(account: str) -> dict[str, Any]:
@@ -34,15 +31,12 @@ def aws_managed_key_policy(account: str) -> dict[str, Any]:
 
 def simulate(policy: Mapping[str, Any], account: str, calls: Sequence[Call]) -> list[str]:
     """iam-simulate's verdict for each call: Allowed, ImplicitlyDenied, ExplicitlyDenied or `Error: why`."""
-    binary = node()
-    if binary is None:
-        raise RuntimeError(f"node or the IAM simulator is missing: run `{NPM_CI}`")
-    requests = [{"action": c.action, "resource": c.resource, "context": dict(c.context),
-                 "resourcePolicy": aws_managed_key_policy(account) if c.service == "kms" else None} for c in calls]
-    done = subprocess.run([binary, str(HERE / "evaluate.cjs")], input=json.dumps(
-        {"policy": policy, "account": account, "requests": requests}), capture_output=True, text=True,
-        timeout=60, check=True)
-    return [r["result"] if r["errors"] is None else f"Error: {r['errors']}" for r in json.loads(done.stdout)]
+    principal = f"arn:aws:iam::{account}:role/dynamo-contracts"
+    requests = [simulate_module.Request(principal, account, {"generated": policy}, str(c.action), c.resource,
+                                        dict(c.context),
+                                        aws_managed_key_policy(account) if c.service == "kms" else None)
+                for c in calls]
+    return [v.result if not v.errors else f"Error: {v.errors}" for v in simulate_module.simulate(requests)]
 
 
 def not_allowed(policy: Mapping[str, Any], account: str, calls: Iterable[Call]) -> list[str]:

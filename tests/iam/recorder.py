@@ -92,6 +92,8 @@ class Recorder:
         base = f"arn:aws:{service}:{self.region}:{self.account}"
         if "ResourceArn" in params:
             return str(params["ResourceArn"])
+        if "PolicySourceArn" in params:  # iam:SimulatePrincipalPolicy: the role whose policies are simulated
+            return str(params["PolicySourceArn"])
         if service == "dynamodb" and "TableName" in params:
             table = f"{base}:table/{params['TableName']}"
             return f"{table}/index/{params['IndexName']}" if params.get("IndexName") else table

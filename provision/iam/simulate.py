@@ -1,0 +1,139 @@
+"""Evaluate IAM requests against policy documents with @cloud-copilot/iam-simulate, run by node.
+
+The evaluator matches Action, Resource and Condition as AWS does. It is an npm package (AGPL-3.0), run as a
+separate program and not shipped: its pinned lockfile (`evaluator/` beside this file) is installed with `npm ci`
+into the user cache on first use, like DynamoDB Local, so a fresh machine needs nothing but node and npm.
+One run of node judges a whole batch: callers collect every request first. What it cannot know is said, not
+guessed: a condition on a request context key the request lacks comes back as `missing_context`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from provision.backends.dynamodb_local_package import cache_dir
+from provision.errors import ToolError
+
+EVALUATOR = Path(__file__).resolve().parent / "evaluator"
+SCRIPT = EVALUATOR / "simulate.cjs"
+PACKAGE = "@cloud-copilot/iam-simulate"
+VERSION = json.loads((EVALUATOR / "package.json").read_text(encoding="utf-8"))["dependencies"][PACKAGE]
+ALLOWED = "Allowed"
+INSTALL_TIMEOUT_SECONDS = 300
+RUN_TIMEOUT_SECONDS = 120
+FETCH_COMMAND = "python -m provision local fetch"
+
+_log = logging.getLogger(__name__)
+
+
+class SimulatorMissing(ToolError):
+    """node or npm is not installed here, or the evaluator could not be installed: nothing can be evaluated."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One authorisation: may `principal`, holding `policies` (name -> document), do `action` on `resource`?"""
+
+    principal: str
+    account: str
+    policies: Mapping[str, Mapping[str, Any]]
+    action: str
+    resource: str
+    context: Mapping[str, str] = field(default_factory=dict)
+    resource_policy: Mapping[str, Any] | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {"principal": self.principal, "account": self.account, "policies": dict(self.policies),
+                "action": self.action, "resource": self.resource, "context": dict(self.context),
+                "resourcePolicy": self.resource_policy}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The evaluator's answer: Allowed, ImplicitlyDenied, ExplicitlyDenied or Error (with why)."""
+
+    result: str
+    errors: str = ""
+    denied_by: tuple[str, ...] = ()  # "policy:Sid" of each Deny statement that matched
+    missing_context: tuple[str, ...] = ()  # condition keys the request lacks that could change the result
+
+    @property
+    def allowed(self) -> bool:
+        return self.result == ALLOWED and not self.errors
+
+
+def _home(cache: Path | None) -> Path:
+    return (cache or cache_dir()) / f"iam-simulate-{VERSION}"
+
+
+def _ready(home: Path) -> bool:
+    return (home / "node_modules" / PACKAGE / "package.json").is_file()
+
+
+def install(cache: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
+    """Install the pinned evaluator into the cache once (npm ci); safe against another process doing the same."""
+    home = _home(cache)
+    if _ready(home):
+        return home
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        raise SimulatorMissing("node and npm are needed to evaluate IAM policies here, and are not installed")
+    home.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=home.parent, prefix=".iam-simulate-"))
+    try:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(EVALUATOR / name, staging / name)
+        (progress or _log.info)(f"installing the IAM policy evaluator ({PACKAGE} {VERSION}, npm ci) into {home}: "
+                                "once, later runs use this copy")
+        try:
+            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"], cwd=staging,
+                                  capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS, check=False)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise SimulatorMissing(f"cannot install {PACKAGE} with npm: {error}") from None
+        if done.returncode != 0:
+            raise SimulatorMissing(f"cannot install {PACKAGE} {VERSION} with npm ci (exit {done.returncode}): "
+                                   f"{(done.stderr or done.stdout).strip()[-500:]}; point NPM_CONFIG_REGISTRY at a "
+                                   "registry that has it, then run `" + FETCH_COMMAND + "`")
+        with contextlib.suppress(OSError):  # fails when another process's copy is already there
+            os.replace(staging, home)
+        if not _ready(home):
+            raise SimulatorMissing(f"{home} is in the way and holds no {PACKAGE}: delete it, then retry")
+        return home
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def simulate(requests: Sequence[Request], cache: Path | None = None) -> list[Verdict]:
+    """Each request's verdict, in order, from one run of node; SimulatorMissing if it cannot run here."""
+    if not requests:
+        return []
+    home = install(cache)
+    binary = shutil.which("node")
+    if binary is None:
+        raise SimulatorMissing("node is needed to evaluate IAM policies here, and is not installed")
+    payload = json.dumps({"requests": [r.data() for r in requests]})
+    environment = {**os.environ, "NODE_PATH": str(home / "node_modules")}
+    try:
+        done = subprocess.run([binary, str(SCRIPT)], input=payload, capture_output=True, text=True, env=environment,
+                              timeout=RUN_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise ToolError(f"the IAM policy evaluator did not run: {error}") from None
+    if done.returncode != 0:
+        raise ToolError(f"the IAM policy evaluator failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
+    return [_verdict(found) for found in json.loads(done.stdout)]
+
+
+def _verdict(found: Mapping[str, Any]) -> Verdict:
+    errors = found.get("errors")
+    return Verdict(str(found["result"]), "" if not errors else json.dumps(errors),
+                   tuple(found.get("denied_by") or ()), tuple(found.get("missing_context") or ()))

@@ -1,0 +1,109 @@
+"""Each scenario's permission claims (criterion 7), made before its steps run, so a scenario that stops early,
+or is not run against a static source, still says whether its consumer's role may make its calls.
+
+The claims come from the scenario's steps (`steps.sentences.calls`), the role from the environment's
+`lambda_roles`, the answers from one judge per run and kind (`provision.iam.access`): IAM itself when the run
+reads a live AWS environment, the declared policies evaluated otherwise. The first claim asks the judge about
+every scenario of the run at once (one run of the evaluator, or one simulation per role and action).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from provision.desired.lambda_roles import LambdaRole, PolicySource
+from provision.desired.model import DEFAULT_ACCOUNT
+from provision.desired.stack import resolve
+from provision.errors import ToolError
+from provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocuments, PolicyEvaluation
+from provision.iam.arns import of_stack
+from provision.iam.policy import consumer_policy
+from steps.checks.permissions import Claim, claims_of, findings, requests_of
+from steps.gherkin.parse import PARSED
+from steps.results.findings import Finding
+from steps.run.session import ContractSession
+from steps.sentences.calls import scenario_calls, uses_of
+from steps.wiring import collection
+from steps.wiring.feature_items import template_of
+
+RUN = pytest.StashKey["RunPermissions"]()
+CLAIMS = pytest.StashKey[list[Claim]]()
+
+
+class RunPermissions:
+    """The run's judges, and the claims of every scenario of it."""
+
+    def __init__(self, config: pytest.Config, session: ContractSession) -> None:
+        self.config = config
+        self.session = session
+        self._judges: dict[bool, Judge] = {}
+
+    def findings(self, item: pytest.Item, label: str) -> list[Finding]:
+        """The permission findings of one scenario against the source `label` ([] when it calls nothing)."""
+        env = self.session.environment
+        consumer = collection.consumer_of(item)
+        claims = _claims(item, self.session)
+        if not consumer or not claims:
+            return []
+        role = env.lambda_role(consumer)
+        if role is None:
+            return findings(env, consumer, None, claims, {})
+        judge = self._judge(env.is_aws and not self.session.source(label).static, item.session)
+        return findings(env, consumer, role, claims, judge.answers(requests_of(role, claims)))
+
+    def _judge(self, on_aws: bool, run: pytest.Session) -> Judge:
+        if on_aws not in self._judges:
+            judge: Judge = (AwsSimulation(lambda: self.session.backend().client("iam")) if on_aws else
+                            PolicyEvaluation(self.session.environment.region, self._policies))
+            judge.answers(self._every_request(run))  # one batch for the whole run, answered from then on
+            self._judges[on_aws] = judge
+        return self._judges[on_aws]
+
+    def _every_request(self, run: pytest.Session) -> list[AccessRequest]:
+        env = self.session.environment
+        found: list[AccessRequest] = []
+        for item in run.items:
+            consumer = collection.consumer_of(item)
+            role = env.lambda_role(consumer) if consumer else None
+            if role is not None:
+                found += requests_of(role, _claims(item, self.session))
+        return found
+
+    def _policies(self, role: LambdaRole) -> PolicyDocuments:
+        """The role's declared policies: its generated consumer policy, or the repository's documents."""
+        if role.policies is PolicySource.FILES:
+            return {f.path: f.document for f in role.files}
+        env = self.session.environment
+        stack = resolve(self.session.desired, env)
+        uses = uses_of(self.config.stash[PARSED].scenarios, role.consumer, stack)
+        if not uses:
+            raise ToolError(f"consumer {role.consumer} has no access pattern")
+        arns = of_stack(stack, account=env.account_id or DEFAULT_ACCOUNT)
+        return {"generated": consumer_policy(arns, uses).data()}
+
+
+def _claims(item: pytest.Item, session: ContractSession) -> list[Claim]:
+    """What the scenario's steps call, as IAM actions on this environment's ARNs (worked out once per item)."""
+    if CLAIMS not in item.stash:
+        template = template_of(item)
+        if template is None:
+            item.stash[CLAIMS] = []
+        else:
+            callspec: Any = getattr(item, "callspec", None)
+            example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+            item.stash[CLAIMS] = claims_of(session.environment, scenario_calls(template.render(example).steps))
+    return item.stash[CLAIMS]
+
+
+def of_run(config: pytest.Config, session: ContractSession) -> RunPermissions:
+    if RUN not in config.stash:
+        config.stash[RUN] = RunPermissions(config, session)
+    return config.stash[RUN]
+
+
+def scenario_findings(item: pytest.Item, session: ContractSession, label: str) -> list[Finding]:
+    """The permission findings of `item` against the source `label`."""
+    return of_run(item.config, session).findings(item, label)
+

@@ -1,0 +1,354 @@
+"""Criterion 7 (issue 11): each consumer's Lambda role may make the calls its access patterns make.
+
+The roles an environment declares (`lambda_roles`) and their validation; the claims a scenario makes (one per IAM
+action and ARN); the two judges: IAM's SimulatePrincipalPolicy on AWS (botocore's Stubber: moto has no such API)
+and, elsewhere, the declared policies evaluated by @cloud-copilot/iam-simulate through node; end to end on moto,
+a role without Query on one index fails exactly the scenario that queries it, and the report is BLOCKED.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from provision.backends import operations as ops
+from provision.desired.lambda_roles import LambdaRole, PolicyFile, PolicySource
+from provision.desired.load import load_contracts
+from provision.desired.model import DesiredState
+from provision.errors import ContractError, ToolError
+from provision.iam import simulate
+from provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision, PolicyEvaluation
+from steps.checks.permissions import Call, claims_of, findings
+from steps.gherkin.authoring import role_problems
+from steps.results.findings import Kind, NotRun, Outcome
+from tests.test_report_library import ROOT, python
+
+CONSUMERS = ("campaigns_lambda", "order_lambda", "product_lambda", "tenant_management")
+ROLE = "arn:aws:iam::123456789012:role/order_lambda-moto"
+TABLE = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders-moto"
+BY_USER = f"{TABLE}/index/OrdersByUser"
+BY_DATE = f"{TABLE}/index/OrdersByDate"
+
+
+def policy(*statements: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(actions: list[str], resources: list[str], **more: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": actions, "Resource": resources, **more}
+
+
+def role(documents: Mapping[str, Mapping[str, Any]] | None = None, arn: str = ROLE) -> LambdaRole:
+    if documents is None:
+        return LambdaRole("order_lambda", arn, PolicySource.GENERATED)
+    files = tuple(PolicyFile(name, document) for name, document in documents.items())
+    return LambdaRole("order_lambda", arn, PolicySource.FILES, files)
+
+
+# --- the declared roles -------------------------------------------------------------------------------------------
+
+
+def test_every_environment_of_the_project_names_each_consumers_role(desired: DesiredState) -> None:
+    for env in desired.environments.values():
+        for consumer in CONSUMERS:
+            found = env.lambda_role(consumer)
+            assert found is not None, (env.name, consumer)
+            assert found.policies is PolicySource.GENERATED
+            assert found.role_arn == f"arn:aws:iam::{env.account_id or '123456789012'}:role/{consumer}-{env.name}"
+
+
+def _contracts_with(tmp_path: Path, roles: str, files: Mapping[str, str] | None = None) -> Path:
+    folder = tmp_path / "contracts"
+    shutil.copytree(ROOT / "contracts", folder)
+    environments = folder / "environments.yaml"
+    text = environments.read_text()
+    marker = '    lambda_roles:                  # the IAM role each consumer\'s Lambda runs as ({consumer}: its ' \
+             'features/ folder)\n      defaults: {role_arn: "arn:aws:iam::{account}:role/{consumer}-{env}", ' \
+             'policies: generated}\n'
+    assert text.count(marker) == 1
+    environments.write_text(text.replace(marker, roles))
+    for name, content in (files or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    return folder
+
+
+def _line_of(folder: Path, text: str) -> int:
+    lines = (folder / "environments.yaml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_consumer_may_have_a_role_and_policy_files_of_its_own(tmp_path: Path) -> None:
+    folder = _contracts_with(tmp_path, "    lambda_roles:\n      consumers:\n        order_lambda: {role_arn: "
+                                       '"arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders.json]}\n',
+                             {"iam/orders.json": json.dumps(policy(allow(["dynamodb:Query"], [TABLE])))})
+    local = load_contracts(folder).environments["local"]
+    found = local.lambda_role("order_lambda")
+    assert found is not None
+    assert found.role_arn == "arn:aws:iam::123456789012:role/orders-api"
+    assert found.policies is PolicySource.FILES
+    assert found.files[0].document["Statement"][0]["Resource"] == [TABLE]
+    assert local.lambda_role("product_lambda") is None  # no defaults: nothing declared for it
+
+
+def test_a_role_for_a_consumer_without_features_is_a_mistake_at_its_line(tmp_path: Path) -> None:
+    folder = _contracts_with(tmp_path, "    lambda_roles:\n      consumers:\n        ordr_lambda: {role_arn: "
+                                       '"arn:aws:iam::{account}:role/x", policies: generated}\n')
+    problems = role_problems(load_contracts(folder), CONSUMERS)
+    assert len(problems) == 1
+    assert f"environments.yaml:{_line_of(folder, 'ordr_lambda:')}: lambda_roles of environment 'local'" in problems[0]
+    assert "names consumer 'ordr_lambda', which has no features (features/ordr_lambda/). Did you mean " \
+           '"order_lambda"?' in problems[0]
+
+
+@pytest.mark.parametrize(("roles", "at", "says"), [
+    pytest.param("    lambda_roles:\n      default: {role_arn: x, policies: generated}\n", "default:",
+                 "unknown key 'default' in lambda_roles of environment 'local'; did you mean 'defaults'?", id="typo"),
+    pytest.param("    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::1:role/x', policies: generated}\n",
+                 "defaults:", "is not an IAM role's ARN", id="arn"),
+    pytest.param("    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::{acount}:role/x', policies: generated}\n",
+                 "defaults:", "uses a placeholder other than {consumer}, {env}, {account}", id="placeholder"),
+    pytest.param("    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::{account}:role/x', policies: generatd}\n",
+                 "defaults:", "did you mean 'generated'?", id="policies"),
+    pytest.param("    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::{account}:role/x'}\n", "defaults:",
+                 "needs 'policies'", id="no-policies"),
+    pytest.param("    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::{account}:role/x', policies: "
+                 "[../iam/none.json]}\n", "defaults:", "cannot read the policy document ../iam/none.json", id="file"),
+    pytest.param("    lambda_roles: {}\n", "lambda_roles:", "declares no role", id="empty"),
+])
+def test_a_wrong_role_is_an_error_at_its_line(tmp_path: Path, roles: str, at: str, says: str) -> None:
+    folder = _contracts_with(tmp_path, roles)
+    with pytest.raises(ContractError) as error:
+        load_contracts(folder)
+    assert len(error.value.problems) == 1, str(error.value)
+    assert f"environments.yaml:{_line_of(folder, at)}" in str(error.value)
+    assert says in str(error.value)
+
+
+@pytest.mark.parametrize(("content", "line", "says"), [
+    pytest.param('{\n  "Statement": [\n}\n', 3, "this policy document is not JSON", id="json"),
+    pytest.param('["Allow"]\n', 1, "this is not an IAM policy document", id="shape"),
+])
+def test_a_bad_policy_document_is_an_error_at_its_own_line(tmp_path: Path, content: str, line: int, says: str) -> None:
+    folder = _contracts_with(tmp_path, "    lambda_roles:\n      defaults: {role_arn: 'arn:aws:iam::{account}:role/x',"
+                                       " policies: [../iam/p.json]}\n", {"iam/p.json": content})
+    with pytest.raises(ContractError) as error:
+        load_contracts(folder)
+    assert f"iam/p.json:{line}: {says}" in str(error.value)
+    assert f"listed at {folder.name}" in str(error.value) or "listed at" in str(error.value)
+
+
+# --- the claims ----------------------------------------------------------------------------------------------------
+
+
+def test_a_scenario_claims_each_action_on_each_arn_once_with_the_line_that_needs_it(desired: DesiredState) -> None:
+    moto = desired.environments["moto"]
+    claims = claims_of(moto, [(5, Call(ops.PUT_ITEM, "orders")), (5, Call(ops.DELETE_ITEM, "orders")),
+                              (9, Call(ops.QUERY, "orders", "OrdersByUser")), (12, Call(ops.QUERY, "orders"))])
+    assert [(c.line, c.action, c.resource) for c in claims] == [
+        (5, "dynamodb:PutItem", TABLE), (5, "dynamodb:DeleteItem", TABLE), (9, "dynamodb:Query", BY_USER),
+        (12, "dynamodb:Query", TABLE)]
+
+
+def test_a_consumer_without_a_role_is_not_checked_never_a_pass(desired: DesiredState) -> None:
+    moto = desired.environments["moto"]
+    claims = claims_of(moto, [(9, Call(ops.QUERY, "orders", "OrdersByUser")), (12, Call(ops.QUERY, "orders"))])
+    found = findings(moto, "order_lambda", None, claims, {})
+    assert [(f.kind, f.outcome, f.not_run, f.line) for f in found] == [
+        (Kind.PERMISSION, Outcome.NOT_RUN, NotRun.NO_ROLE, 9)]  # one per scenario: nothing to judge its calls by
+    assert "names no Lambda role for consumer order_lambda: add it under lambda_roles.consumers" in found[0].reason
+
+
+def test_each_answer_becomes_a_finding_and_a_denial_says_who_must_allow_what(desired: DesiredState) -> None:
+    moto = desired.environments["moto"]
+    claims = claims_of(moto, [(9, Call(ops.QUERY, "orders", "OrdersByUser")), (12, Call(ops.QUERY, "orders"))])
+    mine = role({"iam/orders.json": policy()})
+    answers = {AccessRequest(mine, "dynamodb:Query", BY_USER): Answer(Decision.DENIED, "implicitly denied", "none"),
+               AccessRequest(mine, "dynamodb:Query", TABLE): Answer(Decision.UNKNOWN, "not evaluated", "no node")}
+    denied, unknown = findings(moto, "order_lambda", mine, claims, answers)
+    assert (denied.outcome, denied.name, denied.line) == (Outcome.FAILED, "OrdersByUser", 9)
+    assert denied.action == f"the owners of order_lambda's Lambda role must allow dynamodb:Query on {BY_USER} in " \
+                            "iam/orders.json"
+    assert (unknown.outcome, unknown.reason, unknown.action) == (Outcome.UNVERIFIABLE, "no node", "")
+
+
+# --- on AWS: iam:SimulatePrincipalPolicy ---------------------------------------------------------------------------
+
+
+def _simulation(*responses: Mapping[str, Any] | str) -> tuple[AwsSimulation, Stubber]:
+    client = boto3.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x").client("iam")
+    stubber = Stubber(client)
+    for response in responses:
+        if isinstance(response, str):
+            stubber.add_client_error("simulate_principal_policy", response, "said AWS")
+        else:
+            stubber.add_response("simulate_principal_policy", response)
+    stubber.activate()
+    return AwsSimulation(lambda: client), stubber
+
+
+def _result(arn: str, decision: str, **more: Any) -> dict[str, Any]:
+    return {"EvalResourceName": arn, "EvalResourceDecision": decision, **more}
+
+
+def test_aws_is_asked_once_per_role_and_action_with_exactly_the_arns_used() -> None:
+    judge, stubber = _simulation({"EvaluationResults": [{
+        "EvalActionName": "dynamodb:Query", "EvalDecision": "implicitDeny",
+        "ResourceSpecificResults": [_result(BY_DATE, "allowed"), _result(BY_USER, "implicitDeny")]}]})
+    mine = role()
+    asked = [AccessRequest(mine, "dynamodb:Query", BY_DATE), AccessRequest(mine, "dynamodb:Query", BY_USER)]
+    answers = judge.answers(asked)
+    assert [answers[r].decision for r in asked] == [Decision.ALLOWED, Decision.DENIED]
+    assert judge.answers(asked[:1])[asked[0]].decision is Decision.ALLOWED  # cached: not asked again
+    stubber.assert_no_pending_responses()
+
+
+def test_aws_needing_context_values_or_saying_no_is_unknown_and_a_missing_role_is_denied() -> None:
+    judge, _ = _simulation({"EvaluationResults": [{
+        "EvalActionName": "dynamodb:Query", "EvalDecision": "allowed",
+        "ResourceSpecificResults": [_result(BY_USER, "allowed", MissingContextValues=["aws:SourceVpce"])]}]},
+        "AccessDenied", "NoSuchEntity")
+    context = AccessRequest(role(), "dynamodb:Query", BY_USER)
+    refused = AccessRequest(role(), "dynamodb:PutItem", TABLE)
+    missing = AccessRequest(role(arn="arn:aws:iam::123456789012:role/gone"), "dynamodb:Query", BY_USER)
+    answers = {**judge.answers([context]), **judge.answers([refused]), **judge.answers([missing])}
+    assert answers[context].decision is Decision.UNKNOWN
+    assert "aws:SourceVpce" in answers[context].reason
+    assert answers[refused].decision is Decision.UNKNOWN
+    assert "python -m provision iam --role reader" in \
+        answers[refused].reason
+    assert answers[missing].decision is Decision.DENIED
+    assert "IAM has no role arn:aws:iam::123456789012:role/gone" in \
+        answers[missing].reason
+
+
+# --- elsewhere: the declared policies, evaluated -------------------------------------------------------------------
+
+
+def test_policies_that_cannot_be_had_or_evaluated_are_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_policies(_: LambdaRole) -> Mapping[str, Any]:
+        raise ToolError("consumer order_lambda has no access pattern")
+
+    request = AccessRequest(role(), "dynamodb:Query", BY_USER)
+    answer = PolicyEvaluation("eu-west-1", no_policies).answers([request])[request]
+    assert (answer.decision, answer.reason.endswith("has no access pattern")) == (Decision.UNKNOWN, True)
+
+    def no_node(*_: Any, **__: Any) -> list[simulate.Verdict]:
+        raise simulate.SimulatorMissing("node and npm are needed to evaluate IAM policies here, and are not installed")
+
+    monkeypatch.setattr(simulate, "simulate", no_node)
+    answer = PolicyEvaluation("eu-west-1", lambda _: {"p": policy()}).answers([request])[request]
+    assert answer.decision is Decision.UNKNOWN
+    assert "node and npm are needed" in answer.reason
+
+
+def test_without_npm_the_evaluator_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(simulate.shutil, "which", lambda _name: None)
+    with pytest.raises(simulate.SimulatorMissing, match="node and npm are needed"):
+        simulate.install(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing half-installed
+
+
+@pytest.mark.slow
+def test_the_evaluator_matches_resource_and_condition_as_aws_does() -> None:
+    """Runs node (the evaluator is installed into the user cache on first use)."""
+    documents = {"iam/orders.json": policy(
+        allow(["dynamodb:Query"], [BY_DATE, TABLE]),
+        allow(["dynamodb:PutItem"], [TABLE], Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": ["dynamodb:DeleteItem"], "Resource": ["*"]},
+        allow(["dynamodb:DeleteItem"], [TABLE]))}
+    mine = role(documents)
+    judge = PolicyEvaluation("eu-west-1", lambda r: {f.path: f.document for f in r.files})
+    asked = {name: AccessRequest(mine, action, arn) for name, action, arn in [
+        ("table", "dynamodb:Query", TABLE), ("index", "dynamodb:Query", BY_DATE),
+        ("other index", "dynamodb:Query", BY_USER), ("condition", "dynamodb:PutItem", TABLE),
+        ("deny", "dynamodb:DeleteItem", TABLE)]}
+    answers = judge.answers(asked.values())
+    decided = {name: answers[request].decision for name, request in asked.items()}
+    assert decided == {"table": Decision.ALLOWED, "index": Decision.ALLOWED, "other index": Decision.DENIED,
+                       "condition": Decision.UNKNOWN, "deny": Decision.DENIED}
+    assert "aws:SourceIp" in answers[asked["condition"]].reason
+    assert "iam/orders.json:NoDeletes" in answers[asked["deny"]].reason
+
+
+# --- end to end on moto --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for name in ("contracts", "features"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def _orders_policy_without_query_on(index: str) -> str:
+    """order_lambda's generated policy on moto, less Query on one index."""
+    done = python("-m", "steps.iam_consumer", "--env", "sit", "--role", "consumer:order_lambda")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.replace("222222222222", "123456789012").replace("-sit", "-moto")
+    document = json.loads(text)
+    for statement in document["Statement"]:
+        statement["Resource"] = [r for r in statement["Resource"] if not r.endswith(f"/index/{index}")]
+    return json.dumps(document, indent=2)
+
+
+def _run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    done = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto", "-o", "junit_family=xunit2",
+                  f"--junitxml={project / 'junit.xml'}", f"--readiness-report={project / 'out'}", *args, cwd=project)
+    return done, json.loads((project / "out" / "readiness.json").read_text())
+
+
+@pytest.mark.slow
+def test_on_moto_a_role_without_query_on_one_index_fails_exactly_the_consumer_that_queries_it(project: Path) -> None:
+    (project / "iam").mkdir()
+    (project / "iam" / "orders-api.json").write_text(_orders_policy_without_query_on("OrdersByUser"))
+    environments = project / "contracts" / "environments.yaml"
+    environments.write_text(environments.read_text().replace(
+        "    backend: moto\n", "    backend: moto\n    lambda_roles:\n      defaults: {role_arn: "
+        '"arn:aws:iam::{account}:role/{consumer}-{env}", policies: generated}\n      consumers:\n        '
+        'order_lambda: {role_arn: "arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders-api.json]}\n',
+        1).replace("    lambda_roles:\n      defaults: {role_arn: \"arn:aws:iam::{account}:role/{consumer}-{env}\", "
+                   "policies: generated}\n  dev:", "  dev:", 1))
+    done, data = _run(project)
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert data["verdict"] == "BLOCKED"
+    junit = (project / "junit.xml").read_text()
+    assert junit.count("<failure") == 1, done.stdout[-3000:]
+    assert "O2 a user&apos;s order history" in junit or "O2 a user's order history" in junit
+    denied = [g for g in data["gaps"] if g["kind"] == "permission"]
+    assert [(g["consumers"], g["table"], g["name"]) for g in denied] == [(["order_lambda"], "orders", "OrdersByUser")]
+    assert denied[0]["action"] == (f"the owners of order_lambda's Lambda role must allow dynamodb:Query on {BY_USER} "
+                                   "in iam/orders-api.json")
+    statuses = {name: consumer["status"] for name, consumer in data["consumers"].items()}
+    assert statuses["order_lambda"] == "blocked"
+    assert all(statuses[c] != "blocked" for c in CONSUMERS if c != "order_lambda")
+    markdown = (project / "out" / "readiness.md").read_text()
+    assert "- [ ] Downstream Lambda services can access the tables: each consumer's role may make every call of its " \
+           "access patterns (1 failing)" in markdown
+
+
+@pytest.mark.slow
+def test_before_deploy_a_policy_file_is_checked_against_the_schema_too(project: Path) -> None:
+    (project / "iam").mkdir()
+    (project / "iam" / "orders-api.json").write_text(_orders_policy_without_query_on("OrdersByUser"))
+    environments = project / "contracts" / "environments.yaml"
+    environments.write_text(environments.read_text().replace(
+        "    backend: moto\n", "    backend: moto\n    lambda_roles:\n      consumers:\n        order_lambda: "
+        '{role_arn: "arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders-api.json]}\n', 1).replace(
+        "    lambda_roles:\n      defaults: {role_arn: \"arn:aws:iam::{account}:role/{consumer}-{env}\", "
+        "policies: generated}\n  dev:", "  dev:", 1))
+    done, data = _run(project, "--against=schema", "-m", "order_lambda or product_lambda")
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "may dynamodb:Query on " + BY_USER + ": expected allowed, found implicitly denied" in done.stdout
+    unverified = " ".join(u["check"] + u["reason"] for u in data["unverified"])
+    assert "environment moto names no Lambda role for consumer product_lambda" in unverified
