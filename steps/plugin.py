@@ -234,16 +234,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
               "itself (--against live)")
     not_run = Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, f"access patterns of {item.name}", "the query's results",
                       "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
-    findings = ScenarioFindings(":".join(map(str, collection.scenario_location(item) or ())))
+    findings = _new_findings(item)
     findings.add([*permissions.scenario_findings(item, session, label), not_run])  # the role's policies can be
     item.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))  # judged from files
     findings.give_verdict()
 
 
+def _new_findings(item: pytest.Item) -> ScenarioFindings:
+    where = collection.scenario_location(item)
+    return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+
+
 @pytest.fixture
 def scenario_findings(request: pytest.FixtureRequest) -> ScenarioFindings:
-    where = collection.scenario_location(request.node)
-    return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+    return _new_findings(request.node)
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None:

@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.desired.load import display_path, load_contracts
+from provision.desired.load import load_contracts
 from provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema, ProjectionType, TableSpec
+from provision.desired.yamlsrc import display_path
 from provision.errors import ToolError
 from steps.sentences import catalogue
 

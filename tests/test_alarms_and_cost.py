@@ -31,6 +31,7 @@ from steps.checks.alarms import alarms_quiet, table_alarm
 from steps.checks.cost import within_budget
 from steps.checks.target import Target
 from steps.results.findings import Kind, Outcome
+from tests.contract_project import copy_of_this_project
 from tests.test_report_library import ROOT, python
 
 QUIET = ApplyOptions(progress=lambda _line: None)
@@ -181,11 +182,7 @@ def test_the_estimate_within_the_budget_passes_above_it_fails_and_without_one_is
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("contracts", "features"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
+    return copy_of_this_project(tmp_path)
 
 
 def run(project: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:

@@ -29,6 +29,7 @@ from provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision,
 from steps.checks.permissions import Call, claims_of, findings
 from steps.gherkin.authoring import role_problems
 from steps.results.findings import Kind, NotRun, Outcome
+from tests.contract_project import copy_of_this_project
 from tests.test_report_library import ROOT, python
 
 CONSUMERS = ("campaigns_lambda", "order_lambda", "product_lambda", "tenant_management")
@@ -284,11 +285,7 @@ def test_the_evaluator_matches_resource_and_condition_as_aws_does() -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("contracts", "features"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path
+    return copy_of_this_project(tmp_path)
 
 
 def _orders_policy_without_query_on(index: str) -> str:
@@ -302,6 +299,19 @@ def _orders_policy_without_query_on(index: str) -> str:
     return json.dumps(document, indent=2)
 
 
+def _orders_api_without_query_on_orders_by_user(project: Path, defaults: bool) -> None:
+    """On moto, order_lambda runs as role orders-api, whose policy file lacks Query on OrdersByUser; the other
+    consumers keep the generated default (`defaults`) or have no role at all."""
+    (project / "iam").mkdir()
+    (project / "iam" / "orders-api.json").write_text(_orders_policy_without_query_on("OrdersByUser"))
+    default = '      defaults: {role_arn: "arn:aws:iam::{account}:role/{consumer}-{env}", policies: generated}\n'
+    roles = ("    lambda_roles:\n" + (default if defaults else "") + '      consumers:\n        order_lambda: '
+             '{role_arn: "arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders-api.json]}\n')
+    environments = project / "contracts" / "environments.yaml"
+    text = environments.read_text().replace(f"    lambda_roles:\n{default}  dev:", "  dev:", 1)
+    environments.write_text(text.replace("    backend: moto\n", f"    backend: moto\n{roles}", 1))
+
+
 def _run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     done = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto", "-o", "junit_family=xunit2",
                   f"--junitxml={project / 'junit.xml'}", f"--readiness-report={project / 'out'}", *args, cwd=project)
@@ -310,15 +320,7 @@ def _run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], d
 
 @pytest.mark.slow
 def test_on_moto_a_role_without_query_on_one_index_fails_exactly_the_consumer_that_queries_it(project: Path) -> None:
-    (project / "iam").mkdir()
-    (project / "iam" / "orders-api.json").write_text(_orders_policy_without_query_on("OrdersByUser"))
-    environments = project / "contracts" / "environments.yaml"
-    environments.write_text(environments.read_text().replace(
-        "    backend: moto\n", "    backend: moto\n    lambda_roles:\n      defaults: {role_arn: "
-        '"arn:aws:iam::{account}:role/{consumer}-{env}", policies: generated}\n      consumers:\n        '
-        'order_lambda: {role_arn: "arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders-api.json]}\n',
-        1).replace("    lambda_roles:\n      defaults: {role_arn: \"arn:aws:iam::{account}:role/{consumer}-{env}\", "
-                   "policies: generated}\n  dev:", "  dev:", 1))
+    _orders_api_without_query_on_orders_by_user(project, defaults=True)
     done, data = _run(project)
     assert done.returncode == 1, done.stdout[-3000:]
     assert data["verdict"] == "BLOCKED"
@@ -339,14 +341,7 @@ def test_on_moto_a_role_without_query_on_one_index_fails_exactly_the_consumer_th
 
 @pytest.mark.slow
 def test_before_deploy_a_policy_file_is_checked_against_the_schema_too(project: Path) -> None:
-    (project / "iam").mkdir()
-    (project / "iam" / "orders-api.json").write_text(_orders_policy_without_query_on("OrdersByUser"))
-    environments = project / "contracts" / "environments.yaml"
-    environments.write_text(environments.read_text().replace(
-        "    backend: moto\n", "    backend: moto\n    lambda_roles:\n      consumers:\n        order_lambda: "
-        '{role_arn: "arn:aws:iam::{account}:role/orders-api", policies: [../iam/orders-api.json]}\n', 1).replace(
-        "    lambda_roles:\n      defaults: {role_arn: \"arn:aws:iam::{account}:role/{consumer}-{env}\", "
-        "policies: generated}\n  dev:", "  dev:", 1))
+    _orders_api_without_query_on_orders_by_user(project, defaults=False)
     done, data = _run(project, "--against=schema", "-m", "order_lambda or product_lambda")
     assert done.returncode == 1, done.stdout[-3000:]
     assert "may dynamodb:Query on " + BY_USER + ": expected allowed, found implicitly denied" in done.stdout

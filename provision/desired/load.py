@@ -22,7 +22,7 @@ from provision.desired.load_table import TableDefaults, TableReader
 from provision.desired.model import BackupPlan, BackupRule, BackupVault, Coverage, DesiredState, Location
 from provision.desired.naming import DEFAULT_INDEX_NAMING
 from provision.desired.schedule import schedule_problem
-from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, load_yaml
+from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
 from provision.errors import ContractError, Problem
 
 SECTIONS = ("tables", "defaults", "backup", "environments", "conventions")
@@ -51,15 +51,6 @@ class _Sections:
     defaults: _Entry | None = None
     conventions: _Entry | None = None
     doubtful: set[str] = field(default_factory=set)  # sections misspelled or not a mapping in some file
-
-
-def display_path(path: Path) -> str:
-    """A path as people should read it in messages: relative to the working folder when inside it."""
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(absolute)
 
 
 def load_contracts(directory: Path | str) -> DesiredState:

@@ -29,7 +29,7 @@ from provision.desired.lambda_roles import (
     RoleDeclaration,
 )
 from provision.desired.model import Location
-from provision.desired.yamlsrc import SourceDict, SourceList
+from provision.desired.yamlsrc import SourceDict, SourceList, display_path
 from provision.errors import Problem
 
 KEYS = ("defaults", "consumers")
@@ -133,20 +133,13 @@ def _policy_file(fields: Fields, listed: SourceList, index: int) -> PolicyFile |
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        problem(_display(path), error.lineno, f"this policy document is not JSON: {error.msg} (column {error.colno}) "
-                                         f"{where}")
+        problem(display_path(path), error.lineno,
+                f"this policy document is not JSON: {error.msg} (column {error.colno}) {where}")
         return None
     if not isinstance(document, dict) or not isinstance(document.get("Statement"), list | dict):
-        problem(_display(path), 1, f"this is not an IAM policy document: it needs a 'Statement' list, such as "
+        problem(display_path(path), 1, f"this is not an IAM policy document: it needs a 'Statement' list, such as "
                               f'{{"Version": "2012-10-17", "Statement": [...]}} {where}')
         return None
-    return PolicyFile(_display(path), document, Location(_display(path), 1))
+    shown = display_path(path)
+    return PolicyFile(shown, document, Location(shown, 1))
 
-
-def _display(path: Path) -> str:
-    """The path as its reader can find it: relative to the working directory when under it, else absolute."""
-    resolved = path.resolve()
-    try:
-        return str(resolved.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(resolved)

@@ -23,7 +23,7 @@ from typing import Any
 
 from provision.desired.fields import Fields, describe, did_you_mean
 from provision.desired.model import Budget, Environment, Location, ReadConsistency, TableSpec, TableUsage, Usage
-from provision.desired.yamlsrc import EMPTY, SourceDict, load_yaml
+from provision.desired.yamlsrc import EMPTY, SourceDict, display_path, load_yaml
 from provision.errors import Problem
 
 BUDGET_KEYS = ("monthly_usd",)
@@ -104,17 +104,17 @@ def _usage_file(entry: Fields, what: str) -> Fields | None:
                              f"'file: ../usage/{path.name}'")
         return None
     if not path.is_file():
-        entry.reject("file", f"usage file '{written}' is not there (looked for {_display(path)}); create it with "
+        entry.reject("file", f"usage file '{written}' is not there (looked for {display_path(path)}); create it with "
                              "lines such as 'writes_per_month: 250_000', or correct the path (it is relative to "
                              f"{entry.file})")
         return None
-    data = load_yaml(path, _display(path), entry.problems)
+    data = load_yaml(path, display_path(path), entry.problems)
     if data is None:
         return None
     if data is EMPTY or not isinstance(data, SourceDict):
         shown = "nothing" if data is EMPTY else describe(data)
         keys = ", ".join(TABLE_USAGE_KEYS)
-        entry.problems.append(Problem(_display(path), 1, f"a usage file holds a mapping of {keys}, not {shown}; "
+        entry.problems.append(Problem(display_path(path), 1, f"a usage file holds a mapping of {keys}, not {shown}; "
                                       "write e.g. 'writes_per_month: 250_000'"))
         return None
     return Fields(data, f"the usage file of {what.removeprefix('the usage of ')}", TABLE_USAGE_KEYS, entry.problems)
@@ -170,11 +170,3 @@ def check_usage_tables(problems: list[Problem], environments: Sequence[Environme
                                         f"names table '{name}', which is not defined{did_you_mean(name, names)}; "
                                         "write a table of the contracts or remove it"))
 
-
-def _display(path: Path) -> str:
-    """A path as messages show it: relative to the working folder when inside it (as the loader shows files)."""
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(absolute)

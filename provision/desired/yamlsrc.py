@@ -24,6 +24,15 @@ MAX_ALIASED_VALUES = 10_000
 MAX_DEPTH = 100
 
 
+def display_path(path: Path) -> str:
+    """A path as people should read it in messages: relative to the working folder when inside it."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(absolute)
+
+
 class SourceDict(dict[str, Any]):
     """A YAML mapping that knows its file, its own line, and the line of each key.
 
