@@ -265,13 +265,3 @@ def wait_until(condition: Callable[[], bool], what: str, attempts: int = 120, pa
             return
         time.sleep(pause)
     pytest.fail(f"gave up waiting: {what}")
-
-
-def copy_of_this_project(folder: Path) -> Path:
-    """The project's contracts, features, conftest and pyproject copied into `folder`, to break on purpose."""
-    root = Path(__file__).resolve().parent.parent
-    for name in ("contracts", "features"):
-        shutil.copytree(root / name, folder / name)
-    for name in ("conftest.py", "pyproject.toml"):
-        shutil.copy(root / name, folder / name)
-    return folder

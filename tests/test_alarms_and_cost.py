@@ -31,8 +31,7 @@ from steps.checks.alarms import alarms_quiet, table_alarm
 from steps.checks.cost import within_budget
 from steps.checks.target import Target
 from steps.results.findings import Kind, Outcome
-from tests.contract_project import copy_of_this_project
-from tests.test_report_library import ROOT, python
+from tests.test_report_library import ROOT, copy_of_this_project, python
 
 QUIET = ApplyOptions(progress=lambda _line: None)
 

@@ -29,8 +29,7 @@ from provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision,
 from steps.checks.permissions import Call, claims_of, findings
 from steps.gherkin.authoring import role_problems
 from steps.results.findings import Kind, NotRun, Outcome
-from tests.contract_project import copy_of_this_project
-from tests.test_report_library import ROOT, python
+from tests.test_report_library import ROOT, copy_of_this_project, python
 
 CONSUMERS = ("campaigns_lambda", "order_lambda", "product_lambda", "tenant_management")
 ROLE = "arn:aws:iam::123456789012:role/order_lambda-moto"

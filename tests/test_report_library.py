@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,15 @@ def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProc
     environ.pop("GITHUB_STEP_SUMMARY", None)
     return subprocess.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
                           timeout=300, check=False)
+
+
+def copy_of_this_project(folder: Path) -> Path:
+    """The project's contracts, features, conftest and pyproject copied into `folder`, to break on purpose."""
+    for name in ("contracts", "features"):
+        shutil.copytree(ROOT / name, folder / name)
+    for name in ("conftest.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, folder / name)
+    return folder
 
 
 def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
