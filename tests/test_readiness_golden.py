@@ -2,7 +2,8 @@
 stack (UNVERIFIED: no gap, but moto cannot report backup selections) and against the brief's
 environment (BLOCKED), compared with golden files.
 
-Regenerate the golden files after a deliberate change with UPDATE_GOLDEN=1, and read the diff.
+The tests only compare: after a deliberate change, rewrite the golden files with `python tests/brief/goldens.py`
+and read the diff.
 """
 
 from __future__ import annotations
@@ -16,37 +17,27 @@ from typing import Any
 
 import pytest
 
+from tests.brief import goldens
+from tests.brief.goldens import compare_with_golden
+
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "tests" / "brief"
 
 
 def run_contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT)}
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}",
-         *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
-
-
-def compare_with_golden(out: Path, golden: Path) -> None:
-    for name in ("readiness.md", "readiness.json"):
-        produced = (out / name).read_text(encoding="utf-8")
-        if os.environ.get("UPDATE_GOLDEN"):
-            golden.mkdir(parents=True, exist_ok=True)
-            (golden / name).write_text(produced, encoding="utf-8")
-        assert produced == (golden / name).read_text(encoding="utf-8"), f"{name} differs from {golden / name}"
+    return goldens.run(out, "--env=moto", *args)
 
 
 @pytest.fixture(scope="module")
 def ready(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("ready")
-    return run_contracts(out), out
+    return goldens.run(out, *goldens.RUNS["golden-ready"]), out
 
 
 @pytest.fixture(scope="module")
 def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("brief")
-    return run_contracts(out, "--contracts", str(BRIEF / "contracts")), out
+    return goldens.run(out, *goldens.RUNS["golden"]), out
 
 
 def load(out: Path) -> dict[str, Any]:
@@ -176,3 +167,45 @@ def test_a_run_of_one_consumer_on_the_brief_environment_still_counts_every_contr
     assert report["unexpected"]["tables"] == []  # campaigns, products, tenants are in other consumers' contracts
     assert report["missing"]["tables"] == ["orders", "users"]  # users too, though tenant_management did not run
     assert [c for c, s in report["consumers"].items() if s["status"] == "not checked"] == OTHERS
+
+
+# --- the goldens are rewritten by their command only (issue 17, "Done when") ---------------------------------
+
+
+def test_a_golden_test_never_rewrites_its_golden_whatever_the_environment(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    golden, out = tmp_path / "golden", tmp_path / "out"
+    for folder, text in ((golden, "what the golden holds\n"), (out, "what this run wrote\n")):
+        folder.mkdir()
+        for name in goldens.FILES:
+            (folder / name).write_text(text)
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")  # it used to make the comparison write the run's report and pass
+    with pytest.raises(AssertionError, match=r"run `python tests/brief/goldens.py golden` and read the diff"):
+        compare_with_golden(out, golden)
+    assert {(golden / name).read_text() for name in goldens.FILES} == {"what the golden holds\n"}
+    with pytest.raises(AssertionError, match="does not exist"):
+        compare_with_golden(out, tmp_path / "nothing")
+
+
+def test_the_goldens_command_writes_each_folder_from_its_own_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    ran: list[tuple[str, ...]] = []
+
+    def fake_run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        ran.append(args)
+        out.mkdir(parents=True)
+        for name in goldens.FILES:
+            (out / name).write_text(f"{name} of {' '.join(args)}\n")
+        return subprocess.CompletedProcess(args, 1, "", "")
+
+    monkeypatch.setattr(goldens, "run", fake_run)
+    assert goldens.main(["--into", str(tmp_path), "golden"]) == 0
+    assert ran == [goldens.RUNS["golden"]]
+    assert (tmp_path / "golden" / "readiness.md").read_text() == f"readiness.md of {' '.join(ran[0])}\n"
+    compare_with_golden(tmp_path / "golden", tmp_path / "golden")
+    goldens.main(["--into", str(tmp_path), "golden"])
+    assert capsys.readouterr().out.splitlines() == ["golden: rewrote readiness.md, readiness.json", "golden: unchanged"]
+    with pytest.raises(SystemExit) as refused:
+        goldens.main(["--into", str(tmp_path), "golden-everything"])
+    assert refused.value.code == 2
+

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_readiness_golden import compare_with_golden
+from tests.brief import goldens
+from tests.brief.goldens import compare_with_golden
 from tests.test_report_library import ROOT, python
 
 BRIEF = Path("tests/brief")
@@ -174,7 +175,7 @@ def test_static_sources_import_no_moto_and_start_no_backend() -> None:
 
 @pytest.mark.slow
 def test_schema_terraform_and_plan_side_by_side_golden(tmp_path: Path) -> None:
-    done = contracts(tmp_path, f"--against=schema,{TERRAFORM},{PLAN}", VARS)
+    done = goldens.run(tmp_path, *goldens.RUNS["golden-sources"])
     assert done.returncode == 1
     data = report(tmp_path)
     assert {label: s["verdict"] for label, s in data["sources"].items()} == {
