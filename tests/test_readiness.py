@@ -176,3 +176,119 @@ def test_another_teams_table_named_like_ours_is_not_counted_where_tags_tell(
     untagged = dataclasses.replace(foreign, tags=Unverifiable("dynamodb-local", "no tags"))
     local_view = dataclasses.replace(observed, tables={**observed.tables, foreign.name: untagged})
     assert "payments" in Target(stack.environment, local_view, stack).logical_tables()
+
+
+# --- one source for the key findings, the success criteria and the gaps (issue 17.3) --------------------------
+
+
+def failed(kind: Kind, subject: str, table: str, cause: Cause | None = None, name: str | None = None) -> Finding:
+    return Finding(kind, Outcome.FAILED, subject, "as required", "not so", table=table, name=name, cause=cause)
+
+
+def _section(markdown: str, heading: str) -> list[str]:
+    return markdown.split(f"## {heading}\n")[1].split("\n## ")[0].strip().splitlines()
+
+
+def key_findings(markdown: str) -> dict[str, tuple[str, str]]:
+    """Check -> (actual, gap), as the Key findings table says."""
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in _section(markdown, "Key findings")[2:]]
+    return {row[0]: (row[2], row[3]) for row in rows}
+
+
+def ticks(markdown: str) -> dict[str, bool]:
+    """Criterion (its first words) -> ticked."""
+    return {line[6:].split(" (")[0]: line.startswith("- [x]") for line in _section(markdown, "Success criteria")}
+
+
+INVENTORY = {"Tables": "All required tables created and ACTIVE", "GSIs": "All GSIs created and ACTIVE"}
+BACKUP_ROWS = ("Backup vault", "Backup plans", "Backup coverage")
+BACKUP = "Backup vault configured and every table covered by a plan"
+SETTINGS = {Kind.PITR, Kind.STREAM, Kind.ENCRYPTION, Kind.TTL, Kind.ALARM, Kind.BACKUP_COVERAGE, Kind.TAGS}
+
+
+def check_one_source(report: Readiness) -> tuple[dict[str, tuple[str, str]], dict[str, bool]]:
+    """The criteria tick exactly what the key findings hold; every gap of a kind has its key finding say so;
+    a missing table's settings are no gaps of their own."""
+    markdown = render(report)
+    rows, ticked = key_findings(markdown), ticks(markdown)
+    for row, criterion in INVENTORY.items():
+        actual, gap = rows[row]
+        assert ticked[criterion] == (gap == "none" and actual.isdigit()), (row, rows[row], criterion)
+    assert ticked[BACKUP] == all(rows[row][1] == "none" and not rows[row][0].startswith(("not read", "not verif"))
+                                 for row in BACKUP_ROWS), rows
+    kinds = {g.kind for g in report.gaps}
+    if kinds & {Kind.TABLE, Kind.TABLE_SET}:
+        assert rows["Tables"][1] != "none"
+        assert not ticked[INVENTORY["Tables"]]
+    if kinds & {Kind.GSI, Kind.GSI_SET}:
+        assert rows["GSIs"][1] != "none"
+        assert not ticked[INVENTORY["GSIs"]]
+    missing = set(report.missing["tables"])
+    assert not [g.describe() for g in report.gaps if g.kind in SETTINGS and g.table in missing]
+    return rows, ticked
+
+
+def test_with_a_table_missing_the_criteria_say_what_the_key_findings_say_and_its_settings_are_its_gap() -> None:
+    """Issue 17.3: users missing: "GSIs 2 expected, 1 actual" beside a ticked "All GSIs created and ACTIVE",
+    and the plan's "turn point-in-time recovery on for table users-sit" listed as a gap of its own."""
+    seen = EnvironmentSummary("sit", "aws", ["orders"], {"orders": ["OrdersByDate"]}, ["bbws-daily-sit"], ["bbws-sit"])
+    findings = (failed(Kind.TABLE, "table users", "users", Cause.TABLE),
+                failed(Kind.GSI, "GSI UsersByEmail of table users", "users", Cause.TABLE, "UsersByEmail"),
+                failed(Kind.PITR, "point-in-time recovery of table users", "users", Cause.TABLE))
+    drift = (failed(Kind.PITR, "point-in-time recovery of users-sit", "users"),  # the plan's, no cause of its own
+             failed(Kind.ALARM, "alarm of users-sit-read-throttles", "users", name="read_throttles"))
+    report = assess([scenario("alpha", "a", "failed", *findings), scenario("platform", "p", "failed", *drift)],
+                    requirements(alpha=1, platform=1), seen)
+    rows, ticked = check_one_source(report)
+    assert rows["Tables"] == ("1", "1 missing (users)")
+    assert rows["GSIs"] == ("1", "1 missing (users.UsersByEmail; table users is missing)")
+    assert not ticked["All GSIs created and ACTIVE"]
+    assert rows["Point-in-time recovery"][1] == "2 on missing tables (see Tables)"
+    assert [(g.kind, g.table) for g in report.gaps] == [(Kind.TABLE, "users")]
+    assert report.gaps[0].consumers == ["alpha", "platform"]
+    assert report.settings.pitr == {"table missing": 2}
+
+
+def test_the_criteria_follow_the_key_findings_in_every_broken_state() -> None:
+    fine = assess([scenario("alpha", "a")], requirements(alpha=1))
+    assert all(check_one_source(fine)[1][c] for c in (*INVENTORY.values(), BACKUP))
+
+    gone = failed(Kind.GSI, "GSI UsersByEmail of table users", "users", Cause.INDEX, "UsersByEmail")
+    seen = EnvironmentSummary("sit", "aws", ["orders", "users"], {"orders": ["OrdersByDate"]}, ["p"], ["bbws-sit"])
+    rows, ticked = check_one_source(assess([scenario("alpha", "a", "failed", gone)], requirements(alpha=1), seen))
+    assert (ticked[INVENTORY["Tables"]], ticked[INVENTORY["GSIs"]]) == (True, False)
+    assert rows["GSIs"][1] == "1 missing (users.UsersByEmail)"
+
+    creating = Finding(Kind.GSI, Outcome.FAILED, "GSI UsersByEmail of table users", "GSI UsersByEmail, ACTIVE",
+                       "GSI UsersByEmail, CREATING", table="users", name="UsersByEmail")
+    seen = dataclasses.replace(observed(), inactive_gsis=["users.UsersByEmail CREATING"])
+    rows, ticked = check_one_source(assess([scenario("alpha", "a", "failed", creating)], requirements(alpha=1), seen))
+    assert rows["GSIs"][1] == "1 not ACTIVE yet (users.UsersByEmail CREATING)"
+    assert not ticked[INVENTORY["GSIs"]]
+
+    updating = Finding(Kind.TABLE, Outcome.FAILED, "table orders", "orders-sit, ACTIVE", "orders-sit, UPDATING",
+                       table="orders")
+    seen = dataclasses.replace(observed(), inactive_tables=["orders UPDATING"])
+    rows, ticked = check_one_source(assess([scenario("alpha", "a", "failed", updating)], requirements(alpha=1), seen))
+    assert rows["Tables"][1] == "1 not ACTIVE yet (orders UPDATING)"
+    assert not ticked[INVENTORY["Tables"]]
+
+    no_vault = Finding(Kind.BACKUP_VAULT, Outcome.FAILED, "backup vault bbws", "bbws-sit", "none", name="bbws",
+                       cause=Cause.VAULT)
+    rows, ticked = check_one_source(assess([scenario("alpha", "a", "failed", no_vault)], requirements(alpha=1),
+                                           observed(vaults=[])))
+    assert rows["Backup vault"][1] == "missing (bbws-sit)"
+    assert not ticked[BACKUP]
+
+    extra = Finding(Kind.TABLE_SET, Outcome.FAILED, "tables of sit", "exactly 2: orders, users", "3",
+                    reason="not expected audit")
+    seen = dataclasses.replace(observed(), tables=["audit", "orders", "users"])
+    rows, ticked = check_one_source(assess([scenario("alpha", "a", "failed", extra)], requirements(alpha=1), seen))
+    assert rows["Tables"][1] == "1 not in any contract (audit)"
+    assert not ticked[INVENTORY["Tables"]]
+
+    unread = build(RunResults(ENV.name, "t", requirements(alpha=1), ["bbws-sit"],
+                              [SourceResults("live", "aws", None, Results([scenario("alpha", "a")]))]))
+    rows, ticked = check_one_source(unread)
+    assert rows["Tables"] == ("not read in this run", "none")
+    assert "- [ ] All required tables created and ACTIVE (not read in this run)" in render(unread)

@@ -209,3 +209,23 @@ def test_the_goldens_command_writes_each_folder_from_its_own_run(tmp_path: Path,
         goldens.main(["--into", str(tmp_path), "golden-everything"])
     assert refused.value.code == 2
 
+
+@pytest.mark.slow
+def test_with_the_tables_missing_the_report_says_one_thing_and_their_settings_are_no_gaps_of_their_own(
+        tmp_path: Path) -> None:
+    """Issue 17.3, as a user meets it: moto left empty (`--no-provision`), so every table the desired state
+    defines is missing. The report used to tick "All GSIs created and ACTIVE" beside "GSIs 8 expected, 0
+    actual", and list the plan's "turn point-in-time recovery on for table orders-moto" (and TTL, and each
+    alarm) as gaps of their own."""
+    result = run_contracts(tmp_path, "--no-provision")
+    assert result.returncode == 1, result.stdout[-3000:]
+    report = load(tmp_path)
+    assert report["counts"]["gsis"] == {"expected": 8, "actual": 0}
+    assert {(g["kind"], g["table"]) for g in report["gaps"] if g["table"]} == {
+        ("table", t) for t in ("campaigns", "orders", "products", "tenants", "users")}
+    assert not [g["subject"] for g in report["gaps"] if g["kind"] in ("pitr", "ttl", "alarm", "stream", "tags")]
+    markdown = (tmp_path / "readiness.md").read_text(encoding="utf-8")
+    assert "- [ ] All GSIs created and ACTIVE" in markdown
+    assert "- [ ] All required tables created and ACTIVE" in markdown
+    pitr = "| Point-in-time recovery | enabled where required | 10 table missing | 10 on missing tables (see Tables) |"
+    assert pitr in markdown

@@ -10,7 +10,16 @@ unverifiable there, never a pass.
 from __future__ import annotations
 
 from provision.desired.model import GlobalIndex
-from provision.planning.changes import Change, CreateIndex, CreateTable, CreateVault, DeleteIndex, DeleteTable, Refused
+from provision.planning.changes import (
+    Change,
+    CreateIndex,
+    CreateTable,
+    CreateVault,
+    DeleteIndex,
+    DeleteTable,
+    PutAlarm,
+    Refused,
+)
 from provision.planning.diff import diff
 from provision.planning.plan import Plan
 from steps.checks.inventory import exact_indexes, exact_tables
@@ -77,6 +86,8 @@ def _names(target: Target, change: Change) -> tuple[str | None, str | None]:
     env = target.environment
     if change.is_backup:
         return None, env.logical_backup_name(change.target) or change.target
+    if isinstance(change, PutAlarm):  # its target is the alarm's name: the table is the one it watches
+        return env.logical_table_name(change.alarm.table), change.alarm.rule.kind.value
     index = getattr(change, "index", None)
     return env.logical_table_name(change.target), index.name if isinstance(index, GlobalIndex) else index
 

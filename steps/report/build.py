@@ -13,9 +13,11 @@ UNVERIFIED when nothing is wrong but some claims could not be verified here (run
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from steps.report.model import (
+    TABLE_MISSING,
     ConsumerState,
     ConsumerStatus,
     Count,
@@ -142,7 +144,6 @@ SETTING_KINDS = {"pitr": (Kind.PITR,), "stream": (Kind.STREAM,), "encryption": (
                  "backup_vault": (Kind.BACKUP_VAULT,), "backup_coverage": (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN),
                  "alarms": (Kind.ALARM,), "cost": (Kind.COST,),
                  "permissions": (Kind.PERMISSION,)}
-TABLE_MISSING = "table missing"
 
 
 def _settings(findings: list[Finding]) -> Settings:
@@ -198,9 +199,23 @@ def _missing(observed: EnvironmentSummary | None, requirements: Requirements,
             "gsis": sorted(f"{t}.{i}" for t, i in requirements.gsis if i not in observed.gsis.get(t, []))}
 
 
+def fold_missing_tables(results: Results) -> Results:
+    """A missing table's settings are not gaps of their own: the table is. Every failed claim about a table some
+    claim found missing (the plan's "turn point-in-time recovery on for table orders-moto" beside its "create
+    table orders-moto") counts as failing for that, under the table's one gap."""
+    missing = {f.table for f in results.findings() if f.failed and f.cause is Cause.TABLE and f.table}
+    if not missing:
+        return results
+
+    def folded(f: Finding) -> Finding:
+        return dataclasses.replace(f, cause=Cause.TABLE) if f.failed and f.cause is None and f.table in missing else f
+
+    return Results([dataclasses.replace(s, findings=tuple(folded(f) for f in s.findings)) for s in results.scenarios])
+
+
 def build_source(run: RunResults, source: SourceResults) -> Readiness:
     """The assessment of one source's results against everything the contracts in features/ require."""
-    results, observed, requirements = source.results, source.observed, run.requirements
+    results, observed, requirements = fold_missing_tables(source.results), source.observed, run.requirements
     findings = results.findings()
     gaps = _gaps(results, run.environment)
     consumers = _consumers(results, gaps, requirements)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steps.report.model import ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
+from steps.report import standing
+from steps.report.model import TABLE_MISSING, ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
+from steps.report.standing import unknown
 from steps.results.findings import Kind
 
 STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.BLOCKED: "❌ blocked",
            ConsumerState.UNVERIFIED: "⚠️ unverified", ConsumerState.NOT_CHECKED: "❌ not checked in this run"}
 MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
 AWS_CHECK = "AWS: run `pytest --env=<aws environment>` (dev, sit or prod)"
-BACKUP_KINDS = {Kind.BACKUP_VAULT, Kind.BACKUP_PLAN, Kind.BACKUP_COVERAGE}
 
 
 def _cell(text: object) -> str:
@@ -27,13 +28,8 @@ def table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
     return lines
 
 
-def _unknown(report: Readiness) -> str:
-    """Why an actual value is missing: the environment was not read, or this backend cannot tell."""
-    return "not read in this run" if not report.read else f"not verifiable on {report.backend}"
-
-
 def _count(count: Count, report: Readiness) -> str:
-    return _unknown(report) if count.actual is None else str(count.actual)
+    return unknown(report) if count.actual is None else str(count.actual)
 
 
 def _tally(counts: dict[str, int]) -> str:
@@ -43,53 +39,25 @@ def _tally(counts: dict[str, int]) -> str:
 
 
 def _key_findings(report: Readiness) -> list[str]:
-    tables, gsis, plans = report.counts.tables, report.counts.gsis, report.counts.backup_plans
-    missing_tables, missing_gsis = report.missing["tables"], report.missing["gsis"]
-    extra_tables, extra_gsis = report.unexpected["tables"], report.unexpected["gsis"]
+    """Expected, actual and gap per check; the gap (and whether it holds) is `standing`'s, as the criteria's."""
+    counts, settings = report.counts, report.settings
     wanted_vaults, found_vaults = report.vaults_expected, report.vaults_actual
-    missing_vaults = [] if found_vaults is None else [v for v in wanted_vaults if v not in found_vaults]
+    vault, plans, coverage = standing.backups(report)
     rows = [
-        ("Tables", tables.expected, _count(tables, report), _missing_and_extra(missing_tables, extra_tables)),
-        ("GSIs", gsis.expected, _count(gsis, report),
-         _missing_and_extra(missing_gsis, extra_gsis, report.inactive_gsis)),
+        ("Tables", counts.tables.expected, _count(counts.tables, report), standing.tables(report).gap),
+        ("GSIs", counts.gsis.expected, _count(counts.gsis, report), standing.gsis(report).gap),
         ("Backup vault", ", ".join(wanted_vaults) or "not required",
-         _unknown(report) if found_vaults is None else ", ".join(found_vaults) or "none",
-         f"missing ({', '.join(missing_vaults)})" if missing_vaults else
-         _gap_words(report.settings.backup_vault, report.backend)),
-        ("Backup plans", plans.expected, _count(plans, report),
-         "none" if plans.actual is None or plans.actual >= plans.expected
-         else f"{plans.expected - plans.actual} missing"),
-        ("Backup coverage", "every required table", _tally(report.settings.backup_coverage),
-         _gap_words(report.settings.backup_coverage, report.backend)),
-        ("Point-in-time recovery", "enabled where required", _tally(report.settings.pitr),
-         _gap_words(report.settings.pitr, report.backend)),
-        ("Streams", "as required", _tally(report.settings.stream),
-         _gap_words(report.settings.stream, report.backend)),
-        ("Encryption", "as required", _tally(report.settings.encryption),
-         _gap_words(report.settings.encryption, report.backend)),
-        ("Lambda role permissions", "every call of every access pattern", _tally(report.settings.permissions),
-         _gap_words(report.settings.permissions, report.backend)),
+         unknown(report) if found_vaults is None else ", ".join(found_vaults) or "none", vault.gap),
+        ("Backup plans", counts.backup_plans.expected, _count(counts.backup_plans, report), plans.gap),
+        ("Backup coverage", "every required table", _tally(settings.backup_coverage), coverage.gap),
+        ("Point-in-time recovery", "enabled where required", _tally(settings.pitr),
+         standing.claims(report, settings.pitr).gap),
+        ("Streams", "as required", _tally(settings.stream), standing.claims(report, settings.stream).gap),
+        ("Encryption", "as required", _tally(settings.encryption), standing.claims(report, settings.encryption).gap),
+        ("Lambda role permissions", "every call of every access pattern", _tally(settings.permissions),
+         standing.claims(report, settings.permissions).gap),
     ]
     return table(("Check", "Expected", "Actual", "Gap"), rows)
-
-
-def _missing_and_extra(missing: list[str], extra: list[str], not_active: Iterable[str] = ()) -> str:
-    parts = [f"{len(missing)} missing ({', '.join(missing)})"] if missing else []
-    not_active = list(not_active)
-    parts += [f"{len(not_active)} not ACTIVE yet ({', '.join(not_active)})"] if not_active else []
-    parts += [f"{len(extra)} not in any contract ({', '.join(extra)})"] if extra else []
-    return "; ".join(parts) or "none"
-
-
-def _gap_words(counts: dict[str, int], backend: str) -> str:
-    parts = []
-    if counts.get("failed"):
-        parts.append(f"{counts['failed']} failing")
-    if counts.get("unverifiable"):
-        parts.append(f"{counts['unverifiable']} not verifiable on {backend}")
-    if counts.get("not run"):
-        parts.append(f"{counts['not run']} not checked here")
-    return ", ".join(parts) or "none"
 
 
 def _naming(report: Readiness) -> list[str]:
@@ -134,47 +102,45 @@ def _where(where: VerifiedWhere, report: Readiness) -> str:
                                          f"(lambda_roles of {report.environment})"}[where]
 
 
-def _criteria(report: Readiness) -> list[str]:
-    def box(done: bool, text: str, open_note: str = "") -> str:
-        return f"- [{'x' if done else ' '}] {text}{open_note}"
+def _box(done: bool, text: str, note: str = "") -> str:
+    return f"- [{'x' if done else ' '}] {text}" + (f" ({note})" if note else "")
 
-    kinds_failing = report.failing_kinds()
-    unverifiable_backup = bool(report.settings.backup_coverage.get("unverifiable"))
-    alarms, cost = report.settings.alarms, report.settings.cost
+
+def _row_box(rows: list[standing.Row], text: str) -> str:
+    """Ticked only when every key finding behind it holds: a criterion never says more than its findings."""
+    done = all(r.standing in (standing.Standing.HOLDS, standing.Standing.NOT_REQUIRED) for r in rows)
+    failing = any(r.standing is standing.Standing.FAILING for r in rows)
+    notes = [] if done or failing else [r.note for r in rows if r.standing is standing.Standing.OPEN and r.note]
+    return _box(done, text, "; ".join(notes))
+
+
+def _criteria(report: Readiness) -> list[str]:
+    settings = report.settings
     return [
-        box(not {Kind.TABLE, Kind.TABLE_SET} & kinds_failing, "All required tables created and ACTIVE"),
-        box(not {Kind.GSI, Kind.GSI_SET} & kinds_failing, "All GSIs created and ACTIVE"),
-        box(not (BACKUP_KINDS & kinds_failing) and not unverifiable_backup,
-            "Backup vault configured and every table covered by a plan",
-            f" (not verifiable on {report.backend})" if unverifiable_backup and not (
-                BACKUP_KINDS & kinds_failing) else ""),
-        box(not report.checks.failed and not report.checks.open and not report.not_checked(),
-            "Every contract check passes", _open_note(report)),
-        _checked_box(alarms, "No errors or alarms in CloudWatch: every alarm the contracts ask for exists and none "
-                             "is in ALARM", report),
-        _checked_box(cost, "The monthly cost estimate is within the environment's budget", report),
-        _checked_box(report.settings.permissions, "Downstream Lambda services can access the tables: each "
-                     "consumer's role may make every call of its access patterns", report),
-        box(not report.blocked() and not report.not_checked(),
-            "Downstream Lambda services can use their tables, indexes and queries",
-            f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
+        _row_box([standing.tables(report)], "All required tables created and ACTIVE"),
+        _row_box([standing.gsis(report)], "All GSIs created and ACTIVE"),
+        _row_box(standing.backups(report), "Backup vault configured and every table covered by a plan"),
+        _box(not report.checks.failed and not report.checks.open and not report.not_checked(),
+             "Every contract check passes", _open_note(report)),
+        _checked_box(report, settings.alarms, "No errors or alarms in CloudWatch: every alarm the contracts ask for "
+                                              "exists and none is in ALARM"),
+        _checked_box(report, settings.cost, "The monthly cost estimate is within the environment's budget"),
+        _checked_box(report, settings.permissions, "Downstream Lambda services can access the tables: each "
+                     "consumer's role may make every call of its access patterns"),
+        _box(not report.blocked() and not report.not_checked(),
+             "Downstream Lambda services can use their tables, indexes and queries",
+             f"not checked in this run: {', '.join(report.not_checked())}" if report.not_checked() else ""),
     ]
 
 
-def _checked_box(counts: dict[str, int], text: str, report: Readiness) -> str:
+def _checked_box(report: Readiness, counts: dict[str, int], text: str) -> str:
     """A criterion checked by claims of one kind: ticked only when some were made and every one passed."""
-    done = bool(counts) and set(counts) == {"passed"}
-    if not counts:
-        note = " (no contract states it)"
-    elif counts.get("failed") or counts.get("table missing"):
-        note = f" ({counts.get('failed', 0) + counts.get('table missing', 0)} failing)"
-    elif counts.get("unverifiable"):
-        note = f" ({counts['unverifiable']} not verifiable on {report.backend})"
-    elif counts.get("not run"):
-        note = f" ({counts['not run']} not checked here)"
+    row = standing.claims(report, counts)
+    if row.standing is standing.Standing.FAILING:
+        note = f"{counts.get('failed', 0) + counts.get(TABLE_MISSING, 0)} failing"
     else:
-        note = ""
-    return f"- [{'x' if done else ' '}] {text}{note}"
+        note = row.note
+    return _box(row.done, text, note)
 
 
 def _open_note(report: Readiness) -> str:
@@ -187,7 +153,7 @@ def _open_note(report: Readiness) -> str:
         parts.append(f"{report.checks.not_run} not run")
     if report.not_checked():
         parts.append(f"{len(report.not_checked())} consumers not checked")
-    return f" ({', '.join(parts)})" if parts else ""
+    return ", ".join(parts)
 
 
 def _status(report: Readiness) -> str:

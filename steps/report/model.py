@@ -74,6 +74,9 @@ class Tally:
                 Outcome.UNVERIFIABLE.value: self.unverifiable, Outcome.NOT_RUN.value: self.not_run}
 
 
+TABLE_MISSING = "table missing"  # a setting's claims that failed only because their table is missing
+
+
 @dataclass(frozen=True)
 class Settings:
     """Claims per setting of the brief's key findings, by outcome (and "table missing": failed for that)."""
@@ -181,9 +184,6 @@ class Readiness:
     @property
     def inactive(self) -> list[str]:
         return [*self.inactive_tables, *self.inactive_gsis]
-
-    def failing_kinds(self) -> set[Kind]:
-        return {g.kind for g in self.gaps}
 
     def data(self) -> dict[str, Any]:
         """The JSON the README documents (`readiness.json`)."""

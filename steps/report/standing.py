@@ -1,0 +1,143 @@
+"""How each key finding of the readiness report stands: one source for its Gap column and the success criteria.
+
+The key findings say, per check (tables, GSIs, backups, each setting), what is expected, what is there and
+the gap; the success criteria tick a box per check. Both come from the `Row` computed here from the same
+counts, names and gaps, so the report cannot say "GSIs 8 expected, 6 actual" and tick "All GSIs created".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from steps.report.model import TABLE_MISSING, Count, Gap, Readiness
+from steps.results.findings import Cause, Kind
+
+
+class Standing(StrEnum):
+    HOLDS = "holds"  # verified and holding
+    FAILING = "failing"  # something listed in the Gap column is wrong or missing
+    OPEN = "open"  # nothing wrong found, but not verified here (not read, unverifiable, not run)
+    NOT_REQUIRED = "not required"  # no contract states it
+
+
+@dataclass(frozen=True)
+class Row:
+    standing: Standing
+    parts: list[str] = field(default_factory=list)  # what the Gap column lists
+    note: str = ""  # why it is open, for the criterion: "not verifiable on moto"
+
+    @property
+    def gap(self) -> str:
+        return "; ".join(self.parts) or "none"
+
+    @property
+    def done(self) -> bool:
+        return self.standing is Standing.HOLDS
+
+
+def unknown(report: Readiness) -> str:
+    """Why an actual value is missing: the environment was not read, or this backend cannot tell."""
+    return "not read in this run" if not report.read else f"not verifiable on {report.backend}"
+
+
+def _named(count: int, what: str, names: Iterable[str]) -> str:
+    return f"{count} {what} ({', '.join(names)})"
+
+
+def _inventory(report: Readiness, count: Count, missing: list[str], inactive: list[str], extra: list[str],
+               gaps: list[Gap], explained: set[str], why_missing: Iterable[str] = ()) -> Row:
+    """Tables or GSIs: what is missing, not ACTIVE yet, not in any contract, and any other gap of theirs."""
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing ({'; '.join([', '.join(missing), *why_missing])})")
+    if inactive:
+        parts.append(_named(len(inactive), "not ACTIVE yet", inactive))
+    others = [g.describe() for g in gaps if g.describe() not in explained]
+    if others:
+        parts.append(_named(len(others), "failing", others))
+    if extra:  # not in any contract: wrong only where a claim says so (an exact set), shown either way
+        parts.append(_named(len(extra), "not in any contract", extra))
+    if missing or inactive or gaps:
+        return Row(Standing.FAILING, parts)
+    if count.actual is None:
+        return Row(Standing.OPEN, parts, unknown(report))
+    return Row(Standing.HOLDS, parts)
+
+
+def tables(report: Readiness) -> Row:
+    missing = report.missing["tables"]
+    gaps = [g for g in report.gaps if g.kind in (Kind.TABLE, Kind.TABLE_SET)]
+    inactive_names = {entry.split(" ")[0] for entry in report.inactive_tables}
+    explained = {g.describe() for g in gaps if g.kind is Kind.TABLE and (
+        (g.cause is Cause.TABLE and g.table in missing) or g.table in inactive_names)}
+    if missing or report.unexpected["tables"]:
+        explained |= {g.describe() for g in gaps if g.kind is Kind.TABLE_SET}
+    return _inventory(report, report.counts.tables, missing, report.inactive_tables, report.unexpected["tables"],
+                      gaps, explained)
+
+
+def gsis(report: Readiness) -> Row:
+    missing = report.missing["gsis"]
+    gaps = [g for g in report.gaps if g.kind in (Kind.GSI, Kind.GSI_SET)]
+    inactive_names = {entry.split(" ")[0] for entry in report.inactive_gsis}
+    explained = {g.describe() for g in gaps if g.kind is Kind.GSI and (
+        f"{g.table}.{g.name}" in missing or f"{g.table}.{g.name}" in inactive_names)}
+    if missing or report.unexpected["gsis"]:
+        explained |= {g.describe() for g in gaps if g.kind is Kind.GSI_SET}
+    gone = sorted({m.split(".")[0] for m in missing} & set(report.missing["tables"]))
+    return _inventory(report, report.counts.gsis, missing, report.inactive_gsis, report.unexpected["gsis"], gaps,
+                      explained, [f"table {t} is missing" for t in gone])
+
+
+def claims(report: Readiness, counts: dict[str, int]) -> Row:
+    """A setting checked by claims (PITR, streams, encryption, coverage, permissions, alarms, cost): by outcome."""
+    if not counts:
+        return Row(Standing.NOT_REQUIRED, note="no contract states it")
+    parts = []
+    if counts.get("failed"):
+        parts.append(f"{counts['failed']} failing")
+    if counts.get(TABLE_MISSING):
+        n = counts[TABLE_MISSING]
+        parts.append(f"{n} on {'a missing table' if n == 1 else 'missing tables'} (see Tables)")
+    open_parts = []
+    if counts.get("unverifiable"):
+        open_parts.append(f"{counts['unverifiable']} not verifiable on {report.backend}")
+    if counts.get("not run"):
+        open_parts.append(f"{counts['not run']} not checked here")
+    if parts:
+        return Row(Standing.FAILING, parts + open_parts)
+    if open_parts:
+        return Row(Standing.OPEN, open_parts, ", ".join(open_parts))
+    return Row(Standing.HOLDS)
+
+
+def vault(report: Readiness) -> Row:
+    wanted, found = report.vaults_expected, report.vaults_actual
+    missing = [] if found is None else [v for v in wanted if v not in found]
+    by_claims = claims(report, report.settings.backup_vault)
+    vault_gaps = [g for g in report.gaps if g.kind is Kind.BACKUP_VAULT]
+    if missing:
+        return Row(Standing.FAILING, [f"missing ({', '.join(missing)})"])
+    if vault_gaps or by_claims.standing is Standing.FAILING:
+        return Row(Standing.FAILING, by_claims.parts or [g.describe() for g in vault_gaps])
+    if by_claims.standing is Standing.OPEN:
+        return by_claims
+    if found is None and wanted:
+        return Row(Standing.OPEN, [], unknown(report))
+    return Row(Standing.HOLDS if wanted or by_claims.done else Standing.NOT_REQUIRED)
+
+
+def plans(report: Readiness) -> Row:
+    count = report.counts.backup_plans
+    if count.actual is None:
+        return Row(Standing.OPEN if count.expected else Standing.NOT_REQUIRED, [], unknown(report))
+    if count.actual < count.expected:
+        return Row(Standing.FAILING, [f"{count.expected - count.actual} missing"])
+    return Row(Standing.HOLDS if count.expected else Standing.NOT_REQUIRED)
+
+
+def backups(report: Readiness) -> list[Row]:
+    """The rows behind "Backup vault configured and every table covered by a plan"."""
+    return [vault(report), plans(report), claims(report, report.settings.backup_coverage)]
