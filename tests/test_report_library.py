@@ -3,17 +3,20 @@ pytest, identical to what the run wrote; results that travel as JSON; sources pi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from steps.results.findings import Cause, Finding, Kind, NotRun, Outcome
-from steps.results.run import RunResults
+from steps.report.__main__ import main as report_main
+from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
+from steps.results.run import RunResults, digest
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "tests" / "brief"
@@ -72,36 +75,140 @@ def test_rebuilding_the_report_imports_no_pytest(brief_run: Path, tmp_path: Path
 
 @pytest.mark.parametrize(("content", "says"), [
     pytest.param("{not json", "results.json:1: not JSON", id="not-json"),
-    pytest.param('{"format": 99}', "not a results file of format 1 (format: 99)", id="other-format"),
-    pytest.param('{"format": 1, "environment": "x"}', "a results file with a field missing or wrong", id="partial"),
+    pytest.param('{"format": 99}', "not a results file of format 2 (format: 99)", id="other-format"),
+    pytest.param('{"format": 1, "environment": "x"}', "not a results file of format 2 (format: 1)", id="format-1"),
+    pytest.param('{"format": 2, "environment": "x"}', "carries no digest of its content", id="no-digest"),
+    pytest.param("[" * 100_000, "not JSON", id="deep"),
 ])
-def test_a_results_file_that_cannot_be_read_is_a_clear_error(tmp_path: Path, content: str, says: str) -> None:
-    results = tmp_path / "results.json"
-    results.write_text(content)
-    done = python("-m", "steps.report", str(results))
-    assert done.returncode == 2
-    assert says in done.stderr
-    assert "Traceback" not in done.stderr
+def test_a_results_file_that_cannot_be_read_is_a_clear_error(tmp_path: Path, content: str, says: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = rebuild(tmp_path, content, capsys)
+    assert code == 2
+    assert says in err
+
+
+RESULTS: dict[str, Any] = {
+    "format": 2, "environment": "sit", "generated_at": "2026-12-02T00:00:00+00:00",
+    "requirements": {"tables": ["orders"], "gsis": [["orders", "OrdersByDate"]], "vaults": ["bbws"],
+                     "plans": [["bbws", 14]], "scenarios": {"order_lambda": 2}},
+    "expected_vaults": ["bbws-sit"],
+    "sources": [{"name": "live", "backend": "aws", "origin": "", "observed": {
+        "environment": "sit", "backend": "aws", "tables": ["orders"], "gsis": {"orders": ["OrdersByDate"]},
+        "backup_plans": ["bbws-daily-sit"], "vaults": ["bbws-sit"], "inactive_tables": [], "inactive_gsis": []},
+        "scenarios": [
+            {"nodeid": "features/o/t.feature::a", "name": "a", "consumer": "order_lambda", "outcome": "failed",
+             "where": "features/o/t.feature:3", "findings": [
+                 Finding(Kind.TABLE, Outcome.FAILED, "table orders", "orders-sit", "none", table="orders",
+                         cause=Cause.TABLE, line=4).data(),
+                 Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, "q", "r", "not run", not_run=NotRun.READ_ONLY).data(),
+             ]},
+            {"nodeid": "features/o/t.feature::b", "name": "b", "consumer": "order_lambda", "outcome": "passed",
+             "where": "features/o/t.feature:9", "findings": [
+                 Finding(Kind.PITR, Outcome.PASSED, "point-in-time recovery of table orders", "enabled", "enabled",
+                         table="orders", line=10, expected_names=("orders",)).data()]}]}]}
+
+
+def signed(content: Any) -> str:
+    """`content` saved as a run saves it: with the digest of exactly that content (a JSON object) or as it is."""
+    if isinstance(content, dict):
+        content = {**content, "digest": digest(content)}
+    return json.dumps(content)
 
 
 def test_results_travel_as_json_and_come_back_the_same() -> None:
-    data = {"format": 1, "environment": "sit", "generated_at": "2026-12-02T00:00:00+00:00",
-            "requirements": {"tables": ["orders"], "gsis": [["orders", "OrdersByDate"]], "vaults": ["bbws"],
-                             "plans": [["bbws", 14]], "scenarios": {"order_lambda": 2}},
-            "expected_vaults": ["bbws-sit"],
-            "sources": [{"name": "live", "backend": "aws", "origin": "", "observed": None, "scenarios": [
-                {"nodeid": "features/o/t.feature::a", "name": "a", "consumer": "order_lambda", "outcome": "failed",
-                 "where": "features/o/t.feature:3", "findings": [
-                     Finding(Kind.TABLE, Outcome.FAILED, "table orders", "orders-sit", "none", table="orders",
-                             cause=Cause.TABLE, line=4).data(),
-                     Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, "q", "r", "not run",
-                             not_run=NotRun.READ_ONLY).data(),
-                 ]}]}]}
-    run = RunResults.from_data(json.loads(json.dumps(data)))
-    assert run.data() == data
+    data = json.loads(json.dumps(RESULTS))
+    run = RunResults.from_data(data)
+    assert copy_of(run.data()) == data
     finding = run.sources[0].results.scenarios[0].findings[0]
     assert finding.cause is Cause.TABLE
     assert run.sources[0].results.scenarios[0].findings[1].not_run is NotRun.READ_ONLY
+    assert json.loads(run.dumps())["digest"] == digest(data)
+    assert set(READERS) == {f.name for f in dataclasses.fields(Finding)}  # every field is read back
+
+
+def rebuild(tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    results = tmp_path / "results.json"
+    results.write_text(content)
+    code = report_main([str(results), "--out", str(tmp_path / "out"), *args])
+    return code, capsys.readouterr().err
+
+
+def test_results_with_a_wrong_type_anywhere_are_a_clear_error_never_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17.12: `"sources": "everything passed"` gave an AttributeError from steps/results/run.py. Each value
+    of a results file, replaced by each kind of JSON value, with its digest made to match: either a report (the
+    value was as good) or exit 2 saying where in the file and what is wrong; never an exception."""
+    code, err = rebuild(tmp_path, signed({**RESULTS, "sources": "everything passed"}), capsys)
+    assert (code, err.count("\n")) == (2, 1)
+    assert "results.json: sources: expected a list, found a string ('everything passed')" in err
+
+    def paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+        return [path, *(p for key, child in children for p in paths(child, (*path, key)))]
+
+    def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+        if not path:
+            return new
+        copy = copy_of(value)
+        node = copy
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = new
+        return copy
+
+    tried = 0
+    for path in paths(RESULTS):
+        if path in ((), ("format",)):
+            continue  # the format is checked first, with its own message (above)
+        for new in (None, True, -1, "x", [1], {"x": 1}):
+            code, err = rebuild(tmp_path, signed(replaced(RESULTS, path, new)), capsys)
+            tried += 1
+            assert code in (0, 1, 2), (path, new)
+            if code == 2:
+                assert err.startswith(f"error: {tmp_path / 'results.json'}: "), (path, new, err)
+                assert "Traceback" not in err
+    assert tried > 300
+    for top in ([], "results", 3, None):
+        code, err = rebuild(tmp_path, json.dumps(top), capsys)
+        assert code == 2
+        assert "not a results file of format 2" in err, (top, err)
+
+
+def copy_of(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def test_results_edited_after_the_run_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17.12: outcomes hand-edited to passed rebuilt a READY the run never said."""
+    edited = copy_of(RESULTS)
+    for scenario in edited["sources"][0]["scenarios"]:
+        scenario["outcome"] = "passed"
+        for finding in scenario["findings"]:
+            finding["outcome"] = "passed"
+    content = json.loads(signed(RESULTS))
+    content.update({key: value for key, value in edited.items()})  # the run's digest, the edited content
+    code, err = rebuild(tmp_path, json.dumps(content, indent=2), capsys)
+    assert code == 2
+    assert "its content does not match its digest: it was changed after the run wrote it" in err
+    assert not (tmp_path / "out").exists()
+    reformatted = json.dumps(json.loads(signed(RESULTS)), indent=4, sort_keys=True)  # the same content, laid out anew
+    assert rebuild(tmp_path, reformatted, capsys)[0] == 1
+
+
+@pytest.mark.slow
+def test_a_real_runs_results_edited_to_passed_rebuild_nothing(brief_run: Path, tmp_path: Path) -> None:
+    data = json.loads((brief_run / "results.json").read_text())
+    for source in data["sources"]:
+        for scenario in source["scenarios"]:
+            scenario["outcome"] = "passed"
+            for finding in scenario["findings"]:
+                finding["outcome"] = "passed"
+    (tmp_path / "results.json").write_text(json.dumps(data, indent=2))
+    done = python("-m", "steps.report", str(tmp_path / "results.json"))
+    assert done.returncode == 2, done.stdout
+    assert "does not match its digest" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "readiness.md").exists()
 
 
 # --- sources behind one interface, picked by name -------------------------------------------------------

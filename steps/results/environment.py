@@ -6,8 +6,11 @@ to the controller and saved with the results, so the report can be rebuilt witho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from steps.results.reading import at, mapping, maybe, obj, text, texts
 
 
 @dataclass(frozen=True)
@@ -25,5 +28,10 @@ class EnvironmentSummary:
         return asdict(self)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> EnvironmentSummary:
-        return cls(**data)
+    def from_data(cls, data: Any, where: str = "") -> EnvironmentSummary:
+        readers: dict[str, Callable[[Any, str], Any]] = {
+            "environment": text, "backend": text, "tables": texts, "gsis": lambda v, w: mapping(v, w, texts),
+            "backup_plans": maybe(texts), "vaults": maybe(texts), "inactive_tables": texts, "inactive_gsis": texts}
+        data = obj(data, where, ("environment", "backend", "tables", "gsis", "backup_plans", "vaults"),
+                   ("inactive_tables", "inactive_gsis"))
+        return cls(**{key: readers[key](value, at(where, key)) for key, value in data.items()})

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from steps.results.reading import at, count, items, mapping, obj, pair, text, texts
+
 
 @dataclass(frozen=True)
 class Requirements:
@@ -34,6 +36,10 @@ class Requirements:
                 "scenarios": dict(sorted(self.scenarios.items()))}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Requirements:
-        return cls(frozenset(data["tables"]), frozenset((t, i) for t, i in data["gsis"]), frozenset(data["vaults"]),
-                   frozenset((v, int(d)) for v, d in data["plans"]), dict(data["scenarios"]))
+    def from_data(cls, data: Any, where: str = "") -> Requirements:
+        data = obj(data, where, ("tables", "gsis", "vaults", "plans", "scenarios"))
+        return cls(frozenset(texts(data["tables"], at(where, "tables"))),
+                   frozenset(items(data["gsis"], at(where, "gsis"), pair(text, text))),
+                   frozenset(texts(data["vaults"], at(where, "vaults"))),
+                   frozenset(items(data["plans"], at(where, "plans"), pair(text, count))),
+                   mapping(data["scenarios"], at(where, "scenarios"), count))

@@ -6,11 +6,13 @@ and the outcome: passed, failed, unverifiable on this backend, or not run here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
 from provision.observed.state import Unverifiable
+from steps.results.reading import at, choice, count, flag, maybe, obj, text, texts
 
 
 class Outcome(StrEnum):
@@ -103,12 +105,18 @@ class Finding:
         return {key: (value.value if isinstance(value, StrEnum) else value) for key, value in asdict(self).items()}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Finding:
-        not_run, cause = data.get("not_run"), data.get("cause")
-        return cls(**{**data, "kind": Kind(data["kind"]), "outcome": Outcome(data["outcome"]),
-                      "expected_names": tuple(data.get("expected_names", ())),
-                      "cause": None if cause is None else Cause(cause),
-                      "not_run": None if not_run is None else NotRun(not_run)})
+    def from_data(cls, data: Any, where: str = "") -> Finding:
+        data = obj(data, where, REQUIRED, tuple(name for name in READERS if name not in REQUIRED))
+        return cls(**{key: READERS[key](value, at(where, key)) for key, value in data.items()})
+
+
+REQUIRED = ("kind", "outcome", "subject", "expected", "actual")
+READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, in its order
+    "kind": choice(Kind), "outcome": choice(Outcome), "subject": text, "expected": text, "actual": text,
+    "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
+    "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
+    "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
+}
 
 
 def verdict(holds: bool | Unverifiable, must: bool) -> Outcome:

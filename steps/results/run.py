@@ -5,16 +5,29 @@ report can be rebuilt, or built again later, without pytest, the environment or 
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from steps.results.environment import EnvironmentSummary
 from steps.results.expected import Requirements
+from steps.results.files import write_whole
+from steps.results.reading import Malformed, at, items, maybe, obj, text, texts
 from steps.results.scenarios import Results
 
-FORMAT = 1  # the version of this file's layout; another one is refused with what to do
+FORMAT = 2  # the version of this file's layout; another one is refused with what to do (2: with its digest)
+DIGEST = "digest"
+
+
+def digest(content: Mapping[str, Any]) -> str:
+    """The SHA-256 of the results' content (everything but the digest), as canonical JSON: a rebuild checks it, so
+    results edited after the run (an outcome turned to passed by hand) cannot rebuild a verdict no run gave. It
+    tells an edit, not a forger who recomputes it: the report a run wrote itself is the one to trust."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class ResultsFileError(ValueError):
@@ -41,10 +54,12 @@ class SourceResults:
                 "scenarios": self.results.data()}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> SourceResults:
-        observed = data.get("observed")
-        return cls(data["name"], data["backend"], None if observed is None else EnvironmentSummary.from_data(observed),
-                   Results.from_data(data["scenarios"]), str(data.get("origin", "")))
+    def from_data(cls, data: Any, where: str = "") -> SourceResults:
+        data = obj(data, where, ("name", "backend", "observed", "scenarios"), ("origin",))
+        return cls(text(data["name"], at(where, "name")), text(data["backend"], at(where, "backend")),
+                   maybe(EnvironmentSummary.from_data)(data["observed"], at(where, "observed")),
+                   Results.from_data(data["scenarios"], at(where, "scenarios")),
+                   text(data.get("origin", ""), at(where, "origin")))
 
 
 @dataclass(frozen=True)
@@ -61,27 +76,47 @@ class RunResults:
                 "sources": [s.data() for s in self.sources]}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> RunResults:
-        return cls(data["environment"], data["generated_at"], Requirements.from_data(data["requirements"]),
-                   list(data["expected_vaults"]), [SourceResults.from_data(s) for s in data["sources"]])
+    def from_data(cls, data: Any) -> RunResults:
+        data = obj(data, "", ("format", "environment", "generated_at", "requirements", "expected_vaults", "sources"))
+        if not data["sources"]:
+            raise Malformed("sources", "holds no source: nothing was checked")
+        return cls(text(data["environment"], "environment"), text(data["generated_at"], "generated_at"),
+                   Requirements.from_data(data["requirements"], "requirements"),
+                   texts(data["expected_vaults"], "expected_vaults"),
+                   items(data["sources"], "sources", SourceResults.from_data))
+
+    def dumps(self) -> str:
+        """The results as saved: their content and its digest."""
+        content = self.data()
+        return json.dumps({**content, DIGEST: digest(content)}, indent=2) + "\n"
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.data(), indent=2) + "\n", encoding="utf-8")
+        write_whole({path: self.dumps()})
 
     @classmethod
     def load(cls, path: Path) -> RunResults:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:
-            raise ResultsFileError(f"{path}: cannot be read ({error})") from None
-        except json.JSONDecodeError as error:
-            raise ResultsFileError(f"{path}:{error.lineno}: not JSON ({error.msg}); give the results.json a run "
-                                   "wrote with --readiness-report") from None
+            raise ResultsFileError(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error})") from None
+        except (json.JSONDecodeError, RecursionError) as error:
+            where = f":{error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
+            raise ResultsFileError(f"{path}{where}: not JSON ({getattr(error, 'msg', 'nested too deep')}); give the "
+                                   "results.json a run wrote with --readiness-report") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             found = data.get("format") if isinstance(data, dict) else None
             raise ResultsFileError(f"{path}: not a results file of format {FORMAT} (format: {found!r}); give the "
                                    "results.json a run of this version wrote with --readiness-report")
+        recorded = data.pop(DIGEST, None)
+        if recorded is None:
+            raise ResultsFileError(f"{path}: carries no digest of its content, so nothing tells it is what the run "
+                                   "wrote; give the results.json a run wrote with --readiness-report")
+        if recorded != digest(data):
+            raise ResultsFileError(
+                f"{path}: its content does not match its digest: it was changed after the run wrote it. A report "
+                "rebuilt from it would say what no run said, so none is built; rebuild from the results.json the "
+                "run wrote (or its CI artifact), or run the contracts again")
         try:
             return cls.from_data(data)
-        except (KeyError, TypeError, ValueError) as error:
-            raise ResultsFileError(f"{path}: a results file with a field missing or wrong ({error!r})") from None
+        except Malformed as error:
+            raise ResultsFileError(f"{path}: {error}; it is not what a run writes with --readiness-report") from None

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from steps.results.findings import Finding, Outcome
+from steps.results.reading import at, choice, items, obj, text
 
 
 class ScenarioOutcome(StrEnum):
@@ -53,9 +54,13 @@ class ScenarioResult:
                 "where": self.where, "findings": [f.data() for f in self.findings]}
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> ScenarioResult:
-        return cls(data["nodeid"], data["name"], data["consumer"], ScenarioOutcome(data["outcome"]),
-                   tuple(Finding.from_data(f) for f in data["findings"]), data.get("where", ""))
+    def from_data(cls, data: Any, where: str = "") -> ScenarioResult:
+        data = obj(data, where, ("nodeid", "name", "consumer", "outcome", "findings"), ("where",))
+        return cls(text(data["nodeid"], at(where, "nodeid")), text(data["name"], at(where, "name")),
+                   text(data["consumer"], at(where, "consumer")),
+                   choice(ScenarioOutcome)(data["outcome"], at(where, "outcome")),
+                   tuple(items(data["findings"], at(where, "findings"), Finding.from_data)),
+                   text(data.get("where", ""), at(where, "where")))
 
 
 @dataclass
@@ -78,5 +83,5 @@ class Results:
         return [s.data() for s in self.scenarios]
 
     @classmethod
-    def from_data(cls, data: list[dict[str, Any]]) -> Results:
-        return cls([ScenarioResult.from_data(s) for s in data])
+    def from_data(cls, data: Any, where: str = "") -> Results:
+        return cls(items(data, where, ScenarioResult.from_data))
