@@ -211,6 +211,18 @@ def test_a_real_runs_results_edited_to_passed_rebuild_nothing(brief_run: Path, t
     assert not (tmp_path / "readiness.md").exists()
 
 
+def test_a_report_that_cannot_be_written_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17.12: `--out` into a folder that cannot be made gave a traceback."""
+    (tmp_path / "a-file").write_text("")
+    for out, says in ((tmp_path / "a-file" / "out", "Not a directory"), (tmp_path / "a-file", "is a file")):
+        (tmp_path / "results.json").write_text(signed(RESULTS))
+        code = report_main([str(tmp_path / "results.json"), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert f"error: the report cannot be written into {out} (" in err
+        assert says in err
+
+
 # --- sources behind one interface, picked by name -------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 A run with `--readiness-report DIR` saves `DIR/results.json` beside the report; this builds the same
 `readiness.md` and `readiness.json` from it alone, with no pytest, no environment and no features.
-Exit 0 for READY or UNVERIFIED, 1 for BLOCKED, 2 for a results file that cannot be read.
+Results changed after the run wrote them (their digest no longer matches) are refused: the report
+would say what no run said. Exit 0 for READY or UNVERIFIED, 1 for BLOCKED, 2 for a results file that
+cannot be read or a report that cannot be written (nothing is then half written).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from steps.report.build import build
-from steps.report.files import write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, write_report
 from steps.report.model import Verdict
 from steps.results.run import ResultsFileError, RunResults
 
@@ -31,7 +33,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     folder = args.out if args.out is not None else args.results.parent
-    write_report(readiness, folder)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"{folder} is a file; give --out a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = hold_folder(folder, "python -m steps.report")
+        try:
+            write_report(readiness, folder)
+        finally:
+            lock.release()
+    except FolderBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"error: the report cannot be written into {folder} ({reason}); nothing was written there "
+              f"(any {' or '.join(FILES)} it held is as it was)", file=sys.stderr)
+        return 2
     print(f"readiness report: {readiness.verdict.value}, written to {folder / 'readiness.md'} and .json")
     return 1 if readiness.verdict is Verdict.BLOCKED else 0
 

@@ -5,13 +5,17 @@ what its environment holds through `workeroutput`, and the controller writes the
 markdown also goes to $GITHUB_STEP_SUMMARY when that is set. A BLOCKED verdict makes the run
 fail even if no test failed (say, a consumer was deselected by a marker, so not checked).
 
-A folder that cannot be written is refused at configure time. When the environment could not be
-read (the run stopped), no report is written, and any earlier one in the folder is removed: a
-stale report must not claim anything about this run.
+A folder that cannot be written is refused at configure time, and so is one another run holds: the
+controller (or a plain run) locks the folder from configure to the end (workers never touch the lock),
+since two runs writing one folder would leave the last one's report with no word of the other. The
+files are written whole or not at all (a full disk leaves none, never a report missing a part). When
+the environment could not be read (the run stopped) or the report cannot be written, no report is
+left, and any earlier one in the folder is removed: a stale report must not claim anything about this run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from datetime import UTC, datetime
@@ -24,7 +28,7 @@ from steps.checks.target import summarize
 from steps.gherkin import requirements
 from steps.gherkin.parse import PARSED
 from steps.report.build import build
-from steps.report.files import FILES, write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, write_report
 from steps.report.model import Verdict
 from steps.results.environment import EnvironmentSummary
 from steps.results.run import RunResults, SourceResults
@@ -63,6 +67,16 @@ def check_folder(config: pytest.Config) -> None:
                                 ) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise pytest.UsageError(f"--readiness-report={folder}: cannot write in that folder")
+    if config.option.collectonly:
+        return  # writes no report
+    try:
+        lock = hold_folder(path, "pytest")
+    except FolderBusy as error:
+        raise pytest.UsageError(f"--readiness-report={folder}: {error}. Nothing was run.") from None
+    except OSError as error:
+        raise pytest.UsageError(f"--readiness-report={folder}: cannot lock that folder ({error.strerror or error})"
+                                ) from None
+    config.add_cleanup(lock.release)  # at the very end, after the report is written
 
 
 def _observed(session: pytest.Session, contract_session: ContractSession, label: str) -> EnvironmentSummary | None:
@@ -119,14 +133,21 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         else:
             _write(session, reporter, target, contract_session)
     except OSError as error:
-        reporter.write_line(f"readiness report: cannot be written to {target}: {error}", red=True)
+        _remove(target)  # an earlier run's report says nothing about this one
+        reporter.write_line(f"readiness report: cannot be written to {target} ({error.strerror or error}); no "
+                            "report was written", red=True)
         if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _not_written(reporter: Any, target: Path) -> None:
+def _remove(target: Path) -> None:
     for name in (*FILES, RESULTS):
-        (target / name).unlink(missing_ok=True)  # an earlier run's report says nothing about this one
+        with contextlib.suppress(OSError):
+            (target / name).unlink(missing_ok=True)
+
+
+def _not_written(reporter: Any, target: Path) -> None:
+    _remove(target)  # an earlier run's report says nothing about this one
     reporter.write_line("readiness report: not written: the run stopped before every contract was checked",
                         red=True)
 
@@ -156,8 +177,7 @@ def now() -> str:
 def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
     run = run_results(session, contract_session)
     readiness = build(run)
-    markdown = write_report(readiness, target)
-    run.save(target / RESULTS)
+    markdown = write_report(readiness, target, {RESULTS: run.dumps()})  # the three whole, or none
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
