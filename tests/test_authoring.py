@@ -42,10 +42,35 @@ def refused(run: ContractRun, *lines: str) -> None:
 # --- item 7: scenarios that would check nothing, or check something else than written -------------------
 
 
-def test_a_scenario_with_no_step_is_refused(project: ContractProject) -> None:
+def test_a_scenario_with_no_step_or_no_then_of_its_own_is_refused(project: ContractProject) -> None:
+    """Each would pass checking nothing: no step at all, only the Background's steps (issue 17.1), or a query
+    with no Then to judge it."""
     project.feature("alpha", "Feature: empty\n  Scenario: orders exist\n\n  Scenario: users exist\n"
                              '    Then the table "users" must exist\n')
-    refused(project.run("--env=moto"), "*features/alpha/contract.feature:2: the scenario 'orders exist' has no step*")
+    project.feature("alpha", """Feature: background only
+  Background:
+    Given the table "orders" holds the items:
+      | tenantId | orderId |
+      | t1       | o1      |
+
+  Scenario: the items are written
+
+  Scenario: a tenant's orders
+    When querying the table "orders" where "tenantId = t1"
+
+  Scenario: one order
+    When querying the table "orders" where "tenantId = t1 and orderId = o1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
+""", "background.feature")
+    run = project.run("--env=moto")
+    refused(run,
+            "*features/alpha/background.feature:7: the scenario 'the items are written' has no step of its own, "
+            "only the Background's, so it would check nothing*",
+            "*features/alpha/background.feature:9: the scenario 'a tenant's orders' has no Then step of its own*",
+            "*features/alpha/contract.feature:2: the scenario 'orders exist' has no step*")
+    assert "background.feature:12" not in run.output
 
 
 def test_an_outline_placeholder_missing_from_its_examples_is_refused(project: ContractProject) -> None:
@@ -143,6 +168,9 @@ def test_a_query_on_an_index_the_desired_state_does_not_define_is_a_mistake(proj
     project.feature("alpha", """Feature: x
   Scenario: by user
     When querying the GSI "OrdersByUsr" of table "orders" where "userId = u1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
 """)
     refused(project.run("--env=moto"),
             '*features/alpha/contract.feature:3: table "orders" has no GSI "OrdersByUsr" in the desired state (its '

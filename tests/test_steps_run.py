@@ -484,6 +484,10 @@ Feature: a counter
     Given the table "counters" holds the items:
       | counterId | owner    |
       | 7         | contract |
+    When querying the table "counters" where "counterId = 7"
+    Then the query must return exactly, in order:
+      | owner    |
+      | contract |
 """)
     run = project.run("--endpoint-url", dynamodb_local_endpoint, "--no-provision")
     run.result.assert_outcomes(failed=1)
