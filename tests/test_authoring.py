@@ -192,12 +192,10 @@ def test_an_index_the_consumer_asks_for_says_where_the_platform_team_must_add_it
 @pytest.mark.parametrize(("steps", "line", "says"), [
     pytest.param('    When querying the table "orders" where "tenantId is t1"', 3,
                  "cannot read the key condition 'tenantId is t1'; write it like 'tenantId = t1'*", id="condition"),
-    pytest.param('    When querying the table "ledger" where "accountId = a1 and entryId >= ten"', 3,
-                 "'ten' is not a number, but the attribute is of type N", id="condition-value"),
-    pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId |\n      | a1        | 1  '
-                 '     |\n      | a2        | ten     |', 6,
+    pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId | amount:N |\n'
+                 "      | a1        | 1       | 5        |\n      | a2        | 2       | ten      |", 6,
                  "'ten' is not a number, but the attribute is of type N (column types come from the desired state's "
-                 "keys)", id="item-key-type"),
+                 "keys)", id="item-declared-type"),
     pytest.param('    Given the table "ledger" holds the items:\n      | entryId | note |\n      | 1       | x    |', 5,
                  "this item has no accountId: every item of table ledger needs its keys *", id="item-without-key"),
     pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId | amount:N |\n'
@@ -208,8 +206,43 @@ def test_unusable_conditions_and_items_are_mistakes_at_their_line(project: Contr
                                                                   says: str) -> None:
     project.add_table("ledger", {"partition_key": {"name": "accountId", "type": "S"},
                                  "sort_key": {"name": "entryId", "type": "N"}})
-    project.feature("alpha", f"Feature: x\n  Scenario: y\n{steps}\n")
+    project.feature("alpha", f'Feature: x\n  Scenario: y\n{steps}\n    Then the table "ledger" must exist\n')
     refused(project.run("--env=moto"), f"*features/alpha/contract.feature:{line}: {says}")
+
+
+def test_a_key_the_desired_state_retypes_to_n_is_a_gap_for_the_platform_not_a_consumer_mistake(
+        project: ContractProject) -> None:
+    """Issue 17.2: contracts/ makes OrdersByUser's userId and products' sort key numbers while order_lambda and
+    product_lambda write and query them as strings ('u1', 'p1'). The run goes on: each such scenario fails with
+    both types and who must act, nothing is sent to the backend for them, the report lists the gaps, and the
+    other consumers are checked as usual."""
+    project.copy_real_features()
+    project.edit_yaml("tables/orders.yaml", lambda d: d["tables"]["orders"]["global_indexes"]["OrdersByUser"]
+                      ["partition_key"].update(type="N"))
+    project.edit_yaml("tables/products.yaml", lambda d: d["tables"]["products"]["sort_key"].update(type="N"))
+    out = project.path / "out"
+    run = project.run("--env=moto", f"--readiness-report={out}")
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED, run.output
+    assert "is not a number" not in run.output
+    assert "Traceback" not in run.output
+    history = run.scenario("O2 a user's order history, newest first, with totals and status")
+    assert history.outcome == "failed"
+    assert ("FAIL type of key userId of table orders: expected userId (S), the type of the consumer's values ('u1', "
+            "'u2', 'u3': not numbers), found userId (N) in the desired state (contracts/tables/orders.yaml: the "
+            "partition key of GSI OrdersByUser)") in history.message, history.message
+    assert "DynamoDB" not in history.message  # refused before any item or query was sent
+    assert "found productId (N) in the desired state" in run.failure_messages("product_lambda")
+    assert run.scenario("The orders table is keyed by tenant and order").outcome == "passed"
+    assert run.summary()["tenant_management"][0] != "BLOCKED"
+    assert "campaigns_lambda" not in run.blocked()
+    report = json.loads((out / "readiness.json").read_text())
+    gap = next(g for g in report["gaps"] if g["subject"] == "type of key userId of table orders")
+    assert gap["kind"] == "key"
+    assert gap["consumers"] == ["order_lambda"]
+    assert gap["action"].startswith("the platform team: give userId type S in contracts/tables/orders.yaml")
+    assert gap["stated_at"] == ["features/order_lambda/access_patterns.feature:6"]
+    assert report["consumers"]["order_lambda"]["status"] == "blocked"
+    assert "type of key productId of table products" in "; ".join(report["consumers"]["product_lambda"]["gaps"])
 
 
 # --- item 9: names as written; -m naming nothing -----------------------------------------------------

@@ -97,6 +97,7 @@ class Case:
     outcome: Outcome
     says: tuple[str, ...] = ()  # fragments of the finding(s)' messages
     cause: Cause | None = field(default=None)
+    desired: Callable[[Stack], Stack] | None = None  # a change to the desired state (the stack) itself
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,25 @@ def stack(desired: DesiredState) -> Stack:
 
 def target_of(stack: Stack, edit: Edit) -> Target:
     return Target(stack.environment, edit(observed_from_stack(stack)), stack)
+
+
+def retyped(name: str, attribute: str, kind: AttributeType) -> Callable[[Stack], Stack]:
+    """The stack with `attribute` of table `name` (a key of the table or of its GSIs) of another type."""
+    def key(found: KeyAttribute | None) -> KeyAttribute | None:
+        return KeyAttribute(attribute, kind) if found is not None and found.name == attribute else found
+
+    def keys(schema: KeySchema) -> KeySchema:
+        partition = key(schema.partition)
+        assert partition is not None
+        return KeySchema(partition, key(schema.sort))
+
+    def edit(stack: Stack) -> Stack:
+        physical = f"{name}-{ENV}"
+        spec = stack.tables[physical]
+        spec = dataclasses.replace(spec, keys=keys(spec.keys), global_indexes=tuple(
+            dataclasses.replace(gsi, keys=keys(gsi.keys)) for gsi in spec.global_indexes))
+        return dataclasses.replace(stack, tables={**stack.tables, physical: spec})
+    return edit
 
 
 USERS_BY_EMAIL = KeySchema(KeyAttribute("email", AttributeType.S))
@@ -125,6 +145,23 @@ CASES: dict[str, Case] = {
                             Outcome.FAILED, ("expected orderId (N), found orderId (S)",)),
     "key of a missing table": Case(checks.table_key, ("orders", "partition", "tenantId", S, True),
                                    without_table("orders"), Outcome.FAILED, ("no table orders-sit",), Cause.TABLE),
+    "key, redefined in the desired state": Case(checks.table_key, ("orders", "sort", "orderId", S, True), same,
+                                                Outcome.FAILED, ("the desired state gives table orders the sort key "
+                                                                 "orderId (N): the platform team must make it "
+                                                                 "orderId (S) in contracts/tables/orders.yaml",),
+                                                desired=retyped("orders", "orderId", AttributeType.N)),
+    "key types": Case(checks.key_type_conflicts, ("orders", {"userId": ["u1"], "orderId": ["42"]}), same,
+                      Outcome.PASSED),
+    "key types, a number key that may hold them": Case(
+        checks.key_type_conflicts, ("orders", {"userId": ["42", "1e3", "-0.5"]}), same, Outcome.PASSED,
+        desired=retyped("orders", "userId", AttributeType.N)),
+    "key types, strings for a number key": Case(
+        checks.key_type_conflicts, ("orders", {"userId": ["u1", "42", "u2", "u1"], "orderId": ["o1"]}), same,
+        Outcome.FAILED, ("type of key userId of table orders: expected userId (S), the type of the consumer's values "
+                         "('u1', 'u2': not numbers), found userId (N) in the desired state "
+                         "(contracts/tables/orders.yaml: the partition key of GSI OrdersByUser)",
+                         "the platform team: give userId type S in contracts/tables/orders.yaml"),
+        desired=retyped("orders", "userId", AttributeType.N)),
     "billing": Case(checks.billing_mode, ("orders", BillingMode.PAY_PER_REQUEST, True), same, Outcome.PASSED),
     "billing, must not": Case(checks.billing_mode, ("orders", BillingMode.PAY_PER_REQUEST, False), same,
                               Outcome.FAILED, ("expected not PAY_PER_REQUEST",)),
@@ -266,7 +303,8 @@ def _outcome(found: Finding | list[Finding]) -> tuple[Outcome, list[Finding]]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_check(stack: Stack, name: str) -> None:
     case = CASES[name]
-    outcome, findings = _outcome(case.check(target_of(stack, case.edit), *case.args))
+    outcome, findings = _outcome(case.check(target_of(case.desired(stack) if case.desired else stack, case.edit),
+                                            *case.args))
     messages = "\n".join(f.message() for f in findings)
     assert outcome is case.outcome, messages
     for fragment in case.says:
