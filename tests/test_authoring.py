@@ -14,7 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,6 +189,58 @@ def test_an_index_the_consumer_asks_for_says_where_the_platform_team_must_add_it
     run.result.assert_outcomes(failed=1)
     assert ("the desired state defines no GSI OrdersByStatus on table orders: the platform team must add it to "
             "contracts/tables/orders.yaml") in run.scenario("orders by status").message
+
+
+INVOICES_BY_DATE = """Feature: invoices
+  Scenario: a tenant's invoices by date
+    Then the table "orders" must have the GSI "InvoicesByDate"
+    And the GSI "InvoicesByDate" of table "orders" must have the partition key "tenantId" of type S
+    And the GSI "InvoicesByDate" of table "orders" must have the sort key "invoiceDate" of type S
+    And the GSI "InvoicesByDate" of table "orders" must project ALL
+"""
+
+
+def _add_gsi(name: str) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        data["tables"]["orders"]["global_indexes"][name] = {"partition_key": {"name": "tenantId", "type": "S"},
+                                                            "sort_key": {"name": "invoiceDate", "type": "S"},
+                                                            "projection": "ALL"}
+    return edit
+
+
+def test_an_index_name_breaking_the_convention_gets_the_conforming_name_in_the_run_and_in_validate(
+        project: ContractProject) -> None:
+    """Issue 17.6: the consumer's run names the index validate will accept (from its stated keys), says the
+    missing index once for the scenario's four claims, and validate suggests the same name for the same index."""
+    project.feature("alpha", INVOICES_BY_DATE)
+    out = project.path / "out"
+    run = project.run("--against=schema", f"--readiness-report={out}")
+    run.result.assert_outcomes(failed=1)
+    message = run.scenario("a tenant's invoices by date").message
+    assert ("the platform team must add it to contracts/tables/orders.yaml as OrdersByInvoiceDate (the name "
+            "InvoicesByDate breaks the index naming convention '<Table>By<Attribute>'") in message, message
+    assert message.count("the platform team must add it") == 1, message
+    assert message.count("(the same cause as above)") == 3, message
+    assert "OrdersByStatus" not in message
+    gap = next(g for g in json.loads((out / "readiness.json").read_text())["gaps"] if g["name"] == "InvoicesByDate")
+    assert "as OrdersByInvoiceDate" in gap["action"]
+    assert gap["stated_at"] == ["features/alpha/contract.feature:3,4,5,6"]
+
+    def validate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
+
+    project.edit_yaml("tables/orders.yaml", _add_gsi("InvoicesByDate"))  # as the run used to say
+    refused_name = validate()
+    assert refused_name.returncode == 1
+    assert "'InvoicesByDate' does not follow the convention '<Table>By<Attribute>'; name it 'OrdersByInvoiceDate'" in (
+        refused_name.stdout + refused_name.stderr)
+    project.edit_yaml("tables/orders.yaml", lambda d: d["tables"]["orders"]["global_indexes"].pop("InvoicesByDate"))
+    project.edit_yaml("tables/orders.yaml", _add_gsi("OrdersByInvoiceDate"))  # as the run says now
+    assert validate().returncode == 0
+    again = project.run("--against=schema").scenario("a tenant's invoices by date").message
+    assert "but has OrdersByInvoiceDate (contracts/tables/orders.yaml)" in again, again
+    assert "ask for OrdersByInvoiceDate in the feature" in again
 
 
 @pytest.mark.parametrize(("steps", "line", "says"), [
