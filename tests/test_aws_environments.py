@@ -213,6 +213,10 @@ def test_a_table_whose_partition_key_cannot_carry_the_marker_is_not_written_on_a
     Given the table "counters" holds the items:
       | counterId | owner    |
       | 7         | contract |
+    When querying the table "counters" where "counterId = 7"
+    Then the query must return exactly, in order:
+      | owner    |
+      | contract |
 """)
     run = project.run("--env=sit", "--provision")
     scenario = run.scenario("counter 7")
