@@ -251,11 +251,13 @@ def scenario_findings(request: pytest.FixtureRequest) -> ScenarioFindings:
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
-    """The scenario's permission claims, before any step can stop it (criterion 7)."""
+    """The scenario's permission claims, before any step can stop it (criterion 7). On AWS the first asks IAM, so
+    it opens (and with --provision provisions) the environment: a refusal there stops the run, as in a step."""
     session = request.config.stash.get(SESSION, None)
     if session is not None:
         label = collection.source_of(request.node) or session.default_label
-        request.getfixturevalue("scenario_findings").add(permissions.scenario_findings(request.node, session, label))
+        found = _or_stop(request, session, lambda: permissions.scenario_findings(request.node, session, label))
+        request.getfixturevalue("scenario_findings").add(found)
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
