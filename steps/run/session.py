@@ -29,11 +29,12 @@ from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
 from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
-from provision.errors import RefusedError
+from provision.errors import RefusedError, ToolError
 from provision.observed.sources import Source, SourceContext, open_sources
 from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps.checks.target import Target
+from steps.run.env_names import named_for_another
 from steps.run.options import ContractOptions
 from steps.run.phases import Phases
 
@@ -79,10 +80,15 @@ class ContractSession:
 
     def read_static(self) -> None:
         """Read every static source now (files only, in milliseconds): a Terraform folder that does not parse
-        or a plan of another format stops the run before anything runs (SourceError)."""
+        or a plan of another format stops the run before anything runs (SourceError), and so does Terraform whose
+        tables are named for another environment than the one checked (steps.run.env_names)."""
         for label, source in self.sources.items():
             if source.static:
-                self.target(label)
+                target = self.target(label)
+                wrong = target.terraform and named_for_another(
+                    target.observed.tables, self.desired, self.environment, f"{source.name}:{source.origin}")
+                if wrong:
+                    raise ToolError(wrong)
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
