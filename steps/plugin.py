@@ -31,7 +31,7 @@ from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
 from steps.sentences import MODULES
-from steps.wiring import activation, collection, cucumber, early_setup, feature_items, permissions, terminal
+from steps.wiring import activation, collection, cucumber, early_setup, feature_items, lines, permissions, terminal
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
@@ -131,7 +131,7 @@ def _say(config: pytest.Config, text: str) -> None:
     if reporter is None:
         return
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.write_line(text)
+        lines.own_line(reporter, text, resume=True)  # never after pytest's progress dots
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
