@@ -230,6 +230,33 @@ def test_aws_needing_context_values_or_saying_no_is_unknown_and_a_missing_role_i
         answers[missing].reason
 
 
+
+@pytest.mark.parametrize(("code", "status"), [("InternalFailure", 500), ("ServiceUnavailable", 503),
+                                              ("Throttling", 400)])
+def test_iam_failing_as_a_service_is_asked_once_and_every_answer_is_unknown_for_that_one_reason(
+        code: str, status: int) -> None:
+    client = boto3.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x").client("iam")
+    calls: list[str] = []
+    client.meta.events.register("before-parameter-build.iam.SimulatePrincipalPolicy",
+                                lambda **_: calls.append("asked"))
+    stubber = Stubber(client)
+    stubber.add_client_error("simulate_principal_policy", code, "said AWS", http_status_code=status)
+    stubber.activate()
+    judge = AwsSimulation(lambda: client)
+    other = role(arn="arn:aws:iam::123456789012:role/product_lambda-moto")
+    asked = [AccessRequest(role(), "dynamodb:Query", BY_USER), AccessRequest(role(), "dynamodb:PutItem", TABLE),
+             AccessRequest(other, "dynamodb:Query", BY_USER)]
+    answers = judge.answers(asked)
+    later = AccessRequest(other, "dynamodb:DeleteItem", TABLE)
+    answers = {**answers, **judge.answers([later])}
+    assert calls == ["asked"]  # not once per role and action, nor again later
+    assert {a.decision for a in answers.values()} == {Decision.UNKNOWN}
+    reasons = {a.reason for a in answers.values()}
+    assert len(reasons) == 1  # one line in the summary, naming no role
+    assert f"iam:SimulatePrincipalPolicy did not answer (An error occurred ({code})" in reasons.pop()
+    stubber.assert_no_pending_responses()
+
+
 # --- elsewhere: the declared policies, evaluated -------------------------------------------------------------------
 
 

@@ -368,6 +368,24 @@ def test_provisioning_is_announced_once(project: ContractProject, env: str, run_
     assert provisioned[0].startswith(f"contracts: provisioned {env} on {backend_of(env)} (")
 
 
+
+@pytest.mark.parametrize("verbosity", [["-q"], []], ids=["quiet", "default"])
+def test_the_plugins_lines_start_on_a_line_of_their_own_in_the_middle_of_the_progress(
+        project: ContractProject, verbosity: list[str]) -> None:
+    project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n'
+                             '  Scenario: z\n    Then the table "users" must exist\n')
+    run = project.run("--env=moto", "--against=schema,live", "--readiness-report=out", "-p", "no:randomly",
+                      *verbosity)  # the schema's scenarios first: provisioning comes after their progress
+    run.result.assert_outcomes(passed=4)
+    lines = run.result.outlines
+    provisioned = [line for line in lines if "contracts: provisioned" in line]
+    reported = [line for line in lines if "readiness report:" in line]
+    assert [line.startswith("contracts: provisioned moto on moto (") for line in provisioned] == [True], run.output
+    assert [line.startswith("readiness report: ") for line in reported] == [True], run.output
+    if not verbosity:  # the feature's progress goes on after the message, beside its name
+        assert lines[lines.index(provisioned[0]) + 1].startswith("features/alpha/contract.feature ."), run.output
+
+
 # --- mistakes in features and options: one clear line, no traceback ------------------------------------
 
 

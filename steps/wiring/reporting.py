@@ -33,6 +33,7 @@ from steps.report.model import Verdict
 from steps.results.environment import EnvironmentSummary
 from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
+from steps.wiring.lines import own_line
 from steps.wiring.results import collect
 
 OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
@@ -134,8 +135,8 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
             _write(session, reporter, target, contract_session)
     except OSError as error:
         _remove(target)  # an earlier run's report says nothing about this one
-        reporter.write_line(f"readiness report: cannot be written to {target} ({error.strerror or error}); no "
-                            "report was written", red=True)
+        own_line(reporter, f"readiness report: cannot be written to {target} ({error.strerror or error}); no "
+                           "report was written", red=True)
         if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -148,8 +149,7 @@ def _remove(target: Path) -> None:
 
 def _not_written(reporter: Any, target: Path) -> None:
     _remove(target)  # an earlier run's report says nothing about this one
-    reporter.write_line("readiness report: not written: the run stopped before every contract was checked",
-                        red=True)
+    own_line(reporter, "readiness report: not written: the run stopped before every contract was checked", red=True)
 
 
 def run_results(session: pytest.Session, contract_session: ContractSession) -> RunResults:
@@ -182,8 +182,7 @@ def _write(session: pytest.Session, reporter: Any, target: Path, contract_sessio
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
-    reporter.write_line(f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and "
-                        ".json")
+    own_line(reporter, f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and .json")
     if readiness.verdict is Verdict.BLOCKED and session.exitstatus in (pytest.ExitCode.OK,
                                                                        pytest.ExitCode.NO_TESTS_COLLECTED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
