@@ -154,7 +154,7 @@ def _criteria(report: Readiness) -> list[str]:
                              "is in ALARM", report),
         _checked_box(cost, "The monthly cost estimate is within the environment's budget", report),
         _checked_box(report.settings.permissions, "Downstream Lambda services can access the tables: each "
-                     "consumer's role may make every call of its access patterns", report),
+                     "consumer's role may make every call of its access patterns", report) + _privilege_note(report),
         box(not report.blocked() and not report.not_checked(),
             "Downstream Lambda services can use their tables, indexes and queries",
             f" (not checked in this run: {', '.join(report.not_checked())})" if report.not_checked() else ""),
@@ -175,6 +175,18 @@ def _checked_box(counts: dict[str, int], text: str, report: Readiness) -> str:
     else:
         note = ""
     return f"- [{'x' if done else ' '}] {text}{note}"
+
+
+def _privilege_note(report: Readiness) -> str:
+    """Criterion 7's warning: a role that may make its calls but may do more (never hidden behind the tick)."""
+    roles = [w for w in report.warnings if " is over-privileged: " in w]
+    return f" ⚠️ but {len(roles)} role{'s' if len(roles) > 1 else ''} over-privileged (see Warnings)" if roles else ""
+
+
+def _warnings(report: Readiness) -> list[str]:
+    if not report.warnings:
+        return []
+    return ["## Warnings (not blocking)", "", *[f"- ⚠️ {w}" for w in report.warnings], ""]
 
 
 def _open_note(report: Readiness) -> str:
@@ -210,6 +222,8 @@ def _status(report: Readiness) -> str:
         parts.append(f"every check that ran was verified on {report.backend}")
     else:
         parts.append(f"every check verified on {report.backend}")
+    if report.warnings:
+        parts.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''} (not blocking)")
     lead = ": " if blocked or not_checked or report.verdict is Verdict.UNVERIFIED else "; "
     return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
@@ -222,7 +236,7 @@ def render(report: Readiness) -> str:
              "## Naming inconsistencies", "", *_naming(report), "",
              "## Downstream impact", "", *_impact(report), "",
              "## Not verified here", "", *_unverified(report), "",
-             "## Success criteria", "", *_criteria(report), ""]
+             "## Success criteria", "", *_criteria(report), "", *_warnings(report)]
     if report.gaps:
         lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
             (g.describe(), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
