@@ -87,6 +87,7 @@ class Finding:
     change: str | None = None  # for a difference from the desired state: the plan's change kind (CreateIndex)
     line: int | None = None  # the feature line of the step that made the claim (set by the recorder)
     not_run: NotRun | None = None  # for a claim not run: why
+    warning: str = ""  # what holds but should not be so, whatever the outcome (an over-privileged role): blocks nothing
 
     @property
     def failed(self) -> bool:

@@ -30,6 +30,7 @@ from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
 from provision.errors import RefusedError, ToolError
+from provision.iam import simulate
 from provision.observed.sources import Source, SourceContext, open_sources
 from provision.planning.plan import Plan
 from provision.workflow import provision
@@ -103,6 +104,16 @@ class ContractSession:
         its workers, which would otherwise each download it)."""
         if self.needs_throwaway_local():
             fetch(progress=say_now)
+
+    def prepare_evaluator(self) -> None:
+        """Install the IAM policy evaluator now, saying so on stderr, if this run evaluates the Lambda roles'
+        declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
+        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable."""
+        env = self.environment
+        evaluates = not env.is_aws or any(s.static for s in self.sources.values())
+        if env.lambda_roles.declared and evaluates:
+            with contextlib.suppress(simulate.SimulatorMissing):
+                simulate.install(progress=say_now)
 
     def backend(self) -> Backend:
         """The backend, started and provisioned once. A provisioning that failed or was refused fails every later
