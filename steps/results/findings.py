@@ -117,6 +117,7 @@ READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, i
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
     "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
+    "warning": text,
 }
 
 
