@@ -161,14 +161,15 @@ def test_for_each_over_an_unknown_value_is_unresolved_and_a_dynamic_block_over_o
     assert "var.replicas" in replica.reason
 
 
-def test_a_module_call_is_unresolved_and_commented_out_modules_are_not_modules() -> None:
+def test_a_registry_module_not_installed_is_unresolved_and_commented_out_modules_are_not_modules() -> None:
     config = read("module_call")
     (module,) = config.unresolved
     assert module.construct == 'module "orders_table"'
     assert module.where == "tests/terraform/hcl/module_call/main.tf:1"
-    assert (
-        module.reason == "a module's resources are known to Terraform only: check a plan instead (--against plan:FILE)"
-    )
+    assert module.reason == (
+        'module "orders_table" (terraform-aws-modules/dynamodb-table/aws) is not installed here: run `terraform init` '
+        "in tests/terraform/hcl/module_call (it puts the module under .terraform/modules), or check a plan instead "
+        "(--against plan:FILE)")
     assert module.types == ()
     users = resource(config, "aws_dynamodb_table.users")
     output = users.values["tags"]["OrdersTable"]
