@@ -540,8 +540,8 @@ def test_a_module_installed_by_terraform_init_is_read_from_modules_json_nested_c
     folder = write(tmp_path, {
         "main.tf": 'module "db" {\n  source  = "acme/db/aws"\n  version = "1.0.0"\n  prefix  = "sit"\n}\n',
         ".terraform/modules/modules.json": manifest,
-        ".terraform/modules/db/main.tf": ('variable "prefix" { type = string }\n'
-                                          'module "table" {\n  source = "./table"\n  name = "${var.prefix}-orders"\n}\n'),
+        ".terraform/modules/db/main.tf": ('variable "prefix" { type = string }\nmodule "table" {\n'
+                                          '  source = "./table"\n  name = "${var.prefix}-orders"\n}\n'),
         ".terraform/modules/db/table/main.tf": TABLE_MODULE})
     (table,) = read_folder(folder).resources
     assert (table.address, table.values["name"]) == ("module.db.module.table.aws_dynamodb_table.this", "sit-orders")
@@ -562,10 +562,12 @@ resource "aws_backup_vault" "v" { name = one(values(module.t)).name }
     config = read_folder(folder)
     (module,) = config.unresolved
     assert module.construct == 'module "t" (for_each over var.tables)'
-    assert module.reason.startswith("var.tables (") and VAR_HINT in module.reason
+    assert module.reason.startswith("var.tables (")
+    assert VAR_HINT in module.reason
     assert module.types == ()  # a module may define anything
     name = resource(config, "aws_backup_vault.v").values["name"]
-    assert isinstance(name, Unknown) and "module.t" in name.reason
+    assert isinstance(name, Unknown)
+    assert "module.t" in name.reason
 
 
 def test_module_calls_terraform_would_refuse_are_errors_at_the_call(tmp_path: Path) -> None:
