@@ -1,26 +1,19 @@
 # What stays unknown before apply stays as small as it is (issue 18, item 4): one tag, one selection entry, one
-# rule's lifecycle, one index's keys. Alarms and splat selections are read (item 5). var.build and
-# var.weekly_days have no value here; data sources are read by Terraform only.
+# rule's lifecycle, one index's keys. Alarms and splat selections are read (item 5). What the KMS key and the
+# topic get is known after apply; terraform.workspace is chosen when Terraform runs (a plan knows it).
+
+provider "aws" {
+  region = "eu-west-1"
+}
 
 variable "env" {
   type    = string
   default = "sit"
 }
 
-variable "build" {
-  type = string
-}
-
-variable "weekly_days" {
-  type = list(number)
-}
-
-variable "gsi_key" {
-  type = string
-}
-
-data "aws_dynamodb_table" "shared" {
-  name = "shared-${var.env}"
+locals {
+  customer_key = terraform.workspace == "default" ? "customerId" : "customerKey"
+  shared_table = "shared-${terraform.workspace}"
 }
 
 resource "aws_kms_key" "tables" {
@@ -42,13 +35,13 @@ resource "aws_dynamodb_table" "orders" {
   }
 
   attribute {
-    name = var.gsi_key
+    name = local.customer_key
     type = "S"
   }
 
   global_secondary_index {
     name            = "OrdersByCustomer"
-    hash_key        = var.gsi_key
+    hash_key        = local.customer_key
     projection_type = "ALL"
   }
 
@@ -60,7 +53,7 @@ resource "aws_dynamodb_table" "orders" {
   tags = {
     Project = "bbws"
     Team    = "payments"
-    Build   = var.build
+    KeyId   = aws_kms_key.tables.key_id
   }
 }
 
@@ -121,7 +114,7 @@ resource "aws_backup_plan" "daily" {
     target_vault_name = aws_backup_vault.main.name
     schedule          = "cron(0 4 ? * SUN *)"
     dynamic "lifecycle" {
-      for_each = var.weekly_days
+      for_each = terraform.workspace == "prod" ? [90] : [14]
       content {
         delete_after = lifecycle.value
       }
@@ -133,7 +126,7 @@ resource "aws_backup_selection" "orders" {
   name         = "orders-and-shared"
   plan_id      = aws_backup_plan.daily.id
   iam_role_arn = "arn:aws:iam::222222222222:role/backup"
-  resources    = [aws_dynamodb_table.orders.arn, data.aws_dynamodb_table.shared.arn]
+  resources    = [aws_dynamodb_table.orders.arn, "arn:aws:dynamodb:eu-west-1:222222222222:table/${local.shared_table}"]
 }
 
 resource "aws_backup_selection" "audit" {
@@ -167,7 +160,7 @@ resource "aws_cloudwatch_metric_alarm" "shared_errors" {
   alarm_name          = "shared-${var.env}-system-errors"
   namespace           = "AWS/DynamoDB"
   metric_name         = "SystemErrors"
-  dimensions          = { TableName = data.aws_dynamodb_table.shared.name }
+  dimensions          = { TableName = local.shared_table }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
