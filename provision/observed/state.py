@@ -119,6 +119,17 @@ class ObservedEncryption:
 
 
 @dataclass(frozen=True)
+class ObservedReplica:
+    """A global table's replica in another region, as read; what a source cannot tell is `Unverifiable`."""
+
+    region: str
+    status: str = "ACTIVE"
+    kms_key_arn: str | Unverifiable | None = None  # None: the table's kind of key, AWS's in that region
+    point_in_time_recovery: bool | Unverifiable = False
+    propagate_tags: bool | Unverifiable = False
+
+
+@dataclass(frozen=True)
 class ObservedTable:
     name: str
     status: str
@@ -138,6 +149,8 @@ class ObservedTable:
     defined_at: str = ""  # where a static source defines it: "infra/sit/dynamodb.tf:12 (aws_dynamodb_table.orders)"
     other_indexes: Unverifiable | None = None  # the source may hold GSIs it cannot name (a `dynamic` block over
     # an unknown value): an index not in `global_indexes` is then unknown, not missing
+    replicas: tuple[ObservedReplica | Unverifiable, ...] | Unverifiable = ()  # an Unverifiable among them: replicas
+    # in regions not known (a `dynamic "replica"` over an unknown value); whole: the source cannot report replicas
 
     @property
     def active(self) -> bool:

@@ -45,6 +45,7 @@ from provision.planning.changes import (
 )
 from provision.planning.diff_alarms import alarms
 from provision.planning.diff_backups import backups
+from provision.planning.diff_replicas import replica_changes
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
                  "copy the data, move the consumers, then remove the old table from the contracts")
@@ -62,7 +63,7 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
         changes += _new_table(name, spec, backend, observed.hidden("table")) if seen is None else _table(
-            name, spec, seen)
+            name, spec, seen, backend)
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += backups(stack, observed, backend)
     changes += alarms(stack, observed, backend)
@@ -104,10 +105,11 @@ def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverif
         changes.append(UpdateEncryption(target=name, encryption=spec.encryption, skipped=not_kept))
     if spec.table_class is not TableClass.STANDARD and (not_kept := gap(backend, Feature.TABLE_CLASS)):
         changes.append(UpdateTableClass(target=name, table_class=spec.table_class, skipped=not_kept))
+    changes += replica_changes(name, spec, ObservedTable(name, "CREATING", spec.keys), gap(backend, Feature.REPLICAS))
     return changes
 
 
-def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind) -> list[Change]:
     if seen.keys != spec.keys:
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
@@ -122,6 +124,7 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
                                                  "defined when the table is created)", how=REPLACE_TABLE))
     changes += _indexes(name, spec, seen)
     changes += _settings(name, spec, seen)
+    changes += replica_changes(name, spec, seen, gap(backend, Feature.REPLICAS))
     return changes
 
 

@@ -40,6 +40,7 @@ from provision.observed.state import (
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
 from provision.observed.terraform.to_observed_alarms import alarms_of
 from provision.observed.terraform.to_observed_backups import plans_of, vaults_of
+from provision.observed.terraform.to_observed_replicas import replicas_of
 from provision.observed.terraform.values import (
     ALARM,
     GSI,
@@ -167,7 +168,8 @@ def _table(resource: Resource, source: str, env: Environment, refs: References) 
         table_class=known(source, lambda: _table_class(block)),
         tags=known(source, lambda: block.tags("tags_all" if block.has("tags_all") else "tags", source)),
         defined_at=_defined_at(resource),
-        other_indexes=other)
+        other_indexes=other,
+        replicas=replicas_of(block, source))
 
 
 def _defined_at(resource: Resource) -> str:
