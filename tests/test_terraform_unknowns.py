@@ -7,6 +7,7 @@ and splat selections are read. The converters' finer rules are unit tests at the
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,24 @@ UNKNOWN = Unverifiable("terraform", "known only after apply")
 def test_a_selection_with_unknown_entries_covers_by_its_known_ones(
         selection: ObservedSelection, tags: Any, covers: Any) -> None:
     assert selection_covers(selection, ARN, tags) == covers
+
+
+def test_the_desired_state_diff_skips_only_the_tag_known_after_apply(sit: Environment) -> None:
+    from provision.desired.stack import OWNERSHIP_TAG_KEY, resolve
+    from provision.observed.schema import observed_from_stack
+    from provision.planning.changes import LeftAlone, TagTable
+    from provision.planning.diff import diff
+
+    stack = resolve(load_contracts(ROOT / "contracts"), sit)
+    schema = observed_from_stack(stack)
+    orders = schema.tables["orders-sit"]
+    tags = {**orders.tags, "Project": "other", "Stack": UNKNOWN}  # one known wrong, one known after apply
+    stray = dataclasses.replace(orders, name="audit-sit", tags={OWNERSHIP_TAG_KEY: UNKNOWN})
+    observed = dataclasses.replace(schema, source="terraform", tables={
+        **schema.tables, "orders-sit": dataclasses.replace(orders, tags=tags), "audit-sit": stray})
+    changes = [c for c in diff(stack, observed, sit.backend) if c.target in ("orders-sit", "audit-sit")]
+    tagging = sorted((sorted(c.tags.items()), c.skipped is not None) for c in changes if isinstance(c, TagTable))
+    assert tagging == [([("Project", "bbws")], False), ([("Stack", "dynamodb-schemas")], True)]
+    [left] = [c for c in changes if c.target == "audit-sit"]  # never deleted on an ownership tag not known
+    assert isinstance(left, LeftAlone)
+    assert "that tag is known only after apply" in left.why

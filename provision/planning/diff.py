@@ -77,11 +77,13 @@ def _not_in_contracts(seen: ObservedTable, backend: BackendKind) -> Change:
     A name of the environment's shape proves nothing: another team's `payments-team-sit` has one too.
     """
     tags = gap(backend, Feature.TAGS) or seen.tags
-    if isinstance(tags, Unverifiable):
-        return LeftAlone(target=seen.name, why=f"not in the contracts, and cannot tell on {tags.source} whether "
-                                               f"it is tagged {OWNERSHIP_TAG} (it keeps no tags): delete it by "
-                                               "hand if it is yours")
-    if tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE:
+    owner = tags if isinstance(tags, Unverifiable) else tags.get(OWNERSHIP_TAG_KEY)
+    if isinstance(owner, Unverifiable):  # no tags kept, or that one tag known only after apply
+        why = "it keeps no tags" if owner is tags else "that tag is known only after apply"
+        return LeftAlone(target=seen.name, why=f"not in the contracts, and cannot tell on {owner.source} whether "
+                                               f"it is tagged {OWNERSHIP_TAG} ({why}): delete it by hand if it "
+                                               "is yours")
+    if owner == OWNERSHIP_TAG_VALUE:
         return DeleteTable(target=seen.name)
     return LeftAlone(target=seen.name, why=f"not in the contracts and not tagged {OWNERSHIP_TAG}")
 
