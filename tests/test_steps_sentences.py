@@ -89,25 +89,26 @@ SENTENCES = {
     "carries": "every returned item {must:Must} carry the attributes:",
     "alarm": 'the table "{table:Name}" {must:Must} have a {kind:AlarmKind} alarm',
     "alarm state": 'no alarm of the table "{table:Name}" must be in ALARM state',
+    "replica": 'the table "{table:Name}" {must:Must} be replicated to the region "{region:Name}"',
     "cost": "the monthly cost estimate of the environment must be within its budget",
 }
 
 # Where a backend cannot answer a sentence at all, no scenario of it can pass there (only a missing
 # table fails); provision/observed/capabilities.py says why.
 CANNOT_PASS = {  # the whole desired state includes backup selections, which no local backend reports
-    "moto": {"table class", "desired state", "alarm state", "cost"},  # moto never reports TableClassSummary,
-    # never evaluates an alarm; neither environment declares a budget
+    "moto": {"table class", "desired state", "alarm state", "cost", "replica"},  # moto never reports
+    # TableClassSummary, never evaluates an alarm, has no global tables; neither environment declares a budget
     "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state", "alarm",
-              "alarm state", "cost"},
+              "alarm state", "cost", "replica"},
 }
 CANNOT_FAIL = {  # a vault is no table: on DynamoDB Local, which has no AWS Backup, it is only ever unverifiable
     "moto": {"cost"},
     "local": {"vault", "cost"},
 }
 CANNOT_ANSWER = {
-    "moto": {"table class", "encryption", "coverage", "desired state", "alarm state", "cost"},
+    "moto": {"table class", "encryption", "coverage", "desired state", "alarm state", "cost", "replica"},
     "local": {"table class", "pitr", "tags", "vault", "encryption", "coverage", "desired state", "alarm",
-              "alarm state", "cost"},
+              "alarm state", "cost", "replica"},
 }
 
 
@@ -407,6 +408,16 @@ CASES: tuple[Case, ...] = (
          "within its budget", skips("unverifiable on {backend}: environment '{env}' declares no budget*")),
     case("alarm state", "alarm state of a missing table fails", 'Then no alarm of the table "invoices" must be in ALARM '
          "state", fails(f"FAIL alarm states of table invoices: *{NO_TABLE}*")),
+    case("replica", "replica unverifiable", 'Then the table "orders" must be replicated to the region "us-east-1"',
+         skips("unverifiable on moto: moto has no global tables*"),
+         skips("unverifiable on dynamodb-local: DynamoDB Local has no global tables*")),
+    case("replica", "replica must not unverifiable",
+         'Then the table "orders" must not be replicated to the region "us-east-1"',
+         skips("unverifiable on moto: moto has no global tables*"),
+         skips("unverifiable on dynamodb-local: DynamoDB Local has no global tables*")),
+    case("replica", "replica of a missing table fails",
+         'Then the table "invoices" must be replicated to the region "us-east-1"',
+         fails(f"FAIL replica of table invoices in us-east-1: *{NO_TABLE}*")),
     # --- backups --------------------------------------------------------------------------------
     case("vault", "vault must passes", 'Then the backup vault "bbws-dynamodb" must exist', passes(),
          skips(LOCAL_NO_BACKUP)),

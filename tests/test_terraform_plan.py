@@ -237,10 +237,12 @@ def test_selections_resolved_through_references_name_the_tables_arns(sit: Enviro
 
 def test_selections_referring_to_what_cannot_be_followed_are_unverifiable(sit: Environment) -> None:
     weekly = plans(observed(BACKUP.name, sit))["weekly-sit"]
-    assert weekly.selections == unknown(
+    assert not isinstance(weekly.selections, Unverifiable)  # the selection is there; what it names is not known
+    [selection] = weekly.selections
+    assert selection.resources == (unknown(
         BACKUP, "aws_backup_selection.weekly", "resources",
         "known only after apply: it refers to data.aws_dynamodb_table.shared.arn, which this reader does not "
-        "follow to a resource")
+        "follow to a resource"),)
 
 
 def test_a_selection_whose_plan_cannot_be_told_is_unresolved(sit: Environment) -> None:
@@ -407,8 +409,9 @@ def test_encryption_with_a_computed_key_is_told_by_the_configuration(
                                               {"server_side_encryption": [{"kms_key_arn": True}]},
                                               {"server_side_encryption": written} if written else {})))
     encryption = observe(read_plan(path), sit).tables["t-sit"].encryption
-    if expected is None:
-        assert encryption == unknown(path, "aws_dynamodb_table.t", "server_side_encryption[0].kms_key_arn")
+    if expected is None:  # a KMS key, so not the AWS owned key; which one, and whose, is known after apply
+        hidden = unknown(path, "aws_dynamodb_table.t", "server_side_encryption[0].kms_key_arn")
+        assert encryption == ObservedEncryption(hidden, hidden)
     else:
         assert isinstance(encryption, ObservedEncryption)
         assert encryption.type is expected
@@ -465,7 +468,7 @@ def test_an_unknown_setting_is_unverifiable_with_its_own_reason(sit: Environment
     orders = one_table(sit, deletion_protection_enabled=hidden, billing_mode=hidden, tags={"team": hidden})
     assert orders.deletion_protection == Unverifiable("terraform", f"{WHERE}: deletion_protection_enabled: {hidden}")
     assert orders.billing == Unverifiable("terraform", f"{WHERE}: billing_mode: {hidden}")
-    assert orders.tags == Unverifiable("terraform", f"{WHERE}: tags['team']: {hidden}")
+    assert orders.tags == {"team": Unverifiable("terraform", f"{WHERE}: tags['team']: {hidden}")}  # that one tag
 
 
 def test_an_index_of_unknown_name_hides_others_and_the_known_ones_stay(sit: Environment) -> None:

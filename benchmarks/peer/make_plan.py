@@ -5,10 +5,11 @@
 The peer tool, terraform-compliance, reads only Terraform plans; to compare like with like it gets
 the plan `terraform show -json` would print for contracts/ written as Terraform: every table of
 `resolve(load_contracts("contracts"), sit)` (physical names, keys, GSIs, projections, billing, stream,
-encryption, PITR, TTL, deletion protection, tags), the backup vault and plan, and one backup
+encryption, PITR, TTL, deletion protection, tags), the backup vault and plan, one backup
 selection naming every table it covers by `aws_dynamodb_table.X.arn` (unknown until apply, so only
-the configuration's references say which tables it holds). Rerun it after changing contracts/; the
-format is built by tests/brief/make_plan.py, which also writes the brief's plan.
+the configuration's references say which tables it holds), and each table's CloudWatch alarms. Rerun
+it after changing contracts/; the format is built by tests/brief/make_plan.py, which also writes the
+brief's plan.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def desired_plan(env_name: str = "sit", contracts: Path = ROOT / "contracts") ->
         covered = [table_address[t] for t in plan.covers.tables]
         resources.append(tf.backup_selection_resource(address_name(logical.name), plan.selection_name,
                                                       resource.address, role, covered))
+    for name, alarm in sorted(stack.alarms.items()):
+        resources.append(tf.metric_alarm_resource(address_name(name), alarm, table_address[alarm.table]))
     variables = [tf.Variable("region", env.region, "AWS region of the stack.", env.region, has_default=True)]
     return tf.plan_document(resources, variables, tf.refs("var.region"))  # type: ignore[no-any-return]
 

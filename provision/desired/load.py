@@ -18,6 +18,7 @@ from typing import Any
 from provision.desired import limits
 from provision.desired.fields import Fields, describe, did_you_mean
 from provision.desired.load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
+from provision.desired.load_replicas import check_replica_regions
 from provision.desired.load_table import TableDefaults, TableReader
 from provision.desired.model import BackupPlan, BackupRule, BackupVault, Coverage, DesiredState, Location
 from provision.desired.naming import DEFAULT_INDEX_NAMING
@@ -135,6 +136,7 @@ def _build(sections: _Sections, folder: str, problems: list[Problem]) -> Desired
         problems.append(Problem(folder, 1, "no environment is defined; add an 'environments:' section "
                                 "with at least 'local: {backend: dynamodb-local}'"))
     check_physical_names(problems, environments, tables, vaults, plans)
+    check_replica_regions(problems, [env.environment for env in environments], tables)
     return DesiredState(tuple(tables), tuple(vaults), tuple(plans),
                         {env.environment.name: env.environment for env in environments}, index_naming)
 

@@ -14,6 +14,7 @@ from provision.desired import limits
 from provision.desired.fields import Fields, describe
 from provision.desired.load_alarms import read_alarms
 from provision.desired.load_index import IndexReader, check_name, index_data, read_capacity, read_key
+from provision.desired.load_replicas import read_replicas
 from provision.desired.model import (
     AlarmRule,
     AttributeType,
@@ -38,7 +39,7 @@ DEFAULT_KEYS = ("billing_mode", "stream", "encryption", "point_in_time_recovery"
                 "table_class", "tags", "alarms")
 TABLE_KEYS = ("description", "partition_key", "sort_key", "global_indexes", "local_indexes", "billing_mode",
               "capacity", "stream", "encryption", "point_in_time_recovery", "ttl_attribute",
-              "deletion_protection", "table_class", "tags", "alarms")
+              "deletion_protection", "table_class", "tags", "alarms", "replicas")
 ENCRYPTION_KEYS = ("type", "kms_key")
 
 
@@ -129,6 +130,7 @@ class TableReader:
         check_tags(self.problems, fields.file, fields.line("tags"), tags)
         if partition is None:
             return None
+        encryption = _or(self._encryption(fields), self.defaults.encryption)
         spec = TableSpec(
             name=name,
             keys=KeySchema(partition, sort),
@@ -136,7 +138,7 @@ class TableReader:
             local_indexes=tuple(lsis),
             billing=billing,
             stream=self._stream(fields) if fields.has("stream") else self.defaults.stream,
-            encryption=_or(self._encryption(fields), self.defaults.encryption),
+            encryption=encryption,
             point_in_time_recovery=_or(fields.boolean("point_in_time_recovery"),
                                        self.defaults.point_in_time_recovery),
             ttl_attribute=fields.string("ttl_attribute", "expiresAt"),
@@ -144,6 +146,7 @@ class TableReader:
             table_class=_or(fields.choice("table_class", TableClass), self.defaults.table_class),
             tags=tags,
             alarms=read_alarms(fields, self.defaults.alarms),
+            replicas=read_replicas(fields, encryption),
             description=fields.string("description", "what the table holds") or "",
             source=where,
         )

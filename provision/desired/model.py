@@ -178,6 +178,20 @@ class AlarmRule:
 
 
 @dataclass(frozen=True)
+class Replica:
+    """A copy of the table in another region: a global table (version 2019.11.21) replica."""
+
+    region: str
+    kms_key: str | None = None  # a customer managed key in that region (with CUSTOMER_MANAGED encryption only)
+    point_in_time_recovery: bool | None = None  # None: as the table has it
+    propagate_tags: bool = False  # the table's tags copied to the replica (Terraform's propagate_tags)
+    source: Location | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        return f"replica in {self.region}"
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """One table as the contracts want it, under its logical name (`orders`)."""
 
@@ -194,11 +208,20 @@ class TableSpec:
     table_class: TableClass = TableClass.STANDARD
     tags: Mapping[str, str] = field(default_factory=dict)
     alarms: tuple[AlarmRule, ...] = ()
+    replicas: tuple[Replica, ...] | None = None  # a global table's copies in other regions; None: not declared
+    # (replicas made elsewhere are left alone), () declares that there are none
     description: str = ""
     source: Location | None = field(default=None, compare=False)
 
     def global_index(self, name: str) -> GlobalIndex | None:
         return next((index for index in self.global_indexes if index.name == name), None)
+
+    def replica(self, region: str) -> Replica | None:
+        return next((replica for replica in self.replicas or () if replica.region == region), None)
+
+    def replica_pitr(self, replica: Replica) -> bool:
+        """Whether a replica has point-in-time recovery: as written, else as the table has it."""
+        return self.point_in_time_recovery if replica.point_in_time_recovery is None else replica.point_in_time_recovery
 
     def attribute_types(self) -> dict[str, AttributeType]:
         """Every key attribute of the table and its indexes, with its type."""

@@ -9,7 +9,7 @@ from provision.desired.model import Environment
 from provision.desired.stack import Stack
 from provision.errors import ToolError
 
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"  # as provision.planning.diff defaults it
+DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"  # as provision.planning.diff_backups defaults it
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class Feature(StrEnum):
     BACKUP_SELECTIONS = "backup selections"
     ALARMS = "CloudWatch alarms"
     ALARM_STATES = "alarm states"
+    REPLICAS = "global table replicas"
 
 
 _NO_BACKUP = "DynamoDB Local has no AWS Backup service"
@@ -41,12 +42,14 @@ GAPS: dict[BackendKind, dict[Feature, str]] = {
         Feature.BACKUP_SELECTIONS: _NO_BACKUP,
         Feature.ALARMS: "DynamoDB Local has no CloudWatch",
         Feature.ALARM_STATES: "DynamoDB Local has no CloudWatch",
+        Feature.REPLICAS: "DynamoDB Local has no global tables: it neither makes nor reports replicas",
     },
     BackendKind.MOTO: {
         Feature.TABLE_CLASS: "moto never reports TableClassSummary",
         Feature.KMS_KEY_MANAGER: "moto's KMS reports the key it makes for DynamoDB as customer managed",
         Feature.BACKUP_SELECTIONS: "moto does not implement Create/ListBackupSelections",
         Feature.ALARM_STATES: "moto holds alarms but never evaluates them against metrics (every one stays OK)",
+        Feature.REPLICAS: "moto has no global tables: it ignores ReplicaUpdates and reports no Replicas",
     },
     BackendKind.AWS: {},
 }

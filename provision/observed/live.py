@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from provision.backends import Backend
 from provision.backends import operations as ops
+from provision.backends.backend import CLIENT_CONFIG
 from provision.desired.model import (
     AttributeType,
     Billing,
@@ -38,6 +39,7 @@ from provision.observed.state import (
     ObservedIndex,
     ObservedLocalIndex,
     ObservedPlan,
+    ObservedReplica,
     ObservedRule,
     ObservedSelection,
     ObservedState,
@@ -184,7 +186,24 @@ class _TableReader:
             table_class=_ask(self.backend, Feature.TABLE_CLASS, lambda: TableClass(
                 table.get("TableClassSummary", {}).get("TableClass", "STANDARD"))),
             tags=_ask(self.backend, Feature.TAGS, lambda: self._tags(table["TableArn"])),
+            replicas=gap(self.backend.kind, Feature.REPLICAS) or tuple(
+                self._replica(name, r) for r in table.get("Replicas", []) if r.get("RegionName")),
         )
+
+    def _replica(self, name: str, replica: Mapping[str, Any]) -> ObservedReplica:
+        """One replica as DescribeTable reports it; its point-in-time recovery is asked in its own region."""
+        region = str(replica["RegionName"])
+
+        def pitr() -> bool:
+            client = self.backend.session.client("dynamodb", region_name=region, config=CLIENT_CONFIG)
+            description = ops.DESCRIBE_CONTINUOUS_BACKUPS.call(client, TableName=name)["ContinuousBackupsDescription"]
+            return description.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
+
+        return ObservedReplica(
+            region, str(replica.get("ReplicaStatus", "ACTIVE")), replica.get("KMSMasterKeyId") or None,
+            _ask(self.backend, Feature.PITR, pitr),
+            Unverifiable(self.backend.name, "propagate_tags is Terraform's setting: DynamoDB reports a replica's "
+                                            "tags in its own region, which is not read here"))
 
     def _pitr(self, name: str) -> bool:
         description = ops.DESCRIBE_CONTINUOUS_BACKUPS.call(self.client, TableName=name)["ContinuousBackupsDescription"]

@@ -15,6 +15,7 @@ from provision.observed.state import (
     ObservedIndex,
     ObservedLocalIndex,
     ObservedPlan,
+    ObservedReplica,
     ObservedRule,
     ObservedSelection,
     ObservedState,
@@ -42,6 +43,8 @@ def observed_from_stack(stack: Stack) -> ObservedState:
             billing=spec.billing, stream=spec.stream, encryption=ObservedEncryption(key_arn, manager),
             point_in_time_recovery=spec.point_in_time_recovery, ttl_attribute=spec.ttl_attribute,
             deletion_protection=spec.deletion_protection, table_class=spec.table_class, tags=dict(spec.tags),
+            replicas=tuple(ObservedReplica(r.region, "ACTIVE", r.kms_key, spec.replica_pitr(r), r.propagate_tags)
+                           for r in spec.replicas or ()),
         )
     plans = {}
     for name, plan in stack.plans.items():

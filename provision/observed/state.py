@@ -9,7 +9,7 @@ A field the source cannot report holds `Unverifiable(reason)` instead of a guess
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -42,13 +42,49 @@ def known(value: T | Unverifiable) -> bool:
     return not isinstance(value, Unverifiable)
 
 
+Maybe = bool | Unverifiable  # a yes or no a source may not be able to give
+
+
+def any_of(answers: Iterable[Maybe]) -> Maybe:
+    """True if one answer is True; else the first unknown one, if any; else False (or on "either")."""
+    unknown: Unverifiable | None = None
+    for answer in answers:
+        if answer is True:
+            return True
+        if isinstance(answer, Unverifiable) and unknown is None:
+            unknown = answer
+    return False if unknown is None else unknown
+
+
+def all_of(answers: Iterable[Maybe]) -> Maybe:
+    """False if one answer is False; else the first unknown one, if any; else True (and on "both")."""
+    unknown: Unverifiable | None = None
+    for answer in answers:
+        if answer is False:
+            return False
+        if isinstance(answer, Unverifiable) and unknown is None:
+            unknown = answer
+    return True if unknown is None else unknown
+
+
+def negated(answer: Maybe) -> Maybe:
+    return answer if isinstance(answer, Unverifiable) else not answer
+
+
+def known_tags(tags: Mapping[str, str | Unverifiable]) -> dict[str, str]:
+    """The tags whose values are known (a tag of unknown value is left out: use it only where that is safe)."""
+    return {key: value for key, value in tags.items() if isinstance(value, str)}
+
+
 @dataclass(frozen=True)
 class ObservedIndex:
+    """A GSI as read; a static source may know its name but not its keys, projection or capacity."""
+
     name: str
-    keys: KeySchema
-    projection: Projection
+    keys: KeySchema | Unverifiable
+    projection: Projection | Unverifiable
     status: str = "ACTIVE"
-    capacity: Capacity | None = None
+    capacity: Capacity | Unverifiable | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +98,8 @@ class ObservedLocalIndex:
 class ObservedEncryption:
     """Encryption at rest as reported: an AWS owned key, or a KMS key managed by AWS or a customer."""
 
-    kms_key_arn: str | None = None  # None: the AWS owned key
+    kms_key_arn: str | Unverifiable | None = None  # None: the AWS owned key; Unverifiable: a KMS key, which one
+    # is known only after apply (a key created in the same Terraform, `aws_kms_key.x.arn`)
     key_manager: str | Unverifiable | None = None  # "AWS" or "CUSTOMER", for a KMS key
 
     @property
@@ -77,7 +114,19 @@ class ObservedEncryption:
         if self.kms_key_arn is None:
             return EncryptionType.AWS_OWNED.value
         kind = "KMS" if isinstance(self.type, Unverifiable) else self.type.value
-        return f"{kind} ({self.kms_key_arn})"
+        key = "its ARN known only after apply" if isinstance(self.kms_key_arn, Unverifiable) else self.kms_key_arn
+        return f"{kind} ({key})"
+
+
+@dataclass(frozen=True)
+class ObservedReplica:
+    """A global table's replica in another region, as read; what a source cannot tell is `Unverifiable`."""
+
+    region: str
+    status: str = "ACTIVE"
+    kms_key_arn: str | Unverifiable | None = None  # None: the table's kind of key, AWS's in that region
+    point_in_time_recovery: bool | Unverifiable = False
+    propagate_tags: bool | Unverifiable = False
 
 
 @dataclass(frozen=True)
@@ -95,10 +144,13 @@ class ObservedTable:
     ttl_attribute: str | Unverifiable | None = None
     deletion_protection: bool | Unverifiable = False
     table_class: TableClass | Unverifiable = TableClass.STANDARD
-    tags: Mapping[str, str] | Unverifiable = field(default_factory=dict)
+    tags: Mapping[str, str | Unverifiable] | Unverifiable = field(default_factory=dict)  # one tag's value may be
+    # unknown (Unverifiable) where the others are known; the whole map, where its keys are not known
     defined_at: str = ""  # where a static source defines it: "infra/sit/dynamodb.tf:12 (aws_dynamodb_table.orders)"
     other_indexes: Unverifiable | None = None  # the source may hold GSIs it cannot name (a `dynamic` block over
     # an unknown value): an index not in `global_indexes` is then unknown, not missing
+    replicas: tuple[ObservedReplica | Unverifiable, ...] | Unverifiable = ()  # an Unverifiable among them: replicas
+    # in regions not known (a `dynamic "replica"` over an unknown value); whole: the source cannot report replicas
 
     @property
     def active(self) -> bool:
@@ -108,7 +160,8 @@ class ObservedTable:
         """The type of every key attribute of the table and its indexes."""
         found = {a.name: a.type.value for a in self.keys.attributes}
         for index in self.global_indexes.values():
-            found.update({a.name: a.type.value for a in index.keys.attributes})
+            if isinstance(index.keys, KeySchema):
+                found.update({a.name: a.type.value for a in index.keys.attributes})
         for local in self.local_indexes.values():
             found[local.sort_key.name] = local.sort_key.type.value
         return found
@@ -125,38 +178,58 @@ class TagCondition:
 
 @dataclass(frozen=True)
 class ObservedSelection:
-    """A backup selection: the resources it names (ARN, wildcard) and its tag conditions."""
+    """A backup selection: the resources it names (ARN, wildcard) and its tag conditions.
+
+    An entry a static source cannot know (a Terraform reference known only after apply, a `dynamic` block over an
+    unknown value) is an `Unverifiable` in its place: it could be any resource, or any condition, and no other.
+    """
 
     name: str
     selection_id: str = ""
-    resources: tuple[str, ...] = ()
-    not_resources: tuple[str, ...] = ()
-    any_tags: tuple[TagCondition, ...] = ()  # ListOfTags: a resource matching any is selected
-    all_tags: tuple[TagCondition, ...] = ()  # Conditions: a selected resource must match all
+    resources: tuple[str | Unverifiable, ...] = ()
+    not_resources: tuple[str | Unverifiable, ...] = ()
+    any_tags: tuple[TagCondition | Unverifiable, ...] = ()  # ListOfTags: a resource matching any is selected
+    all_tags: tuple[TagCondition | Unverifiable, ...] = ()  # Conditions: a selected resource must match all
     iam_role_arn: str = ""
+
+    @property
+    def unknown(self) -> Unverifiable | None:
+        """Why some entry of the selection is not known, or None when all are."""
+        entries = (*self.resources, *self.not_resources, *self.any_tags, *self.all_tags)
+        return next((e for e in entries if isinstance(e, Unverifiable)), None)
 
 
 @dataclass(frozen=True)
 class ObservedRule:
-    name: str
-    vault: str
-    schedule: str
-    retention_days: int | None
-    cold_storage_after_days: int | None = None
+    """A backup rule; a static source may not know some of its values (a `dynamic "lifecycle"` over an unknown)."""
+
+    name: str | Unverifiable
+    vault: str | Unverifiable
+    schedule: str | Unverifiable
+    retention_days: int | Unverifiable | None
+    cold_storage_after_days: int | Unverifiable | None = None
+
+    @property
+    def unknown(self) -> Unverifiable | None:
+        values = (self.name, self.vault, self.schedule, self.retention_days, self.cold_storage_after_days)
+        return next((v for v in values if isinstance(v, Unverifiable)), None)
 
 
 @dataclass(frozen=True)
 class ObservedPlan:
+    """A backup plan: its rules (an `Unverifiable` stands for rules a static source cannot see, a `dynamic "rule"`
+    over an unknown value) and its selections."""
+
     name: str
     plan_id: str
-    rules: tuple[ObservedRule, ...]
+    rules: tuple[ObservedRule | Unverifiable, ...]
     selections: tuple[ObservedSelection, ...] | Unverifiable = ()
 
 
 @dataclass(frozen=True)
 class ObservedVault:
     name: str
-    kms_key_arn: str | None = None
+    kms_key_arn: str | Unverifiable | None = None  # None: AWS Backup's own key; Unverifiable: a key known after apply
 
 
 @dataclass(frozen=True)
@@ -167,18 +240,20 @@ class ObservedBackups:
 
 @dataclass(frozen=True)
 class ObservedAlarm:
-    """A CloudWatch alarm on one DynamoDB metric of a table, as read."""
+    """A CloudWatch alarm on one DynamoDB metric of a table, as read; a static source may not know some values
+    (an `Unverifiable` in their place: a threshold from a variable with no value, a topic created with the alarm)."""
 
     name: str
-    metric: str
-    table: str | None  # the TableName dimension
-    threshold: float
-    period_seconds: int
-    evaluation_periods: int
-    comparison: str
-    statistic: str
-    actions: tuple[str, ...] = ()
+    metric: str | Unverifiable
+    table: str | Unverifiable | None  # the TableName dimension
+    threshold: float | Unverifiable
+    period_seconds: int | Unverifiable
+    evaluation_periods: int | Unverifiable
+    comparison: str | Unverifiable
+    statistic: str | Unverifiable
+    actions: tuple[str | Unverifiable, ...] = ()
     state: str = "INSUFFICIENT_DATA"  # OK | ALARM | INSUFFICIENT_DATA
+    defined_at: str = ""  # where a static source defines it: "infra/alarms.tf:3 (aws_cloudwatch_metric_alarm.x)"
 
 
 @dataclass(frozen=True)
@@ -189,7 +264,7 @@ class Unresolved:
     construct: str  # 'module "dynamodb"', 'aws_dynamodb_table.orders (for_each over var.tables)'
     where: str  # file:line
     reason: str  # why, and what to do instead
-    types: tuple[str, ...] = ()  # the kinds it may define: "table", "vault", "plan"; empty: any
+    types: tuple[str, ...] = ()  # the kinds it may define: "table", "vault", "plan", "alarm"; empty: any
 
     def may_define(self, kind: str) -> bool:
         return not self.types or kind in self.types
@@ -212,13 +287,10 @@ class ObservedState:
 
     def unread_alarms(self) -> Unverifiable:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""
-        if self.source in ("terraform", "plan"):
-            return Unverifiable(self.source, "CloudWatch alarms (aws_cloudwatch_metric_alarm) are not read from "
-                                             "Terraform yet: check them against the environment (--against live)")
         return Unverifiable(self.source, "this source reads no CloudWatch alarms")
 
     def hidden(self, kind: str) -> Unverifiable | None:
-        """Why something of `kind` ("table", "vault", "plan") that is not here may still be defined, or None."""
+        """Why something of `kind` ("table", "vault", "plan", "alarm") not here may still be defined, or None."""
         found = [u for u in self.unresolved if u.may_define(kind)]
         if not found:
             return None

@@ -7,25 +7,19 @@ reason instead of silently dropping it.
 
 from __future__ import annotations
 
-import dataclasses
-
 from provision.desired.model import (
-    ALARM_COMPARISON,
-    ALARM_STATISTIC,
     BackendKind,
-    BackupPlan,
     Billing,
     BillingMode,
     EncryptionType,
+    GlobalIndex,
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Alarm, Stack
+from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import (
-    ObservedAlarm,
-    ObservedPlan,
-    ObservedSelection,
+    ObservedIndex,
     ObservedState,
     ObservedTable,
     Unverifiable,
@@ -33,19 +27,13 @@ from provision.observed.state import (
 from provision.planning.changes import (
     AwaitActive,
     Change,
-    CreateBackupPlan,
     CreateIndex,
-    CreateSelection,
     CreateTable,
-    CreateVault,
     DeleteIndex,
-    DeleteSelection,
     DeleteTable,
     LeftAlone,
-    PutAlarm,
     Refused,
     TagTable,
-    UpdateBackupPlan,
     UpdateBilling,
     UpdateDeletionProtection,
     UpdateEncryption,
@@ -55,6 +43,9 @@ from provision.planning.changes import (
     UpdateTableClass,
     UpdateTtl,
 )
+from provision.planning.diff_alarms import alarms
+from provision.planning.diff_backups import backups
+from provision.planning.diff_replicas import replica_changes
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
                  "copy the data, move the consumers, then remove the old table from the contracts")
@@ -64,7 +55,6 @@ REPLACE_INDEX = ("AWS cannot change a GSI's keys or projection in place: add a G
 MOVE_TTL = ("AWS takes one TTL change per table and then refuses the next for about an hour, so TTL cannot move "
             "in one apply: remove ttl_attribute from the contracts and apply (TTL off), then at least an hour "
             "later set the new ttl_attribute and apply again")
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"
 
 
 def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
@@ -73,10 +63,10 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
         changes += _new_table(name, spec, backend, observed.hidden("table")) if seen is None else _table(
-            name, spec, seen)
+            name, spec, seen, backend)
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
-    changes += _backups(stack, observed, backend)
-    changes += _alarms(stack, observed, backend)
+    changes += backups(stack, observed, backend)
+    changes += alarms(stack, observed, backend)
     # Tables by name, each table's changes in their order; backups after them, vault before plan before selection.
     return sorted(changes, key=lambda c: (c.is_backup, c.order if c.is_backup else 0, c.target, c.order))
 
@@ -87,11 +77,13 @@ def _not_in_contracts(seen: ObservedTable, backend: BackendKind) -> Change:
     A name of the environment's shape proves nothing: another team's `payments-team-sit` has one too.
     """
     tags = gap(backend, Feature.TAGS) or seen.tags
-    if isinstance(tags, Unverifiable):
-        return LeftAlone(target=seen.name, why=f"not in the contracts, and cannot tell on {tags.source} whether "
-                                               f"it is tagged {OWNERSHIP_TAG} (it keeps no tags): delete it by "
-                                               "hand if it is yours")
-    if tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE:
+    owner = tags if isinstance(tags, Unverifiable) else tags.get(OWNERSHIP_TAG_KEY)
+    if isinstance(owner, Unverifiable):  # no tags kept, or that one tag known only after apply
+        why = "it keeps no tags" if owner is tags else "that tag is known only after apply"
+        return LeftAlone(target=seen.name, why=f"not in the contracts, and cannot tell on {owner.source} whether "
+                                               f"it is tagged {OWNERSHIP_TAG} ({why}): delete it by hand if it "
+                                               "is yours")
+    if owner == OWNERSHIP_TAG_VALUE:
         return DeleteTable(target=seen.name)
     return LeftAlone(target=seen.name, why=f"not in the contracts and not tagged {OWNERSHIP_TAG}")
 
@@ -115,10 +107,11 @@ def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverif
         changes.append(UpdateEncryption(target=name, encryption=spec.encryption, skipped=not_kept))
     if spec.table_class is not TableClass.STANDARD and (not_kept := gap(backend, Feature.TABLE_CLASS)):
         changes.append(UpdateTableClass(target=name, table_class=spec.table_class, skipped=not_kept))
+    changes += replica_changes(name, spec, ObservedTable(name, "CREATING", spec.keys), gap(backend, Feature.REPLICAS))
     return changes
 
 
-def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind) -> list[Change]:
     if seen.keys != spec.keys:
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
@@ -133,6 +126,7 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
                                                  "defined when the table is created)", how=REPLACE_TABLE))
     changes += _indexes(name, spec, seen)
     changes += _settings(name, spec, seen)
+    changes += replica_changes(name, spec, seen, gap(backend, Feature.REPLICAS))
     return changes
 
 
@@ -152,17 +146,30 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         current = seen.global_indexes.get(index.name)
         if current is None:
             changes.append(CreateIndex(target=name, index=index, skipped=seen.other_indexes))
-        elif current.keys != index.keys or current.projection != index.projection:
-            changes.append(Refused(
-                target=name, how=REPLACE_INDEX,
-                what=f"GSI {index.name} is ({current.keys}; {current.projection}), the contracts want "
-                     f"({index.keys}; {index.projection})"))
+        elif (refused := _index_refused(name, index, current)) is not None:
+            changes.append(refused)
         elif (spec.billing.mode is BillingMode.PROVISIONED and isinstance(seen.billing, Billing)
               and seen.billing.mode is BillingMode.PROVISIONED and index.capacity != current.capacity
               and index.capacity is not None):
+            was = current.capacity
             changes.append(UpdateIndexCapacity(target=name, index=index.name, capacity=index.capacity,
-                                               was=current.capacity))
+                                               was=None if isinstance(was, Unverifiable) else was,
+                                               skipped=was if isinstance(was, Unverifiable) else None))
     return changes
+
+
+def _index_refused(name: str, index: GlobalIndex, current: ObservedIndex) -> Refused | None:
+    """A GSI whose keys or projection differ is refused; one whose keys or projection the source cannot read
+    (known only after apply) is that refusal, skipped with why: it may differ, or not."""
+    seen = (current.keys, current.projection)
+    unknown = next((v for v in seen if isinstance(v, Unverifiable)), None)
+    differs = any(not isinstance(v, Unverifiable) and v != w for v, w in zip(seen, (index.keys, index.projection),
+                                                                            strict=True))
+    if not differs and unknown is None:
+        return None
+    shown = "; ".join("not known here" if isinstance(v, Unverifiable) else str(v) for v in seen)
+    return Refused(target=name, how=REPLACE_INDEX, skipped=None if differs else unknown,
+                   what=f"GSI {index.name} is ({shown}), the contracts want ({index.keys}; {index.projection})")
 
 
 def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
@@ -202,10 +209,17 @@ def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         if spec.tags:
             changes.append(TagTable(target=name, tags=spec.tags, skipped=seen.tags))
     else:
-        # Only add or correct the contracts' tags: tags others put on the table are left alone.
-        missing = {k: v for k, v in spec.tags.items() if seen.tags.get(k) != v}
+        # Only add or correct the contracts' tags: tags others put on the table are left alone. A tag whose value
+        # the source cannot know (known only after apply) is that one tag unknown, not the others.
+        found = seen.tags
+        unknown = {k: v for k, v in spec.tags.items() if isinstance(found.get(k), Unverifiable)}
+        missing = {k: v for k, v in spec.tags.items() if k not in unknown and found.get(k) != v}
         if missing:
             changes.append(TagTable(target=name, tags=missing))
+        if unknown:
+            reason = found[next(iter(sorted(unknown)))]
+            changes.append(TagTable(target=name, tags=unknown, skipped=reason if isinstance(reason, Unverifiable)
+                                    else None))
     return changes
 
 
@@ -231,157 +245,10 @@ def _encryption(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]
         if spec.encryption.type is EncryptionType.AWS_OWNED:
             return [UpdateEncryption(target=name, encryption=spec.encryption, was=str(observed))]
         return []
+    if kind is spec.encryption.type and spec.encryption.kms_key is not None and isinstance(
+            observed.kms_key_arn, Unverifiable):  # the kind of key is right; which key is known only after apply
+        return [UpdateEncryption(target=name, encryption=spec.encryption, skipped=observed.kms_key_arn)]
     same_key = spec.encryption.kms_key is None or spec.encryption.kms_key == observed.kms_key_arn
     if kind is spec.encryption.type and same_key:
         return []
     return [UpdateEncryption(target=name, encryption=spec.encryption, was=str(observed))]
-
-
-def _backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
-    changes: list[Change] = []
-    vaults, plans = observed.backups.vaults, observed.backups.plans
-    # What the backend cannot hold is skipped even when the reader was not asked (a state built elsewhere).
-    vaults = gap(backend, Feature.BACKUP_VAULTS) or vaults
-    plans = gap(backend, Feature.BACKUP_PLANS) or plans
-    for name, vault in stack.vaults.items():
-        if isinstance(vaults, Unverifiable):
-            changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
-        elif name not in vaults:
-            changes.append(CreateVault(target=name, vault=vault, skipped=observed.hidden("vault")))
-    role = _backup_role(stack, observed)
-    for name, plan in stack.plans.items():
-        resources = _selection_resources(stack, observed, plan)
-        selection = CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role)
-        if isinstance(plans, Unverifiable):
-            changes += [CreateBackupPlan(target=name, plan=plan, skipped=plans),
-                        CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role,
-                                        skipped=plans)]
-            continue
-        current = plans.get(name)
-        hidden = observed.hidden("plan")
-        if current is None and hidden is not None:
-            changes += [CreateBackupPlan(target=name, plan=plan, skipped=hidden),
-                        CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role,
-                                        skipped=hidden)]
-            continue
-        if current is None:
-            changes.append(CreateBackupPlan(target=name, plan=plan))
-            changes.append(_without_role_refused(_unless_unsupported(selection, backend), stack))
-            continue
-        rule = plan.rule
-        actual = [(r.vault, r.schedule, r.retention_days, r.cold_storage_after_days) for r in current.rules]
-        if actual != [(rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days)]:
-            was = "; ".join(f"{r.schedule} into {r.vault}, keep {r.retention_days} days" for r in current.rules)
-            changes.append(UpdateBackupPlan(target=name, plan=plan, plan_id=current.plan_id, was=was))
-        changes += [_without_role_refused(c, stack) for c in _selection_change(selection, current, backend)]
-    return changes
-
-
-def _account(stack: Stack, observed: ObservedState) -> str | None:
-    """The environment's account: as the contracts give it, else as the observed tables' ARNs show it."""
-    return stack.environment.account_id or next(
-        (t.arn.split(":")[4] for t in observed.tables.values() if t.arn.count(":") >= 5 and t.arn.split(":")[4]),
-        None)
-
-
-def _backup_role(stack: Stack, observed: ObservedState) -> str | None:
-    """The role AWS Backup uses: the environment's backup_role_arn, else the account's default service role.
-
-    None when neither is known: the account is never guessed.
-    """
-    if stack.environment.backup_role_arn:
-        return stack.environment.backup_role_arn
-    account = _account(stack, observed)
-    return None if account is None else f"arn:aws:iam::{account}:{DEFAULT_BACKUP_ROLE}"
-
-
-def _without_role_refused(change: Change, stack: Stack) -> Change:
-    """A selection to make whose role is unknown cannot be planned: say how to name the role."""
-    if not isinstance(change, CreateSelection) or change.skipped is not None or change.iam_role_arn:
-        return change
-    env = stack.environment.name
-    return Refused(target=change.target, subject="backup plan",
-                   what=f"its selection needs the IAM role AWS Backup uses, and environment '{env}' names no "
-                        "account_id and no table shows one",
-                   how=f"set account_id (the default role is then {DEFAULT_BACKUP_ROLE} of that account) or "
-                       f"backup_role_arn for environment '{env}' in the contracts")
-
-
-def _unless_unsupported(selection: CreateSelection, backend: BackendKind) -> CreateSelection:
-    not_held = gap(backend, Feature.BACKUP_SELECTIONS)
-    return selection if not_held is None else CreateSelection(
-        target=selection.target, plan=selection.plan, resources=selection.resources,
-        iam_role_arn=selection.iam_role_arn, skipped=not_held)
-
-
-def _selection_change(selection: CreateSelection, current: ObservedPlan, backend: BackendKind) -> list[Change]:
-    """The plan's own selections (by name: `BackupPlan.owns_selection`) brought to exactly one of this content.
-
-    A selection cannot be updated: a new one is created first, then the old ones are deleted, so the
-    tables stay covered throughout. Selections of other names (made by hand) are left alone.
-    """
-    if isinstance(current.selections, Unverifiable):
-        return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
-                                iam_role_arn=selection.iam_role_arn, skipped=current.selections)]
-    ours = [s for s in current.selections if selection.plan.owns_selection(s.name)]
-    if not ours and any(_same_content(s, selection) for s in current.selections):
-        return []  # one of another name (Terraform's, or made by hand) selects exactly the same: nothing to do
-    matching = next((s for s in ours if _same_content(s, selection)), None)
-    if matching is not None:  # an interrupted replacement: the new one exists, an old one too
-        return [DeleteSelection(target=selection.target, plan_id=current.plan_id, selection_id=s.selection_id,
-                                name=s.name, kept=matching.name) for s in ours if s is not matching]
-    if not ours:
-        return [_unless_unsupported(dataclasses.replace(selection, plan_id=current.plan_id), backend)]
-    replaced, *others = ours
-    return [CreateSelection(target=selection.target, plan=selection.plan, resources=selection.resources,
-                            iam_role_arn=selection.iam_role_arn, plan_id=current.plan_id,
-                            replaces_id=replaced.selection_id),
-            *(DeleteSelection(target=selection.target, plan_id=current.plan_id, selection_id=s.selection_id,
-                              name=s.name, kept=selection.selection_name) for s in others)]
-
-
-def _same_content(existing: ObservedSelection, wanted: CreateSelection) -> bool:
-    return (sorted(existing.resources) == sorted(wanted.resources)
-            and sorted((t.key, t.value) for t in existing.any_tags) == sorted(wanted.plan.covers.tags.items()))
-
-
-def _selection_resources(stack: Stack, observed: ObservedState, plan: BackupPlan) -> tuple[str, ...]:
-    """The ARNs a selection names: the observed ARN of each table, or the one it will get."""
-    env = stack.environment
-    account = _account(stack, observed) or ""
-    arns = []
-    for table in plan.covers.tables:
-        seen = observed.tables.get(table)
-        arns.append(seen.arn if seen is not None and seen.arn else
-                    f"arn:aws:dynamodb:{env.region}:{account}:table/{table}")
-    return tuple(arns)
-
-
-def _alarms(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
-    """Each alarm the contracts give a table, made or brought back to them; alarms of other names are left alone."""
-    seen = gap(backend, Feature.ALARMS) or observed.alarms
-    if seen is None:
-        seen = observed.unread_alarms()
-    changes: list[Change] = []
-    for name, alarm in stack.alarms.items():
-        if isinstance(seen, Unverifiable):
-            changes.append(PutAlarm(target=name, alarm=alarm, skipped=seen))
-            continue
-        current = seen.get(name)
-        if current is None:
-            changes.append(PutAlarm(target=name, alarm=alarm))
-        elif (difference := alarm_difference(alarm, current)) is not None:
-            changes.append(PutAlarm(target=name, alarm=alarm, was=difference))
-    return changes
-
-
-def alarm_difference(alarm: Alarm, seen: ObservedAlarm) -> str | None:
-    """How an alarm there differs from the contracts' (metric, table, threshold, periods, actions); None: alike."""
-    rule = alarm.rule
-    wanted = (rule.kind.metric, alarm.table, rule.threshold, rule.period_seconds, rule.evaluation_periods,
-              ALARM_COMPARISON, ALARM_STATISTIC, tuple(sorted(alarm.actions)))
-    found = (seen.metric, seen.table, seen.threshold, seen.period_seconds, seen.evaluation_periods, seen.comparison,
-             seen.statistic, tuple(sorted(seen.actions)))
-    names = ("metric", "table", "threshold", "period", "evaluation periods", "comparison", "statistic", "actions")
-    differing = [f"{n} {f}" for n, w, f in zip(names, wanted, found, strict=True) if w != f]
-    return "; ".join(differing) or None

@@ -36,7 +36,8 @@ class Plan:
 
     @property
     def refused(self) -> list[Refused]:
-        return [c for c in self.changes if isinstance(c, Refused)]
+        """Refused changes; one the source could not tell is needed (skipped) is shown with the skipped ones."""
+        return [c for c in self.changes if isinstance(c, Refused) and c.skipped is None]
 
     @property
     def destructive(self) -> list[Change]:

@@ -1,8 +1,9 @@
 """Checks on a table's CloudWatch alarms: the one a consumer needs is there, and none is in ALARM.
 
 Alarms are found by what they watch (the AWS/DynamoDB metric and the TableName dimension), not by
-name, so an alarm made by hand counts too. Where the source reads no alarms (DynamoDB Local,
-Terraform) or cannot tell their state (moto never evaluates them), the claim is unverifiable.
+name, so an alarm made by hand counts too. Where the source reads no alarms (DynamoDB Local) or
+cannot tell their state (moto never evaluates them, Terraform only defines them), the claim is
+unverifiable; so is an alarm Terraform knows only after apply that may be the one wanted.
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ def _undefined(target: Target, table: str, kind: AlarmKind) -> str:
             f"(alarms: {{{kind.value}: {{threshold: ...}}}} in {where}, or under defaults)")
 
 
+def _shown(alarm: ObservedAlarm) -> str:
+    threshold = "(known after apply)" if isinstance(alarm.threshold, Unverifiable) else f"{alarm.threshold:g}"
+    return f"{alarm.name} ({alarm.metric} >= {threshold})"
+
+
 def table_alarm(target: Target, table: str, kind: AlarmKind, must: bool) -> Finding:
+    """An alarm on the metric and table is there. An alarm whose metric or table a static source cannot know (known
+    after apply), or one it could not read at all, may be it: unverifiable where no known one settles it."""
     subject = f"{kind.value} alarm of table {table}"
     expected = f"{'' if must else 'no '}alarm on {kind.metric} of {target.physical(table)}"
     if target.table(table) is None:
@@ -45,14 +53,24 @@ def table_alarm(target: Target, table: str, kind: AlarmKind, must: bool) -> Find
     if isinstance(alarms, Unverifiable):
         return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
                        name=kind.value, required=must, reason=str(alarms))
-    watching = [a for a in _on_table(alarms, target.physical(table)) if a.metric == kind.metric]
-    actual = ", ".join(f"{a.name} ({a.metric} >= {a.threshold:g})" for a in watching) or f"no alarm on {kind.metric}"
+    physical = target.physical(table)
+    watching = [a for a in _on_table(alarms, physical) if a.metric == kind.metric]
+    maybe = [a for a in sorted(alarms.values(), key=lambda a: a.name) if a not in watching
+             and (a.table == physical or isinstance(a.table, Unverifiable))
+             and (a.metric == kind.metric or isinstance(a.metric, Unverifiable))]
+    actual = ", ".join(_shown(a) for a in watching) or f"no alarm on {kind.metric}"
+    hidden = target.observed.hidden("alarm")
+    if not watching and (maybe or hidden is not None):
+        why = next((v for a in maybe for v in (a.metric, a.table) if isinstance(v, Unverifiable)), hidden)
+        return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected,
+                       f"{actual} among what {target.where()} could read", table=table, name=kind.value,
+                       required=must, reason=str(why))
     missing = must and not watching
     action = (_undefined(target, table, kind) or target.to_build(f"a {kind.value} alarm on {table}", table)
               if missing else "")
     return Finding(Kind.ALARM, verdict(bool(watching), must), subject, expected, actual, table=table,
                    name=kind.value, required=must, action=action,
-                   reason=f"nobody is told when {kind.metric} of {target.physical(table)} rises" if missing else "")
+                   reason=f"nobody is told when {kind.metric} of {physical} rises" if missing else "")
 
 
 def alarms_quiet(target: Target, table: str) -> Finding:

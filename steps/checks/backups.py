@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from provision.observed.state import ObservedPlan, ObservedRule, Unverifiable
+from collections.abc import Iterable, Mapping
+
+from provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifiable, all_of, any_of
 from steps.checks.coverage import selection_covers
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
@@ -32,8 +34,14 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
                    if missing else "")
 
 
-def _keeps(rule: ObservedRule, vault: str, days: int) -> bool:
-    return rule.vault == vault and (rule.retention_days is None or rule.retention_days >= days)
+def _keeps(rule: ObservedRule | Unverifiable, vault: str, days: int) -> Maybe:
+    """Whether a rule writes to `vault` keeping backups `days` or more; unknown where a value it needs is."""
+    if isinstance(rule, Unverifiable):
+        return rule
+    into = rule.vault if isinstance(rule.vault, Unverifiable) else rule.vault == vault
+    retention = rule.retention_days
+    long_enough = retention if isinstance(retention, Unverifiable) else retention is None or retention >= days
+    return all_of([into, long_enough])
 
 
 def backup_coverage(target: Target, table: str, days: int, vault: str, must: bool) -> Finding:
@@ -58,41 +66,44 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
     if isinstance(plans, Unverifiable):
         return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
                        table=table, name=vault, required=must, reason=str(plans))
-    keeping = [p for p in plans.values() if any(_keeps(r, physical_vault, days) for r in p.rules)]
+    keeps = {name: any_of(_keeps(r, physical_vault, days) for r in plan.rules) for name, plan in plans.items()}
+    candidates = [plan for plan in plans.values() if keeps[plan.name] is not False]
     hidden = target.observed.hidden("plan")
-    if not keeping and hidden is not None:
-        return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, _describe_plans(plans.values()),
-                       table=table, name=vault, required=must, reason=str(hidden))
-    if not keeping:
-        return Finding(Kind.BACKUP_PLAN, verdict(False, must), subject, expected, _describe_plans(plans.values()),
-                       table=table, name=vault, required=must,
-                       reason=f"no backup plan writes to {physical_vault} keeping backups {days} days or more")
-    answers = [_plan_covers(plan, seen.arn, seen.tags) for plan in keeping]
-    covering = [plan.name for plan, answer in zip(keeping, answers, strict=True) if answer is True]
+    if not candidates:
+        outcome = Outcome.UNVERIFIABLE if hidden is not None else verdict(False, must)
+        return Finding(Kind.BACKUP_PLAN, outcome, subject, expected, _describe_plans(plans.values()),
+                       table=table, name=vault, required=must, reason=str(hidden) if hidden is not None else
+                       f"no backup plan writes to {physical_vault} keeping backups {days} days or more")
+    answers = [all_of([keeps[plan.name], _plan_covers(plan, seen.arn, seen.tags)]) for plan in candidates]
+    covering = [plan.name for plan, answer in zip(candidates, answers, strict=True) if answer is True]
     if covering:
         return Finding(Kind.BACKUP_COVERAGE, verdict(True, must), subject, expected,
                        f"selected by plan {', '.join(covering)}", table=table, name=vault, required=must)
     unknown = [answer for answer in answers if isinstance(answer, Unverifiable)]
-    if unknown:
-        names = ", ".join(p.name for p in keeping)
+    if unknown or hidden is not None:
+        names = ", ".join(p.name for p in candidates)
         return Finding(Kind.BACKUP_COVERAGE, Outcome.UNVERIFIABLE, subject, expected,
-                       f"vault and plan {names} exist; selections cannot be read here", table=table, name=vault,
-                       required=must, reason=str(unknown[0]))
+                       f"vault and plan {names} exist; whether they keep and select the table cannot be read here",
+                       table=table, name=vault, required=must, reason=str(unknown[0] if unknown else hidden))
     return Finding(Kind.BACKUP_COVERAGE, verdict(False, must), subject, expected,
-                   f"plan {', '.join(p.name for p in keeping)} selects other resources", table=table, name=vault,
+                   f"plan {', '.join(p.name for p in candidates)} selects other resources", table=table, name=vault,
                    required=must, reason=f"no selection names {seen.name} by ARN, wildcard or tag")
 
 
-def _plan_covers(plan: ObservedPlan, arn: str, tags: object) -> bool | Unverifiable:
+def _plan_covers(plan: ObservedPlan, arn: str, tags: Mapping[str, str | Unverifiable] | Unverifiable) -> Maybe:
     if isinstance(plan.selections, Unverifiable):
         return plan.selections
-    answers = [selection_covers(s, arn, tags) for s in plan.selections]  # type: ignore[arg-type]
-    if any(answer is True for answer in answers):
-        return True
-    return next((a for a in answers if isinstance(a, Unverifiable)), False)
+    return any_of(selection_covers(s, arn, tags) for s in plan.selections)
 
 
-def _describe_plans(plans: object) -> str:
-    described = [f"{p.name} ({'; '.join(f'{r.retention_days} days into {r.vault}' for r in p.rules)})"
-                 for p in plans]  # type: ignore[attr-defined]
+def _describe_rule(rule: ObservedRule | Unverifiable) -> str:
+    if isinstance(rule, Unverifiable):
+        return "rules not known here"
+    days = "an unknown number of" if isinstance(rule.retention_days, Unverifiable) else rule.retention_days
+    vault = "a vault not known here" if isinstance(rule.vault, Unverifiable) else rule.vault
+    return f"{days} days into {vault}"
+
+
+def _describe_plans(plans: Iterable[ObservedPlan]) -> str:
+    described = [f"{p.name} ({'; '.join(_describe_rule(r) for r in p.rules)})" for p in plans]
     return "plans: " + ", ".join(described) if described else "no backup plan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable
+from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable, Unverifiable
 from steps.checks.key_types import redefined_key
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
@@ -22,8 +22,14 @@ def _find(seen: ObservedTable, index_kind: str, index: str) -> ObservedIndex | O
     return (seen.global_indexes if index_kind == GSI else seen.local_indexes).get(index)
 
 
-def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> KeySchema:
+def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> KeySchema | Unverifiable:
     return found.keys if isinstance(found, ObservedIndex) else KeySchema(seen.keys.partition, found.sort_key)
+
+
+def _unknown(kind: Kind, subject: str, expected: str, table: str, index: str, must: bool,
+             why: Unverifiable) -> Finding:
+    return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table, name=index,
+                   required=must, reason=str(why))
 
 
 def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: str, index: str, kind: Kind,
@@ -82,6 +88,8 @@ def index_key(target: Target, index_kind: str, table: str, index: str, role: str
     if isinstance(found, Finding):
         return found
     keys = _keys(*found)
+    if isinstance(keys, Unverifiable):
+        return _unknown(Kind.KEY, subject, expected, table, index, must, keys)
     actual = keys.partition if role == "partition" else keys.sort
     outcome = verdict(actual == wanted, must)
     return Finding(Kind.KEY, outcome, subject, expected, "no sort key" if actual is None else str(actual),
@@ -99,6 +107,8 @@ def index_projection(target: Target, index_kind: str, table: str, index: str, pr
     if isinstance(found, Finding):
         return found
     actual = found[1].projection
+    if isinstance(actual, Unverifiable):
+        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, actual)
     return Finding(Kind.PROJECTION, verdict(actual.type is projection, must), subject, expected, str(actual),
                    table=table, name=index, required=must)
 
@@ -117,12 +127,16 @@ def index_projects(target: Target, index_kind: str, table: str, index: str, attr
     if isinstance(found, Finding):
         return found
     seen, index_found = found
-    keys = [*seen.keys.attributes, *_keys(seen, index_found).attributes]
-    projected = [a for a in attributes if projects(keys, index_found.projection, a)]
+    index_keys, projection = _keys(seen, index_found), index_found.projection
+    if isinstance(index_keys, Unverifiable) or isinstance(projection, Unverifiable):
+        why = index_keys if isinstance(index_keys, Unverifiable) else projection
+        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, why)  # type: ignore[arg-type]
+    keys = [*seen.keys.attributes, *index_keys.attributes]
+    projected = [a for a in attributes if projects(keys, projection, a)]
     missing = [a for a in attributes if a not in projected]
     # "must": every attribute comes back; "must not": none does.
     outcome = verdict(not missing, True) if must else verdict(bool(projected), False)
-    actual = f"{index_found.projection}" + (f"; missing {', '.join(missing)}" if must and missing else "")
+    actual = f"{projection}" + (f"; missing {', '.join(missing)}" if must and missing else "")
     return Finding(Kind.PROJECTION, outcome, subject,
                    expected, actual, table=table, name=index, required=must,
                    reason=f"items read through {index} would lack {', '.join(missing)}" if missing else "")

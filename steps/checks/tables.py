@@ -144,16 +144,35 @@ def table_class(target: Target, table: str, wanted: TableClass, must: bool) -> F
                     f"{'' if must else 'not '}{wanted}", must, lambda t: t.table_class, lambda v: v is wanted)
 
 
-def tags(target: Target, table: str, wanted: Mapping[str, str], must: bool) -> Finding:
+def tags(target: Target, table: str, wanted: Mapping[str, str], must: bool) -> list[Finding]:
+    """One claim on the tags the source knows, and one unverifiable claim per tag whose value it cannot know: a
+    tag known only after apply hides that tag, never the others."""
+    seen = target.table(table)
+    subject = f"tags of table {table}"
+    if seen is not None and isinstance(seen.tags, Mapping):
+        found = seen.tags
+        unknown = {k: v for k, v in wanted.items() if isinstance(found.get(k), Unverifiable)}
+        findings = [Finding(Kind.TAGS, Outcome.UNVERIFIABLE, f"tag {k} of table {table}",
+                            f"{k}={v}" if must else f"not {k}={v}", "cannot be read here", table=table, name=k,
+                            required=must, reason=str(found[k])) for k, v in sorted(unknown.items())]
+        wanted = {k: v for k, v in wanted.items() if k not in unknown}
+        if not wanted:
+            return findings
+        return [_tags(target, table, wanted, must, subject), *findings]
+    return [_tags(target, table, wanted, must, subject)]
+
+
+def _tags(target: Target, table: str, wanted: Mapping[str, str], must: bool, subject: str) -> Finding:
     pairs = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()))
 
-    def holds(found: Mapping[str, str]) -> bool:
+    def holds(found: Mapping[str, str | Unverifiable]) -> bool:
         """"must": every tag is there; "must not": some tag is there (which fails)."""
         matching = [k for k, v in wanted.items() if found.get(k) == v]
         return len(matching) == len(wanted) if must else bool(matching)
 
-    def show(found: Mapping[str, str]) -> str:
-        return ", ".join(f"{k}={v}" for k, v in sorted(found.items())) or "no tags"
+    def show(found: Mapping[str, str | Unverifiable]) -> str:
+        return ", ".join(f"{k}={'(known after apply)' if isinstance(v, Unverifiable) else v}"
+                         for k, v in sorted(found.items())) or "no tags"
 
-    return _setting(target, table, Kind.TAGS, f"tags of table {table}", pairs if must else f"none of {pairs}",
+    return _setting(target, table, Kind.TAGS, subject, pairs if must else f"none of {pairs}",
                     must, lambda t: t.tags, holds, show)

@@ -60,6 +60,7 @@ class Target:
                 continue
             tags = table.tags
             ours = (name in self.stack.tables or isinstance(tags, Unverifiable)
+                    or isinstance(tags.get(OWNERSHIP_TAG_KEY), Unverifiable)
                     or tags.get(OWNERSHIP_TAG_KEY) == OWNERSHIP_TAG_VALUE)
             if ours:
                 found[logical] = table

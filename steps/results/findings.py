@@ -64,6 +64,7 @@ class Kind(StrEnum):
     NAMING = "naming"
     ACCESS_PATTERN = "access_pattern"
     ALARM = "alarm"
+    REPLICA = "replica"  # a global table's replica in a region
     COST = "cost"
     PERMISSION = "permission"  # a consumer's Lambda role may make a call its access patterns make
     DRIFT = "drift"  # a difference from the desired state no other kind names (a change the plan refuses)

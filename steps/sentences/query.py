@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import operations as ops
+from provision.desired.model import KeySchema
 from provision.observed.state import ObservedTable
 
 if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it
@@ -133,7 +134,8 @@ class Marker:
     def __init__(self, table: ObservedTable, run: str | None = None) -> None:
         self.suffix = f"#contract-{run or uuid.uuid4().hex[:12]}"
         types = table.attribute_types()
-        partitions = [table.keys.partition, *(i.keys.partition for i in table.global_indexes.values())]
+        partitions = [table.keys.partition, *(i.keys.partition for i in table.global_indexes.values()
+                                              if isinstance(i.keys, KeySchema))]
         self.attributes = {a.name for a in partitions if types.get(a.name) == "S"}
 
     def mark(self, name: str, value: Value) -> Value:

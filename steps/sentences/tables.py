@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provision.desired.model import AttributeType, BillingMode, EncryptionType, StreamView, TableClass
 from steps import checks
+from steps.checks.replicas import replicated
 from steps.checks.target import Target
 from steps.run.recorder import ScenarioFindings
 from steps.sentences.catalogue import sentence
@@ -81,3 +82,10 @@ def _(contract_target: Target, scenario_findings: ScenarioFindings, table: str, 
       datatable: list[list[str]]) -> None:
     wanted = {row[0]: row[1] for row in datatable[1:]}
     scenario_findings.add(checks.tags(contract_target, table, wanted, must))
+
+
+@sentence("then", 'the table "{table:Name}" {must:Must} be replicated to the region "{region:Name}"',
+          'Then the table "orders" must be replicated to the region "us-east-1"',
+          "A replica of the table (a global table) is in that region (must not: none is).")
+def _(contract_target: Target, scenario_findings: ScenarioFindings, table: str, must: bool, region: str) -> None:
+    scenario_findings.add(replicated(contract_target, table, region, must))

@@ -35,6 +35,8 @@ if str(ROOT) not in sys.path:
 
 from provision.desired.load import load_contracts  # noqa: E402
 from provision.desired.model import (  # noqa: E402
+    ALARM_COMPARISON,
+    ALARM_STATISTIC,
     BackupPlan,
     BackupVault,
     BillingMode,
@@ -42,6 +44,7 @@ from provision.desired.model import (  # noqa: E402
     ProjectionType,
     TableSpec,
 )
+from provision.desired.stack import Alarm  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TERRAFORM_VERSION = "1.9.8"
@@ -390,6 +393,51 @@ def backup_selection_resource(address_name: str, name: str, plan_address: str, r
         "resources": refs(*(f"{address}.arn" for address in table_addresses)),
     }
     return Resource("aws_backup_selection", address_name, values, expressions)
+
+
+def metric_alarm_resource(address_name: str, alarm: Alarm, table_address: str) -> Resource:
+    """A CloudWatch alarm on one DynamoDB metric of a table, its TableName by `aws_dynamodb_table.X.name`."""
+    rule = alarm.rule
+    values = {
+        "actions_enabled": True,
+        "alarm_actions": sorted(alarm.actions),
+        "alarm_description": None,
+        "alarm_name": alarm.name,
+        "arn": UNKNOWN,
+        "comparison_operator": ALARM_COMPARISON,
+        "datapoints_to_alarm": None,
+        "dimensions": {"TableName": alarm.table},
+        "evaluate_low_sample_count_percentiles": UNKNOWN,
+        "evaluation_periods": rule.evaluation_periods,
+        "extended_statistic": None,
+        "id": UNKNOWN,
+        "insufficient_data_actions": None,
+        "metric_name": rule.kind.metric,
+        "metric_query": [],
+        "namespace": "AWS/DynamoDB",
+        "ok_actions": None,
+        "period": rule.period_seconds,
+        "statistic": ALARM_STATISTIC,
+        "tags": None,
+        "tags_all": UNKNOWN,
+        "threshold": rule.threshold,
+        "threshold_metric_id": None,
+        "treat_missing_data": "missing",
+        "unit": None,
+    }
+    expressions = {
+        "alarm_actions": const(sorted(alarm.actions)),
+        "alarm_name": const(alarm.name),
+        "comparison_operator": const(ALARM_COMPARISON),
+        "dimensions": {"references": [f"{table_address}.name", table_address]},
+        "evaluation_periods": const(rule.evaluation_periods),
+        "metric_name": const(rule.kind.metric),
+        "namespace": const("AWS/DynamoDB"),
+        "period": const(rule.period_seconds),
+        "statistic": const(ALARM_STATISTIC),
+        "threshold": const(rule.threshold),
+    }
+    return Resource("aws_cloudwatch_metric_alarm", address_name, values, expressions)
 
 
 # -- the document -----------------------------------------------------------------------------------

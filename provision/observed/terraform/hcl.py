@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "aws_backup_vault": ("vault",),
     "aws_backup_plan": ("plan",),
     "aws_backup_selection": ("plan",),
+    "aws_cloudwatch_metric_alarm": ("alarm",),
 }
 DEPTH_LIMIT = 32  # modules calling modules: deeper than this is a call cycle, which Terraform refuses too
 

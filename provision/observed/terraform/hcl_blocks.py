@@ -31,6 +31,7 @@ BLOCKS: dict[str, frozenset[str]] = {
     "aws_backup_vault": frozenset({"timeouts"}),
     "aws_backup_plan": frozenset({"rule", "advanced_backup_setting"}),
     "aws_backup_selection": frozenset({"selection_tag", "condition"}),
+    "aws_cloudwatch_metric_alarm": frozenset({"metric_query"}),
 }  # fmt: skip
 
 # Arguments of those resources that are maps or values (a block of the same name would be an error).
@@ -44,6 +45,11 @@ ARGUMENTS: dict[str, frozenset[str]] = {
     "aws_backup_vault": frozenset({"name", "kms_key_arn", "force_destroy", "tags"}),
     "aws_backup_plan": frozenset({"name", "tags"}),
     "aws_backup_selection": frozenset({"name", "plan_id", "iam_role_arn", "resources", "not_resources"}),
+    "aws_cloudwatch_metric_alarm": frozenset(
+        {"alarm_name", "metric_name", "namespace", "dimensions", "threshold", "period", "evaluation_periods",
+         "comparison_operator", "statistic", "extended_statistic", "alarm_actions", "ok_actions",
+         "insufficient_data_actions", "tags", "treat_missing_data", "datapoints_to_alarm", "unit"}
+    ),
 }  # fmt: skip
 
 

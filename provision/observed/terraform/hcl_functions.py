@@ -136,6 +136,16 @@ def _toset(value: Any) -> list[Any]:
     return unique
 
 
+def _setintersection(first: Any, *others: Any) -> list[Any]:
+    rest = [_toset(o) for o in others]
+    return _toset([item for item in _toset(first) if all(item in other for other in rest)])
+
+
+def _setsubtract(first: Any, second: Any) -> list[Any]:
+    removed = _toset(second)
+    return _toset([item for item in _toset(first) if item not in removed])
+
+
 def _flatten(value: Any) -> list[Any]:
     result: list[Any] = []
     for item in _list(value):
@@ -228,6 +238,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tobool": lambda b: {True: True, False: False, "true": True, "false": False, None: None}[_known(b)],
     "tolist": lambda v: list(_list(v)),
     "toset": _toset,
+    "setintersection": _setintersection,
+    "setunion": lambda *sets: _toset([item for value in sets for item in _toset(value)]),
+    "setsubtract": _setsubtract,
     "tomap": lambda m: dict(_map(m)),
     "length": lambda v: len(_top(v)) if isinstance(_top(v), list | dict | str) else len(_list(v)),
     "keys": lambda m: sorted(_map(m)),

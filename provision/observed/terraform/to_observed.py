@@ -37,9 +37,23 @@ from provision.observed.state import (
     Unresolved,
     Unverifiable,
 )
-from provision.observed.terraform.records import Configuration, Resource, TerraformError
+from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
+from provision.observed.terraform.to_observed_alarms import alarms_of
 from provision.observed.terraform.to_observed_backups import plans_of, vaults_of
-from provision.observed.terraform.values import GSI, TABLE, VAULT, Block, NotKnown, References, choice, joined, known
+from provision.observed.terraform.to_observed_replicas import replicas_of
+from provision.observed.terraform.values import (
+    ALARM,
+    GSI,
+    TABLE,
+    VAULT,
+    Block,
+    NotKnown,
+    References,
+    choice,
+    joined,
+    known,
+    resource_type,
+)
 
 __all__ = ["observe"]
 
@@ -51,13 +65,16 @@ TABLE_ADVICE = ("its tables cannot be checked from this plan: give it a value kn
 def observe(config: Configuration, env: Environment) -> ObservedState:
     """What `config` will build in `env`: its tables (by physical name), vaults and plans, and what it hides."""
     source = config.source
-    tables, by_address, unresolved = _tables(config.of_type(TABLE), source, env)
-    index = References({r.address: r for r in config.resources}, by_address)
+    resources = {r.address: r for r in config.resources}
+    tables, by_address, unresolved = _tables(config.of_type(TABLE), source, env, References(resources, {}))
+    index = References(resources, by_address)
     tables = _add_index_resources(tables, config.of_type(GSI), index, source)
-    vaults, hidden_vaults = vaults_of(config.of_type(VAULT))
+    vaults, hidden_vaults = vaults_of(config.of_type(VAULT), index, source)
     plans, hidden_plans = plans_of(config, index, source)
+    alarms, hidden_alarms = alarms_of(config.of_type(ALARM), index, source)
     return ObservedState(source, env.name, tables, ObservedBackups(vaults, plans),
-                         (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans), origin=config.origin)
+                         (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans, *hidden_alarms),
+                         alarms=alarms, origin=config.origin)
 
 
 
@@ -65,7 +82,7 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
 # Tables --------------------------------------------------------------------------------------------------------
 
 
-def _tables(resources: Iterable[Resource], source: str, env: Environment
+def _tables(resources: Iterable[Resource], source: str, env: Environment, refs: References
             ) -> tuple[dict[str, ObservedTable], dict[str, ObservedTable], list[Unresolved]]:
     """Every table by physical name and by address, and those whose name or keys are not known."""
     tables: dict[str, ObservedTable] = {}
@@ -73,7 +90,7 @@ def _tables(resources: Iterable[Resource], source: str, env: Environment
     by_address: dict[str, ObservedTable] = {}
     unresolved: list[Unresolved] = []
     for resource in resources:
-        table = _table(resource, source, env)
+        table = _table(resource, source, env, refs)
         if isinstance(table, Unresolved):
             unresolved.append(table)
             continue
@@ -126,7 +143,7 @@ class _Attributes:
         return KeySchema(self.key(block, hash_key), sort)
 
 
-def _table(resource: Resource, source: str, env: Environment) -> ObservedTable | Unresolved:
+def _table(resource: Resource, source: str, env: Environment, refs: References) -> ObservedTable | Unresolved:
     """One `aws_dynamodb_table`, or why its name or key schema (what makes it this table) is not known."""
     block = Block(resource.values, resource.where)
     try:
@@ -144,14 +161,15 @@ def _table(resource: Resource, source: str, env: Environment) -> ObservedTable |
         name=name, status="ACTIVE", keys=keys, global_indexes=global_indexes,
         arn=env.table_arn(name, resource.region if isinstance(resource.region, str) else None),
         local_indexes=local_indexes, billing=billing, stream=known(source, lambda: _stream(block)),
-        encryption=known(source, lambda: _encryption(block, env)),
+        encryption=known(source, lambda: _encryption(block, env, refs, source)),
         point_in_time_recovery=known(source, lambda: _enabled(block.first("point_in_time_recovery"))),
         ttl_attribute=known(source, lambda: _ttl(block)),
         deletion_protection=known(source, lambda: bool(block.flag("deletion_protection_enabled"))),
         table_class=known(source, lambda: _table_class(block)),
-        tags=known(source, lambda: block.tags("tags_all" if block.has("tags_all") else "tags")),
+        tags=known(source, lambda: block.tags("tags_all" if block.has("tags_all") else "tags", source)),
         defined_at=_defined_at(resource),
-        other_indexes=other)
+        other_indexes=other,
+        replicas=replicas_of(block, source))
 
 
 def _defined_at(resource: Resource) -> str:
@@ -169,12 +187,12 @@ def _projection(block: Block) -> Projection:
     return Projection(kind, attributes if kind is ProjectionType.INCLUDE else frozenset())
 
 
-def _capacity(block: Block, read: str, write: str) -> Capacity | None:
-    """Provisioned throughput, when both halves are given and known (an index's is None when unknown)."""
+def _capacity(block: Block, read: str, write: str, source: str) -> Capacity | Unverifiable | None:
+    """Provisioned throughput, when both halves are given; unknown when one is known only after apply."""
     try:
         units = block.number(read), block.number(write)
-    except NotKnown:
-        return None
+    except NotKnown as unknown:
+        return Unverifiable(source, unknown.full)
     return Capacity(units[0], units[1]) if units[0] is not None and units[1] is not None else None
 
 
@@ -184,27 +202,31 @@ def _local_index(block: Block, attributes: _Attributes) -> ObservedLocalIndex:
 
 def _global_indexes(block: Block, attributes: _Attributes, provisioned: bool, source: str
                     ) -> tuple[dict[str, ObservedIndex], Unverifiable | None]:
-    """The table's `global_secondary_index` blocks that are known, and why others may exist."""
+    """The table's `global_secondary_index` blocks that are known, and why others may exist. An index whose name
+    is known is that index, its keys or projection unknown if they are; one of unknown name may be any other."""
     try:
-        blocks = block.blocks("global_secondary_index")
+        blocks = block.each("global_secondary_index")
     except NotKnown as unknown:
         return {}, Unverifiable(source, unknown.full)
     found: dict[str, ObservedIndex] = {}
     hidden: list[str] = []
     for gsi in blocks:
         try:
+            if isinstance(gsi, NotKnown):
+                raise gsi
             name = gsi.required("name")
-            index = ObservedIndex(name, attributes.keys(gsi), _projection(gsi), "ACTIVE",
-                                  _capacity(gsi, "read_capacity", "write_capacity") if provisioned else None)
         except NotKnown as unknown:
             hidden.append(unknown.full)
             continue
         if name in found:
             raise TerraformError(f"{block.where}: two global_secondary_index blocks are named {name!r}; rename one")
-        found[name] = index
+        found[name] = _global_index(gsi, name, attributes, provisioned, source)
     return found, joined(source, hidden)
 
 
+def _global_index(gsi: Block, name: str, attributes: _Attributes, provisioned: bool, source: str) -> ObservedIndex:
+    return ObservedIndex(name, known(source, lambda: attributes.keys(gsi)), known(source, lambda: _projection(gsi)),
+                         "ACTIVE", _capacity(gsi, "read_capacity", "write_capacity", source) if provisioned else None)
 
 
 def _billing(block: Block) -> Billing:
@@ -228,12 +250,30 @@ def _stream(block: Block) -> StreamView | None:
     return choice(block, "stream_view_type", StreamView, view, "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")
 
 
-def _encryption(block: Block, env: Environment) -> ObservedEncryption:
-    """Absent or disabled: the AWS owned key; enabled without a key: AWS managed (as `schema`); else the customer's."""
+KMS_KEYS = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
+
+
+def _encryption(block: Block, env: Environment, refs: References, source: str) -> ObservedEncryption:
+    """Absent or disabled: the AWS owned key; enabled without a key: AWS managed (as `schema`); else a KMS key. A key
+    created in the same configuration (`aws_kms_key.x.arn`) is a customer managed key whose ARN is known only after
+    apply; any other key not known yet is a KMS key of unknown ARN and manager, never "no key"."""
     sse = block.first("server_side_encryption")
     if sse is None or not sse.flag("enabled"):
         return ObservedEncryption(None)
-    key = sse.text("kms_key_arn")
+    try:
+        value = sse.raw("kms_key_arn")
+    except NotKnown as unknown:
+        why = Unverifiable(source, unknown.full)
+        return ObservedEncryption(why, why)
+    if isinstance(value, Reference):
+        why = Unverifiable(source, f"{sse.where}: {sse.name('kms_key_arn')}: it is {value}, known only after apply")
+        if resource_type(value) in KMS_KEYS:  # a key created in this configuration: a customer's
+            return ObservedEncryption(why, "CUSTOMER")
+        resolved = refs.resolve(value)
+        if isinstance(resolved, Unknown):
+            return ObservedEncryption(why, why)
+        value = resolved
+    key = sse.text("kms_key_arn") if not isinstance(value, str) else value
     if not key:
         return ObservedEncryption(f"arn:aws:kms:{env.region}:aws-managed:key/dynamodb", "AWS")
     return ObservedEncryption(key, "CUSTOMER")
@@ -280,26 +320,30 @@ def _add_index_resources(tables: dict[str, ObservedTable], resources: Iterable[R
             continue
         if table not in tables:
             continue  # a table this configuration does not define (or could not read: that one is unresolved)
-        _add_index(added[table], block, tables[table])
+        _add_index(added[table], block, tables[table], source)
     return {name: _with_indexes(table, added[name], anywhere, source) for name, table in tables.items()}
 
 
-def _add_index(into: _IndexesFor, block: Block, table: ObservedTable) -> None:
-    """One index resource added to its table; an unknown key or name leaves the table's other indexes unknown."""
+def _add_index(into: _IndexesFor, block: Block, table: ObservedTable, source: str) -> None:
+    """One index resource added to its table; one of unknown name leaves the table's other indexes unknown."""
     try:
-        gsi = _index_resource(block)
+        name = block.required("index_name" if block.has("index_name") else "name")
     except NotKnown as unknown:
         into.hidden.append(unknown.full)
         return
-    if gsi.name in table.global_indexes or gsi.name in into.found:
-        raise TerraformError(f"{block.where}: table {table.name!r} already has an index {gsi.name!r}; the provider "
+    if name in table.global_indexes or name in into.found:
+        raise TerraformError(f"{block.where}: table {table.name!r} already has an index {name!r}; the provider "
                              "takes global_secondary_index blocks or aws_dynamodb_global_secondary_index, not both")
-    into.found[gsi.name] = gsi
+    projection = block.first("projection") or block
+    throughput = block.first("provisioned_throughput")
+    capacity = None if throughput is None else _capacity(throughput, "read_capacity_units", "write_capacity_units",
+                                                         source)
+    into.found[name] = ObservedIndex(name, known(source, lambda: _index_keys(block)),
+                                     known(source, lambda: _projection(projection)), "ACTIVE", capacity)
 
 
-def _index_resource(block: Block) -> ObservedIndex:
-    """One `aws_dynamodb_global_secondary_index`: its key_schema carries the attribute types itself."""
-    name = block.required("index_name" if block.has("index_name") else "name")
+def _index_keys(block: Block) -> KeySchema:
+    """An `aws_dynamodb_global_secondary_index`'s key_schema, which carries the attribute types itself."""
     keys: dict[str, KeyAttribute] = {}
     for key in block.blocks("key_schema"):
         kind = key.required("key_type")
@@ -309,10 +353,7 @@ def _index_resource(block: Block) -> ObservedIndex:
             key, "attribute_type", AttributeType, key.required("attribute_type"), "S, N or B"))
     if "HASH" not in keys:
         raise TerraformError(f"{block.where}: key_schema has no HASH key; add key_schema {{ key_type = \"HASH\" ... }}")
-    projection = block.first("projection") or block
-    throughput = block.first("provisioned_throughput")
-    capacity = None if throughput is None else _capacity(throughput, "read_capacity_units", "write_capacity_units")
-    return ObservedIndex(name, KeySchema(keys["HASH"], keys.get("RANGE")), _projection(projection), "ACTIVE", capacity)
+    return KeySchema(keys["HASH"], keys.get("RANGE"))
 
 
 def _with_indexes(table: ObservedTable, added: _IndexesFor, anywhere: list[str], source: str) -> ObservedTable:

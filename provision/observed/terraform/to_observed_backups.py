@@ -15,9 +15,10 @@ from provision.observed.state import (
     ObservedVault,
     TagCondition,
     Unresolved,
+    Unverifiable,
 )
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
-from provision.observed.terraform.values import PLAN, SELECTION, Block, NotKnown, References, joined, unique
+from provision.observed.terraform.values import PLAN, SELECTION, Block, NotKnown, References, known, unique
 
 TAG_KEY_PREFIX = "aws:ResourceTag/"
 CONDITIONS = (("string_equals", "StringEquals"), ("string_like", "StringLike"),
@@ -25,8 +26,10 @@ CONDITIONS = (("string_equals", "StringEquals"), ("string_like", "StringLike"),
 PLAN_ADVICE = "its backup plan cannot be checked from this plan: give it a value known before apply"
 
 
-def vaults_of(resources: Iterable[Resource]) -> tuple[dict[str, ObservedVault], list[Unresolved]]:
-    """The vaults by physical name; one of unknown name may be any vault, so it is unresolved."""
+def vaults_of(resources: Iterable[Resource], index: References, source: str
+              ) -> tuple[dict[str, ObservedVault], list[Unresolved]]:
+    """The vaults by physical name; one of unknown name may be any vault, so it is unresolved. A key known only
+    after apply (`kms_key_arn = aws_kms_key.x.arn`) is an unknown key, never "no key"."""
     vaults: dict[str, ObservedVault] = {}
     seen: dict[str, str] = {}
     hidden: list[Unresolved] = []
@@ -38,10 +41,7 @@ def vaults_of(resources: Iterable[Resource]) -> tuple[dict[str, ObservedVault], 
             hidden.append(unknown.unresolved(resource.address, "its vault cannot be checked from this plan", "vault"))
             continue
         unique("backup vault", seen, name, resource.where)
-        try:
-            key = block.text("kms_key_arn")
-        except NotKnown:
-            key = None  # ObservedVault cannot say "unknown" (see the report of this module's author)
+        key = known(source, lambda: index.text(block, "kms_key_arn"))  # noqa: B023 - called at once
         vaults[name] = ObservedVault(name, key or None)
     return vaults, hidden
 
@@ -52,49 +52,58 @@ def plans_of(config: Configuration, index: References, source: str) -> tuple[dic
     seen: dict[str, str] = {}
     hidden: list[Unresolved] = []
     for resource in config.of_type(PLAN):
-        plan = _plan(resource, index)
+        plan = _plan(resource, index, source)
         if isinstance(plan, Unresolved):
             hidden.append(plan)
             continue
         unique("backup plan", seen, plan.name, resource.where)
         drafts[resource.address] = plan
-    selections, reasons, unresolved = _selections(config.of_type(SELECTION), index, drafts)
-    plans = {}
-    for address, plan in drafts.items():
-        unknown = joined(source, reasons.get(address, []))
-        plans[plan.name] = replace(plan, selections=unknown or tuple(selections.get(address, [])))
+    selections, unresolved = _selections(config.of_type(SELECTION), index, drafts, source)
+    plans = {plan.name: replace(plan, selections=tuple(selections.get(address, [])))
+             for address, plan in drafts.items()}
     return plans, [*hidden, *unresolved]
 
 
-def _plan(resource: Resource, index: References) -> ObservedPlan | Unresolved:
-    """One `aws_backup_plan` (plan_id: its address), or why its name or rules are not known."""
+def _plan(resource: Resource, index: References, source: str) -> ObservedPlan | Unresolved:
+    """One `aws_backup_plan` (plan_id: its address), or why its name is not known. A rule not known (a `dynamic
+    "rule"` over an unknown value) or a value of one (a `dynamic "lifecycle"`) is that one unknown, not the plan."""
     block = Block(resource.values, resource.where)
     try:
-        return ObservedPlan(block.required("name"), resource.address,
-                            tuple(_rule(rule, index) for rule in block.blocks("rule")))
+        name = block.required("name")
     except NotKnown as unknown:
         return unknown.unresolved(resource.address, PLAN_ADVICE, "plan")
+    try:
+        rules = tuple(_rule(rule, index, source) if isinstance(rule, Block) else Unverifiable(source, rule.full)
+                      for rule in block.each("rule"))
+    except NotKnown as unknown:
+        rules = (Unverifiable(source, unknown.full),)
+    return ObservedPlan(name, resource.address, rules)
 
 
-def _rule(block: Block, index: References) -> ObservedRule:
-    lifecycle = block.first("lifecycle")
-    vault = index.text(block, "target_vault_name")
+def _rule(block: Block, index: References, source: str) -> ObservedRule:
+    vault = known(source, lambda: index.text(block, "target_vault_name"))
     if not vault:
         raise TerraformError(f"{block.where}: {block.name('target_vault_name')} is missing; name the backup vault")
-    return ObservedRule(block.required("rule_name"), vault, block.text("schedule") or "",
-                        _days(lifecycle, "delete_after"), _days(lifecycle, "cold_storage_after"))
+    try:
+        lifecycle: Block | Unverifiable | None = block.first("lifecycle")
+    except NotKnown as unknown:
+        lifecycle = Unverifiable(source, unknown.full)
+    return ObservedRule(known(source, lambda: block.required("rule_name")), vault,
+                        known(source, lambda: block.text("schedule") or ""),
+                        _days(lifecycle, "delete_after", source), _days(lifecycle, "cold_storage_after", source))
 
 
-def _days(lifecycle: Block | None, key: str) -> int | None:
+def _days(lifecycle: Block | Unverifiable | None, key: str, source: str) -> int | Unverifiable | None:
     """A lifecycle's days; a state writes 0 for "not set", which AWS Backup reports as no value at all."""
-    return None if lifecycle is None else lifecycle.number(key) or None
+    if lifecycle is None or isinstance(lifecycle, Unverifiable):
+        return lifecycle
+    return known(source, lambda: lifecycle.number(key) or None)
 
 
-def _selections(resources: Iterable[Resource], index: References, plans: Mapping[str, ObservedPlan]
-                ) -> tuple[dict[str, list[ObservedSelection]], dict[str, list[str]], list[Unresolved]]:
-    """Each selection by the address of its plan; why some plan's selections are not known; plans not followed."""
+def _selections(resources: Iterable[Resource], index: References, plans: Mapping[str, ObservedPlan], source: str
+                ) -> tuple[dict[str, list[ObservedSelection]], list[Unresolved]]:
+    """Each selection by the address of its plan, and those whose plan cannot be told."""
     found: dict[str, list[ObservedSelection]] = {}
-    reasons: dict[str, list[str]] = {}
     unresolved: list[Unresolved] = []
     for resource in resources:
         block = Block(resource.values, resource.where)
@@ -105,11 +114,8 @@ def _selections(resources: Iterable[Resource], index: References, plans: Mapping
             continue
         if plan is None:
             continue  # a plan this configuration does not define
-        try:
-            found.setdefault(plan, []).append(_selection(block, resource.address, index))
-        except NotKnown as unknown:
-            reasons.setdefault(plan, []).append(unknown.full)
-    return found, reasons, unresolved
+        found.setdefault(plan, []).append(_selection(block, resource.address, index, source))
+    return found, unresolved
 
 
 def _selection_plan(block: Block, index: References, plans: Mapping[str, ObservedPlan]) -> str | None:
@@ -129,24 +135,59 @@ def _selection_plan(block: Block, index: References, plans: Mapping[str, Observe
                  or index.resources[address].values.get("id") == plan_id), None)
 
 
-def _selection(block: Block, address: str, index: References) -> ObservedSelection:
-    """One selection as the live reader gives it: tag keys without `aws:ResourceTag/`, ARNs as the tables have."""
-    any_tags = tuple(TagCondition(_tag_key(tag.required("key")), tag.text("value") or "")
-                     for tag in block.blocks("selection_tag") if (tag.text("type") or "").upper() == "STRINGEQUALS")
+def _selection(block: Block, address: str, index: References, source: str) -> ObservedSelection:
+    """One selection as the live reader gives it: tag keys without `aws:ResourceTag/`, ARNs as the tables have;
+    an entry not known yet is that entry's `Unverifiable` (it could be any resource), the others stay known."""
     try:
         role = index.text(block, "iam_role_arn") or ""
     except NotKnown:
         role = ""  # a role created in the same plan: which role it is does not change what is selected
-    return ObservedSelection(block.required("name"), address, index.texts(block, "resources"),
-                             index.texts(block, "not_resources"), any_tags, _conditions(block), role)
+    try:
+        name = block.required("name")
+    except NotKnown:
+        name = address  # a name known after apply does not change what is selected
+    return ObservedSelection(name, address, index.entries(block, "resources", source),
+                             index.entries(block, "not_resources", source), _list_of_tags(block, source),
+                             _conditions(block, source), role)
 
 
 def _tag_key(key: str) -> str:
     return key.removeprefix(TAG_KEY_PREFIX)
 
 
-def _conditions(block: Block) -> tuple[TagCondition, ...]:
+def _blocks(block: Block, key: str, source: str) -> tuple[Block | Unverifiable, ...]:
+    try:
+        return tuple(b if isinstance(b, Block) else Unverifiable(source, b.full) for b in block.each(key))
+    except NotKnown as unknown:
+        return (Unverifiable(source, unknown.full),)
+
+
+def _list_of_tags(block: Block, source: str) -> tuple[TagCondition | Unverifiable, ...]:
+    """`selection_tag` blocks of type STRINGEQUALS (the only one AWS Backup takes), each known or not."""
+    found: list[TagCondition | Unverifiable] = []
+    for tag in _blocks(block, "selection_tag", source):
+        try:
+            if isinstance(tag, Block) and (tag.text("type") or "").upper() != "STRINGEQUALS":
+                continue
+            found.append(tag if isinstance(tag, Unverifiable) else
+                         TagCondition(_tag_key(tag.required("key")), tag.text("value") or ""))
+        except NotKnown as unknown:
+            found.append(Unverifiable(source, unknown.full))
+    return tuple(found)
+
+
+def _conditions(block: Block, source: str) -> tuple[TagCondition | Unverifiable, ...]:
     """`condition` blocks as the tag conditions every selected resource must meet, in the API's operator order."""
-    conditions = block.blocks("condition")
-    return tuple(TagCondition(_tag_key(test.required("key")), test.text("value") or "", operator)
-                 for key, operator in CONDITIONS for condition in conditions for test in condition.blocks(key))
+    conditions = _blocks(block, "condition", source)
+    found: list[TagCondition | Unverifiable] = [c for c in conditions if isinstance(c, Unverifiable)]
+    for key, operator in CONDITIONS:
+        for condition in conditions:
+            if isinstance(condition, Unverifiable):
+                continue
+            for test in _blocks(condition, key, source):
+                try:
+                    found.append(test if isinstance(test, Unverifiable) else TagCondition(
+                        _tag_key(test.required("key")), test.text("value") or "", operator))
+                except NotKnown as unknown:
+                    found.append(Unverifiable(source, unknown.full))
+    return tuple(found)

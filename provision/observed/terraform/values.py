@@ -24,6 +24,7 @@ GSI = "aws_dynamodb_global_secondary_index"
 VAULT = "aws_backup_vault"
 PLAN = "aws_backup_plan"
 SELECTION = "aws_backup_selection"
+ALARM = "aws_cloudwatch_metric_alarm"
 INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 FOLLOW_LIMIT = 10  # references to references: deeper than this is a cycle, not a configuration
 
@@ -111,6 +112,10 @@ class Block:
             return int(value)
         return value
 
+    def real(self, key: str) -> float | None:
+        value = self._plain(key, (int, float), "a number")
+        return None if value is None else float(value)
+
     def items(self, key: str) -> tuple[Any, ...]:
         """A list argument's elements (a set is a list in plan JSON); `NotKnown` at an unknown element."""
         value = self.raw(key)
@@ -132,18 +137,20 @@ class Block:
                 raise self.wrong(f"{key}[{position}]", item, "a string")
         return found
 
-    def tags(self, key: str) -> dict[str, str]:
-        """A map of strings; one unknown value makes the whole map unknown (a check compares all tags)."""
+    def tags(self, key: str, source: str) -> dict[str, str | Unverifiable]:
+        """A map of strings; a value not known yet is that one tag's `Unverifiable`, the others stay known (a map
+        whose keys are not known is `NotKnown` as a whole). A bool or number is a string, as Terraform converts it."""
         value = self.raw(key)
         if value is None:
             return {}
         if not isinstance(value, Mapping):
             raise self.wrong(key, value, "a map of strings")
-        found = {}
+        found: dict[str, str | Unverifiable] = {}
         for name, item in value.items():
             if isinstance(item, Unknown | Reference):
                 why = item.reason if isinstance(item, Unknown) else f"it is {item}, known only after apply"
-                raise NotKnown(self.where, f"{self.name(key)}[{name!r}]", why)
+                found[str(name)] = Unverifiable(source, f"{self.where}: {self.name(key)}[{name!r}]: {why}")
+                continue
             if not isinstance(item, str):
                 raise self.wrong(f"{key}[{name!r}]", item, "a string")
             found[str(name)] = item
@@ -156,6 +163,24 @@ class Block:
             if not isinstance(item, Mapping):
                 raise self.wrong(f"{key}[{position}]", item, "an object (a block)")
             found.append(Block(item, self.where, f"{self.name(key)}[{position}]"))
+        return tuple(found)
+
+    def each(self, key: str) -> tuple[Block | NotKnown, ...]:
+        """A nested block's instances, each one not known yet (`dynamic` over an unknown element) as its `NotKnown`;
+        `NotKnown` only when how many there are is not known."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list | tuple):
+            raise self.wrong(key, value, "a list")
+        found: list[Block | NotKnown] = []
+        for position, item in enumerate(value):
+            if isinstance(item, Unknown):
+                found.append(NotKnown(self.where, f"{self.name(key)}[{position}]", item.reason))
+            elif not isinstance(item, Mapping):
+                raise self.wrong(f"{key}[{position}]", item, "an object (a block)")
+            else:
+                found.append(Block(item, self.where, f"{self.name(key)}[{position}]"))
         return tuple(found)
 
     def first(self, key: str) -> Block | None:
@@ -185,6 +210,12 @@ def base_address(address: str) -> str:
     return INSTANCE_KEY.sub("", address)
 
 
+def resource_type(ref: Reference) -> str:
+    """The type of the resource a reference names (`aws_kms_key` of `module.m.aws_kms_key.k[0].arn`)."""
+    parts = base_address(ref.address).split(".")
+    return parts[-2] if len(parts) >= 2 else ""
+
+
 @dataclass(frozen=True)
 class References:
     """Every resource by address, and the tables read, to follow a `Reference` to the value it stands for."""
@@ -201,7 +232,7 @@ class References:
             return found[0]
         if found:
             return Unknown(f"it is {ref}, one of {len(found)} instances: name one")
-        return Unknown(f"it is {ref}, which is not a managed resource read here")
+        return Unknown(f"it is {ref}, known only after apply")  # a resource of a type not read here (a KMS key)
 
     def resolve(self, ref: Reference, depth: int = 0) -> str | Unknown:
         """The value `ref` stands for, as the other sources write it: a table's ARN as `schema` makes it, a plan's
@@ -233,16 +264,26 @@ class References:
             raise NotKnown(block.where, block.name(key), resolved.reason)
         return resolved
 
-    def texts(self, block: Block, key: str) -> tuple[str, ...]:
-        """A list of strings that may hold References (a selection's `resources`): each one's value."""
-        found = []
-        for position, item in enumerate(block.items(key)):
+    def entries(self, block: Block, key: str, source: str) -> tuple[str | Unverifiable, ...]:
+        """A list of strings that may hold References (a selection's `resources`): each one's value, one not known
+        yet as its `Unverifiable` (a list not known at all: one `Unverifiable` for whatever it holds)."""
+        try:
+            items = block.raw(key)
+        except NotKnown as unknown:
+            return (Unverifiable(source, unknown.full),)
+        if items is None:
+            return ()
+        if not isinstance(items, list | tuple):
+            raise block.wrong(key, items, "a list")
+        found: list[str | Unverifiable] = []
+        for position, item in enumerate(items):
             value = self.resolve(item) if isinstance(item, Reference) else item
             if isinstance(value, Unknown):
-                raise NotKnown(block.where, f"{block.name(key)}[{position}]", value.reason)
-            if not isinstance(value, str):
+                found.append(Unverifiable(source, f"{block.where}: {block.name(key)}[{position}]: {value.reason}"))
+            elif not isinstance(value, str):
                 raise block.wrong(f"{key}[{position}]", value, "a string")
-            found.append(value)
+            else:
+                found.append(value)
         return tuple(found)
 
 
