@@ -17,6 +17,7 @@ from provision.desired.model import (
     Billing,
     BillingMode,
     EncryptionType,
+    Projection,
     TableClass,
     TableSpec,
 )
@@ -29,6 +30,8 @@ from provision.observed.state import (
     ObservedState,
     ObservedTable,
     Unverifiable,
+    key_agrees,
+    keys_agree,
 )
 from provision.planning.changes import (
     AwaitActive,
@@ -119,16 +122,17 @@ def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverif
 
 
 def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
-    if seen.keys != spec.keys:
+    if not keys_agree(seen.keys, spec.keys):  # a key the backend did not report in full contradicts nothing
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
     changes: list[Change] = []
     busy = _still_changing(seen)
     if busy:
         changes.append(AwaitActive(target=name, waiting_for=busy))
-    wanted_lsis = {(i.name, i.sort_key, i.projection) for i in spec.local_indexes}
-    seen_lsis = {(i.name, i.sort_key, i.projection) for i in seen.local_indexes.values()}
-    if wanted_lsis != seen_lsis:
+    wanted_lsis = {i.name: i for i in spec.local_indexes}
+    if set(wanted_lsis) != set(seen.local_indexes) or not all(
+            key_agrees(i.sort_key, wanted_lsis[n].sort_key) and _agrees(i.projection, wanted_lsis[n].projection)
+            for n, i in seen.local_indexes.items()):
         changes.append(Refused(target=name, what="local indexes differ from the contracts (an LSI can only be "
                                                  "defined when the table is created)", how=REPLACE_TABLE))
     changes += _indexes(name, spec, seen)
@@ -138,7 +142,7 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
 
 def _still_changing(seen: ObservedTable) -> tuple[str, ...]:
     """What of a table is not ACTIVE yet: the table itself, or indexes being created or deleted."""
-    busy = [] if seen.status == "ACTIVE" else [f"table {seen.status}"]
+    busy = [] if seen.status == "ACTIVE" or isinstance(seen.status, Unverifiable) else [f"table {seen.status}"]
     busy += [f"GSI {i.name} {i.status}" for i in seen.global_indexes.values() if i.status != "ACTIVE"]
     return tuple(busy)
 
@@ -152,7 +156,7 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
         current = seen.global_indexes.get(index.name)
         if current is None:
             changes.append(CreateIndex(target=name, index=index, skipped=seen.other_indexes))
-        elif current.keys != index.keys or current.projection != index.projection:
+        elif not keys_agree(current.keys, index.keys) or not _agrees(current.projection, index.projection):
             changes.append(Refused(
                 target=name, how=REPLACE_INDEX,
                 what=f"GSI {index.name} is ({current.keys}; {current.projection}), the contracts want "
@@ -163,6 +167,11 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
             changes.append(UpdateIndexCapacity(target=name, index=index.name, capacity=index.capacity,
                                                was=current.capacity))
     return changes
+
+
+def _agrees(seen: Projection | Unverifiable, wanted: Projection) -> bool:
+    """A projection the backend did not report contradicts nothing (a plan changes none in place either way)."""
+    return isinstance(seen, Unverifiable) or seen == wanted
 
 
 def _settings(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:

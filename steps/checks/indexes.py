@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable
-from steps.checks.tables import missing_table
+from provision.desired.model import AttributeType, KeyAttribute, Projection, ProjectionType
+from provision.observed.state import (
+    Keys,
+    ObservedIndex,
+    ObservedLocalIndex,
+    ObservedTable,
+    UnreadKey,
+    Unverifiable,
+    key_schema,
+)
+from steps.checks.tables import key_outcome, missing_table
 from steps.checks.target import Target
 from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
@@ -21,17 +29,23 @@ def _find(seen: ObservedTable, index_kind: str, index: str) -> ObservedIndex | O
     return (seen.global_indexes if index_kind == GSI else seen.local_indexes).get(index)
 
 
-def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> KeySchema:
-    return found.keys if isinstance(found, ObservedIndex) else KeySchema(seen.keys.partition, found.sort_key)
+def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> Keys:
+    return found.keys if isinstance(found, ObservedIndex) else key_schema(seen.keys.partition, found.sort_key)
+
+
+def _others(seen: ObservedTable, index_kind: str) -> Unverifiable | None:
+    """Why indexes of this kind the source could not name may be there."""
+    return seen.other_indexes if index_kind == GSI else seen.other_local_indexes
 
 
 def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: str, index: str, kind: Kind,
                    subject: str, expected: str, must: bool) -> Finding:
     present = sorted(seen.global_indexes if index_kind == GSI else seen.local_indexes)
-    if index_kind == GSI and seen.other_indexes is not None:
+    others = _others(seen, index_kind)
+    if others is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected,
-                       f"no GSI {index} among those {target.where()} could read ({', '.join(present) or 'none'})",
-                       table=table, name=index, required=must, reason=str(seen.other_indexes))
+                       f"no {index_kind} {index} among those {target.where()} could read "
+                       f"({', '.join(present) or 'none'})", table=table, name=index, required=must, reason=str(others))
     closest = target.closest_index(table, index) if index_kind == GSI else None
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,
@@ -51,7 +65,7 @@ def index_exists(target: Target, index_kind: str, table: str, index: str, must: 
         return missing_table(target, table, kind, subject, expected, must, index)
     found = _find(seen, index_kind, index)
     if found is None:
-        if not must and not (index_kind == GSI and seen.other_indexes is not None):
+        if not must and _others(seen, index_kind) is None:
             return Finding(kind, Outcome.PASSED, subject, expected, f"no {index_kind} {index}", table=table,
                            name=index, required=False)
         return _missing_index(target, seen, table, index_kind, index, kind, subject, expected, must)
@@ -81,10 +95,10 @@ def index_key(target: Target, index_kind: str, table: str, index: str, role: str
     if isinstance(found, Finding):
         return found
     keys = _keys(*found)
-    actual = keys.partition if role == "partition" else keys.sort
-    return Finding(Kind.KEY, verdict(actual == wanted, must), subject, expected,
-                   "no sort key" if actual is None else str(actual), table=table, name=index, required=must,
-                   reason=f"a query with {attribute} as the {role} key cannot use {index}" if must else "")
+    outcome, actual, unread = key_outcome(keys.partition if role == "partition" else keys.sort, wanted, must)
+    because = f"a query with {attribute} as the {role} key cannot use {index}" if must else ""
+    return Finding(Kind.KEY, outcome, subject, expected, actual, table=table, name=index, required=must,
+                   reason=str(unread) if unread else because)
 
 
 def index_projection(target: Target, index_kind: str, table: str, index: str, projection: ProjectionType,
@@ -95,11 +109,14 @@ def index_projection(target: Target, index_kind: str, table: str, index: str, pr
     if isinstance(found, Finding):
         return found
     actual = found[1].projection
+    if isinstance(actual, Unverifiable):
+        return Finding(Kind.PROJECTION, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       name=index, required=must, reason=str(actual))
     return Finding(Kind.PROJECTION, verdict(actual.type is projection, must), subject, expected, str(actual),
                    table=table, name=index, required=must)
 
 
-def projects(keys: Iterable[KeyAttribute], projection: Projection, attribute: str) -> bool:
+def projects(keys: Iterable[KeyAttribute | UnreadKey], projection: Projection, attribute: str) -> bool:
     """Whether an index with this projection returns `attribute` (key attributes always come back)."""
     return (projection.type is ProjectionType.ALL or attribute in {k.name for k in keys}
             or attribute in projection.attributes)
@@ -114,7 +131,16 @@ def index_projects(target: Target, index_kind: str, table: str, index: str, attr
         return found
     seen, index_found = found
     keys = [*seen.keys.attributes, *_keys(seen, index_found).attributes]
-    projected = [a for a in attributes if projects(keys, index_found.projection, a)]
+    projection = index_found.projection
+    unnamed = next((k.why for k in keys if isinstance(k, UnreadKey) and k.name is None), None)
+    if isinstance(projection, Unverifiable):
+        unread: Unverifiable | None = projection
+    else:  # an attribute not projected may be a key whose name was not reported
+        unread = unnamed if not all(projects(keys, projection, a) for a in attributes) else None
+    if unread is not None or isinstance(projection, Unverifiable):
+        return Finding(Kind.PROJECTION, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
+                       name=index, required=must, reason=str(unread))
+    projected = [a for a in attributes if projects(keys, projection, a)]
     missing = [a for a in attributes if a not in projected]
     # "must": every attribute comes back; "must not": none does.
     outcome = verdict(not missing, True) if must else verdict(bool(projected), False)

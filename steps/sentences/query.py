@@ -134,7 +134,7 @@ class Marker:
         self.suffix = f"#contract-{run or uuid.uuid4().hex[:12]}"
         types = table.attribute_types()
         partitions = [table.keys.partition, *(i.keys.partition for i in table.global_indexes.values())]
-        self.attributes = {a.name for a in partitions if types.get(a.name) == "S"}
+        self.attributes = {a.name for a in partitions if a.name is not None and types.get(a.name) == "S"}
 
     def mark(self, name: str, value: Value) -> Value:
         return f"{value}{self.suffix}" if name in self.attributes and isinstance(value, str) else value
@@ -203,7 +203,8 @@ def query(table: Any, condition: ConditionBase, index: str | None, reverse: bool
 
 
 def key_of(item: Mapping[str, Any], table: ObservedTable) -> dict[str, Any]:
-    return {a.name: item[a.name] for a in table.keys.attributes}
+    """The item's key (on a table whose key names are known: access patterns run on no other)."""
+    return {a.name: item[a.name] for a in table.keys.attributes if a.name is not None}
 
 
 def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[list[str]]:
