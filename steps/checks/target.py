@@ -165,4 +165,5 @@ def summarize(target: Target) -> EnvironmentSummary:
         [f"{name} {'status not reported' if isinstance(t.status, Unverifiable) else t.status}"
          for name, t in sorted(tables.items()) if t.status != "ACTIVE"],
         [f"{name}.{i.name} {i.status}" for name, t in sorted(tables.items())
-         for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"])
+         for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"],
+        list(target.observed.notes))

@@ -13,9 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from provision.observed.terraform.hcl_folder import Declarations, Folder
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, parse_file, shown_path
+from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, broken_link, parse_file, shown_path
 from provision.observed.terraform.hcl_vars import given_values
-from provision.observed.terraform.records import Configuration, Resource, TerraformError, Unknown, Unresolved
+from provision.observed.terraform.records import (
+    Configuration,
+    Resource,
+    TerraformError,
+    Unknown,
+    Unresolved,
+    other_providers,
+)
 
 __all__ = ["KINDS", "read_folder"]
 
@@ -45,8 +52,14 @@ def read_folder(folder: Path, var_files: Sequence[Path] = ()) -> Configuration:
     folder = Path(folder)
     bodies = [parse_file(path) for path in _tf_files(folder)]
     declarations = _declarations(bodies)
+    others = None if declarations.modules else other_providers(
+        [(kind, f"{kind}.{name}") for kind, name in declarations.resources])
+    if others is not None:
+        raise TerraformError(f"{shown_path(folder)}: {others}: it is not the Terraform of the DynamoDB stack; give "
+                             "the folder whose .tf files define its aws_dynamodb_table resources")
     given = given_values(folder, [Path(p) for p in var_files])
     names = Folder(declarations, given)
+    names.validate()
     resources: list[Resource] = []
     unresolved: list[Unresolved] = []
     for (kind, name), block in declarations.resources.items():
@@ -72,12 +85,24 @@ def read_folder(folder: Path, var_files: Sequence[Path] = ()) -> Configuration:
 def _tf_files(folder: Path) -> list[Path]:
     shown = shown_path(folder)
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
+        what = broken_link(folder) or ("is not a folder" if folder.exists() else "does not exist")
         raise TerraformError(f"{shown}: {what}: give the folder that holds the .tf files")
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".tf" and p.is_file())
+    files = [p for p in sorted(folder.iterdir()) if p.suffix == ".tf" and _readable(p)]
     if not files:
         raise TerraformError(f"{shown}: holds no .tf file: give the folder of the Terraform root module")
     return files
+
+
+def _readable(path: Path) -> bool:
+    """A .tf file to read; a folder of that name is skipped, as Terraform does; a link that cannot be followed is
+    refused, naming it (the tables it may hold would be reported missing)."""
+    why = broken_link(path)
+    if why is not None:
+        raise TerraformError(f"{shown_path(path.parent)}/{path.name}: {why}: remove it, or point it at a .tf file")
+    if path.is_symlink() and path.is_dir():
+        raise TerraformError(f"{shown_path(path.parent)}/{path.name}: is a symbolic link to a folder, not a .tf "
+                             "file: Terraform cannot read it either; remove it")
+    return path.is_file()
 
 
 def _unresolved(kind: str, name: str, block: Block, unknown: Unknown) -> Unresolved:

@@ -57,7 +57,8 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
     vaults, hidden_vaults = vaults_of(config.of_type(VAULT))
     plans, hidden_plans = plans_of(config, index, source)
     return ObservedState(source, env.name, tables, ObservedBackups(vaults, plans),
-                         (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans), origin=config.origin)
+                         (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans), origin=config.origin,
+                         notes=config.notes)
 
 
 
