@@ -332,3 +332,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 f" {source.origin}" if source.origin else "")
             required = requirements.of_parsed(config.stash[feature_files.PARSED], session.desired)
             terminal.write(terminalreporter, results, where, required, collection.consumers(config.rootpath))
+            for note in report.source_notes(config, session, label):
+                terminalreporter.write_line(f"Note on the source: {note}", yellow=True)

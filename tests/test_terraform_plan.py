@@ -545,3 +545,16 @@ def test_a_stream_whose_enabling_is_unknown_is_unverifiable_and_an_enabled_one_w
     unknown_view = one_table(sit, stream_enabled=True, stream_view_type=Unknown("known only after apply"))
     assert isinstance(unknown_view.stream, Unverifiable)
     assert "stream_view_type" in unknown_view.stream.reason
+
+
+def test_a_plan_of_another_provider_only_is_refused_not_read_as_a_stack_without_tables(tmp_path: Path) -> None:
+    resources = [{"address": "google_sql_database.main", "mode": "managed", "type": "google_sql_database",
+                  "name": "main", "values": {}}]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}}}))
+    with pytest.raises(TerraformError, match=r"holds no AWS resource, only google ones \(google_sql_database.main\): "
+                                             r"it is not the plan of the DynamoDB stack"):
+        read_plan(path)
+    resources.append({**resources[0], "address": "aws_s3_bucket.b", "type": "aws_s3_bucket"})
+    path.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": resources}}}))
+    assert read_plan(path).of_type("aws_dynamodb_table") == []  # an AWS stack without tables: its gaps are real

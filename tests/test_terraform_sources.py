@@ -203,12 +203,105 @@ def test_schema_terraform_and_plan_side_by_side_golden(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_schema_terraform_and_live_on_moto_in_one_run(tmp_path: Path) -> None:
+    terraform = shutil.copytree(ROOT / BRIEF / "terraform", tmp_path / "terraform")
+    variables = terraform / "variables.tf"  # its validation admits dev, sit and prod: moto too, for this run
+    variables.write_text(variables.read_text().replace('["dev", "sit", "prod"]', '["dev", "sit", "prod", "moto"]'))
     (tmp_path / "moto.tfvars").write_text('env = "moto"\n')
     done = python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--env=moto", f"--readiness-report={tmp_path}",
-                  f"--against=schema,{TERRAFORM},live", f"--tf-var-file={tmp_path / 'moto.tfvars'}")
+                  f"--against=schema,terraform:{terraform},live", f"--tf-var-file={tmp_path / 'moto.tfvars'}")
     assert done.returncode == 1
     data = report(tmp_path)
     assert {label: s["verdict"] for label, s in data["sources"].items()} == {
         "schema": "UNVERIFIED", "terraform": "BLOCKED", "live": "UNVERIFIED"}
     assert data["sources"]["live"]["counts"]["tables"] == {"expected": 5, "actual": 5}
     assert "| Tables | 5 | 5 | 3 (missing orders, users) | 5 |" in (tmp_path / "readiness.md").read_text()
+
+
+# Input mistakes are said, never phantom gaps telling the Terraform owners to add what is there (issue 17) ------
+
+VALIDATED = '''variable "env" {
+  type = string
+  validation {
+    condition     = contains(["dev", "sit", "prod"], var.env)
+    error_message = "env must be dev, sit or prod."
+  }
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders-${var.env}"
+  hash_key = "tenantId"
+  attribute {
+    name = "tenantId"
+    type = "S"
+  }
+}
+'''
+GOOGLE_PLAN = json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+    {"address": f"google_storage_bucket.{name}", "mode": "managed", "type": "google_storage_bucket", "name": name,
+     "values": {"name": name}} for name in ("assets", "logs")]}}})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("files", "against", "says"), [
+    pytest.param({"main.tf": VALIDATED, "terraform.tfvars": 'env = "sat"\n'}, "terraform:{dir}",
+                 'terraform.tfvars:1: invalid value for var.env ("sat"): env must be dev, sit or prod. (checked by '
+                 "the validation rule at ", id="tfvars-refused-by-validation"),
+    pytest.param({"plan.json": GOOGLE_PLAN}, "plan:{dir}/plan.json",
+                 "plan.json: holds no AWS resource, only google ones (google_storage_bucket.assets, "
+                 "google_storage_bucket.logs)", id="plan-of-another-provider"),
+    pytest.param({"main.tf": VALIDATED.replace("${var.env}", "sit"), "loop.tf": None}, "terraform:{dir}",
+                 "loop.tf: is a symbolic link that loops (loop.tf -> loop.tf)", id="looping-symlink"),
+    pytest.param({"main.tf": VALIDATED.replace('"orders-${var.env}"', '"orders-sit')}, "terraform:{dir}",
+                 "main.tf:10: not valid HCL: a string opens here and is not closed on its line", id="open-string"),
+    pytest.param({}, "", "--against=: names no source; give one or more of live, schema, terraform:DIR, plan:FILE",
+                 id="against-nothing"),
+    pytest.param({}, ",", "--against=,: names no source; give one or more of live, schema, terraform:DIR, plan:FILE, "
+                 "separated by commas (--against=schema,live)", id="against-a-comma"),
+])
+def test_an_input_mistake_stops_the_run_saying_so_never_a_phantom_gap(
+        tmp_path: Path, files: dict[str, str | None], against: str, says: str) -> None:
+    folder = tmp_path / "infra"
+    folder.mkdir()
+    for name, text in files.items():
+        if text is None:
+            (folder / name).symlink_to(name)
+        else:
+            (folder / name).write_text(text)
+    done = contracts(tmp_path / "out", f"--against={against.format(dir=folder)}")
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout[-2000:] + done.stderr
+    assert says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "contract checks on" not in done.stdout  # nothing was checked: no gap, no live environment read
+    assert not (tmp_path / "out" / "readiness.md").exists()
+
+
+@pytest.mark.slow
+def test_a_state_given_as_a_plan_is_read_and_says_so_in_the_terminal_and_the_report(tmp_path: Path) -> None:
+    state = "tests/terraform/plans/state_1.0.json"
+    note = f"{state} is a Terraform state: what is deployed now, not what a plan will build"
+    done = contracts(tmp_path / "out", f"--against=plan:{state}")
+    assert f"Note on the source: {note}" in done.stdout, done.stdout[-3000:]
+    assert f"**Source**: {note}." in (tmp_path / "out" / "readiness.md").read_text(encoding="utf-8")
+    assert report(tmp_path / "out")["notes"] == [note]
+    rebuilt = python("-m", "steps.report", str(tmp_path / "out" / "results.json"), "--out", str(tmp_path / "again"))
+    assert rebuilt.returncode in (0, 1), rebuilt.stderr
+    assert f"**Source**: {note}." in (tmp_path / "again" / "readiness.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    pytest.param(None, ("live",), id="none-given"),
+    pytest.param(["schema, live", "plan:p.json"], ("schema", "live", "plan:p.json"), id="commas-and-repeats"),
+    pytest.param([""], None, id="empty"),
+    pytest.param([","], None, id="a-comma"),
+    pytest.param(["schema,,live"], None, id="two-commas"),
+    pytest.param(["schema", " "], None, id="a-blank-one"),
+])
+def test_against_names_sources_and_an_empty_one_is_refused_not_taken_for_live(
+        given: list[str] | None, expected: tuple[str, ...] | None) -> None:
+    from steps.run.options import sources
+
+    if expected is not None:
+        assert sources(given) == expected
+        return
+    with pytest.raises(pytest.UsageError, match="live, schema, terraform:DIR, plan:FILE"):
+        sources(given)

@@ -20,6 +20,7 @@ class Feature(StrEnum):
     ENCRYPTION = "encryption at rest"
     KMS_KEY_MANAGER = "who manages the KMS key"
     TABLE_CLASS = "table class"
+    TTL = "time to live"
     BACKUP_VAULTS = "backup vaults"
     BACKUP_PLANS = "backup plans"
     BACKUP_SELECTIONS = "backup selections"

@@ -25,7 +25,6 @@ from provision.desired.model import (
     Capacity,
     Environment,
     KeyAttribute,
-    KeySchema,
     Projection,
     ProjectionType,
     StreamView,
@@ -33,6 +32,7 @@ from provision.desired.model import (
 )
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import (
+    Keys,
     ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,
@@ -45,8 +45,11 @@ from provision.observed.state import (
     ObservedState,
     ObservedTable,
     ObservedVault,
+    PartialKeys,
     TagCondition,
+    UnreadKey,
     Unverifiable,
+    key_schema,
 )
 
 T = TypeVar("T")
@@ -55,12 +58,15 @@ _MISSING_API = {"UnknownOperationException", "NotImplementedError", "InvalidActi
 
 
 def _ask(backend: Backend, feature: Feature, call: Callable[[], T]) -> T | Unverifiable:
-    """Call only where the backend can answer; an API it lacks becomes Unverifiable, not an error."""
+    """Call only where the backend can answer; an API it lacks, or an answer lacking what it should hold,
+    becomes Unverifiable, not an error."""
     known_gap = gap(backend.kind, feature)
     if known_gap is not None:
         return known_gap
     try:
         return call()
+    except (KeyError, ValueError, TypeError, AttributeError) as error:  # an answer lacking a part it should have
+        return Unverifiable(backend.name, f"{feature.value}: the answer does not report it ({_why(error)})")
     except NotImplementedError as error:  # moto in-process raises this for unimplemented actions
         return Unverifiable(backend.name, f"{feature.value}: {error}")
     except ClientError as error:
@@ -126,18 +132,106 @@ def tables_named_like(backend: Backend, env: Environment) -> list[str]:
     return sorted(name for name in list_tables(backend) if env.logical_table_name(name) is not None)
 
 
-def _key_schema(elements: list[dict[str, str]], types: Mapping[str, str]) -> KeySchema:
-    attrs = {e["KeyType"]: KeyAttribute(e["AttributeName"], AttributeType(types[e["AttributeName"]]))
-             for e in elements}
-    return KeySchema(attrs["HASH"], attrs.get("RANGE"))
+class _Described:
+    """One DescribeTable answer, read part by part: a part missing or not understood (moto drops the
+    AttributeDefinitions an UpdateTable does not repeat) is `Unverifiable` for that part, never a crash."""
+
+    def __init__(self, backend: Backend, name: str, table: Mapping[str, Any]) -> None:
+        self.backend, self.name, self.table = backend, name, table
+        self.types = {a.get("AttributeName"): a.get("AttributeType") for a in _entries(table, "AttributeDefinitions")}
+
+    def unread(self, what: str) -> Unverifiable:
+        return Unverifiable(self.backend.name, f"DescribeTable of {self.name} does not report {what}")
+
+    def part(self, what: str, read: Callable[[], T]) -> T | Unverifiable:
+        try:
+            return read()
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            return self.unread(f"{what} ({_why(error)})")
+
+    def key(self, element: Mapping[str, Any] | None, role: str, owner: str) -> KeyAttribute | UnreadKey:
+        name = element.get("AttributeName") if isinstance(element, Mapping) else None
+        if not isinstance(name, str) or not name:
+            return UnreadKey(None, self.unread(f"the {role} key of {owner} (its KeySchema names none)"))
+        kind = self.types.get(name)
+        if kind not in {t.value for t in AttributeType}:
+            listed = ", ".join(sorted(str(n) for n in self.types)) or "none"
+            said = "no type" if kind is None else f"the type {kind!r}"
+            return UnreadKey(name, self.unread(f"the type of {owner}'s {role} key {name}: AttributeDefinitions "
+                                               f"gives it {said} (it defines {listed})"))
+        return KeyAttribute(name, AttributeType(kind))
+
+    def keys(self, data: Mapping[str, Any], owner: str) -> Keys:
+        elements = {e.get("KeyType"): e for e in _entries(data, "KeySchema")}
+        if "HASH" not in elements:
+            unread = self.unread(f"the key schema of {owner} (KeySchema has no HASH key)")
+            return PartialKeys(UnreadKey(None, unread), UnreadKey(None, unread))
+        sort = self.key(elements["RANGE"], "sort", owner) if "RANGE" in elements else None
+        return key_schema(self.key(elements["HASH"], "partition", owner), sort)
+
+    def projection(self, data: Mapping[str, Any], owner: str) -> Projection | Unverifiable:
+        def read() -> Projection:
+            found = data["Projection"]
+            return Projection(ProjectionType(found["ProjectionType"]), frozenset(found.get("NonKeyAttributes", [])))
+
+        return self.part(f"the projection of {owner}", read)
+
+    def global_indexes(self, provisioned: bool) -> tuple[dict[str, ObservedIndex], Unverifiable | None]:
+        found: dict[str, ObservedIndex] = {}
+        nameless = 0
+        for gsi in _entries(self.table, "GlobalSecondaryIndexes"):
+            name = gsi.get("IndexName")
+            if not isinstance(name, str):
+                nameless += 1
+                continue
+            owner = f"GSI {name}"
+            status = gsi.get("IndexStatus", "ACTIVE")
+            found[name] = ObservedIndex(name, self.keys(gsi, owner), self.projection(gsi, owner), str(status),
+                                        _capacity(gsi.get("ProvisionedThroughput")) if provisioned else None)
+        return found, self.unread(f"the name of {nameless} GSI(s)") if nameless else None
+
+    def local_indexes(self) -> tuple[dict[str, ObservedLocalIndex], Unverifiable | None]:
+        found: dict[str, ObservedLocalIndex] = {}
+        nameless = 0
+        for lsi in _entries(self.table, "LocalSecondaryIndexes"):
+            name = lsi.get("IndexName")
+            if not isinstance(name, str):
+                nameless += 1
+                continue
+            owner = f"LSI {name}"
+            sort = self.keys(lsi, owner).sort
+            if sort is None:
+                sort = UnreadKey(None, self.unread(f"the sort key of {owner} (KeySchema has no RANGE key)"))
+            found[name] = ObservedLocalIndex(name, sort, self.projection(lsi, owner))
+        return found, self.unread(f"the name of {nameless} LSI(s)") if nameless else None
+
+    def billing(self) -> Billing | Unverifiable:
+        def read() -> Billing:  # no BillingModeSummary: a table provisioned since before there was one (AWS)
+            mode = BillingMode((self.table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"))
+            return Billing(mode, _capacity(self.table.get("ProvisionedThroughput"))
+                           if mode is BillingMode.PROVISIONED else None)
+
+        return self.part("the billing mode", read)
+
+    def stream(self) -> StreamView | Unverifiable | None:
+        stream = self.table.get("StreamSpecification") or {}
+        if not stream.get("StreamEnabled"):
+            return None
+        return self.part("the stream's view type", lambda: StreamView(stream["StreamViewType"]))
 
 
-def _projection(data: Mapping[str, Any]) -> Projection:
-    return Projection(ProjectionType(data.get("ProjectionType", "ALL")), frozenset(data.get("NonKeyAttributes", [])))
+def _entries(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """A list of an answer, its entries that are objects (a missing list is empty)."""
+    found = data.get(key) or []
+    return [e for e in found if isinstance(e, Mapping)] if isinstance(found, list) else []
+
+
+def _why(error: Exception) -> str:
+    return f"no {error.args[0]}" if isinstance(error, KeyError) and error.args else str(error)
 
 
 def _capacity(data: Mapping[str, Any] | None) -> Capacity | None:
-    if not data or not data.get("ReadCapacityUnits"):
+    if not data or not data.get("ReadCapacityUnits") or not data.get("WriteCapacityUnits"):
         return None
     return Capacity(int(data["ReadCapacityUnits"]), int(data["WriteCapacityUnits"]))
 
@@ -150,42 +244,38 @@ class _TableReader:
 
     def read(self, name: str) -> ObservedTable | None:
         try:
-            table = ops.DESCRIBE_TABLE.call(self.client, TableName=name)["Table"]
+            table = ops.DESCRIBE_TABLE.call(self.client, TableName=name).get("Table") or {}
         except ClientError as error:
             if error.response["Error"]["Code"] == "ResourceNotFoundException":
                 return None  # deleted between listing and reading
             raise
-        types = {a["AttributeName"]: a["AttributeType"] for a in table.get("AttributeDefinitions", [])}
-        billing_mode = BillingMode(table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED"))
-        stream = table.get("StreamSpecification", {})
+        described = _Described(self.backend, name, table)
+        billing = described.billing()
+        provisioned = isinstance(billing, Billing) and billing.mode is BillingMode.PROVISIONED
+        keys = described.keys(table, f"table {name}")
+        global_indexes, other_indexes = described.global_indexes(provisioned)
+        local_indexes, other_local_indexes = described.local_indexes()
+        status = table.get("TableStatus")
+        arn = table.get("TableArn")
         return ObservedTable(
             name=name,
-            status=table["TableStatus"],
-            keys=_key_schema(table["KeySchema"], types),
-            arn=table.get("TableArn", ""),
-            global_indexes={
-                gsi["IndexName"]: ObservedIndex(
-                    gsi["IndexName"], _key_schema(gsi["KeySchema"], types), _projection(gsi["Projection"]),
-                    gsi.get("IndexStatus", "ACTIVE"),
-                    _capacity(gsi.get("ProvisionedThroughput")) if billing_mode is BillingMode.PROVISIONED else None)
-                for gsi in table.get("GlobalSecondaryIndexes", [])
-            },
-            local_indexes={
-                lsi["IndexName"]: ObservedLocalIndex(
-                    lsi["IndexName"], _key_schema(lsi["KeySchema"], types).sort,  # type: ignore[arg-type]
-                    _projection(lsi["Projection"]))
-                for lsi in table.get("LocalSecondaryIndexes", [])
-            },
-            billing=Billing(billing_mode, _capacity(table.get("ProvisionedThroughput"))
-                            if billing_mode is BillingMode.PROVISIONED else None),
-            stream=StreamView(stream["StreamViewType"]) if stream.get("StreamEnabled") else None,
+            status=status if isinstance(status, str) else described.unread("its status (no TableStatus)"),
+            keys=keys,
+            arn=arn if isinstance(arn, str) else "",
+            global_indexes=global_indexes,
+            local_indexes=local_indexes,
+            billing=billing,
+            stream=described.stream(),
             encryption=self._encryption(table.get("SSEDescription")),
             point_in_time_recovery=_ask(self.backend, Feature.PITR, lambda: self._pitr(name)),
-            ttl_attribute=self._ttl(name),
+            ttl_attribute=_ask(self.backend, Feature.TTL, lambda: self._ttl(name)),
             deletion_protection=bool(table.get("DeletionProtectionEnabled", False)),
             table_class=_ask(self.backend, Feature.TABLE_CLASS, lambda: TableClass(
-                table.get("TableClassSummary", {}).get("TableClass", "STANDARD"))),
-            tags=_ask(self.backend, Feature.TAGS, lambda: self._tags(table["TableArn"])),
+                (table.get("TableClassSummary") or {}).get("TableClass", "STANDARD"))),
+            tags=_ask(self.backend, Feature.TAGS, lambda: self._tags(arn) if isinstance(arn, str)
+                      else described.unread("its ARN (no TableArn), so its tags cannot be listed")),
+            other_indexes=other_indexes,
+            other_local_indexes=other_local_indexes,
             replicas=gap(self.backend.kind, Feature.REPLICAS) or tuple(
                 self._replica(name, r) for r in table.get("Replicas", []) if r.get("RegionName")),
         )
@@ -207,8 +297,7 @@ class _TableReader:
 
     def _pitr(self, name: str) -> bool:
         description = ops.DESCRIBE_CONTINUOUS_BACKUPS.call(self.client, TableName=name)["ContinuousBackupsDescription"]
-        status = description.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus")
-        return bool(status == "ENABLED")
+        return bool(description["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED")
 
     def _ttl(self, name: str) -> str | None:
         description = ops.DESCRIBE_TIME_TO_LIVE.call(self.client, TableName=name).get("TimeToLiveDescription", {})
@@ -221,7 +310,7 @@ class _TableReader:
         kwargs: dict[str, str] = {"ResourceArn": arn}
         while True:
             page = ops.LIST_TAGS_OF_RESOURCE.call(self.client, **kwargs)
-            tags.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
+            tags.update({tag["Key"]: tag["Value"] for tag in page.get("Tags") or []})
             if not page.get("NextToken"):
                 return tags
             kwargs["NextToken"] = page["NextToken"]

@@ -148,13 +148,17 @@ FACTORIES: dict[str, Callable[[str, SourceContext], Source]] = {
 TAKES_ARGUMENT = {"terraform": "DIR", "plan": "FILE"}
 
 
+def forms() -> str:
+    """The sources a command line may name, as written: live, schema, terraform:DIR, plan:FILE."""
+    return ", ".join(f"{k}:{TAKES_ARGUMENT[k]}" if k in TAKES_ARGUMENT else k for k in FACTORIES)
+
+
 def open_source(spec: str, context: SourceContext) -> Source:
     """The source a command line names: `live`, `schema`, `terraform:DIR` or `plan:FILE`."""
     kind, colon, _ = spec.partition(":")
     factory = FACTORIES.get(kind)
     if factory is None:
-        choices = ", ".join(f"{k}:{TAKES_ARGUMENT[k]}" if k in TAKES_ARGUMENT else k for k in FACTORIES)
-        raise SourceError(f"--against {spec}: no such source; choose one of: {choices}")
+        raise SourceError(f"--against {spec}: no such source; choose one of: {forms()}")
     if colon and kind not in TAKES_ARGUMENT:
         raise SourceError(f"--against {spec}: {kind} takes no argument; write --against {kind}")
     return factory(spec, context)

@@ -77,11 +77,78 @@ def known_tags(tags: Mapping[str, str | Unverifiable]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class UnreadKey:
+    """A key attribute a source reported only in part: its name without its type (moto, after an UpdateTable
+    that gave other AttributeDefinitions), or not even its name (`name` None). A claim on what is missing is
+    unverifiable, with `why`; one on a name known to differ is not."""
+
+    name: str | None
+    why: Unverifiable
+
+    @property
+    def type(self) -> Unverifiable:
+        return self.why
+
+    def __str__(self) -> str:
+        return "a key not reported" if self.name is None else f"{self.name} (type not reported)"
+
+
+@dataclass(frozen=True)
+class PartialKeys:
+    """A key schema read in part: some key's type or name was not reported. `sort` None: no sort key."""
+
+    partition: KeyAttribute | UnreadKey
+    sort: KeyAttribute | UnreadKey | None = None
+
+    @property
+    def attributes(self) -> tuple[KeyAttribute | UnreadKey, ...]:
+        return (self.partition,) if self.sort is None else (self.partition, self.sort)
+
+    @property
+    def unread(self) -> Unverifiable:
+        """Why the schema is not known in full (the first key read in part)."""
+        return next(a.why for a in self.attributes if isinstance(a, UnreadKey))
+
+    @property
+    def names_known(self) -> bool:
+        return all(a.name is not None for a in self.attributes)
+
+    def __str__(self) -> str:
+        return f"partition {self.partition}" + ("" if self.sort is None else f", sort {self.sort}")
+
+
+Keys = KeySchema | PartialKeys
+
+
+def key_schema(partition: KeyAttribute | UnreadKey, sort: KeyAttribute | UnreadKey | None = None) -> Keys:
+    """The keys as read: a `KeySchema` when every key is known in full, else `PartialKeys`."""
+    if isinstance(partition, UnreadKey) or isinstance(sort, UnreadKey):
+        return PartialKeys(partition, sort)
+    return KeySchema(partition, sort)
+
+
+def key_agrees(seen: KeyAttribute | UnreadKey | None, wanted: KeyAttribute | None) -> bool:
+    """Whether what was read of a key contradicts nothing of `wanted` (an unread name or type contradicts
+    nothing); for a plan, which changes no key in place either way."""
+    if isinstance(seen, UnreadKey):
+        return wanted is not None and seen.name in (None, wanted.name)
+    return seen == wanted
+
+
+def keys_agree(seen: Keys, wanted: KeySchema) -> bool:
+    if isinstance(seen, KeySchema):
+        return seen == wanted
+    if isinstance(seen.sort, UnreadKey) and seen.sort.name is None and wanted.sort is None:
+        return key_agrees(seen.partition, wanted.partition)  # whether there is a sort key is not known
+    return key_agrees(seen.partition, wanted.partition) and key_agrees(seen.sort, wanted.sort)
+
+
+@dataclass(frozen=True)
 class ObservedIndex:
     """A GSI as read; a static source may know its name but not its keys, projection or capacity."""
 
     name: str
-    keys: KeySchema | Unverifiable
+    keys: Keys | Unverifiable
     projection: Projection | Unverifiable
     status: str = "ACTIVE"
     capacity: Capacity | Unverifiable | None = None
@@ -90,8 +157,8 @@ class ObservedIndex:
 @dataclass(frozen=True)
 class ObservedLocalIndex:
     name: str
-    sort_key: KeyAttribute
-    projection: Projection
+    sort_key: KeyAttribute | UnreadKey
+    projection: Projection | Unverifiable
 
 
 @dataclass(frozen=True)
@@ -132,8 +199,8 @@ class ObservedReplica:
 @dataclass(frozen=True)
 class ObservedTable:
     name: str
-    status: str
-    keys: KeySchema
+    status: str | Unverifiable
+    keys: Keys
     arn: str = ""
     global_indexes: Mapping[str, ObservedIndex] = field(default_factory=dict)
     local_indexes: Mapping[str, ObservedLocalIndex] = field(default_factory=dict)
@@ -149,6 +216,7 @@ class ObservedTable:
     defined_at: str = ""  # where a static source defines it: "infra/sit/dynamodb.tf:12 (aws_dynamodb_table.orders)"
     other_indexes: Unverifiable | None = None  # the source may hold GSIs it cannot name (a `dynamic` block over
     # an unknown value): an index not in `global_indexes` is then unknown, not missing
+    other_local_indexes: Unverifiable | None = None  # the same for LSIs (an answer naming an LSI without its name)
     replicas: tuple[ObservedReplica | Unverifiable, ...] | Unverifiable = ()  # an Unverifiable among them: replicas
     # in regions not known (a `dynamic "replica"` over an unknown value); whole: the source cannot report replicas
 
@@ -157,14 +225,23 @@ class ObservedTable:
         return self.status == "ACTIVE" and all(i.status == "ACTIVE" for i in self.global_indexes.values())
 
     def attribute_types(self) -> dict[str, str]:
-        """The type of every key attribute of the table and its indexes."""
-        found = {a.name: a.type.value for a in self.keys.attributes}
-        for index in self.global_indexes.values():
-            if isinstance(index.keys, KeySchema):
-                found.update({a.name: a.type.value for a in index.keys.attributes})
-        for local in self.local_indexes.values():
-            found[local.sort_key.name] = local.sort_key.type.value
-        return found
+        """The type of every key attribute of the table and its indexes whose type the source reported."""
+        keys = [*self.keys.attributes,
+                *(a for i in self.global_indexes.values() if not isinstance(i.keys, Unverifiable)
+                  for a in i.keys.attributes),
+                *(i.sort_key for i in self.local_indexes.values())]
+        return {a.name: a.type.value for a in keys if isinstance(a, KeyAttribute)}
+
+    def unread_keys(self, index: str | None = None) -> Unverifiable | None:
+        """Why the names of the table's keys (or of `index`'s, GSI or LSI) are not all known, or None."""
+        found = self.global_indexes.get(index) if index else None
+        local = self.local_indexes.get(index) if index else None
+        keys = found.keys if found else key_schema(self.keys.partition, local.sort_key) if local else self.keys
+        if isinstance(keys, Unverifiable):
+            return keys
+        if isinstance(keys, PartialKeys) and not keys.names_known:
+            return keys.unread
+        return None
 
 
 @dataclass(frozen=True)
@@ -284,6 +361,7 @@ class ObservedState:
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
     alarms: Mapping[str, ObservedAlarm] | Unverifiable | None = None  # None: this source reads no alarms
     origin: str = ""  # what a static source read: the Terraform folder, the plan file
+    notes: tuple[str, ...] = ()  # what its reader wants said about what it read ("... is a Terraform state")
 
     def unread_alarms(self) -> Unverifiable:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""

@@ -13,6 +13,7 @@ from provision.desired.model import (
     BillingMode,
     EncryptionType,
     GlobalIndex,
+    Projection,
     TableClass,
     TableSpec,
 )
@@ -23,6 +24,8 @@ from provision.observed.state import (
     ObservedState,
     ObservedTable,
     Unverifiable,
+    key_agrees,
+    keys_agree,
 )
 from provision.planning.changes import (
     AwaitActive,
@@ -112,16 +115,17 @@ def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverif
 
 
 def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind) -> list[Change]:
-    if seen.keys != spec.keys:
+    if not keys_agree(seen.keys, spec.keys):  # a key the backend did not report in full contradicts nothing
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
     changes: list[Change] = []
     busy = _still_changing(seen)
     if busy:
         changes.append(AwaitActive(target=name, waiting_for=busy))
-    wanted_lsis = {(i.name, i.sort_key, i.projection) for i in spec.local_indexes}
-    seen_lsis = {(i.name, i.sort_key, i.projection) for i in seen.local_indexes.values()}
-    if wanted_lsis != seen_lsis:
+    wanted_lsis = {i.name: i for i in spec.local_indexes}
+    if set(wanted_lsis) != set(seen.local_indexes) or not all(
+            key_agrees(i.sort_key, wanted_lsis[n].sort_key) and _agrees(i.projection, wanted_lsis[n].projection)
+            for n, i in seen.local_indexes.items()):
         changes.append(Refused(target=name, what="local indexes differ from the contracts (an LSI can only be "
                                                  "defined when the table is created)", how=REPLACE_TABLE))
     changes += _indexes(name, spec, seen)
@@ -132,7 +136,7 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind
 
 def _still_changing(seen: ObservedTable) -> tuple[str, ...]:
     """What of a table is not ACTIVE yet: the table itself, or indexes being created or deleted."""
-    busy = [] if seen.status == "ACTIVE" else [f"table {seen.status}"]
+    busy = [] if seen.status == "ACTIVE" or isinstance(seen.status, Unverifiable) else [f"table {seen.status}"]
     busy += [f"GSI {i.name} {i.status}" for i in seen.global_indexes.values() if i.status != "ACTIVE"]
     return tuple(busy)
 
@@ -158,13 +162,18 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     return changes
 
 
+def _agrees(seen: Projection | Unverifiable, wanted: Projection) -> bool:
+    """A projection the backend did not report contradicts nothing (a plan changes none in place either way)."""
+    return isinstance(seen, Unverifiable) or seen == wanted
+
+
 def _index_refused(name: str, index: GlobalIndex, current: ObservedIndex) -> Refused | None:
     """A GSI whose keys or projection differ is refused; one whose keys or projection the source cannot read
     (known only after apply) is that refusal, skipped with why: it may differ, or not."""
     seen = (current.keys, current.projection)
     unknown = next((v for v in seen if isinstance(v, Unverifiable)), None)
-    differs = any(not isinstance(v, Unverifiable) and v != w for v, w in zip(seen, (index.keys, index.projection),
-                                                                            strict=True))
+    differs = (not isinstance(current.keys, Unverifiable) and not keys_agree(current.keys, index.keys)) or (
+        not isinstance(current.projection, Unverifiable) and current.projection != index.projection)
     if not differs and unknown is None:
         return None
     shown = "; ".join("not known here" if isinstance(v, Unverifiable) else str(v) for v in seen)

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable, Unverifiable
+from provision.desired.model import AttributeType, KeyAttribute, Projection, ProjectionType
+from provision.observed.state import (
+    Keys,
+    ObservedIndex,
+    ObservedLocalIndex,
+    ObservedTable,
+    UnreadKey,
+    Unverifiable,
+    key_schema,
+)
 from steps.checks.key_types import redefined_key
-from steps.checks.tables import missing_table
+from steps.checks.tables import key_outcome, missing_table
 from steps.checks.target import Target
 from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
@@ -22,8 +30,13 @@ def _find(seen: ObservedTable, index_kind: str, index: str) -> ObservedIndex | O
     return (seen.global_indexes if index_kind == GSI else seen.local_indexes).get(index)
 
 
-def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> KeySchema | Unverifiable:
-    return found.keys if isinstance(found, ObservedIndex) else KeySchema(seen.keys.partition, found.sort_key)
+def _keys(seen: ObservedTable, found: ObservedIndex | ObservedLocalIndex) -> Keys | Unverifiable:
+    return found.keys if isinstance(found, ObservedIndex) else key_schema(seen.keys.partition, found.sort_key)
+
+
+def _others(seen: ObservedTable, index_kind: str) -> Unverifiable | None:
+    """Why indexes of this kind the source could not name may be there."""
+    return seen.other_indexes if index_kind == GSI else seen.other_local_indexes
 
 
 def _unknown(kind: Kind, subject: str, expected: str, table: str, index: str, must: bool,
@@ -35,10 +48,11 @@ def _unknown(kind: Kind, subject: str, expected: str, table: str, index: str, mu
 def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: str, index: str, kind: Kind,
                    subject: str, expected: str, must: bool) -> Finding:
     present = sorted(seen.global_indexes if index_kind == GSI else seen.local_indexes)
-    if index_kind == GSI and seen.other_indexes is not None:
+    others = _others(seen, index_kind)
+    if others is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected,
-                       f"no GSI {index} among those {target.where()} could read ({', '.join(present) or 'none'})",
-                       table=table, name=index, required=must, reason=str(seen.other_indexes))
+                       f"no {index_kind} {index} among those {target.where()} could read "
+                       f"({', '.join(present) or 'none'})", table=table, name=index, required=must, reason=str(others))
     closest = target.closest_index(table, index) if index_kind == GSI else None
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,
@@ -58,7 +72,7 @@ def index_exists(target: Target, index_kind: str, table: str, index: str, must: 
         return missing_table(target, table, kind, subject, expected, must, index)
     found = _find(seen, index_kind, index)
     if found is None:
-        if not must and not (index_kind == GSI and seen.other_indexes is not None):
+        if not must and _others(seen, index_kind) is None:
             return Finding(kind, Outcome.PASSED, subject, expected, f"no {index_kind} {index}", table=table,
                            name=index, required=False)
         return _missing_index(target, seen, table, index_kind, index, kind, subject, expected, must)
@@ -90,11 +104,10 @@ def index_key(target: Target, index_kind: str, table: str, index: str, role: str
     keys = _keys(*found)
     if isinstance(keys, Unverifiable):
         return _unknown(Kind.KEY, subject, expected, table, index, must, keys)
-    actual = keys.partition if role == "partition" else keys.sort
-    outcome = verdict(actual == wanted, must)
-    return Finding(Kind.KEY, outcome, subject, expected, "no sort key" if actual is None else str(actual),
-                   table=table, name=index, required=must,
-                   reason=f"a query with {attribute} as the {role} key cannot use {index}" if must else "",
+    outcome, actual, unread = key_outcome(keys.partition if role == "partition" else keys.sort, wanted, must)
+    because = f"a query with {attribute} as the {role} key cannot use {index}" if must else ""
+    return Finding(Kind.KEY, outcome, subject, expected, actual, table=table, name=index, required=must,
+                   reason=str(unread) if unread else because,
                    action=redefined_key(target, table, role, wanted, index_kind, index)
                    if must and outcome is Outcome.FAILED else "")
 
@@ -113,7 +126,7 @@ def index_projection(target: Target, index_kind: str, table: str, index: str, pr
                    table=table, name=index, required=must)
 
 
-def projects(keys: Iterable[KeyAttribute], projection: Projection, attribute: str) -> bool:
+def projects(keys: Iterable[KeyAttribute | UnreadKey], projection: Projection, attribute: str) -> bool:
     """Whether an index with this projection returns `attribute` (key attributes always come back)."""
     return (projection.type is ProjectionType.ALL or attribute in {k.name for k in keys}
             or attribute in projection.attributes)
@@ -127,11 +140,16 @@ def index_projects(target: Target, index_kind: str, table: str, index: str, attr
     if isinstance(found, Finding):
         return found
     seen, index_found = found
-    index_keys, projection = _keys(seen, index_found), index_found.projection
-    if isinstance(index_keys, Unverifiable) or isinstance(projection, Unverifiable):
-        why = index_keys if isinstance(index_keys, Unverifiable) else projection
-        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, why)  # type: ignore[arg-type]
+    index_keys = _keys(seen, index_found)
+    if isinstance(index_keys, Unverifiable):
+        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, index_keys)
     keys = [*seen.keys.attributes, *index_keys.attributes]
+    projection = index_found.projection
+    if isinstance(projection, Unverifiable):
+        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, projection)
+    unnamed = next((k.why for k in keys if isinstance(k, UnreadKey) and k.name is None), None)
+    if unnamed is not None and not all(projects(keys, projection, a) for a in attributes):
+        return _unknown(Kind.PROJECTION, subject, expected, table, index, must, unnamed)  # a key not named may be it
     projected = [a for a in attributes if projects(keys, projection, a)]
     missing = [a for a in attributes if a not in projected]
     # "must": every attribute comes back; "must not": none does.

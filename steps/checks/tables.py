@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from provision.desired.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
-from provision.observed.state import ObservedTable, Unverifiable
+from provision.observed.state import ObservedTable, UnreadKey, Unverifiable
 from steps.checks.key_types import redefined_key
 from steps.checks.target import Target
 from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
@@ -48,9 +48,23 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
                        reason=f"the table {table} does not exist in {target.environment.name}" if must else "",
                        action=(target.undefined(table) or target.to_build(f"table {target.physical(table)}", table))
                        if must else "")
+    if isinstance(seen.status, Unverifiable) and must:
+        return Finding(Kind.TABLE, Outcome.UNVERIFIABLE, subject, expected, f"{seen.name}, status not reported",
+                       table=table, required=must, reason=str(seen.status))
     holds = seen.status == "ACTIVE" if must else True
-    return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {seen.status}",
+    status = "status not reported" if isinstance(seen.status, Unverifiable) else seen.status
+    return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {status}",
                    table=table, required=must)
+
+
+def key_outcome(actual: KeyAttribute | UnreadKey | None, wanted: KeyAttribute, must: bool
+                ) -> tuple[Outcome, str, Unverifiable | None]:
+    """A key claim's outcome, the key as read, and why it is unverifiable: a key whose name is not reported, or
+    whose type is not and whose name is the one wanted, cannot be judged; one named otherwise can."""
+    shown = "no sort key" if actual is None else str(actual)
+    if isinstance(actual, UnreadKey) and actual.name in (None, wanted.name):
+        return Outcome.UNVERIFIABLE, shown, actual.why
+    return verdict(actual == wanted, must), shown, None
 
 
 def table_key(target: Target, table: str, role: str, attribute: str, attribute_type: AttributeType,
@@ -61,10 +75,10 @@ def table_key(target: Target, table: str, role: str, attribute: str, attribute_t
     seen = target.table(table)
     if seen is None:
         return missing_table(target, table, Kind.KEY, subject, expected, must, attribute)
-    actual = seen.keys.partition if role == "partition" else seen.keys.sort
-    outcome = verdict(actual == wanted, must)
-    return Finding(Kind.KEY, outcome, subject, expected, "no sort key" if actual is None else str(actual),
-                   table=table, name=attribute, required=must,
+    outcome, actual, unread = key_outcome(seen.keys.partition if role == "partition" else seen.keys.sort, wanted,
+                                          must)
+    return Finding(Kind.KEY, outcome, subject, expected, actual, table=table, name=attribute, required=must,
+                   reason=str(unread) if unread else "",
                    action=redefined_key(target, table, role, wanted) if must and outcome is Outcome.FAILED else "")
 
 

@@ -187,6 +187,8 @@ def summarize(target: Target) -> EnvironmentSummary:
         {name: sorted(t.global_indexes) for name, t in sorted(tables.items())},
         None if isinstance(plans, Unverifiable) else sorted(plans),
         None if isinstance(vaults, Unverifiable) else sorted(vaults),
-        [f"{name} {t.status}" for name, t in sorted(tables.items()) if t.status != "ACTIVE"],
+        [f"{name} {'status not reported' if isinstance(t.status, Unverifiable) else t.status}"
+         for name, t in sorted(tables.items()) if t.status != "ACTIVE"],
         [f"{name}.{i.name} {i.status}" for name, t in sorted(tables.items())
-         for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"])
+         for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"],
+        list(target.observed.notes))

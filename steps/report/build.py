@@ -226,7 +226,8 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      _unexpected(observed, requirements), _missing(observed, requirements, gaps),
                      [] if observed is None else list(observed.inactive_tables),
                      [] if observed is None else list(observed.inactive_gsis), read=observed is not None,
-                     warnings=sorted({f.warning for f in findings if f.warning}))
+                     warnings=sorted({f.warning for f in findings if f.warning}),
+                     notes=[] if observed is None else list(observed.notes))
 
 
 def build(run: RunResults) -> Readiness | SideBySide:

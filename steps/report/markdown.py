@@ -194,10 +194,16 @@ def _status(report: Readiness) -> str:
     return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
 
+def _notes(report: Readiness) -> list[str]:
+    """What the source's reader said about what it read (a state given for a plan), under the status."""
+    return [f"**Source**: {'; '.join(report.notes)}.", ""] if report.notes else []
+
+
 def render(report: Readiness) -> str:
     status = _status(report)
     lines = [f"# Readiness: DynamoDB stack in {report.environment} ({report.backend})", "",
-             f"**Status**: {status}.", "", f"Generated {report.generated_at} by the contract suite.", "",
+             f"**Status**: {status}.", "", *_notes(report),
+             f"Generated {report.generated_at} by the contract suite.", "",
              "## Key findings", "", *_key_findings(report), "",
              "## Naming inconsistencies", "", *_naming(report), "",
              "## Downstream impact", "", *_impact(report), "",

@@ -175,6 +175,7 @@ class Readiness:
     inactive_gsis: list[str] = field(default_factory=list)  # "orders.OrdersByUser CREATING"
     read: bool = True  # whether the environment was read in this run (else actual counts are unknown)
     warnings: list[str] = field(default_factory=list)  # what holds but should not (a role over-privileged)
+    notes: list[str] = field(default_factory=list)  # what the source's reader said about what it read
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -199,6 +200,7 @@ class Readiness:
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
             "unexpected": self.unexpected, "missing": self.missing, "inactive": self.inactive,
             "warnings": self.warnings,
+            **({"notes": self.notes} if self.notes else {}),
         }
 
 

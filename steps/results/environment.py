@@ -23,6 +23,7 @@ class EnvironmentSummary:
     vaults: list[str] | None
     inactive_tables: list[str] = field(default_factory=list)  # there but not ACTIVE yet: "orders UPDATING"
     inactive_gsis: list[str] = field(default_factory=list)  # "orders.OrdersByUser CREATING"
+    notes: list[str] = field(default_factory=list)  # what the source's reader said ("plan.json is a Terraform state")
 
     def data(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from provision.desired.model import BackendKind, Environment
+from provision.observed.sources import forms
 
 DEFAULT_ENV = "local"
 
@@ -82,9 +83,18 @@ class ContractOptions:
 
 
 def sources(given: list[str] | None) -> tuple[str, ...]:
-    """`--against a,b --against c` as (a, b, c); none given: live."""
-    specs = tuple(part.strip() for value in given or () for part in value.split(",") if part.strip())
-    return specs or ("live",)
+    """`--against a,b --against c` as (a, b, c); none given: live. An empty one (`--against=`, `--against=,`,
+    `a,,b`) is a mistake, not live: refused."""
+    if given is None:
+        return ("live",)
+    specs = tuple(part.strip() for value in given for part in value.split(","))
+    if not specs or not all(specs):
+        shown = " ".join(f"--against={value}" for value in given)
+        what = "has an empty source between commas" if any(specs) else "names no source"
+        raise pytest.UsageError(f"{shown}: {what}; give one or "
+                                f"more of {forms()}, separated by commas (--against=schema,live); without --against "
+                                "the run reads the environment itself (live)")
+    return specs
 
 
 def misuse(options: ContractOptions, env: Environment) -> list[str]:

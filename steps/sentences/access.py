@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 from provision.backends import Backend
 from provision.desired.model import AttributeType
 from provision.errors import ToolError
-from provision.observed.state import ObservedIndex, ObservedTable
+from provision.observed.state import ObservedIndex, ObservedTable, UnreadKey, key_schema
 from steps import checks
 from steps.checks.indexes import GSI
 from steps.checks.tables import missing_table
@@ -108,9 +108,10 @@ def _unmarkable(target: Target, seen: ObservedTable, table: str, subject: str) -
     key = seen.keys.partition
     if not target.environment.is_aws or key.type is AttributeType.S:
         return None
+    kind = f"of a type not reported ({key.why.reason})" if isinstance(key, UnreadKey) else f"of type {key.type}"
     return Finding(Kind.ACCESS_PATTERN, Outcome.NOT_RUN, subject, "the query's results", "not run", table=table,
                    reason=f"not run on {target.environment.name}: the partition key {key.name} of table {table} is "
-                          f"of type {key.type}, so contract items cannot be marked apart from real ones",
+                          f"{kind}, so contract items cannot be marked apart from real ones",
                    not_run=NotRun.UNMARKABLE)
 
 
@@ -124,10 +125,21 @@ def _writable_table(target: Target, findings: ScenarioFindings, session: Contrac
     if seen is None:
         findings.require(missing_table(target, table, Kind.ACCESS_PATTERN, subject, "the table"))
         raise AssertionError("unreachable: require() stops the scenario")
+    _require_key_names(findings, seen, table, subject)
     unmarkable = _unmarkable(target, seen, table, subject)
     if unmarkable is not None:
         findings.require(unmarkable)
     return seen
+
+
+def _require_key_names(findings: ScenarioFindings, seen: ObservedTable, table: str, subject: str,
+                       index: str | None = None) -> None:
+    """Items and queries need the names of the keys: where the source did not report them, the access pattern is
+    unverifiable there."""
+    unread = seen.unread_keys(index)
+    if unread is not None:
+        findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.UNVERIFIABLE, subject, "the query's results",
+                                 "the key schema cannot be read here", table=table, name=index, reason=str(unread)))
 
 
 def _declared_types(target: Target, seen: ObservedTable, table: str) -> dict[str, str]:
@@ -230,7 +242,7 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
         key = (seen.name, key_of(marked, seen))
         access_patterns.written.append(key)  # before the write is sent: an interrupted write is cleaned up too
         try:
-            refused = put_new(resource_table, marked, seen.keys.partition.name)
+            refused = put_new(resource_table, marked, str(seen.keys.partition.name))  # known: _writable_table
         except CONNECTION_ERRORS as error:
             _stopped(request, access_patterns.session, error, f"writing an item to table {seen.name}")
         if refused is not None:
@@ -277,6 +289,7 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
     seen = _writable_table(contract_target, scenario_findings, access_patterns.session, table, subject)
     if index:
         scenario_findings.require(checks.index_exists(contract_target, kind or GSI, table, index, True))
+        _require_key_names(scenario_findings, seen, table, subject, index)
     unreadable: Finding | None = None
     try:
         parsed = parse_condition(condition)
@@ -289,7 +302,7 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
     found = seen.global_indexes.get(index) if index and kind != "LSI" else None
     keys = found.keys if isinstance(found, ObservedIndex) else seen.keys
     if index and kind == "LSI":
-        keys = type(seen.keys)(seen.keys.partition, seen.local_indexes[index].sort_key)
+        keys = key_schema(seen.keys.partition, seen.local_indexes[index].sort_key)
     mismatch = _key_mismatch(keys, parsed, where)
     if mismatch:
         scenario_findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, f"a query {where} can serve",

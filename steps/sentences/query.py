@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import operations as ops
-from provision.desired.model import KeySchema
-from provision.observed.state import ObservedTable
+from provision.observed.state import ObservedTable, Unverifiable
 
 if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it
     from boto3.dynamodb.conditions import ConditionBase
@@ -135,8 +134,8 @@ class Marker:
         self.suffix = f"#contract-{run or uuid.uuid4().hex[:12]}"
         types = table.attribute_types()
         partitions = [table.keys.partition, *(i.keys.partition for i in table.global_indexes.values()
-                                              if isinstance(i.keys, KeySchema))]
-        self.attributes = {a.name for a in partitions if types.get(a.name) == "S"}
+                                              if not isinstance(i.keys, Unverifiable))]
+        self.attributes = {a.name for a in partitions if a.name is not None and types.get(a.name) == "S"}
 
     def mark(self, name: str, value: Value) -> Value:
         return f"{value}{self.suffix}" if name in self.attributes and isinstance(value, str) else value
@@ -205,7 +204,8 @@ def query(table: Any, condition: ConditionBase, index: str | None, reverse: bool
 
 
 def key_of(item: Mapping[str, Any], table: ObservedTable) -> dict[str, Any]:
-    return {a.name: item[a.name] for a in table.keys.attributes}
+    """The item's key (on a table whose key names are known: access patterns run on no other)."""
+    return {a.name: item[a.name] for a in table.keys.attributes if a.name is not None}
 
 
 def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[list[str]]:

@@ -88,8 +88,18 @@ def check_folder(config: pytest.Config) -> None:
     config.add_cleanup(lock.release)  # at the very end, after the report is written
 
 
+def source_notes(config: pytest.Config, contract_session: ContractSession, label: str) -> list[str]:
+    """What the reader of a source said about what it read (a state given as a plan), for the terminal."""
+    found = _summary(config, contract_session, label)
+    return [] if found is None else list(found.notes)
+
+
 def _observed(session: pytest.Session, contract_session: ContractSession, label: str) -> EnvironmentSummary | None:
-    found = session.config.stash.get(OBSERVED, {}).get(label)
+    return _summary(session.config, contract_session, label)
+
+
+def _summary(config: pytest.Config, contract_session: ContractSession, label: str) -> EnvironmentSummary | None:
+    found = config.stash.get(OBSERVED, {}).get(label)
     if found is None and contract_session.has_target(label):
         found = summarize(contract_session.target(label))
     return found

@@ -11,15 +11,23 @@ call whose `count` or `for_each` is not known, is `Unresolved`: what it defines 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from provision.observed.terraform.hcl_files import Declarations, declarations, module_files
 from provision.observed.terraform.hcl_folder import Folder, Tree
 from provision.observed.terraform.hcl_modules import Installed
-from provision.observed.terraform.hcl_syntax import Block
+from provision.observed.terraform.hcl_syntax import Block, shown_path
 from provision.observed.terraform.hcl_vars import given_values
-from provision.observed.terraform.records import Configuration, Resource, TerraformError, Unknown, Unresolved
+from provision.observed.terraform.records import (
+    Configuration,
+    Resource,
+    TerraformError,
+    Unknown,
+    Unresolved,
+    other_providers,
+)
 
 __all__ = ["KINDS", "read_folder"]
 
@@ -41,13 +49,18 @@ def read_folder(folder: Path, var_files: Sequence[Path] = ()) -> Configuration:
     loaded: dict[Path, Declarations] = {}
 
     def load(path: Path) -> Declarations:
-        key = path.resolve()
+        key = Path(os.path.abspath(path))  # not resolved: a link that loops is refused by module_files, naming it
         if key not in loaded:
             loaded[key] = declarations(module_files(path))
         return loaded[key]
 
     root_declarations = load(folder)
     given = given_values(folder, [Path(p) for p in var_files])
+    others = None if root_declarations.modules else other_providers(
+        [(kind, f"{kind}.{name}") for kind, name in root_declarations.resources])
+    if others is not None:
+        raise TerraformError(f"{shown_path(folder)}: {others}: it is not the Terraform of the DynamoDB stack; give "
+                             "the folder whose .tf files define its aws_dynamodb_table resources")
     root = Folder(Tree(Installed.of(folder), load), folder, root_declarations, given)
     resources: list[Resource] = []
     unresolved: list[Unresolved] = []
@@ -65,6 +78,7 @@ def _read(module: Folder, resources: list[Resource], unresolved: list[Unresolved
     if len(module.calls) > DEPTH_LIMIT:
         raise TerraformError(f"{module.calls[-1]}: modules call each other more than {DEPTH_LIMIT} deep "
                              f"({' -> '.join(module.calls[:3])} ...): a module cannot call itself")
+    module.validate()  # every variable's validation rules, used or not, as terraform plan checks them
     for (kind, name), block in module.declarations.resources.items():
         if kind not in KINDS:
             continue

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, parse_file, shown_path
+from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, broken_link, parse_file, shown_path
 from provision.observed.terraform.records import TerraformError
 
 __all__ = ["Declarations", "declarations", "module_files"]
@@ -49,12 +49,24 @@ def module_files(folder: Path) -> list[Body]:
 def _tf_files(folder: Path) -> list[Path]:
     shown = shown_path(folder)
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
+        what = broken_link(folder) or ("is not a folder" if folder.exists() else "does not exist")
         raise TerraformError(f"{shown}: {what}: give the folder that holds the .tf files")
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".tf" and p.is_file())
+    files = [p for p in sorted(folder.iterdir()) if p.suffix == ".tf" and _readable(p)]
     if not files:
         raise TerraformError(f"{shown}: holds no .tf file: give the folder of the Terraform root module")
     return files
+
+
+def _readable(path: Path) -> bool:
+    """A .tf file to read; a folder of that name is skipped, as Terraform does; a link that cannot be followed is
+    refused, naming it (the tables it may hold would be reported missing)."""
+    why = broken_link(path)
+    if why is not None:
+        raise TerraformError(f"{shown_path(path.parent)}/{path.name}: {why}: remove it, or point it at a .tf file")
+    if path.is_symlink() and path.is_dir():
+        raise TerraformError(f"{shown_path(path.parent)}/{path.name}: is a symbolic link to a folder, not a .tf "
+                             "file: Terraform cannot read it either; remove it")
+    return path.is_file()
 
 
 def declarations(bodies: Sequence[Body]) -> Declarations:

@@ -163,14 +163,55 @@ class Folder:
         if given is not None:
             value = given.value
             if value is not None or _nullable(block):
-                return convert(value, type_node, f"{given.where}: the value of var.{name} (declared at {block.where})")
+                value = convert(value, type_node, f"{given.where}: the value of var.{name} (declared at {block.where})")
+                return self._validated(name, block, value, given.where)
         default = block.body.attribute("default")
         if default is None:
             if self.address:
                 return Unknown(f"var.{name} ({block.where}) has no value in the call at {self.calls[-1]}: {HINT}")
             return Unknown(f"var.{name} ({block.where}) has no default and no value is given: {VAR_HINT}")
         value = evaluate(default.expr, Scope(default.source, self._no_reference))
-        return convert(value, type_node, f"{default.where}: the default of var.{name}")
+        value = convert(value, type_node, f"{default.where}: the default of var.{name}")
+        return self._validated(name, block, value, block.where)
+
+    def validate(self) -> None:
+        """Every variable with a `validation` block checked now, used or not, as `terraform plan` does."""
+        for name, block in self.declarations.variables.items():
+            if any(b.type == "validation" for b in block.body.blocks):
+                self.variable(name, block.where)
+
+    def _validated(self, name: str, block: Block, value: Any, where: str) -> Any:
+        """`value`, unless a `validation` rule of the variable refuses it: then the error Terraform gives, at
+        `where` the value is written. A rule whose condition is not known here judges nothing."""
+        if hidden(value) is not None:
+            return value
+
+        def root(root_name: str, at: str) -> Any:
+            if root_name != "var":
+                return self.root(root_name, at)
+            return Namespace("var", lambda n, w: value if n == name else self.variable(n, w))
+
+        for rule in (b for b in block.body.blocks if b.type == "validation"):
+            condition = rule.body.attribute("condition")
+            if condition is None:
+                raise EvalError(f"{rule.where}: a validation block needs a condition: add `condition = ...`")
+            holds = evaluate_plain(condition.expr, Scope(condition.source, root))
+            if hidden(holds) is not None:
+                continue
+            if not isinstance(holds, bool):
+                raise EvalError(f"{condition.where}: a validation condition must be true or false, not {holds!r}")
+            if not holds:
+                raise EvalError(f"{where}: invalid value for var.{name} ({json.dumps(value, default=str)}): "
+                                f"{self._error_message(rule, root)} (checked by the validation rule at "
+                                f"{rule.where}, as terraform plan does); give a value it accepts")
+        return value
+
+    def _error_message(self, rule: Block, root: Callable[[str, str], Any]) -> str:
+        message = rule.body.attribute("error_message")
+        if message is None:
+            return "its validation condition is false"
+        text = evaluate_plain(message.expr, Scope(message.source, root))
+        return text if isinstance(text, str) else message.source.snippet(message.expr, 200)
 
     def _no_reference(self, name: str, where: str) -> Any:
         raise EvalError(f"{where}: a variable's default cannot refer to {name}: write a value, or use a local")

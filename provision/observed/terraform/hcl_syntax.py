@@ -7,7 +7,9 @@ expression keeps its line, and an expression is a tree to evaluate, not a string
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +86,22 @@ def shown_path(path: Path) -> str:
     """The path relative to the current directory if it is under it, else as given."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link that loops (Python 3.11)
         return os.fspath(path)
+
+
+def broken_link(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed (it loops, or points at nothing), as Terraform refuses it; else None."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.stat()
+    except OSError as error:
+        target = os.readlink(path)
+        if error.errno == errno.ELOOP:
+            return f"is a symbolic link that loops ({path.name} -> {target}): Terraform cannot read it either"
+        return f"is a symbolic link to {target}, which does not exist: Terraform cannot read it either"
+    return None
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -120,6 +136,12 @@ def parse_file(path: Path) -> Body:
 def _syntax_message(source: Source, error: UnexpectedInput) -> str:
     line = error.line if isinstance(error.line, int) and error.line > 0 else source.text.count("\n") + 1
     lines = source.text.splitlines()
+    opened = open_string(source.text)
+    if opened is not None and opened <= line:  # the parser stops at the next quote, lines later: say where it opens
+        text = lines[opened - 1].strip()
+        return (f"{source.shown}:{opened}: not valid HCL: a string opens here and is not closed on its line, near "
+                f"`{text[:60]}`: close it with a \" on the same line (a string of several lines is a heredoc, "
+                "<<EOT ... EOT)")
     text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     found = f" near `{text[:60]}`" if text else " at the end of the file"
     token = getattr(error, "token", None)
@@ -128,6 +150,40 @@ def _syntax_message(source: Source, error: UnexpectedInput) -> str:
         f"{source.shown}:{line}: not valid HCL: {what}{found} (column {error.column}): "
         "fix the syntax (`terraform validate` shows the same place)"
     )
+
+
+HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*$")
+
+
+def open_string(text: str) -> int | None:
+    """The line of the first quoted string not closed on its own line (HCL's cannot span lines), outside comments
+    and heredocs; None if every one is closed."""
+    lines = text.splitlines()
+    in_comment, heredoc = False, None
+    for number, line in enumerate(lines, start=1):
+        if heredoc is not None:
+            heredoc = None if line.strip() == heredoc else heredoc
+            continue
+        i, quoted = 0, False
+        while i < len(line):
+            char, pair = line[i], line[i:i + 2]
+            if in_comment:
+                in_comment, i = (False, i + 2) if pair == "*/" else (True, i + 1)
+            elif quoted:
+                quoted, i = (quoted, i + 2) if char == "\\" else (char != '"', i + 1)
+            elif char == "#" or pair == "//":
+                break
+            elif pair == "/*":
+                in_comment, i = True, i + 2
+            elif char == '"':
+                quoted, i = True, i + 1
+            elif (found := HEREDOC.match(line, i)) is not None:
+                heredoc, i = found[1], len(line)
+            else:
+                i += 1
+        if quoted:
+            return number
+    return None
 
 
 def _children(tree: Tree[Token]) -> list[Tree[Token]]:

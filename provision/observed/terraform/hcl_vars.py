@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate_plain
-from provision.observed.terraform.hcl_syntax import parse_file, read_text, shown_path
+from provision.observed.terraform.hcl_syntax import broken_link, parse_file, read_text, shown_path
 from provision.observed.terraform.records import TerraformError
 
 
@@ -32,6 +32,10 @@ def auto_var_files(folder: Path) -> list[Path]:
     auto = sorted(
         (p for p in folder.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))), key=lambda p: p.name
     )
+    for path in (*fixed, *auto):
+        why = broken_link(path)
+        if why is not None:  # its values would be silently missing
+            raise TerraformError(f"{shown_path(folder)}/{path.name}: {why}: remove it, or point it at a variable file")
     return [p for p in fixed if p.is_file()] + [p for p in auto if p.is_file()]
 
 

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
+from provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+    other_providers,
+)
 
 __all__ = ["read_plan"]
 
@@ -46,6 +53,10 @@ def read_plan(path: Path) -> Configuration:
     unknowns = {} if is_state else _unknowns(path, document.get("resource_changes"))
     config = _Config.of(document.get("configuration"), document.get("variables"))
     resources = tuple(_resource(path, raw, unknowns, config) for raw in _walk(path, values.get("root_module")))
+    others = other_providers([(r.type, r.address) for r in resources])
+    if others is not None:
+        raise TerraformError(f"{path}: {others}: it is not the {'state' if is_state else 'plan'} of the DynamoDB "
+                             f"stack; give the plan of the Terraform that builds it (`{HOW}`)")
     notes = (f"{path} is a Terraform state: what is deployed now, not what a plan will build",) if is_state else ()
     return Configuration(SOURCE, str(path), resources, (), notes)
 

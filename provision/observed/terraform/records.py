@@ -13,13 +13,13 @@ exists after apply (`aws_dynamodb_table.orders.arn`) is a `Reference` the conver
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from provision.observed.state import Unresolved
 
-__all__ = ["Configuration", "Reference", "Resource", "TerraformError", "Unknown", "Unresolved"]
+__all__ = ["Configuration", "Reference", "Resource", "TerraformError", "Unknown", "Unresolved", "other_providers"]
 
 
 class TerraformError(ValueError):
@@ -71,3 +71,14 @@ class Configuration:
 
     def of_type(self, kind: str) -> list[Resource]:
         return [r for r in self.resources if r.type == kind]
+
+
+def other_providers(resources: Sequence[tuple[str, str]]) -> str | None:
+    """Resources (type, address) of other providers only, none of AWS: which, for the error saying so (it is
+    another configuration, and would make every table of the stack a phantom gap); else None."""
+    if not resources or any(kind.startswith("aws_") for kind, _ in resources):
+        return None
+    providers = sorted({kind.split("_", 1)[0] for kind, _ in resources})
+    addresses = [address for _, address in resources]
+    shown = ", ".join(addresses[:3]) + (f" and {len(addresses) - 3} more" if len(addresses) > 3 else "")
+    return f"holds no AWS resource, only {' and '.join(providers)} ones ({shown})"

@@ -74,7 +74,7 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
     alarms, hidden_alarms = alarms_of(config.of_type(ALARM), index, source)
     return ObservedState(source, env.name, tables, ObservedBackups(vaults, plans),
                          (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans, *hidden_alarms),
-                         alarms=alarms, origin=config.origin)
+                         alarms=alarms, origin=config.origin, notes=config.notes)
 
 
 
