@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from steps.report.__main__ import main as report_main
+from steps.results import environment
 from steps.results.accounts import mask, mask_accounts
 from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
 from steps.results.run import RunResults, digest
@@ -125,6 +126,7 @@ def test_results_travel_as_json_and_come_back_the_same() -> None:
     assert run.sources[0].results.scenarios[0].findings[1].not_run is NotRun.READ_ONLY
     assert json.loads(run.dumps())["digest"] == digest(data)
     assert set(READERS) == {f.name for f in dataclasses.fields(Finding)}  # every field is read back
+    assert set(environment.READERS) == {f.name for f in dataclasses.fields(environment.EnvironmentSummary)}
 
 
 def rebuild(tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

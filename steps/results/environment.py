@@ -30,9 +30,12 @@ class EnvironmentSummary:
 
     @classmethod
     def from_data(cls, data: Any, where: str = "") -> EnvironmentSummary:
-        readers: dict[str, Callable[[Any, str], Any]] = {
-            "environment": text, "backend": text, "tables": texts, "gsis": lambda v, w: mapping(v, w, texts),
-            "backup_plans": maybe(texts), "vaults": maybe(texts), "inactive_tables": texts, "inactive_gsis": texts}
-        data = obj(data, where, ("environment", "backend", "tables", "gsis", "backup_plans", "vaults"),
-                   ("inactive_tables", "inactive_gsis"))
-        return cls(**{key: readers[key](value, at(where, key)) for key, value in data.items()})
+        data = obj(data, where, REQUIRED, tuple(name for name in READERS if name not in REQUIRED))
+        return cls(**{key: READERS[key](value, at(where, key)) for key, value in data.items()})
+
+
+REQUIRED = ("environment", "backend", "tables", "gsis", "backup_plans", "vaults")
+READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of EnvironmentSummary, in its order
+    "environment": text, "backend": text, "tables": texts, "gsis": lambda v, w: mapping(v, w, texts),
+    "backup_plans": maybe(texts), "vaults": maybe(texts), "inactive_tables": texts, "inactive_gsis": texts,
+    "notes": texts}
