@@ -21,6 +21,7 @@ from provision.cost import command as cost_command
 from provision.desired.load import load_contracts
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import RefusedError, ToolError
+from provision.export import command as export_command
 from provision.iam import command as iam_command
 from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.planning.saved import SavedPlan
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
     iam_command.add_parser(commands, [common])
     cost_command.add_parser(commands, [common])
+    export_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
@@ -128,6 +130,8 @@ def _run(args: argparse.Namespace) -> int:
         return iam_command.run(args)
     if args.command == "cost":
         return cost_command.run(args)
+    if args.command == "terraform":
+        return export_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)
