@@ -101,7 +101,8 @@ def test_the_projects_own_desired_state_as_a_plan_has_no_gap(tmp_path: Path) -> 
 def test_a_module_call_makes_what_it_may_define_unverifiable_not_missing(tmp_path: Path) -> None:
     folder = tmp_path / "infra"
     shutil.copytree(ROOT / BRIEF / "terraform", folder)
-    (folder / "orders.tf").write_text('module "orders" {\n  source = "./modules/orders"\n  env    = var.env\n}\n')
+    (folder / "orders.tf").write_text('module "orders" {\n  source = "app.terraform.io/acme/orders/aws"\n'
+                                      '  env    = var.env\n}\n')  # not installed: `terraform init` never ran
     done = contracts(tmp_path / "out", f"--against=terraform:{folder}", f"--tf-var-file={folder / 'sit.tfvars'}")
     data = report(tmp_path / "out")
     assert data["missing"]["tables"] == ["orders", "users"]  # not among what could be read

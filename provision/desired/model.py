@@ -358,9 +358,10 @@ class Environment:
     def table_name(self, logical: str) -> str:
         return self.table_name_pattern.format(table=logical, env=self.name)
 
-    def table_arn(self, physical: str) -> str:
-        """The ARN a table of this name has, or will have (local and moto: moto's default account)."""
-        return f"arn:aws:dynamodb:{self.region}:{self.account_id or DEFAULT_ACCOUNT}:table/{physical}"
+    def table_arn(self, physical: str, region: str | None = None) -> str:
+        """The ARN a table of this name has, or will have (local and moto: moto's default account), in the
+        environment's region or the one given (a Terraform provider configured for another)."""
+        return f"arn:aws:dynamodb:{region or self.region}:{self.account_id or DEFAULT_ACCOUNT}:table/{physical}"
 
     def lambda_role(self, consumer: str) -> LambdaRole | None:
         """The role the consumer's Lambda runs as here, as declared (None: none declared)."""

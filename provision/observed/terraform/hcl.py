@@ -1,10 +1,12 @@
-"""Reads a Terraform folder's .tf files (python-hcl2) into a `Configuration`, resolving what is known without Terraform.
+"""Reads a Terraform root module (python-hcl2) into a `Configuration`, resolving what is known without Terraform.
 
-Every `*.tf` file of the folder (not its subfolders) is read in name order; the variables take their
-values from terraform.tfvars, *.auto.tfvars and then each `var_files` entry, as `terraform plan` does.
-The resources of the types read here come out in the shape of a plan's values, so one converter reads
-plans and HCL alike. A module call, and a resource whose `count` or `for_each` is not known, is
-`Unresolved`: what it defines is known to Terraform only.
+The root folder's files are read as `hcl_files` says Terraform reads them; its variables take their values
+from terraform.tfvars, *.auto.tfvars and then each `var_files` entry, as `terraform plan` does. Every module
+call whose source is a local folder, or was installed by `terraform init` (`.terraform/modules`), is followed
+with its arguments as the child's variables, however deep, `count` and `for_each` on the call included; the
+resources inside get Terraform's full addresses. The resources of the types read here come out in the shape
+of a plan's values, so one converter reads plans and HCL alike. A call that cannot be read, and a resource or
+call whose `count` or `for_each` is not known, is `Unresolved`: what it defines is known to Terraform only.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from provision.observed.terraform.hcl_folder import Declarations, Folder
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, parse_file, shown_path
+from provision.observed.terraform.hcl_files import Declarations, declarations, module_files
+from provision.observed.terraform.hcl_folder import Folder, Tree
+from provision.observed.terraform.hcl_modules import Installed
+from provision.observed.terraform.hcl_syntax import Block
 from provision.observed.terraform.hcl_vars import given_values
 from provision.observed.terraform.records import Configuration, Resource, TerraformError, Unknown, Unresolved
 
@@ -27,105 +31,66 @@ KINDS: dict[str, tuple[str, ...]] = {
     "aws_backup_plan": ("plan",),
     "aws_backup_selection": ("plan",),
 }
-
-MODULE_REASON = "a module's resources are known to Terraform only: check a plan instead (--against plan:FILE)"
-
-_LABELS = {"variable": 1, "locals": 0, "resource": 2, "data": 2, "module": 1}
-_EXAMPLES = {
-    "variable": 'variable "env" { ... }',
-    "locals": "locals { ... }",
-    "resource": 'resource "aws_dynamodb_table" "orders" { ... }',
-    "data": 'data "aws_caller_identity" "current" { ... }',
-    "module": 'module "dynamodb" { source = "..." }',
-}
+DEPTH_LIMIT = 32  # modules calling modules: deeper than this is a call cycle, which Terraform refuses too
 
 
 def read_folder(folder: Path, var_files: Sequence[Path] = ()) -> Configuration:
-    """The resources of one Terraform folder, with what could not be resolved."""
+    """The resources of one Terraform root module and the modules it calls, with what could not be resolved."""
     folder = Path(folder)
-    bodies = [parse_file(path) for path in _tf_files(folder)]
-    declarations = _declarations(bodies)
+    loaded: dict[Path, Declarations] = {}
+
+    def load(path: Path) -> Declarations:
+        key = path.resolve()
+        if key not in loaded:
+            loaded[key] = declarations(module_files(path))
+        return loaded[key]
+
+    root_declarations = load(folder)
     given = given_values(folder, [Path(p) for p in var_files])
-    names = Folder(declarations, given)
+    root = Folder(Tree(Installed.of(folder), load), folder, root_declarations, given)
     resources: list[Resource] = []
     unresolved: list[Unresolved] = []
-    for (kind, name), block in declarations.resources.items():
-        if kind not in KINDS:
-            continue
-        found = names.instances(kind, name)
-        if isinstance(found, Unknown):
-            unresolved.append(_unresolved(kind, name, block, found))
-            continue
-        for instance in found:
-            values = names.values(kind, name, instance, block.where)
-            resources.append(Resource(instance.address, kind, values, block.where))
-    for name, block in declarations.modules.items():
-        unresolved.append(Unresolved(f'module "{name}"', block.where, MODULE_REASON))
+    _read(root, resources, unresolved)
     notes = tuple(
         f"{g.where}: a value for var.{n}, which no .tf file of {folder} declares: Terraform ignores it"
         for n, g in given.items()
-        if n not in declarations.variables
+        if n not in root_declarations.variables
     )
     return Configuration("terraform", str(folder), tuple(resources), tuple(unresolved), notes)
 
 
-def _tf_files(folder: Path) -> list[Path]:
-    shown = shown_path(folder)
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise TerraformError(f"{shown}: {what}: give the folder that holds the .tf files")
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".tf" and p.is_file())
-    if not files:
-        raise TerraformError(f"{shown}: holds no .tf file: give the folder of the Terraform root module")
-    return files
+def _read(module: Folder, resources: list[Resource], unresolved: list[Unresolved]) -> None:
+    """The resources of one module instance and of every module it calls."""
+    if len(module.calls) > DEPTH_LIMIT:
+        raise TerraformError(f"{module.calls[-1]}: modules call each other more than {DEPTH_LIMIT} deep "
+                             f"({' -> '.join(module.calls[:3])} ...): a module cannot call itself")
+    for (kind, name), block in module.declarations.resources.items():
+        if kind not in KINDS:
+            continue
+        found = module.instances(kind, name)
+        if isinstance(found, Unknown):
+            unresolved.append(_unresolved(f"{module.address}{kind}.{name}", block, found, KINDS[kind]))
+            continue
+        region = module.provider(block.body).region
+        for instance in found:
+            values = module.values(kind, name, instance, block.where)
+            resources.append(Resource(instance.address, kind, values, block.where, region=region,
+                                      called_at=module.calls))
+    for name, block in module.declarations.modules.items():
+        children = module.children(name)
+        if isinstance(children, Unknown):
+            construct = f'module "{name}"' if not module.address else f'{module.address}module.{name}'
+            meta = block.body.attribute("count") or block.body.attribute("for_each")
+            if meta is not None and "not installed" not in children.reason:
+                construct += f" ({meta.name} over {meta.source.snippet(meta.expr)})"
+            unresolved.append(Unresolved(construct, block.where, children.reason))
+            continue
+        for child in children:
+            _read(child.folder, resources, unresolved)
 
 
-def _unresolved(kind: str, name: str, block: Block, unknown: Unknown) -> Unresolved:
+def _unresolved(address: str, block: Block, unknown: Unknown, kinds: tuple[str, ...]) -> Unresolved:
     meta = block.body.attribute("count") or block.body.attribute("for_each")
     assert meta is not None
-    construct = f"{kind}.{name} ({meta.name} over {meta.source.snippet(meta.expr)})"
-    return Unresolved(construct, block.where, unknown.reason, KINDS[kind])
-
-
-def _declarations(bodies: Sequence[Body]) -> Declarations:
-    seen: dict[str, dict[object, Block | Attribute]] = {kind: {} for kind in _LABELS}
-    for body in bodies:
-        if body.attributes:
-            first = body.attributes[0]
-            raise TerraformError(
-                f"{first.where}: an argument ({first.name} = ...) cannot stand alone in a .tf file: "
-                "put it in a block (a .tfvars file holds variable values)"
-            )
-        for block in body.blocks:
-            if block.type in _LABELS:
-                _declare(block, seen)
-    return Declarations(
-        variables={str(k): v for k, v in seen["variable"].items() if isinstance(v, Block)},
-        locals={str(k): v for k, v in seen["locals"].items() if isinstance(v, Attribute)},
-        resources={k: v for k, v in seen["resource"].items() if isinstance(k, tuple) and isinstance(v, Block)},
-        data={k: v for k, v in seen["data"].items() if isinstance(k, tuple) and isinstance(v, Block)},
-        modules={str(k): v for k, v in seen["module"].items() if isinstance(v, Block)},
-    )
-
-
-def _declare(block: Block, seen: dict[str, dict[object, Block | Attribute]]) -> None:
-    if len(block.labels) != _LABELS[block.type]:
-        raise TerraformError(
-            f"{block.where}: a {block.type} block takes {_LABELS[block.type]} label(s), not {len(block.labels)}: "
-            f"write {_EXAMPLES[block.type]}"
-        )
-    entries: list[tuple[object, Block | Attribute, str]]
-    if block.type == "locals":
-        if block.body.blocks:
-            raise TerraformError(f"{block.body.blocks[0].where}: a locals block holds `name = value` lines only")
-        entries = [(a.name, a, f"local.{a.name}") for a in block.body.attributes]
-    elif len(block.labels) == 2:
-        entries = [(block.labels, block, f"{block.type} {'.'.join(block.labels)}")]
-    else:
-        entries = [(block.labels[0], block, f'{block.type} "{block.labels[0]}"')]
-    for key, item, what in entries:
-        if key in seen[block.type]:
-            raise TerraformError(
-                f"{item.where}: {what} is declared twice (first at {seen[block.type][key].where}): keep one"
-            )
-        seen[block.type][key] = item
+    construct = f"{address} ({meta.name} over {meta.source.snippet(meta.expr)})"
+    return Unresolved(construct, block.where, unknown.reason, kinds)

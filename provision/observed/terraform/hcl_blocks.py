@@ -13,6 +13,7 @@ from typing import Any
 from lark import Tree
 
 from provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate, evaluate_plain, hidden, items
+from provision.observed.terraform.hcl_providers import IMPLICIT, ProviderConfig
 from provision.observed.terraform.hcl_syntax import Block, Body, name_text
 from provision.observed.terraform.records import TerraformError, Unknown
 
@@ -46,16 +47,47 @@ ARGUMENTS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 
 
-def resource_values(kind: str, body: Body, scope: Scope) -> dict[str, Any]:
-    """The values of one resource instance (its meta-arguments left out)."""
+def resource_values(kind: str, body: Body, scope: Scope, provider: ProviderConfig = IMPLICIT) -> dict[str, Any]:
+    """The values of one resource instance (its meta-arguments left out), `tags_all` as the provider makes it."""
     _check_schema(kind, body)
     values = body_values(body, scope, skip=META_ARGUMENTS)
     tags = body.attribute("tags")
-    if tags is not None and not isinstance(values["tags"], dict | None) and hidden(values["tags"]) is None:
-        raise TerraformError(
-            f'{tags.where}: tags must be a map, not {values["tags"]!r}: write tags = {{ Key = "value" }}'
-        )
+    if tags is not None:
+        if not isinstance(values["tags"], dict | None) and hidden(values["tags"]) is None:
+            raise TerraformError(
+                f'{tags.where}: tags must be a map, not {values["tags"]!r}: write tags = {{ Key = "value" }}'
+            )
+        values["tags"] = _strings(values["tags"], tags.where)
+    if "tags" in ARGUMENTS.get(kind, ()) and (provider.default_tags or isinstance(provider.default_tags, Unknown)):
+        values["tags_all"] = _tags_all(provider, values.get("tags"), tags.where if tags else body.source.shown)
     return values
+
+
+def _strings(tags: Any, where: str) -> Any:
+    """A map of strings, as Terraform converts one: true is "true", 5 is "5"; null values are dropped."""
+    if not isinstance(tags, dict):
+        return tags
+    converted = {}
+    for key, value in tags.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, int | float):
+            value = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        elif isinstance(value, dict | list):
+            raise TerraformError(f"{where}: the tag {key!r} has a {type(value).__name__} value: write a string")
+        converted[key] = value
+    return converted
+
+
+def _tags_all(provider: ProviderConfig, tags: Any, where: str) -> Any:
+    """The provider's default tags under the resource's own, as the provider computes `tags_all`."""
+    if isinstance(provider.default_tags, Unknown):
+        return provider.default_tags
+    if (unknown := hidden(tags)) is not None:
+        return unknown
+    return {**_strings(dict(provider.default_tags), provider.where), **(tags or {})}
 
 
 def _check_schema(kind: str, body: Body) -> None:

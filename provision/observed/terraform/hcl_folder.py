@@ -1,70 +1,125 @@
-"""Resolves the names of one Terraform folder: variables, locals, resources and their instances, data, modules.
+"""Resolves the names of one module instance: variables, locals, resources and their instances, data, modules.
 
-Each is evaluated on first use and kept; a value that depends on itself is an error, as in Terraform.
-A resource's attribute written in its body is that value; one that is not (arn, id, stream_arn...) is
-a `Reference` to it. A data source or a module output is `Unknown`: only Terraform reads them.
+The root module and every module it calls (and they call, however deep) are each a `Folder`: the names its
+files declare, the values its variables get (from variable files for the root, from the call's arguments
+for a child), and the provider configurations it uses. Each name is evaluated on first use and kept; a value
+that depends on itself is an error, as in Terraform, across modules too. A resource's attribute written in
+its body is that value; one that is not (arn, id, stream_arn...) is a `Reference` to it, by its full address
+(`module.tables["orders"].aws_dynamodb_table.this[0]`). A data source is `Unknown`: only Terraform reads it;
+so are the outputs of a module that cannot be read here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
 from provision.observed.terraform.hcl_blocks import resource_values
-from provision.observed.terraform.hcl_eval import HINT, EvalError, Namespace, Scope, evaluate, hidden
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Source
+from provision.observed.terraform.hcl_eval import HINT, EvalError, Namespace, Scope, evaluate, evaluate_plain, hidden
+from provision.observed.terraform.hcl_files import Declarations
+from provision.observed.terraform.hcl_modules import Installed, locate
+from provision.observed.terraform.hcl_providers import ProviderConfig, configuration, passed, provider_of
+from provision.observed.terraform.hcl_syntax import Attribute, Block, Source, shown_path
 from provision.observed.terraform.hcl_types import convert
-from provision.observed.terraform.hcl_vars import Given
-from provision.observed.terraform.records import Reference, Unknown
+from provision.observed.terraform.records import Reference, TerraformError, Unknown
 
 VAR_HINT = "give its value with --tf-var-file FILE"
+CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+class Input(Protocol):
+    """A value given to a module's variable: from a variable file (the root) or a module call's argument."""
+
+    @property
+    def where(self) -> str: ...
+
+    @property
+    def value(self) -> Any: ...
 
 
 @dataclass(frozen=True)
-class Declarations:
-    """What a folder's .tf files declare, by name."""
+class Argument:
+    """A module call's argument, evaluated in the calling module (with the call instance's count or each)."""
 
-    variables: Mapping[str, Block]
-    locals: Mapping[str, Attribute]
-    resources: Mapping[tuple[str, str], Block]
-    data: Mapping[tuple[str, str], Block]
-    modules: Mapping[str, Block]
+    attribute: Attribute
+    scope: Scope
+
+    @property
+    def where(self) -> str:
+        return self.attribute.where
+
+    @property
+    def value(self) -> Any:
+        return evaluate_plain(self.attribute.expr, self.scope)
+
+
+@dataclass
+class Tree:
+    """What every module instance of one root shares: the values computed so far, and how to load a folder."""
+
+    installed: Installed
+    load: Callable[[Path], Declarations]
+    done: dict[str, Any] = field(default_factory=dict)
+    busy: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Instance:
-    """One instance of a resource: its address and its `count.index` or `each` bindings."""
+    """One instance of a resource or module call: its address and its `count.index` or `each` bindings."""
 
     address: str
     bindings: Mapping[str, Any]
 
 
-class Folder:
-    """The names of one folder, resolved on demand."""
+@dataclass(frozen=True)
+class Child:
+    """One instance of a module call that could be read: the call's instance, and the child module."""
 
-    def __init__(self, declarations: Declarations, given: Mapping[str, Given]) -> None:
+    instance: Instance
+    folder: Folder
+
+
+class Folder:
+    """The names of one module instance, resolved on demand."""
+
+    def __init__(self, tree: Tree, path: Path, declarations: Declarations, inputs: Mapping[str, Input],
+                 providers: Mapping[str, ProviderConfig] | None = None, address: str = "", key: str = "",
+                 calls: tuple[str, ...] = ()) -> None:
+        self.tree = tree
+        self.path = path
         self.declarations = declarations
-        self.given = given
-        self._done: dict[str, Any] = {}
-        self._busy: list[str] = []
+        self.inputs = inputs
+        self.address = address  # "" for the root, 'module.tables["orders"].' for a child
+        self.key = key  # the call names from the root, as modules.json keys them: "tables", "tables.index"
+        self.calls = calls  # where each call on the way here is: ("main.tf:12", ...)
+        own = {k: self._provider(k, b) for k, b in declarations.providers.items()}
+        self.providers: dict[str, ProviderConfig] = {**(providers or {}), **own}
+
+    def _provider(self, key: str, block: Block) -> ProviderConfig:
+        made: ProviderConfig = self._once(f"provider.{key}", block.where,
+                                          lambda: configuration(key, block, self.scope(block.body.source)))
+        return made
 
     def scope(self, source: Source, **names: Any) -> Scope:
         return Scope(source, self.root, names)
 
     def _once(self, key: str, where: str, compute: Callable[[], Any]) -> Any:
-        if key in self._done:
-            return self._done[key]
-        if key in self._busy:
-            chain = " -> ".join([*self._busy[self._busy.index(key) :], key])
+        key = f"{self.address}{key}"
+        done, busy = self.tree.done, self.tree.busy
+        if key in done:
+            return done[key]
+        if key in busy:
+            chain = " -> ".join([*busy[busy.index(key) :], key])
             raise EvalError(f"{where}: {key} depends on itself ({chain}): break the cycle")
-        self._busy.append(key)
+        busy.append(key)
         try:
-            self._done[key] = compute()
+            done[key] = compute()
         finally:
-            self._busy.pop()
-        return self._done[key]
+            busy.pop()
+        return done[key]
 
     def root(self, name: str, where: str) -> Any:
         kinds = {kind for kind, _ in self.declarations.resources}
@@ -79,7 +134,7 @@ class Folder:
         if name in kinds:
             return Namespace(name, lambda n, w: self.resource(name, n, w))
         if name == "path":
-            return {"module": ".", "root": ".", "cwd": "."}
+            return {"module": shown_path(self.path), "root": shown_path(self.tree.installed.root), "cwd": "."}
         if name == "terraform":
             return {"workspace": Unknown(f"terraform.workspace at {where} is chosen when Terraform runs: {HINT}")}
         if name in ("count", "each"):
@@ -93,6 +148,8 @@ class Folder:
             "check the spelling, or declare it in this folder"
         )
 
+    # Variables, locals, data ---------------------------------------------------------------------------------
+
     def variable(self, name: str, where: str) -> Any:
         block = self.declarations.variables.get(name)
         if block is None:
@@ -102,13 +159,15 @@ class Folder:
     def _variable_value(self, name: str, block: Block) -> Any:
         type_attribute = block.body.attribute("type")
         type_node = type_attribute.expr if type_attribute is not None else None
-        if name in self.given:
-            given = self.given[name]
-            return convert(
-                given.value, type_node, f"{given.where}: the value of var.{name} (declared at {block.where})"
-            )
+        given = self.inputs.get(name)
+        if given is not None:
+            value = given.value
+            if value is not None or _nullable(block):
+                return convert(value, type_node, f"{given.where}: the value of var.{name} (declared at {block.where})")
         default = block.body.attribute("default")
         if default is None:
+            if self.address:
+                return Unknown(f"var.{name} ({block.where}) has no value in the call at {self.calls[-1]}: {HINT}")
             return Unknown(f"var.{name} ({block.where}) has no default and no value is given: {VAR_HINT}")
         value = evaluate(default.expr, Scope(default.source, self._no_reference))
         return convert(value, type_node, f"{default.where}: the default of var.{name}")
@@ -130,10 +189,59 @@ class Folder:
             f"data.{kind}.{name} (declared at {block.where}), used at {where}, is read by Terraform only: {HINT}"
         )
 
+    # Modules -------------------------------------------------------------------------------------------------
+
     def module(self, name: str, where: str) -> Any:
-        if name not in self.declarations.modules:
+        """A module call as a value: its outputs (one instance), a list of them (count), a map (for_each)."""
+        block = self.declarations.modules.get(name)
+        if block is None:
             raise EvalError(f'{where}: module.{name} is not declared: add `module "{name}" {{ source = ... }}`')
-        return Unknown(f"the outputs of module.{name}, used at {where}, are known to Terraform only: {HINT}")
+        found = self.children(name)
+        if isinstance(found, Unknown):
+            return Unknown(f"the outputs of module.{name}, used at {where}: {found}")
+        made = [Namespace(child.instance.address, child.folder.output) for child in found]
+        if block.body.attribute("count") is not None:
+            return made
+        if block.body.attribute("for_each") is not None:
+            return {str(c.instance.bindings["each"]["key"]): n for c, n in zip(found, made, strict=True)}
+        return made[0]
+
+    def children(self, name: str) -> list[Child] | Unknown:
+        """The instances of a module call, each read, or why they cannot be."""
+        block = self.declarations.modules[name]
+        return self._once(f"module.{name} (instances)", block.where, lambda: self._children(name, block))
+
+    def _children(self, name: str, block: Block) -> list[Child] | Unknown:
+        key = f"{self.key}.{name}" if self.key else name
+        folder = locate(block, key, self.path, self.tree.installed)
+        if isinstance(folder, Unknown):
+            return folder
+        found = self._expand(f"{self.address}module.{name}", block)
+        if isinstance(found, Unknown):
+            return found
+        declarations = self.tree.load(folder)
+        _check_arguments(block, declarations)
+        providers = passed(block, self.providers, {})
+        children = []
+        for instance in found:
+            scope = self.scope(block.body.source, **instance.bindings)
+            inputs = {a.name: Argument(a, scope) for a in block.body.attributes if a.name not in CALL_META}
+            child = Folder(self.tree, folder, declarations, inputs, providers, address=f"{instance.address}.",
+                           key=key, calls=(*self.calls, block.where))
+            children.append(Child(instance, child))
+        return children
+
+    def output(self, name: str, where: str) -> Any:
+        block = self.declarations.outputs.get(name)
+        if block is None:
+            known = ", ".join(sorted(self.declarations.outputs)) or "none"
+            raise EvalError(f"{where}: the module at {shown_path(self.path)} has no output {name!r} (it has {known})")
+        value = block.body.attribute("value")
+        if value is None:
+            raise EvalError(f"{block.where}: output {name!r} has no value: add value = ...")
+        return self._once(f"output.{name}", where, lambda: evaluate(value.expr, self.scope(value.source)))
+
+    # Resources -----------------------------------------------------------------------------------------------
 
     def resource(self, kind: str, name: str, where: str) -> Any:
         """A resource as a value: one instance, a list of them (count), a map (for_each), or Unknown."""
@@ -161,16 +269,20 @@ class Folder:
         """The plan-shaped values of one resource instance."""
         body = self.declarations.resources[(kind, name)].body
         scope = self.scope(body.source, **instance.bindings)
-        return self._once(instance.address, where, lambda: resource_values(kind, body, scope))
+        return self._once(instance.address, where, lambda: resource_values(kind, body, scope, self.provider(body)))
+
+    def provider(self, body: Any) -> ProviderConfig:
+        """The provider configuration a resource body uses."""
+        return provider_of(body.attribute("provider"), self.providers, body.source.shown)
 
     def instances(self, kind: str, name: str) -> list[Instance] | Unknown:
         """The instances of a resource (one, `count` of them, one per `for_each` key), or why they are not known."""
         block = self.declarations.resources[(kind, name)]
-        return self._once(f"{kind}.{name} (instances)", block.where, lambda: self._instances(kind, name, block))
+        return self._once(f"{kind}.{name} (instances)", block.where,
+                          lambda: self._expand(f"{self.address}{kind}.{name}", block))
 
-    def _instances(self, kind: str, name: str, block: Block) -> list[Instance] | Unknown:
+    def _expand(self, address: str, block: Block) -> list[Instance] | Unknown:
         count, for_each = block.body.attribute("count"), block.body.attribute("for_each")
-        address = f"{kind}.{name}"
         if count is not None and for_each is not None:
             raise EvalError(f"{block.where}: {address} has both count and for_each: keep one")
         if count is None and for_each is None:
@@ -187,6 +299,25 @@ class Folder:
         return [
             Instance(f"{address}[{json.dumps(k)}]", {"each": {"key": k, "value": v}}) for k, v in _each(value, meta)
         ]
+
+
+def _nullable(block: Block) -> bool:
+    """Whether null given to the variable stays null (Terraform's default) rather than taking the default."""
+    attribute = block.body.attribute("nullable")
+    return attribute is None or attribute.source.snippet(attribute.expr) != "false"
+
+
+def _check_arguments(call: Block, child: Declarations) -> None:
+    """Terraform refuses an argument the module declares no variable for, and a required variable not given."""
+    for attribute in call.body.attributes:
+        if attribute.name not in CALL_META and attribute.name not in child.variables:
+            known = ", ".join(sorted(child.variables)) or "none"
+            raise TerraformError(f'{attribute.where}: module "{call.labels[0]}" has no variable {attribute.name!r} '
+                                 f"(its variables: {known}): remove the argument or fix its name")
+    for name, block in child.variables.items():
+        if call.body.attribute(name) is None and block.body.attribute("default") is None:
+            raise TerraformError(f'{call.where}: module "{call.labels[0]}" needs a value for {name!r} (declared at '
+                                 f"{block.where} with no default): add {name} = ... to the call")
 
 
 def _count(value: Any, where: str) -> int:
@@ -207,3 +338,6 @@ def _each(value: Any, attribute: Attribute) -> list[tuple[str, Any]]:
     raise EvalError(
         f"{attribute.where}: for_each must be a map or a set of strings, not {value!r}: use toset([...]) or a map"
     )
+
+
+__all__ = ["Argument", "Child", "Folder", "Input", "Instance", "TerraformError", "Tree"]

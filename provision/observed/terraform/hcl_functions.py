@@ -175,10 +175,36 @@ def _tonumber(value: Any) -> int | float | None:
 
 
 def _replace(text: Any, old: Any, new: Any) -> str:
+    """Terraform's replace(): a plain substring, or a regular expression written between slashes (RE2 syntax,
+    which Python's `re` reads alike for what RE2 allows; `$1` and `${name}` in the replacement)."""
     subject, pattern, replacement = _string(text), _string(old), _string(new)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
-        raise UnknownArgument(None)  # a regular expression: not evaluated here
+        try:
+            compiled = re.compile(pattern[1:-1])
+        except re.error:
+            raise UnknownArgument(None) from None  # not a pattern Python reads as RE2 does: not evaluated here
+        return compiled.sub(_re2_replacement(replacement), subject)
     return subject.replace(pattern, replacement)
+
+
+_RE2_GROUP = re.compile(r"\$(?:\$|(\d+)|\{(\w+)\}|(\w+))")
+
+
+def _re2_replacement(template: str) -> Callable[[re.Match[str]], str]:
+    """An RE2 replacement template (`$1`, `${1}`, `${name}`, `$$`) as a function of the match."""
+    def expand(match: re.Match[str]) -> str:
+        def group(found: re.Match[str]) -> str:
+            name = found.group(1) or found.group(2) or found.group(3)
+            if name is None:
+                return "$"
+            try:
+                return match.group(int(name) if name.isdigit() else name) or ""
+            except IndexError:  # RE2 expands a group that does not exist to nothing
+                return ""
+
+        return _RE2_GROUP.sub(group, template)
+
+    return expand
 
 
 def _range(*bounds: Any) -> list[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def read_plan(path: Path) -> Configuration:
     _check_version(path, document)
     values, is_state = _values(path, document)
     unknowns = {} if is_state else _unknowns(path, document.get("resource_changes"))
-    config = _Config.of(document.get("configuration"))
+    config = _Config.of(document.get("configuration"), document.get("variables"))
     resources = tuple(_resource(path, raw, unknowns, config) for raw in _walk(path, values.get("root_module")))
     notes = (f"{path} is a Terraform state: what is deployed now, not what a plan will build",) if is_state else ()
     return Configuration(SOURCE, str(path), resources, (), notes)
@@ -135,7 +135,8 @@ def _resource(path: Path, raw: Mapping[str, Any], unknowns: Mapping[str, Any], c
     marked = _mark(values or {}, unknowns.get(address), where, "values")
     if not isinstance(marked, dict):
         raise TerraformError(f"{where}: after_unknown marks the whole resource unknown; {WHAT_TO_GIVE}")
-    return Resource(address, kind, config.follow_unknowns(address, kind, marked), where)
+    return Resource(address, kind, config.follow_unknowns(address, kind, marked), where,
+                    region=config.region(address))
 
 
 # Unknown values ------------------------------------------------------------------------------------------------
@@ -208,9 +209,11 @@ class _Config:
     references; a configuration of an odd shape just follows nothing."""
 
     modules: Mapping[tuple[str, ...], Mapping[str, Any]]
+    providers: Mapping[str, Any] = field(default_factory=dict)  # provider_config, by key ("aws", "aws.dr")
+    variables: Mapping[str, Any] = field(default_factory=dict)  # the root module's variable values
 
     @classmethod
-    def of(cls, configuration: Any) -> _Config:
+    def of(cls, configuration: Any, variables: Any = None) -> _Config:
         """Every module of the configuration by its call names (module_calls nest the child's configuration)."""
         modules: dict[tuple[str, ...], Mapping[str, Any]] = {}
         pending: list[tuple[tuple[str, ...], Any]] = [((), _get(configuration, "root_module"))]
@@ -222,7 +225,30 @@ class _Config:
             calls = module.get("module_calls")
             for name, call in (calls.items() if isinstance(calls, dict) else ()):
                 pending.append(((*names, str(name)), _get(call, "module")))
-        return cls(modules)
+        providers = _get(configuration, "provider_config")
+        return cls(modules, providers if isinstance(providers, dict) else {},
+                   variables if isinstance(variables, dict) else {})
+
+    def region(self, address: str) -> str | Unknown | None:
+        """The region of the provider configuration a resource uses (its `provider_config_key`), where the plan
+        says it: a constant, or a root variable's value; None where the configuration sets none."""
+        modules, resource = _split(address)
+        names = tuple(name for name, _ in modules)
+        base = re.sub(KEY, "", resource)
+        entry = next((e for e in _get(self.modules.get(names), "resources") or ()
+                      if isinstance(e, dict) and e.get("address") == base), None)
+        key = _get(entry, "provider_config_key")
+        expression = _get(_get(self.providers.get(key) if isinstance(key, str) else None, "expressions"), "region")
+        if expression is None:
+            return None
+        if isinstance(constant := _get(expression, "constant_value"), str):
+            return constant
+        references = _get(expression, "references")
+        if isinstance(references, list) and len(references) == 1 and str(references[0]).startswith("var."):
+            value = _get(self.variables.get(str(references[0])[4:]), "value")
+            if isinstance(value, str):
+                return value
+        return Unknown(f"the region of provider {key} is not a constant of the plan")
 
     def expressions(self, modules: tuple[tuple[str, str], ...], resource: str) -> Mapping[str, Any]:
         """The `expressions` of the resource block that `resource` (in those module instances) is made from."""

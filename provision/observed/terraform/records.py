@@ -55,6 +55,8 @@ class Resource:
     type: str  # aws_dynamodb_table, aws_dynamodb_global_secondary_index, aws_backup_vault, ...
     values: Mapping[str, Any]
     where: str  # "infra/sit/dynamodb.tf:12" (HCL), or "plan.json: module.db.aws_dynamodb_table.orders"
+    region: str | Unknown | None = None  # its provider configuration's region (None: not set, the environment's)
+    called_at: tuple[str, ...] = ()  # the module calls it is made through, from the root: ("main.tf:12", ...)
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,8 @@ def _table(resource: Resource, source: str, env: Environment) -> ObservedTable |
     provisioned = isinstance(billing, Billing) and billing.mode is BillingMode.PROVISIONED
     global_indexes, other = _global_indexes(block, attributes, provisioned, source)
     return ObservedTable(
-        name=name, status="ACTIVE", keys=keys, arn=env.table_arn(name), global_indexes=global_indexes,
+        name=name, status="ACTIVE", keys=keys, global_indexes=global_indexes,
+        arn=env.table_arn(name, resource.region if isinstance(resource.region, str) else None),
         local_indexes=local_indexes, billing=billing, stream=known(source, lambda: _stream(block)),
         encryption=known(source, lambda: _encryption(block, env)),
         point_in_time_recovery=known(source, lambda: _enabled(block.first("point_in_time_recovery"))),
@@ -149,8 +150,16 @@ def _table(resource: Resource, source: str, env: Environment) -> ObservedTable |
         deletion_protection=known(source, lambda: bool(block.flag("deletion_protection_enabled"))),
         table_class=known(source, lambda: _table_class(block)),
         tags=known(source, lambda: block.tags("tags_all" if block.has("tags_all") else "tags")),
-        defined_at=resource.where if resource.address in resource.where else f"{resource.where} ({resource.address})",
+        defined_at=_defined_at(resource),
         other_indexes=other)
+
+
+def _defined_at(resource: Resource) -> str:
+    """Where a table is written, its address, and the module calls it is made through (where its values are given)."""
+    if resource.address in resource.where:  # a plan names the resource by its address already
+        return resource.where
+    calls = f", called at {' -> '.join(resource.called_at)}" if resource.called_at else ""
+    return f"{resource.where} ({resource.address}{calls})"
 
 
 def _projection(block: Block) -> Projection:
