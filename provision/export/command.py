@@ -19,6 +19,7 @@ from typing import Any
 from provision.desired.load import load_contracts
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.desired.stack import Stack, resolve
+from provision.desired.yamlsrc import display_path
 from provision.errors import ToolError
 from provision.export import layout
 
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         if source is None:
             print("note: the consumers' generated policies are not written: install the package "
                   "(pip install -e .) so its contracts suite offers them", file=sys.stderr)
-        files = layout.export(desired, envs, contracts.as_posix(), policies(desired, envs, args.rootdir, source))
+        shown = display_path(contracts).rstrip("/") + "/"
+        files = layout.export(desired, envs, shown, policies(desired, envs, args.rootdir, source))
         if args.check:
             differences = layout.check(args.out, files, envs)
             for difference in differences:

@@ -22,7 +22,6 @@ MAIN = "main.tf"
 VERSIONS = "versions.tf"
 LAMBDA_ROLES = "lambda_roles.tf"
 MODULE_NAME = "dynamodb_stack"
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"
 TERRAFORM_CONSTRAINT = ">= 1.5.0"
 
 
@@ -40,13 +39,6 @@ def _versions() -> list[Item]:
     providers = Block("required_providers", (), (Attr("aws", {"source": "hashicorp/aws",
                                                               "version": PROVIDER_CONSTRAINT}),))
     return [Block("terraform", (), (Attr("required_version", TERRAFORM_CONSTRAINT), Blank(), providers))]
-
-
-def backup_role(env: Environment) -> str:
-    """The role AWS Backup uses, as the provisioner takes it: the environment's, or the account's default."""
-    if env.backup_role_arn:
-        return env.backup_role_arn
-    return f"arn:aws:iam::{env.account_id}:{DEFAULT_BACKUP_ROLE}" if env.account_id else ""
 
 
 def _main(desired: DesiredState, env: Environment, module_source: str) -> list[Item]:
@@ -67,7 +59,7 @@ def _main(desired: DesiredState, env: Environment, module_source: str) -> list[I
         overrides["table_class"] = env.overrides.table_class.value
     if env.overrides.tags:
         overrides["tags"] = dict(sorted(env.overrides.tags.items()))
-    role = backup_role(env)
+    role = env.backup_role
     call: list[Item] = [
         Attr("source", module_source), Blank(), Attr("environment", env.name),
         Attr("table_names", {t.name: env.table_name(t.name) for t in desired.tables}),

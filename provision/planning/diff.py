@@ -12,6 +12,7 @@ import dataclasses
 from provision.desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
+    DEFAULT_BACKUP_ROLE,
     BackendKind,
     BackupPlan,
     Billing,
@@ -64,7 +65,6 @@ REPLACE_INDEX = ("AWS cannot change a GSI's keys or projection in place: add a G
 MOVE_TTL = ("AWS takes one TTL change per table and then refuses the next for about an hour, so TTL cannot move "
             "in one apply: remove ttl_attribute from the contracts and apply (TTL off), then at least an hour "
             "later set the new ttl_attribute and apply again")
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"
 
 
 def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
