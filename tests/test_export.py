@@ -105,14 +105,17 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
     drifted = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
     assert drifted.returncode == 1
     assert "modules/dynamodb-stack/tables.tf: differs from contracts/" in drifted.stdout
-    assert '-    projection_type = "KEYS_ONLY"' in drifted.stdout and '+    projection_type = "ALL"' in drifted.stdout
+    assert '-    projection_type = "KEYS_ONLY"' in drifted.stdout
+    assert '+    projection_type = "ALL"' in drifted.stdout
     assert "envs/sit/versions.tf: not written yet" in drifted.stdout
     assert "envs/sit/old.tf: is generated but no longer made from contracts/" in drifted.stdout
     assert "backend.tf" not in drifted.stdout
     assert "run `python -m provision terraform --out" in drifted.stderr
     rewrite = subprocess.run(run[:-1], cwd=ROOT, capture_output=True, text=True)
-    assert rewrite.returncode == 0 and "3 file(s) changed of 15" in rewrite.stdout
-    assert not stale.exists() and (folder / "envs" / "sit" / "backend.tf").exists()
+    assert rewrite.returncode == 0
+    assert "3 file(s) changed of 15" in rewrite.stdout
+    assert not stale.exists()
+    assert (folder / "envs" / "sit" / "backend.tf").exists()
     assert subprocess.run(run, cwd=ROOT, capture_output=True, text=True).returncode == 0
 
 
@@ -121,7 +124,9 @@ def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None
                                (["--env", "stt"], "--env stt: no such environment in the contracts")):
         done = subprocess.run([sys.executable, "-m", "provision", "terraform", "--out", str(tmp_path), *arguments],
                               cwd=ROOT, capture_output=True, text=True)
-        assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+        assert done.returncode == 1
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
     assert not any(tmp_path.iterdir())
 
 

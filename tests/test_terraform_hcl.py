@@ -562,10 +562,12 @@ resource "aws_backup_vault" "v" { name = one(values(module.t)).name }
     config = read_folder(folder)
     (module,) = config.unresolved
     assert module.construct == 'module "t" (for_each over var.tables)'
-    assert module.reason.startswith("var.tables (") and VAR_HINT in module.reason
+    assert module.reason.startswith("var.tables (")
+    assert VAR_HINT in module.reason
     assert module.types == ()  # a module may define anything
     name = resource(config, "aws_backup_vault.v").values["name"]
-    assert isinstance(name, Unknown) and "module.t" in name.reason
+    assert isinstance(name, Unknown)
+    assert "module.t" in name.reason
 
 
 def test_module_calls_terraform_would_refuse_are_errors_at_the_call(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeAlias
 
 INDENT = "  "
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -30,7 +30,7 @@ class Call:
     arguments: tuple[Value, ...]
 
 
-Value = Union[str, bool, int, float, None, Expr, Call, Sequence["Value"], Mapping[str, "Value"]]
+Value: TypeAlias = "str | bool | int | float | None | Expr | Call | Sequence[Value] | Mapping[str, Value]"
 
 
 @dataclass(frozen=True)

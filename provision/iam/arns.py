@@ -10,7 +10,6 @@ from provision.desired.stack import Stack
 from provision.errors import ToolError
 
 
-
 @dataclass(frozen=True)
 class Arns:
     """ARNs in one account and region (partition aws)."""
