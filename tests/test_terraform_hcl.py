@@ -540,8 +540,8 @@ def test_a_module_installed_by_terraform_init_is_read_from_modules_json_nested_c
     folder = write(tmp_path, {
         "main.tf": 'module "db" {\n  source  = "acme/db/aws"\n  version = "1.0.0"\n  prefix  = "sit"\n}\n',
         ".terraform/modules/modules.json": manifest,
-        ".terraform/modules/db/main.tf": ('variable "prefix" { type = string }\n'
-                                          'module "table" {\n  source = "./table"\n  name = "${var.prefix}-orders"\n}\n'),
+        ".terraform/modules/db/main.tf": ('variable "prefix" { type = string }\nmodule "table" {\n'
+                                          '  source = "./table"\n  name = "${var.prefix}-orders"\n}\n'),
         ".terraform/modules/db/table/main.tf": TABLE_MODULE})
     (table,) = read_folder(folder).resources
     assert (table.address, table.values["name"]) == ("module.db.module.table.aws_dynamodb_table.this", "sit-orders")
