@@ -30,7 +30,7 @@ class Call:
     arguments: tuple[Value, ...]
 
 
-Value: TypeAlias = "str | bool | int | float | None | Expr | Call | Sequence[Value] | Mapping[str, Value]"
+Value: TypeAlias = "str | bool | int | float | Expr | Call | Sequence[Value] | Mapping[str, Value] | None"
 
 
 @dataclass(frozen=True)
