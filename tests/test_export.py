@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState
+from provision.desired.model import DesiredState, TableClass, TableOverrides
 from provision.desired.stack import resolve
 from provision.export import command, layout
 from provision.export.hcl import Attr, Blank, Block, Call, Expr, render
@@ -142,3 +142,25 @@ def test_the_export_is_terraform_fmt_clean_and_terraform_validates_and_plans_eve
         assert "module.dynamodb_stack.aws_dynamodb_table.orders" in made
         assert "module.dynamodb_stack.aws_backup_selection.bbws-dynamodb-daily" in made
         assert "aws_iam_policy.order_lambda" in made
+
+
+def test_only_the_settings_some_environment_overrides_are_variables(desired: DesiredState, tmp_path: Path) -> None:
+    sit = desired.environments["sit"]
+    overrides = TableOverrides(point_in_time_recovery=False, table_class=TableClass.STANDARD_INFREQUENT_ACCESS,
+                               tags={"CostCentre": "42"})
+    changed = dataclasses.replace(desired, environments={**desired.environments,
+                                                         "sit": dataclasses.replace(sit, overrides=overrides)})
+    envs = command.environments(changed, ["sit", "prod"])
+    layout.write(tmp_path, layout.export(changed, envs, "contracts/", {}), envs)
+    variables = (tmp_path / "modules" / "dynamodb-stack" / "variables.tf").read_text()
+    for name in ("deletion_protection", "point_in_time_recovery", "table_class", "tags"):  # prod keeps its own
+        assert f"    {name} " in variables
+    for env in ("sit", "prod"):
+        environment = changed.environments[env]
+        schema = observed_from_stack(resolve(changed, environment))
+        assert comparable(observe(read_folder(tmp_path / "envs" / env), environment)) == comparable(schema)
+    none = dataclasses.replace(desired, environments={
+        n: dataclasses.replace(e, overrides=TableOverrides()) for n, e in desired.environments.items()})
+    layout.write(tmp_path / "plain", layout.export(none, envs, "contracts/", {}), envs)
+    assert "overrides" not in (tmp_path / "plain" / "modules" / "dynamodb-stack" / "variables.tf").read_text()
+    assert "enabled = true" in (tmp_path / "plain" / "modules" / "dynamodb-stack" / "tables.tf").read_text()

@@ -16,7 +16,7 @@ from typing import Any
 from provision.desired.model import DesiredState, Environment
 from provision.desired.stack import resolve
 from provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, identifier
-from provision.export.stack_module import PROVIDER_CONSTRAINT
+from provision.export.stack_module import PROVIDER_CONSTRAINT, overridden
 
 MAIN = "main.tf"
 VERSIONS = "versions.tf"
@@ -59,13 +59,14 @@ def _main(desired: DesiredState, env: Environment, module_source: str) -> list[I
         overrides["table_class"] = env.overrides.table_class.value
     if env.overrides.tags:
         overrides["tags"] = dict(sorted(env.overrides.tags.items()))
+    with_overrides = [Attr("overrides", overrides)] if overridden(desired) else []
     role = env.backup_role
     call: list[Item] = [
         Attr("source", module_source), Blank(), Attr("environment", env.name),
         Attr("table_names", {t.name: env.table_name(t.name) for t in desired.tables}),
         Attr("backup_names", {x.name: env.backup_name(x.name) for x in (*desired.vaults, *desired.plans)}),
         Attr("selection_names", selections),
-        Attr("overrides", overrides),
+        *with_overrides,
         Attr("backup_role_arn", role) if role else Attr("backup_role_arn", Expr("null"),
                                                         comment="no account_id in contracts/: set one"),
         Attr("alarm_actions", list(env.alarm_actions))]

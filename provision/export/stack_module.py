@@ -27,7 +27,7 @@ from provision.desired.model import (
     TableSpec,
 )
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, identifier, string
+from provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, Value, identifier, string
 
 TABLES = "tables.tf"
 BACKUP = "backup.tf"
@@ -38,9 +38,26 @@ VERSIONS = "versions.tf"
 PROVIDER_CONSTRAINT = ">= 5.0"
 
 
+OVERRIDABLE = {"deletion_protection": "bool", "point_in_time_recovery": "bool", "table_class": "string",
+               "tags": "map(string)"}
+
+
+def overridden(desired: DesiredState) -> tuple[str, ...]:
+    """The table settings some environment overrides: only those are variables (the others stay literals, which
+    reviewers and scanners such as checkov read as they are)."""
+    found = []
+    for name in OVERRIDABLE:
+        values = [getattr(env.overrides, name) for env in desired.environments.values()]
+        if any(v for v in values) if name == "tags" else any(v is not None for v in values):
+            found.append(name)
+    return tuple(found)
+
+
 def files(desired: DesiredState) -> dict[str, list[Item]]:
     """The module's files, by name, as HCL items."""
-    found: dict[str, list[Item]] = {VERSIONS: _versions(), VARIABLES: _variables(), TABLES: _tables(desired)}
+    fields = overridden(desired)
+    found: dict[str, list[Item]] = {VERSIONS: _versions(), VARIABLES: _variables(fields),
+                                    TABLES: _tables(desired, fields)}
     if desired.vaults or desired.plans:
         found[BACKUP] = _backups(desired)
     alarms: list[Item] = [_alarm(spec, rule) for spec in desired.tables for rule in spec.alarms]
@@ -66,15 +83,16 @@ def _variable(name: str, kind: str, description: str, default: object = ..., *ex
     return Block("variable", (name,), (*body, *extra))
 
 
-OVERRIDES_TYPE = """object({
-    deletion_protection    = optional(bool)
-    point_in_time_recovery = optional(bool)
-    table_class            = optional(string)
-    tags                   = optional(map(string), {})
-  })"""
+def _overrides_type(fields: tuple[str, ...]) -> str:
+    width = max(len(f) for f in fields)
+    lines = "".join(f"    {f.ljust(width)} = optional({OVERRIDABLE[f]}{', {}' if f == 'tags' else ''})\n"
+                    for f in fields)
+    return "object({\n" + lines + "  })"
 
 
-def _variables() -> list[Item]:
+def _variables(fields: tuple[str, ...]) -> list[Item]:
+    overrides = [_variable("overrides", _overrides_type(fields), "What the environment changes for every table "
+                           "(environments.yaml overrides); null keeps each table's own setting.", {})] if fields else []
     return [
         _variable("environment", "string", "The environment's name in contracts/ (environments.yaml)."),
         _variable("table_names", "map(string)", "Each table's physical name, by its logical name in contracts/."),
@@ -82,23 +100,30 @@ def _variables() -> list[Item]:
         _variable("selection_names", "map(string)",
                   "Each backup plan's selection name, by the plan's logical name: a digest of what it selects, as "
                   "the provisioner names it, so a changed selection is a new one made before the old one goes."),
-        _variable("overrides", OVERRIDES_TYPE, "What the environment changes for every table (environments.yaml "
-                  "overrides); null keeps each table's own setting.", {}),
+        *overrides,
         _variable("backup_role_arn", "string", "The IAM role AWS Backup uses to back the tables up."),
         _variable("alarm_actions", "list(string)", "What every CloudWatch alarm notifies (SNS topic ARNs).", []),
     ]
 
 
-def _tables(desired: DesiredState) -> list[Item]:
+def _tables(desired: DesiredState, fields: tuple[str, ...]) -> list[Item]:
     items: list[Item] = []
     for spec in desired.tables:
         if spec.description:
             items.append(Comment(f"{spec.name}: {spec.description}"))
-        items.append(_table(spec))
+        items.append(_table(spec, fields))
     return items
 
 
-def _table(spec: TableSpec) -> Block:
+def _setting(name: str, own: bool | str, fields: tuple[str, ...]) -> Value:
+    """A table's own setting, or (where some environment overrides it) the override when it is given."""
+    literal = own if isinstance(own, str) else str(own).lower()
+    if name not in fields:
+        return own
+    return Expr(f"coalesce(var.overrides.{name}, {string(literal) if isinstance(own, str) else literal})")
+
+
+def _table(spec: TableSpec, fields: tuple[str, ...]) -> Block:
     logical = spec.name
     body: list[Item] = [Attr("name", Expr(f"var.table_names[{string(logical)}]")),
                         Attr("billing_mode", spec.billing.mode.value)]
@@ -110,16 +135,15 @@ def _table(spec: TableSpec) -> Block:
     body.append(Attr("stream_enabled", spec.stream is not None))
     if spec.stream is not None:
         body.append(Attr("stream_view_type", spec.stream.value))
-    body += [Attr("table_class", Expr(f"coalesce(var.overrides.table_class, {string(spec.table_class.value)})")),
-             Attr("deletion_protection_enabled",
-                  Expr(f"coalesce(var.overrides.deletion_protection, {str(spec.deletion_protection).lower()})"))]
+    body += [Attr("table_class", _setting("table_class", spec.table_class.value, fields)),
+             Attr("deletion_protection_enabled", _setting("deletion_protection", spec.deletion_protection, fields))]
     for name, kind in sorted(spec.attribute_types().items()):
         body += [Blank(), Block("attribute", (), (Attr("name", name), Attr("type", kind.value)))]
     for gsi in spec.global_indexes:
         body += [Blank(), _global_index(gsi, spec.billing.mode is BillingMode.PROVISIONED)]
     for lsi in spec.local_indexes:
         body += [Blank(), _local_index(lsi)]
-    pitr = Expr(f"coalesce(var.overrides.point_in_time_recovery, {str(spec.point_in_time_recovery).lower()})")
+    pitr = _setting("point_in_time_recovery", spec.point_in_time_recovery, fields)
     body += [Blank(), Block("point_in_time_recovery", (), (Attr("enabled", pitr),))]
     if spec.encryption.type is not EncryptionType.AWS_OWNED:
         sse: list[Item] = [Attr("enabled", True)]
@@ -129,7 +153,9 @@ def _table(spec: TableSpec) -> Block:
     if spec.ttl_attribute:
         body += [Blank(), Block("ttl", (), (Attr("attribute_name", spec.ttl_attribute), Attr("enabled", True)))]
     tags = {**spec.tags, OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE}
-    body += [Blank(), Attr("tags", Call("merge", (dict(sorted(tags.items())), Expr("var.overrides.tags"))))]
+    own_tags = dict(sorted(tags.items()))
+    body += [Blank(), Attr("tags", Call("merge", (own_tags, Expr("var.overrides.tags"))) if "tags" in fields
+                      else own_tags)]
     return Block("resource", ("aws_dynamodb_table", identifier(logical)), tuple(body))
 
 
