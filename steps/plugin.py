@@ -1,6 +1,7 @@
 """The pytest plugin: wires options, the environment session, the step modules and the verdicts.
 
-Loaded by the root conftest.py. Logic lives elsewhere: options (steps.run.options), the backend
+Loaded by the root conftest.py, or installed as a pytest11 entry point (inert where it has nothing to do:
+steps.wiring.activation). Logic lives elsewhere: options (steps.run.options), the backend
 and its observed state (steps.run.session), checks (steps.checks), scenario verdicts
 (steps.run.recorder), step-sentence matching (steps.wiring.collection), the summary (steps.results.scenarios).
 """
@@ -30,13 +31,11 @@ from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
 from steps.sentences import MODULES
-from steps.wiring import collection, cucumber, early_setup, feature_items, permissions, terminal
+from steps.wiring import activation, collection, cucumber, early_setup, feature_items, lines, permissions, terminal
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
 T = TypeVar("T")
-
-pytest_plugins = MODULES
 
 SESSION = pytest.StashKey[ContractSession]()
 
@@ -49,9 +48,14 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     report.add_options(parser)
+    activation.remember_options(parser, "contracts")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not activation.decide(config):
+        return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
+    for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
+        config.pluginmanager.import_plugin(module)
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
@@ -87,8 +91,11 @@ def pytest_configure(config: pytest.Config) -> None:
             session.read_static()  # a .tf that does not parse, a plan of another format: stop before anything runs
         if _is_xdist_controller(config):
             session.fetch_local()  # once here; the workers start their own backends from it
+            session.prepare_evaluator()  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
         session.start()  # the JVM starts now and overlaps with collection
+        if not hasattr(config, "workerinput"):
+            session.prepare_evaluator()  # npm ci on the first run, said on stderr, while the JVM starts
     except ToolError as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -127,7 +134,7 @@ def _say(config: pytest.Config, text: str) -> None:
     if reporter is None:
         return
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reporter.write_line(text)
+        lines.own_line(reporter, text, resume=True)  # never after pytest's progress dots
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -154,10 +161,14 @@ def pytest_runtestloop(session: pytest.Session) -> Any:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if not activation.is_active(parent.config):
+        return None
     return feature_items.collect_file(file_path, parent)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not activation.is_active(config):
+        return None
     return feature_items.ignore(collection_path, config)
 
 
@@ -171,10 +182,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    collection.mark_consumer(item)
+    if activation.is_active(item.config):
+        collection.mark_consumer(item)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not activation.is_active(config):
+        return  # another project's pytest-bdd scenarios are its own business
     problems = collection.unmatched_steps(items, config.rootpath)
     if problems:
         raise pytest.UsageError("some feature steps match no sentence of the step library:\n" + "\n".join(problems))
@@ -251,22 +265,28 @@ def scenario_findings(request: pytest.FixtureRequest) -> ScenarioFindings:
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
-    """The scenario's permission claims, before any step can stop it (criterion 7)."""
+    """The scenario's permission claims, before any step can stop it (criterion 7). On AWS the first asks IAM, so
+    it opens (and with --provision provisions) the environment: a refusal there stops the run, as in a step."""
     session = request.config.stash.get(SESSION, None)
     if session is not None:
         label = collection.source_of(request.node) or session.default_label
-        request.getfixturevalue("scenario_findings").add(permissions.scenario_findings(request.node, session, label))
+        found = _or_stop(request, session, lambda: permissions.scenario_findings(request.node, session, label))
+        request.getfixturevalue("scenario_findings").add(found)
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
-    request.getfixturevalue("scenario_findings").begin_step(step.line_number)
+    if activation.is_active(request.config):
+        request.getfixturevalue("scenario_findings").begin_step(step.line_number)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
-    request.getfixturevalue("scenario_findings").step_error()
+    if activation.is_active(request.config):
+        request.getfixturevalue("scenario_findings").step_error()
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
+    if not activation.is_active(request.config):
+        return
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
     request.node.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))
     request.node.user_properties.append((properties.STEPS, findings.step_outcomes()))
@@ -277,6 +297,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     outcome = yield
+    if not activation.is_active(item.config):
+        return
     result = outcome.get_result()
     where = collection.scenario_location(item)
     if where is not None and result.skipped and isinstance(result.longrepr, tuple):

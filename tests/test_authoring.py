@@ -14,7 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,10 +44,35 @@ def refused(run: ContractRun, *lines: str) -> None:
 # --- item 7: scenarios that would check nothing, or check something else than written -------------------
 
 
-def test_a_scenario_with_no_step_is_refused(project: ContractProject) -> None:
+def test_a_scenario_with_no_step_or_no_then_of_its_own_is_refused(project: ContractProject) -> None:
+    """Each would pass checking nothing: no step at all, only the Background's steps (issue 17.1), or a query
+    with no Then to judge it."""
     project.feature("alpha", "Feature: empty\n  Scenario: orders exist\n\n  Scenario: users exist\n"
                              '    Then the table "users" must exist\n')
-    refused(project.run("--env=moto"), "*features/alpha/contract.feature:2: the scenario 'orders exist' has no step*")
+    project.feature("alpha", """Feature: background only
+  Background:
+    Given the table "orders" holds the items:
+      | tenantId | orderId |
+      | t1       | o1      |
+
+  Scenario: the items are written
+
+  Scenario: a tenant's orders
+    When querying the table "orders" where "tenantId = t1"
+
+  Scenario: one order
+    When querying the table "orders" where "tenantId = t1 and orderId = o1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
+""", "background.feature")
+    run = project.run("--env=moto")
+    refused(run,
+            "*features/alpha/background.feature:7: the scenario 'the items are written' has no step of its own, "
+            "only the Background's, so it would check nothing*",
+            "*features/alpha/background.feature:9: the scenario 'a tenant's orders' has no Then step of its own*",
+            "*features/alpha/contract.feature:2: the scenario 'orders exist' has no step*")
+    assert "background.feature:12" not in run.output
 
 
 def test_an_outline_placeholder_missing_from_its_examples_is_refused(project: ContractProject) -> None:
@@ -143,6 +170,9 @@ def test_a_query_on_an_index_the_desired_state_does_not_define_is_a_mistake(proj
     project.feature("alpha", """Feature: x
   Scenario: by user
     When querying the GSI "OrdersByUsr" of table "orders" where "userId = u1"
+    Then the query must return exactly, in order:
+      | orderId |
+      | o1      |
 """)
     refused(project.run("--env=moto"),
             '*features/alpha/contract.feature:3: table "orders" has no GSI "OrdersByUsr" in the desired state (its '
@@ -161,15 +191,65 @@ def test_an_index_the_consumer_asks_for_says_where_the_platform_team_must_add_it
             "contracts/tables/orders.yaml") in run.scenario("orders by status").message
 
 
+INVOICES_BY_DATE = """Feature: invoices
+  Scenario: a tenant's invoices by date
+    Then the table "orders" must have the GSI "InvoicesByDate"
+    And the GSI "InvoicesByDate" of table "orders" must have the partition key "tenantId" of type S
+    And the GSI "InvoicesByDate" of table "orders" must have the sort key "invoiceDate" of type S
+    And the GSI "InvoicesByDate" of table "orders" must project ALL
+"""
+
+
+def _add_gsi(name: str) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        data["tables"]["orders"]["global_indexes"][name] = {"partition_key": {"name": "tenantId", "type": "S"},
+                                                            "sort_key": {"name": "invoiceDate", "type": "S"},
+                                                            "projection": "ALL"}
+    return edit
+
+
+def test_an_index_name_breaking_the_convention_gets_the_conforming_name_in_the_run_and_in_validate(
+        project: ContractProject) -> None:
+    """Issue 17.6: the consumer's run names the index validate will accept (from its stated keys), says the
+    missing index once for the scenario's four claims, and validate suggests the same name for the same index."""
+    project.feature("alpha", INVOICES_BY_DATE)
+    out = project.path / "out"
+    run = project.run("--against=schema", f"--readiness-report={out}")
+    run.result.assert_outcomes(failed=1)
+    message = run.scenario("a tenant's invoices by date").message
+    assert ("the platform team must add it to contracts/tables/orders.yaml as OrdersByInvoiceDate (the name "
+            "InvoicesByDate breaks the index naming convention '<Table>By<Attribute>'") in message, message
+    assert message.count("the platform team must add it") == 1, message
+    assert message.count("(the same cause as above)") == 3, message
+    assert "OrdersByStatus" not in message
+    gap = next(g for g in json.loads((out / "readiness.json").read_text())["gaps"] if g["name"] == "InvoicesByDate")
+    assert "as OrdersByInvoiceDate" in gap["action"]
+    assert gap["stated_at"] == ["features/alpha/contract.feature:3,4,5,6"]
+
+    def validate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
+
+    project.edit_yaml("tables/orders.yaml", _add_gsi("InvoicesByDate"))  # as the run used to say
+    refused_name = validate()
+    assert refused_name.returncode == 1
+    assert "'InvoicesByDate' does not follow the convention '<Table>By<Attribute>'; name it 'OrdersByInvoiceDate'" in (
+        refused_name.stdout + refused_name.stderr)
+    project.edit_yaml("tables/orders.yaml", lambda d: d["tables"]["orders"]["global_indexes"].pop("InvoicesByDate"))
+    project.edit_yaml("tables/orders.yaml", _add_gsi("OrdersByInvoiceDate"))  # as the run says now
+    assert validate().returncode == 0
+    again = project.run("--against=schema").scenario("a tenant's invoices by date").message
+    assert "but has OrdersByInvoiceDate (contracts/tables/orders.yaml)" in again, again
+    assert "ask for OrdersByInvoiceDate in the feature" in again
+
+
 @pytest.mark.parametrize(("steps", "line", "says"), [
     pytest.param('    When querying the table "orders" where "tenantId is t1"', 3,
                  "cannot read the key condition 'tenantId is t1'; write it like 'tenantId = t1'*", id="condition"),
-    pytest.param('    When querying the table "ledger" where "accountId = a1 and entryId >= ten"', 3,
-                 "'ten' is not a number, but the attribute is of type N", id="condition-value"),
-    pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId |\n      | a1        | 1  '
-                 '     |\n      | a2        | ten     |', 6,
+    pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId | amount:N |\n'
+                 "      | a1        | 1       | 5        |\n      | a2        | 2       | ten      |", 6,
                  "'ten' is not a number, but the attribute is of type N (column types come from the desired state's "
-                 "keys)", id="item-key-type"),
+                 "keys)", id="item-declared-type"),
     pytest.param('    Given the table "ledger" holds the items:\n      | entryId | note |\n      | 1       | x    |', 5,
                  "this item has no accountId: every item of table ledger needs its keys *", id="item-without-key"),
     pytest.param('    Given the table "ledger" holds the items:\n      | accountId | entryId | amount:N |\n'
@@ -180,8 +260,43 @@ def test_unusable_conditions_and_items_are_mistakes_at_their_line(project: Contr
                                                                   says: str) -> None:
     project.add_table("ledger", {"partition_key": {"name": "accountId", "type": "S"},
                                  "sort_key": {"name": "entryId", "type": "N"}})
-    project.feature("alpha", f"Feature: x\n  Scenario: y\n{steps}\n")
+    project.feature("alpha", f'Feature: x\n  Scenario: y\n{steps}\n    Then the table "ledger" must exist\n')
     refused(project.run("--env=moto"), f"*features/alpha/contract.feature:{line}: {says}")
+
+
+def test_a_key_the_desired_state_retypes_to_n_is_a_gap_for_the_platform_not_a_consumer_mistake(
+        project: ContractProject) -> None:
+    """Issue 17.2: contracts/ makes OrdersByUser's userId and products' sort key numbers while order_lambda and
+    product_lambda write and query them as strings ('u1', 'p1'). The run goes on: each such scenario fails with
+    both types and who must act, nothing is sent to the backend for them, the report lists the gaps, and the
+    other consumers are checked as usual."""
+    project.copy_real_features()
+    project.edit_yaml("tables/orders.yaml", lambda d: d["tables"]["orders"]["global_indexes"]["OrdersByUser"]
+                      ["partition_key"].update(type="N"))
+    project.edit_yaml("tables/products.yaml", lambda d: d["tables"]["products"]["sort_key"].update(type="N"))
+    out = project.path / "out"
+    run = project.run("--env=moto", f"--readiness-report={out}")
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED, run.output
+    assert "is not a number" not in run.output
+    assert "Traceback" not in run.output
+    history = run.scenario("O2 a user's order history, newest first, with totals and status")
+    assert history.outcome == "failed"
+    assert ("FAIL type of key userId of table orders: expected userId (S), the type of the consumer's values ('u1', "
+            "'u2', 'u3': not numbers), found userId (N) in the desired state (contracts/tables/orders.yaml: the "
+            "partition key of GSI OrdersByUser)") in history.message, history.message
+    assert "DynamoDB" not in history.message  # refused before any item or query was sent
+    assert "found productId (N) in the desired state" in run.failure_messages("product_lambda")
+    assert run.scenario("The orders table is keyed by tenant and order").outcome == "passed"
+    assert run.summary()["tenant_management"][0] != "BLOCKED"
+    assert "campaigns_lambda" not in run.blocked()
+    report = json.loads((out / "readiness.json").read_text())
+    gap = next(g for g in report["gaps"] if g["subject"] == "type of key userId of table orders")
+    assert gap["kind"] == "key"
+    assert gap["consumers"] == ["order_lambda"]
+    assert gap["action"].startswith("the platform team: give userId type S in contracts/tables/orders.yaml")
+    assert gap["stated_at"] == ["features/order_lambda/access_patterns.feature:6"]
+    assert report["consumers"]["order_lambda"]["status"] == "blocked"
+    assert "type of key productId of table products" in "; ".join(report["consumers"]["product_lambda"]["gaps"])
 
 
 # --- item 9: names as written; -m naming nothing -----------------------------------------------------

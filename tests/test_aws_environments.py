@@ -87,6 +87,29 @@ def test_credentials_of_another_account_change_nothing(project: ContractProject)
     assert run.result.ret != 0
 
 
+
+@pytest.mark.parametrize(("env", "account", "says"), [
+    pytest.param("prod", None, "contracts: 'prod' is protected: review the plan above, then add --confirm-prod to "
+                 "apply it. Nothing was changed.", id="prod-unconfirmed"),
+    pytest.param("sit", "222222222222", "contracts: the credentials belong to AWS account 123456789012, but "
+                 "environment 'sit' is account 222222222222: nothing was changed.", id="another-account"),
+])
+def test_a_refused_provision_stops_the_run_before_the_first_scenario_once(
+        project: ContractProject, env: str, account: str | None, says: str) -> None:
+    if account:
+        project.set_environment(env, account_id=account)
+    project.feature("order_lambda", ORDERS_ACCESS, "access.feature")  # first: its Lambda role is asked of IAM
+    run = project.run(f"--env={env}", "--provision")
+    assert run.result.ret == 1
+    assert run.output.count(says) == 1, run.output
+    assert "Interrupted" in run.output
+    for traceback in ("RefusedError", "AccountMismatchError", "provision/", "Traceback"):
+        assert traceback not in run.output
+    assert "applying:" not in run.output
+    assert [name for name in run.scenarios if name] == []  # none ran against the environment as it was
+    assert "contract checks on" not in run.output
+
+
 # --- reading an environment that cannot be read --------------------------------------------------------
 
 NO_CREDENTIALS = {"AWS_CONFIG_FILE": "/nonexistent/config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
@@ -162,8 +185,8 @@ ROLES_MAY = """
 import provision.iam.access as _access
 
 
-def _allowed(self, role, action, arns):
-    return {arn: _access.Answer(_access.Decision.ALLOWED, "allowed (stand-in)") for arn in arns}
+def _allowed(self, *asked):  # (client,) role, action, arns
+    return {arn: _access.Answer(_access.Decision.ALLOWED, "allowed (stand-in)") for arn in asked[-1]}
 
 
 _access.AwsSimulation._simulate = _allowed
@@ -213,9 +236,61 @@ def test_a_table_whose_partition_key_cannot_carry_the_marker_is_not_written_on_a
     Given the table "counters" holds the items:
       | counterId | owner    |
       | 7         | contract |
+    When querying the table "counters" where "counterId = 7"
+    Then the query must return exactly, in order:
+      | owner    |
+      | contract |
 """)
     run = project.run("--env=sit", "--provision")
     scenario = run.scenario("counter 7")
     assert scenario.outcome == "skipped"
     assert scenario.message == ("not run on sit: the partition key counterId of table counters is of type N, so "
                                 "contract items cannot be marked apart from real ones")
+
+
+# IAM answering HTTP 500 with a body that is not its XML (a proxy's, a load balancer's): through botocore's own
+# parser, on a real socket (moto has no SimulatePrincipalPolicy; the Stubber skips the parser). Each call is counted.
+IAM_FAILS = """
+import http.server
+import os
+import pathlib
+import threading
+
+
+class _Fails(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open("iam-calls", "a") as calls:
+            calls.write("asked\\n")
+        body = b'{"message": "Internal Server Error"}'
+        self.send_response(500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+_iam = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Fails)
+threading.Thread(target=_iam.serve_forever, daemon=True).start()
+os.environ["AWS_ENDPOINT_URL_IAM"] = f"http://127.0.0.1:{_iam.server_port}"
+"""
+
+
+def test_iam_answering_http_500_is_one_unverifiable_line_not_a_traceback_per_scenario(
+        project: ContractProject) -> None:
+    with (project.path / "conftest.py").open("a") as conftest:
+        conftest.write(IAM_FAILS)
+    project.set_environment("sit", writes_allowed=True)
+    project.feature("order_lambda", ORDERS_ACCESS, "access.feature")
+    project.feature("product_lambda", ORDERS_ACCESS.replace("Feature: a tenant's orders", "Feature: orders too"))
+    run = project.run("--env=sit", "--provision")
+    for traceback in ("ResponseParserError", "Traceback", "botocore/", "provision/"):
+        assert traceback not in run.output
+    said = [line for line in run.result.outlines if " x iam:SimulatePrincipalPolicy" in line]
+    assert len(said) == 1, run.output  # the summary's one line, for every claim of both roles
+    assert said[0].strip().startswith("6 x iam:SimulatePrincipalPolicy did not answer (an answer that is not IAM's")
+    assert (project.path / "iam-calls").read_text().count("asked") == 1
+    assert run.scenario("the orders of t1").outcome == "skipped"  # unverifiable, never passed

@@ -97,6 +97,7 @@ class Case:
     outcome: Outcome
     says: tuple[str, ...] = ()  # fragments of the finding(s)' messages
     cause: Cause | None = field(default=None)
+    desired: Callable[[Stack], Stack] | None = None  # a change to the desired state (the stack) itself
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,25 @@ def stack(desired: DesiredState) -> Stack:
 
 def target_of(stack: Stack, edit: Edit) -> Target:
     return Target(stack.environment, edit(observed_from_stack(stack)), stack)
+
+
+def retyped(name: str, attribute: str, kind: AttributeType) -> Callable[[Stack], Stack]:
+    """The stack with `attribute` of table `name` (a key of the table or of its GSIs) of another type."""
+    def key(found: KeyAttribute | None) -> KeyAttribute | None:
+        return KeyAttribute(attribute, kind) if found is not None and found.name == attribute else found
+
+    def keys(schema: KeySchema) -> KeySchema:
+        partition = key(schema.partition)
+        assert partition is not None
+        return KeySchema(partition, key(schema.sort))
+
+    def edit(stack: Stack) -> Stack:
+        physical = f"{name}-{ENV}"
+        spec = stack.tables[physical]
+        spec = dataclasses.replace(spec, keys=keys(spec.keys), global_indexes=tuple(
+            dataclasses.replace(gsi, keys=keys(gsi.keys)) for gsi in spec.global_indexes))
+        return dataclasses.replace(stack, tables={**stack.tables, physical: spec})
+    return edit
 
 
 USERS_BY_EMAIL = KeySchema(KeyAttribute("email", AttributeType.S))
@@ -125,6 +145,23 @@ CASES: dict[str, Case] = {
                             Outcome.FAILED, ("expected orderId (N), found orderId (S)",)),
     "key of a missing table": Case(checks.table_key, ("orders", "partition", "tenantId", S, True),
                                    without_table("orders"), Outcome.FAILED, ("no table orders-sit",), Cause.TABLE),
+    "key, redefined in the desired state": Case(checks.table_key, ("orders", "sort", "orderId", S, True), same,
+                                                Outcome.FAILED, ("the desired state gives table orders the sort key "
+                                                                 "orderId (N): the platform team must make it "
+                                                                 "orderId (S) in contracts/tables/orders.yaml",),
+                                                desired=retyped("orders", "orderId", AttributeType.N)),
+    "key types": Case(checks.key_type_conflicts, ("orders", {"userId": ["u1"], "orderId": ["42"]}), same,
+                      Outcome.PASSED),
+    "key types, a number key that may hold them": Case(
+        checks.key_type_conflicts, ("orders", {"userId": ["42", "1e3", "-0.5"]}), same, Outcome.PASSED,
+        desired=retyped("orders", "userId", AttributeType.N)),
+    "key types, strings for a number key": Case(
+        checks.key_type_conflicts, ("orders", {"userId": ["u1", "42", "u2", "u1"], "orderId": ["o1"]}), same,
+        Outcome.FAILED, ("type of key userId of table orders: expected userId (S), the type of the consumer's values "
+                         "('u1', 'u2': not numbers), found userId (N) in the desired state "
+                         "(contracts/tables/orders.yaml: the partition key of GSI OrdersByUser)",
+                         "the platform team: give userId type S in contracts/tables/orders.yaml"),
+        desired=retyped("orders", "userId", AttributeType.N)),
     "billing": Case(checks.billing_mode, ("orders", BillingMode.PAY_PER_REQUEST, True), same, Outcome.PASSED),
     "billing, must not": Case(checks.billing_mode, ("orders", BillingMode.PAY_PER_REQUEST, False), same,
                               Outcome.FAILED, ("expected not PAY_PER_REQUEST",)),
@@ -266,7 +303,8 @@ def _outcome(found: Finding | list[Finding]) -> tuple[Outcome, list[Finding]]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_check(stack: Stack, name: str) -> None:
     case = CASES[name]
-    outcome, findings = _outcome(case.check(target_of(stack, case.edit), *case.args))
+    outcome, findings = _outcome(case.check(target_of(case.desired(stack) if case.desired else stack, case.edit),
+                                            *case.args))
     messages = "\n".join(f.message() for f in findings)
     assert outcome is case.outcome, messages
     for fragment in case.says:
@@ -315,3 +353,50 @@ def test_the_built_states_start_perfect(stack: Stack) -> None:
     assert isinstance(target.observed.backups, ObservedBackups)
     assert all(isinstance(t, ObservedTable) for t in target.observed.tables.values())
     assert matches_desired_state(target, True)[0].outcome is Outcome.PASSED
+
+
+# --- issue 17.6: a requested index's name, and one cause said once --------------------------------------------
+
+
+@pytest.mark.parametrize(("index", "stated", "says"), [
+    ("InvoicesByDate", KeySchema(KeyAttribute("tenantId", S), KeyAttribute("invoiceDate", S)),
+     "must add it to contracts/tables/orders.yaml as OrdersByInvoiceDate (the name InvoicesByDate breaks the index "
+     "naming convention '<Table>By<Attribute>'"),
+    ("InvoicesByDate", None, "as OrdersByInvoiceDate"),  # no keys stated: from the words of the name
+    ("OrderHistoryIndex", KeySchema(KeyAttribute("userId", S), KeyAttribute("placedAt", S)), "as OrdersByUserId"),
+    ("OrdersByStatus", None, "the platform team must add it to contracts/tables/orders.yaml"),
+])
+def test_a_requested_index_breaking_the_convention_is_to_be_added_under_a_conforming_name(
+        stack: Stack, index: str, stated: KeySchema | None, says: str) -> None:
+    target = Target(stack.environment, observed_from_stack(stack), stack,
+                    {("orders", index): stated} if stated else {})
+    action = checks.index_exists(target, "GSI", "orders", index, True).action
+    assert says in action, action
+    assert action.endswith("in its feature") == (index != "OrdersByStatus"), action
+
+
+def test_a_requested_index_the_desired_state_has_under_a_conforming_name_is_asked_for_by_that_name(
+        stack: Stack) -> None:
+    by_user = next(i for i in stack.tables["orders-sit"].global_indexes if i.name == "OrdersByUser")
+    target = Target(stack.environment, observed_from_stack(stack), stack, {("orders", "UserOrders"): by_user.keys})
+    assert checks.index_exists(target, "GSI", "orders", "UserOrders", True).action == (
+        "the desired state defines no GSI UserOrders on table orders, but has OrdersByUser "
+        "(contracts/tables/orders.yaml): the name UserOrders breaks the index naming convention '<Table>By<Attribute>' "
+        "of the desired state, which `python -m provision validate` enforces; ask for OrdersByUser in the feature")
+
+
+def test_claims_failing_for_one_missing_index_say_it_once_and_other_causes_each_once(stack: Stack) -> None:
+    from steps.run.recorder import ScenarioFindings
+
+    target = target_of(stack, without_table("users"))
+    recorded = ScenarioFindings()
+    recorded.add([checks.index_exists(target, "GSI", "orders", "OrdersByStatus", True),
+                  checks.index_key(target, "GSI", "orders", "OrdersByStatus", "partition", "status", S, True),
+                  checks.index_projection(target, "GSI", "orders", "OrdersByStatus", ProjectionType.ALL, True),
+                  checks.table_exists(target, "users", True),
+                  checks.point_in_time_recovery(target, "users", True)])
+    report = recorded.report()
+    assert report.count("the platform team must add it to contracts/tables/orders.yaml") == 1, report
+    assert report.count("the table users does not exist") == 1, report
+    assert report.count("(the same cause as above)") == 3, report
+    assert "FAIL projection of GSI OrdersByStatus of table orders: expected ALL, found no GSI OrdersByStatus" in report

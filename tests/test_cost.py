@@ -22,6 +22,7 @@ from provision.cost import command
 from provision.cost.estimate import Estimate, estimate
 from provision.cost.prices import UNITS, Dimension, Prices, file_prices, live_prices, parse_price_list
 from provision.cost.usage import runs_per_day
+from provision.desired.limits import QUOTAS_PAGE
 from provision.desired.load import load_contracts
 from provision.desired.model import BillingMode, ReadConsistency, TableClass, TableUsage, Usage
 from provision.desired.stack import resolve
@@ -284,6 +285,18 @@ def test_errors_exit_1_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFix
     assert "no price list for region 'ap-south-1' (there are: eu-west-1, us-east-1)" in err
 
 
+@pytest.mark.usefixtures("made_up_prices")
+def test_usage_beyond_what_one_table_can_do_is_refused_at_its_line_not_priced(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = contracts(tmp_path, environment=ENVIRONMENT.replace("reads_per_month: 4_000_000",
+                                                                 "reads_per_month: 1.0e+40"))
+    code, out, err = run_cost(folder, capsys=capsys)
+    assert code == 1
+    assert "$" not in out
+    assert f"environments.yaml:{line_of(folder / 'environments.yaml', '1.0e+40')}: usage defaults of " in err
+    assert "more than one table can serve" in err
+
+
 def test_the_real_sit_estimate_runs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     code = command.main(["--contracts", str(ROOT / "contracts"), "cost", "--env", "sit", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
@@ -344,6 +357,22 @@ USAGE_MISTAKES = [
     pytest.param("stream_reads_per_month: 5_000_000}\n", "stream_reads_per_month: 5_000_000}\n      tables:\n"
                  "        orders: {file: ../usage/orders.yaml, storage_gb: 2}\n", "orders: {file",
                  ("both inline and in 'file': keep one of them",), id="file and inline"),
+    pytest.param("reads_per_month: 4_000_000", "reads_per_month: 1.0e+40", "reads_per_month: 1.0e+40",
+                 ("usage defaults of environment 'test': 1e+40 reads a month of 2 KB items, strong (1 read unit each)",
+                  "more than one table can serve", "40,000 read units a second per table", QUOTAS_PAGE,
+                  "write 'reads_per_month' of at most 105,120,000,000"), id="reads beyond one table"),
+    pytest.param("writes_per_month: 1_000_000", "writes_per_month: 60_000_000_000", "writes_per_month",
+                 ("60,000,000,000 writes a month of 2 KB items (2 write units each)",
+                  "write 'writes_per_month' of at most 52,560,000,000"), id="writes beyond one table"),
+    pytest.param("item_size_kb: 2", "item_size_kb: 401", "item_size_kb: 401",
+                 ("'item_size_kb' in usage defaults of environment 'test' is 401", "write at most 400",
+                  "item size limit"), id="item over 400 KB"),
+    pytest.param("storage_gb: 10", "storage_gb: 1.0e+9", "storage_gb",
+                 ("write at most 1,048,576", "this bound is ours"), id="storage beyond a pebibyte"),
+    pytest.param("stream_reads_per_month: 5_000_000}\n", "stream_reads_per_month: 5_000_000}\n      tables:\n"
+                 "        orders: {reads_per_month: 2_000_000_000, item_size_kb: 400}\n", "orders: {reads",
+                 ("the usage of table 'orders' in environment 'test': 2,000,000,000 reads a month of 400 KB items",
+                  "100 read units each", "at most 1,051,200,000"), id="a table's own item size beyond one table"),
 ]
 
 

@@ -48,6 +48,7 @@ from steps import iam_consumer
 from tests.contract_project import CONFTEST, PYTEST_INI
 from tests.iam import evaluate
 from tests.iam.recorder import Call, Recorder, load
+from tests.test_workflows import after_check, workflow
 
 ROOT = Path(__file__).resolve().parent.parent
 MOTO_ACCOUNT = "123456789012"
@@ -497,3 +498,37 @@ def test_the_consumer_policy_allows_its_access_patterns_and_grants_nothing_else(
     assert evaluate.unused(policy, own) == []
     provisioner = policies_of(moto_stack)["provisioner"].data()
     assert evaluate.not_allowed(provisioner, MOTO_ACCOUNT, {c for c in consumer_calls if c not in own}) == []
+
+
+# --- the promotion's check after the apply, as the role promote.yml gives it ------------------------------------
+
+ROLE_OF_VARIABLE = {"${{ vars.AWS_READ_ROLE_ARN }}": "reader", "${{ vars.AWS_DEPLOY_ROLE_ARN }}": "provisioner"}
+
+
+@pytest.mark.slow
+@needs_node
+def test_the_promotions_check_after_the_apply_may_make_every_call_it_makes(tmp_path: Path, moto_stack: Stack) -> None:
+    """promote.yml's contracts after the apply, run on moto with every call recorded once the suite has provisioned
+    it (an AWS environment is not provisioned by pytest), judged against the policy of the role promote.yml assumes
+    for them. dev and sit allow writes, as moto does: a run without --read-only writes, queries and deletes items,
+    which no generated policy of the tool grants (only the consumers' own)."""
+    variable, args = after_check(workflow("promote.yml"))
+    assert variable in ROLE_OF_VARIABLE, variable
+    kept = [a for a in args if not a.startswith(("--env=", "--readiness-report"))]
+    assert len(kept) == len(args) - 2, args  # the environment and the report folder, nothing else, are replaced
+    project = tmp_path / "project"
+    for name in ("contracts", "features"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "conftest.py").write_text(CONFTEST)
+    (project / "pytest.ini").write_text(PYTEST_INI)
+    out = project / "calls.json"
+    env = {**os.environ, "IAM_RECORD": str(out), "IAM_RECORD_AFTER_PROVISIONING": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.iam.record_plugin", "--env=moto",
+                           *kept], cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-2000:]  # UNVERIFIED or BLOCKED on moto
+    calls = load(out)
+    assert {"dynamodb:DescribeTable", "dynamodb:ListTables"} <= {c.action for c in calls}, "it read the environment"
+    policy = policies_of(moto_stack)[ROLE_OF_VARIABLE[variable]].data()
+    assert evaluate.not_allowed(policy, MOTO_ACCOUNT, set(calls)) == [], \
+        f"the check after the apply runs as {variable} ({ROLE_OF_VARIABLE[variable]}) with `pytest {' '.join(args)}`"

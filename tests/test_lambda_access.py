@@ -8,10 +8,13 @@ a role without Query on one index fails exactly the scenario that queries it, an
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import subprocess
-from collections.abc import Mapping
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,9 @@ from provision.desired.model import DesiredState
 from provision.errors import ContractError, ToolError
 from provision.iam import simulate
 from provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision, PolicyEvaluation
-from steps.checks.permissions import Call, claims_of, findings
+from provision.iam.policy import Policy, Scope, Statement
+from provision.iam.privilege import excess
+from steps.checks.permissions import Call, claims_of, findings, over_privileged
 from steps.gherkin.authoring import role_problems
 from steps.results.findings import Kind, NotRun, Outcome
 from tests.test_report_library import ROOT, copy_of_this_project, python
@@ -180,6 +185,55 @@ def test_each_answer_becomes_a_finding_and_a_denial_says_who_must_allow_what(des
     assert (unknown.outcome, unknown.reason, unknown.action) == (Outcome.UNVERIFIABLE, "no node", "")
 
 
+ORDERS_API = "arn:aws:iam::123456789012:role/orders-api"
+NEEDED = policy(allow(["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"], [TABLE]),
+                allow(["dynamodb:Query"], [BY_DATE, BY_USER]))
+KNOWN = [TABLE, BY_DATE, BY_USER, "arn:aws:dynamodb:eu-west-1:123456789012:table/users-moto"]
+
+
+def test_a_statement_granting_more_than_the_access_patterns_need_is_named_with_what_it_grants_beyond() -> None:
+    document = policy(
+        {"Sid": "Exact", "Effect": "Allow", "Action": ["dynamodb:Query"], "Resource": [TABLE, f"{TABLE}/index/*"]},
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Sid": "Service", "Effect": "Allow", "Action": ["dynamodb:*"], "Resource": [TABLE]},
+        {"Sid": "Gets", "Effect": "Allow", "Action": ["dynamodb:Get*", "dynamodb:Scan"], "Resource": [TABLE]},
+        {"Sid": "AllTables", "Effect": "Allow", "Action": ["dynamodb:Query"],
+         "Resource": ["arn:aws:dynamodb:eu-west-1:123456789012:table/*"]},
+        {"Sid": "Elsewhere", "Effect": "Allow", "NotAction": ["iam:*"], "Resource": ["arn:aws:s3:::bucket"]},
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "*", "Resource": "*"})
+    found = excess("iam/p.json", document, NEEDED, KNOWN, (3, 4, 5, 6, 7, 8, 9))
+    assert [(e.line, e.statement, e.grants) for e in found] == [
+        (4, "2", ("every action of every service ('*')", "on every resource ('*')")),
+        (5, "'Service'", ("every dynamodb action ('dynamodb:*')",)),
+        (6, "'Gets'", ("'dynamodb:Get*', a wildcard (every action it matches, now and later)",
+                       "dynamodb:Scan, which no call of the role needs")),
+        (7, "'AllTables'", ("on arn:aws:dynamodb:eu-west-1:123456789012:table/*, which also covers "
+                            "arn:aws:dynamodb:eu-west-1:123456789012:table/users-moto (no call of the role touches it)",
+                            )),
+        (8, "'Elsewhere'", ("every action but iam:* (NotAction)",
+                            "on arn:aws:s3:::bucket, which no call of the role touches"))]
+    assert found[0].describe() == ("iam/p.json:4: statement 2 allows every action of every service ('*'), on every "
+                                   "resource ('*')")
+    assert excess("generated", NEEDED, NEEDED, KNOWN) == []
+
+
+def test_an_over_privileged_role_is_a_warning_on_its_claims_never_a_failure(desired: DesiredState) -> None:
+    moto = desired.environments["moto"]
+    claims = claims_of(moto, [(9, Call(ops.QUERY, "orders", "OrdersByUser")), (12, Call(ops.QUERY, "orders"))])
+    broad = LambdaRole("order_lambda", ORDERS_API, PolicySource.FILES,
+                       (PolicyFile("iam/orders-api.json", policy(allow(["*"], ["*"])), statement_lines=(4,)),))
+    needed = Policy((Statement(Scope("ItemsOfOrdersMoto", (TABLE,)), ("dynamodb:Query",)),))
+    warning = over_privileged(moto, broad, needed, KNOWN)
+    assert warning == (f"order_lambda's role {ORDERS_API} is over-privileged: iam/orders-api.json:4: statement 1 "
+                       "allows every action of every service ('*'), on every resource ('*'). Its access patterns need "
+                       f"only dynamodb:Query on {TABLE} (`python -m steps.iam_consumer --env moto --role "
+                       "consumer:order_lambda` prints that policy)")
+    allowed = {AccessRequest(broad, c.action, c.resource): Answer(Decision.ALLOWED, "allowed") for c in claims}
+    found = findings(moto, "order_lambda", broad, claims, allowed, warning)
+    assert [(f.outcome, f.warning) for f in found] == [(Outcome.PASSED, warning), (Outcome.PASSED, "")]
+    assert over_privileged(moto, role(), needed, KNOWN) == ""  # the generated policy is what the patterns need
+
+
 # --- on AWS: iam:SimulatePrincipalPolicy ---------------------------------------------------------------------------
 
 
@@ -228,6 +282,33 @@ def test_aws_needing_context_values_or_saying_no_is_unknown_and_a_missing_role_i
     assert answers[missing].decision is Decision.DENIED
     assert "IAM has no role arn:aws:iam::123456789012:role/gone" in \
         answers[missing].reason
+
+
+
+@pytest.mark.parametrize(("code", "status"), [("InternalFailure", 500), ("ServiceUnavailable", 503),
+                                              ("Throttling", 400)])
+def test_iam_failing_as_a_service_is_asked_once_and_every_answer_is_unknown_for_that_one_reason(
+        code: str, status: int) -> None:
+    client = boto3.Session(region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x").client("iam")
+    calls: list[str] = []
+    client.meta.events.register("before-parameter-build.iam.SimulatePrincipalPolicy",
+                                lambda **_: calls.append("asked"))
+    stubber = Stubber(client)
+    stubber.add_client_error("simulate_principal_policy", code, "said AWS", http_status_code=status)
+    stubber.activate()
+    judge = AwsSimulation(lambda: client)
+    other = role(arn="arn:aws:iam::123456789012:role/product_lambda-moto")
+    asked = [AccessRequest(role(), "dynamodb:Query", BY_USER), AccessRequest(role(), "dynamodb:PutItem", TABLE),
+             AccessRequest(other, "dynamodb:Query", BY_USER)]
+    answers = judge.answers(asked)
+    later = AccessRequest(other, "dynamodb:DeleteItem", TABLE)
+    answers = {**answers, **judge.answers([later])}
+    assert calls == ["asked"]  # not once per role and action, nor again later
+    assert {a.decision for a in answers.values()} == {Decision.UNKNOWN}
+    reasons = {a.reason for a in answers.values()}
+    assert len(reasons) == 1  # one line in the summary, naming no role
+    assert f"iam:SimulatePrincipalPolicy did not answer (An error occurred ({code})" in reasons.pop()
+    stubber.assert_no_pending_responses()
 
 
 # --- elsewhere: the declared policies, evaluated -------------------------------------------------------------------
@@ -328,7 +409,8 @@ def test_on_moto_a_role_without_query_on_one_index_fails_exactly_the_consumer_th
     assert "O2 a user&apos;s order history" in junit or "O2 a user's order history" in junit
     denied = [g for g in data["gaps"] if g["kind"] == "permission"]
     assert [(g["consumers"], g["table"], g["name"]) for g in denied] == [(["order_lambda"], "orders", "OrdersByUser")]
-    assert denied[0]["action"] == (f"the owners of order_lambda's Lambda role must allow dynamodb:Query on {BY_USER} "
+    masked = BY_USER.replace("123456789012", "********9012")  # the report masks account ids (no --show-accounts)
+    assert denied[0]["action"] == (f"the owners of order_lambda's Lambda role must allow dynamodb:Query on {masked} "
                                    "in iam/orders-api.json")
     statuses = {name: consumer["status"] for name, consumer in data["consumers"].items()}
     assert statuses["order_lambda"] == "blocked"
@@ -346,3 +428,90 @@ def test_before_deploy_a_policy_file_is_checked_against_the_schema_too(project: 
     assert "may dynamodb:Query on " + BY_USER + ": expected allowed, found implicitly denied" in done.stdout
     unverified = " ".join(u["check"] + u["reason"] for u in data["unverified"])
     assert "environment moto names no Lambda role for consumer product_lambda" in unverified
+
+
+class FailingRegistry:
+    """An npm registry on the loopback that answers every request 503, counting the requests for each path."""
+
+    def __init__(self) -> None:
+        counts: Counter[str] = Counter()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                counts[self.path] += 1
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.counts = counts
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def failing_registry() -> Iterator[FailingRegistry]:
+    registry = FailingRegistry()
+    yield registry
+    registry.close()
+
+
+def _everything_to_orders_api(project: Path) -> None:
+    """On moto, order_lambda runs as orders-api, whose policy file allows every action on every resource."""
+    (project / "iam").mkdir()
+    (project / "iam" / "orders-api.json").write_text(json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Sid": "Everything", "Effect": "Allow", "Action": "*",
+                                                 "Resource": "*"}]}, indent=2))  # the statement on line 4
+    default = '      defaults: {role_arn: "arn:aws:iam::{account}:role/{consumer}-{env}", policies: generated}\n'
+    environments = project / "contracts" / "environments.yaml"
+    text = environments.read_text()
+    at = text.index(default, text.index("  moto:")) + len(default)
+    environments.write_text(text[:at] + '      consumers:\n        order_lambda: {role_arn: "arn:aws:iam::{account}:'
+                            'role/orders-api", policies: [../iam/orders-api.json]}\n' + text[at:])
+
+
+@pytest.mark.slow
+def test_a_first_run_says_it_installs_the_evaluator_keeps_npms_reason_and_warns_of_an_over_privileged_role(
+        project: Path, tmp_path: Path, failing_registry: FailingRegistry) -> None:
+    """The evaluator is not installed yet and npm's registry fails: the run says it installs it (once, on stderr),
+    npm gives up within its bounds and its reason is kept; order_lambda's role, allowed everything, passes its claims
+    with a warning naming the statement at its line, in the terminal and both reports, which mask the account ids
+    (results.json too: a report rebuilt from it is the same) unless --show-accounts."""
+    _everything_to_orders_api(project)
+    cache = tmp_path / "cache"
+    args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto", "--against=schema", "-m", "order_lambda")
+    environment = {"DYNAMO_CONTRACTS_CACHE": str(cache), "NPM_CONFIG_REGISTRY": failing_registry.url}
+    done = python(*args, f"--readiness-report={project / 'out'}", cwd=project, **environment)
+    assert done.stderr.count("contracts: installing the IAM policy evaluator (@cloud-copilot/iam-simulate") == 1, \
+        done.stderr
+    assert max(failing_registry.counts.values()) == 2, failing_registry.counts  # fetch-retries=1 (npm's default: 2)
+    assert f"cannot install @cloud-copilot/iam-simulate 0.1.173 with npm ci (exit 1): code E503; 503 Service " \
+           f"Unavailable - GET {failing_registry.url}/" in done.stdout
+    warning = ("order_lambda's role arn:aws:iam::123456789012:role/orders-api is over-privileged: "
+               "iam/orders-api.json:4: statement 'Everything' allows every action of every service ('*'), on every "
+               "resource ('*')")
+    assert "Warnings (not blocking):" in done.stdout
+    assert warning in done.stdout
+    out = project / "out"
+    data = json.loads((out / "readiness.json").read_text())
+    masked = warning.replace("123456789012", "********9012")
+    assert [w[:len(masked)] for w in data["warnings"]] == [masked]
+    assert data["consumers"]["order_lambda"]["status"] != "blocked"
+    markdown = (out / "readiness.md").read_text()
+    assert "⚠️ but 1 role over-privileged (see Warnings)" in markdown
+    assert f"- ⚠️ {masked}" in markdown
+    for name in ("readiness.md", "readiness.json", "results.json"):
+        assert "123456789012" not in (out / name).read_text(), name
+    rebuilt = project / "rebuilt"
+    python("-m", "steps.report", str(out / "results.json"), "--out", str(rebuilt))  # BLOCKED: -m left 4 unchecked
+    for name in ("readiness.md", "readiness.json"):
+        assert (rebuilt / name).read_text() == (out / name).read_text(), name
+    python(*args, f"--readiness-report={project / 'shown'}", "--show-accounts", cwd=project, **environment)
+    assert warning in (project / "shown" / "readiness.md").read_text()

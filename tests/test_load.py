@@ -445,10 +445,20 @@ CASES: list[Case] = [
     # index naming convention
     Case("index name breaking the convention",
          Edit(ORDERS, "OrdersByUser:", "OrderHistoryIndex:"), ("OrderHistoryIndex",),
-         ("'OrderHistoryIndex' does not follow the convention '<Table>By<Attribute>'", "OrdersBy")),
+         ("'OrderHistoryIndex' does not follow the convention '<Table>By<Attribute>'",
+          "name it 'OrdersByUserId' (from its keys")),
     Case("index name with a singular table part",
          Edit(CAMPAIGNS, "CampaignsByStatus:", "CampaignByStatus:"), ("CampaignByStatus",),
-         ("'CampaignByStatus' does not follow the convention", "CampaignsBy")),
+         ("'CampaignByStatus' does not follow the convention", "name it 'CampaignsByStatus'")),
+    Case("index name of another entity: the suggestion comes from its own keys, not another index's name",
+         Edit(ORDERS, "      OrdersByUser:", "      InvoicesByDate:\n        partition_key: {name: tenantId, type: S}\n"
+              "        sort_key: {name: invoiceDate, type: S}\n        projection: ALL\n      OrdersByUser:"),
+         ("InvoicesByDate",), ("'InvoicesByDate' does not follow the convention", "name it 'OrdersByInvoiceDate'")),
+    Case("LSI name breaking the convention: from the LSI's sort key",
+         Edit(ORDERS, "OrdersByTotal:", "TotalIdx:"), ("TotalIdx",),
+         ("'TotalIdx' does not follow", "name it 'OrdersByOrderTotal' (from its keys"),
+         setup=(Edit(ORDERS, None, "    local_indexes:\n      OrdersByTotal:\n"
+                                   "        sort_key: {name: orderTotal, type: N}\n        projection: KEYS_ONLY\n"),)),
     # whole files
     Case("invalid YAML: a second colon",
          Edit(ORDERS, "        projection: ALL\n", "        projection: ALL: x\n"), ("ALL: x",),

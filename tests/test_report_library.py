@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from steps.report.__main__ import main as report_main
+from steps.results.accounts import mask, mask_accounts
 from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
 from steps.results.run import RunResults, digest
 
@@ -221,6 +222,31 @@ def test_a_report_that_cannot_be_written_is_a_clear_error(tmp_path: Path, capsys
         assert code == 2
         assert f"error: the report cannot be written into {out} (" in err
         assert says in err
+
+
+def test_account_ids_are_masked_everywhere_in_the_results_but_their_last_four_digits() -> None:
+    arn = "arn:aws:iam::222222222222:role/orders-api"
+    finding = Finding(Kind.PERMISSION, Outcome.PASSED, f"order_lambda's role {arn} may dynamodb:Query", "allowed",
+                      "allowed", reason="account 222222222222", warning=f"{arn} is over-privileged")
+    data = {"format": 1, "environment": "sit", "generated_at": "2026-12-02T00:00:00+00:00",
+            "requirements": {"tables": [], "gsis": [], "vaults": [], "plans": [], "scenarios": {}},
+            "expected_vaults": [], "sources": [{"name": "live", "backend": "aws", "origin": "", "observed": None,
+                                                "scenarios": [{"nodeid": "n", "name": "a", "consumer": "c",
+                                                               "outcome": "passed", "where": "",
+                                                               "findings": [finding.data()]}]}]}
+    masked = mask_accounts(RunResults.from_data(data)).sources[0].results.scenarios[0].findings[0]
+    assert (masked.subject, masked.reason, masked.warning) == (
+        "order_lambda's role arn:aws:iam::********2222:role/orders-api may dynamodb:Query", "account ********2222",
+        "arn:aws:iam::********2222:role/orders-api is over-privileged")
+    assert mask("order 1234567890123 of 12345678901") == "order 1234567890123 of 12345678901"  # not 12 digits
+
+
+@pytest.mark.slow
+def test_show_accounts_without_a_report_is_refused(tmp_path: Path) -> None:
+    done = python("-m", "pytest", "-p", "no:cacheprovider", "--against=schema", "--show-accounts",
+                  cwd=copy_of_this_project(tmp_path))
+    assert done.returncode == 4
+    assert "--show-accounts is for the readiness report's files; give --readiness-report=DIR too" in done.stderr
 
 
 # --- sources behind one interface, picked by name -------------------------------------------------------

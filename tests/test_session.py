@@ -16,6 +16,7 @@ from filelock import FileLock
 
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import AccountMismatchError
+from steps.run.env_names import named_for_another
 from steps.run.options import ContractOptions
 from steps.run.session import ContractSession, lock_path
 
@@ -113,3 +114,16 @@ def test_local_and_moto_need_no_account(desired: DesiredState) -> None:
     session = session_for(desired, desired.environments["moto"], None, [])
     session.check_account_for_writes()  # no backend is even opened
     assert session._backend is None
+
+
+def test_tables_named_for_another_environment_name_it_and_any_of_this_one_is_enough(desired: DesiredState) -> None:
+    local = desired.environments["local"]
+    sit_only = ["orders-sit", "users-sit", "LegacyOrders"]
+    said = named_for_another(sit_only, desired, local, "terraform:infra")
+    assert said is not None
+    assert said.startswith("--against terraform:infra: 2 of its 3 tables (orders-sit, users-sit) are named for "
+                           "environment sit, and none for 'local'")
+    assert said.endswith("give --env=sit. Nothing was run.")
+    assert named_for_another([*sit_only, "orders-local"], desired, local, "terraform:infra") is None
+    assert named_for_another(["LegacyOrders", "audit-sit"], desired, local, "terraform:infra") is None  # no contract's
+    assert named_for_another([], desired, local, "terraform:infra") is None

@@ -582,6 +582,9 @@ CASES: tuple[Case, ...] = (
         Given the table "invoices" holds the items:
           | tenantId | invoiceId |
           | t1       | i1        |
+        Then the query must return exactly, in order:
+          | invoiceId |
+          | i1        |
         """, fails("FAIL items in table invoices: expected the table, " + NO_TABLE)),
     case("query", "query on a gsi in reverse order with a limit", ORDERS_ITEMS + """
         When querying the GSI "OrdersByDate" of table "orders" where "tenantId = t1 and orderDate between 2026-01-01 and 2026-01-31", in reverse order, limited to 1 item
@@ -612,12 +615,23 @@ CASES: tuple[Case, ...] = (
                "tenantId")),
     case("query", "query with the wrong sort key fails", ORDERS_ITEMS + """
         When querying the GSI "OrdersByDate" of table "orders" where "tenantId = t1 and orderId = o1"
+        Then the query must return exactly, in order:
+          | orderId |
+          | o1      |
         """, fails("*GSI OrdersByDate's sort key is orderDate, but the query's key condition uses orderId")),
     case("query", "query on a missing index fails", ORDERS_ITEMS + """
         When querying the GSI "OrdersByStatus" of table "orders" where "status = PLACED"
+        Then the query must return exactly, in order:
+          | orderId |
+          | o1      |
         """, fails("FAIL GSI OrdersByStatus of table orders: expected GSI OrdersByStatus, ACTIVE, found no GSI "
                    "OrdersByStatus on orders-{env}* (GSIs here: OrdersByDate, OrdersByUser)*")),
-    case("query", "query on a missing table fails", 'When querying the table "invoices" where "tenantId = t1"',
+    case("query", "query on a missing table fails", """
+        When querying the table "invoices" where "tenantId = t1"
+        Then the query must return exactly, in order:
+          | invoiceId |
+          | i1        |
+        """,
          fails("FAIL query on table invoices: tenantId = t1: expected the table, " + NO_TABLE)),
     case("returns", "returns must passes", ORDERS_ITEMS + """
         When querying the GSI "OrdersByUser" of table "orders" where "userId = u1"

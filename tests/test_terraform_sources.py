@@ -165,6 +165,22 @@ def test_a_source_that_cannot_be_read_stops_the_run_with_exit_code_4_and_its_fil
     assert not (tmp_path / "out" / "readiness.md").exists()
 
 
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", [pytest.param((TERRAFORM, VARS), id="terraform"), pytest.param((PLAN,), id="plan")])
+def test_terraform_of_another_environment_stops_the_run_naming_the_env_to_give(
+        tmp_path: Path, source: tuple[str, ...]) -> None:
+    against, *more = source
+    done = python("-m", "pytest", "-p", "no:cacheprovider", "-q", f"--against=schema,{against}", *more,
+                  f"--readiness-report={tmp_path}")  # no --env: local, whose tables are named orders-local
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout[-2000:]
+    assert (f"--against {against}: its tables (campaigns-sit, products-sit, tenants-sit) are named for environment "
+            "sit, and none for 'local', the environment this run checks (its names are like campaigns-local): give "
+            "--env=sit. Nothing was run.") in done.stderr
+    assert "failed" not in done.stdout + done.stderr
+    assert not (tmp_path / "readiness.md").exists()
+
+
 def test_static_sources_import_no_moto_and_start_no_backend() -> None:
     code = ("import sys, pytest\n"
             f"code = pytest.main(['-q', '-p', 'no:cacheprovider', '--env=sit', '--against=schema,{TERRAFORM},{PLAN}',"

@@ -256,6 +256,7 @@ def test_a_key_of_another_type_in_the_environment_says_so(project: ContractProje
     Given the table "users" holds the items:
       | tenantId | userId | email |
       | t1       | u1     | a@b.c |
+    Then the table "users" must exist
 """)
     run = project.run("--env=moto")
     run.result.assert_outcomes(failed=1)
@@ -272,16 +273,19 @@ ACCESS_FEATURE = """Feature: many writes
     Given the table "orders" holds the items:
       | tenantId | orderId |
       | t1       | o1      |
+    Then the table "orders" must exist
 
   Scenario: second
     Given the table "orders" holds the items:
       | tenantId | orderId |
       | t1       | o2      |
+    Then the table "orders" must exist
 
   Scenario: third
     Given the table "orders" holds the items:
       | tenantId | orderId |
       | t1       | o3      |
+    Then the table "orders" must exist
 """
 
 
@@ -358,6 +362,7 @@ def test_an_interrupted_cleanup_still_deletes_every_item_then_stops_the_run(tmp_
       | t1       | c2      |
       | t1       | c3      |
       | t1       | c4      |
+    Then the table "orders" must exist
 """)
     (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
         import types

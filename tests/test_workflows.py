@@ -207,6 +207,80 @@ def test_the_environment_check_needs_the_token(fake_api: FakeApi) -> None:
     assert "GITHUB_TOKEN" in done.stderr
 
 
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def promotion_run(*, title: str = "promote sit from v1.0.0-sit", conclusion: str = "success", sha: str = SHA,
+                  path: str = ".github/workflows/promote.yml") -> dict[str, Any]:
+    return {"id": 7, "name": "promote", "display_title": title, "head_sha": sha, "event": "workflow_dispatch",
+            "status": "completed", "conclusion": conclusion, "path": path}
+
+
+def runs_answer(*runs: dict[str, Any]) -> dict[str, Any]:
+    return {"total_count": len(runs), "workflow_runs": list(runs)}
+
+
+def promote_run_name() -> str:
+    return str(workflow("promote.yml")["run-name"])
+
+
+@needs_jq
+def test_prod_is_promoted_from_a_commit_a_sit_promotion_of_which_succeeded(fake_api: FakeApi) -> None:
+    done = run("bash", str(RULES), "passed-sit", "prod", SHA,
+               env=fake_api(200, runs_answer(promotion_run(title="promote dev from main"), promotion_run())))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"commit {SHA} passed sit (1 successful sit promotion(s))" in done.stdout
+    url = next(a for a in fake_api.args() if a.startswith("https://"))
+    assert url == (f"https://api.example.test/repos/bbws/dynamo-contracts/actions/workflows/promote.yml/runs?"
+                   f"head_sha={SHA}&status=success&event=workflow_dispatch&per_page=100")
+    assert promote_run_name() == "promote ${{ inputs.environment }} from ${{ github.ref_name }}", \
+        "the script finds a sit promotion by the run-name it gives itself ('promote sit from ')"
+
+
+@needs_jq
+@pytest.mark.parametrize("answer", [
+    pytest.param(runs_answer(), id="never promoted"),
+    pytest.param(runs_answer(promotion_run(title="promote dev from main")), id="dev only"),
+    pytest.param(runs_answer(promotion_run(title="promote prod from v1.0.0")), id="prod only"),
+    pytest.param(runs_answer(promotion_run(conclusion="failure")), id="sit failed"),
+    pytest.param(runs_answer(promotion_run(sha="f" * 40)), id="another commit"),
+    pytest.param(runs_answer(promotion_run(path=".github/workflows/other.yml")), id="another workflow"),
+])
+def test_prod_from_a_commit_that_did_not_pass_sit_is_refused(answer: dict[str, Any], fake_api: FakeApi) -> None:
+    done = run("bash", str(RULES), "passed-sit", "prod", SHA, env=fake_api(200, answer))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("::error title=promotion refused::prod is promoted only from a commit that passed "
+                                  f"sit, and no sit promotion of {SHA} succeeded"), done.stdout
+
+
+@needs_jq
+@pytest.mark.parametrize(("status", "body", "says"), [
+    (403, {"message": "Resource not accessible by integration"}, "actions: read"),
+    (500, "oops", "(HTTP 500"),
+    (200, "<html>not json</html>", "not the JSON of workflow runs"),
+])
+def test_prod_whose_sit_promotion_cannot_be_read_is_refused(status: int, body: Any, says: str,
+                                                            fake_api: FakeApi) -> None:
+    done = run("bash", str(RULES), "passed-sit", "prod", SHA, env=fake_api(status, body))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("::error title=promotion refused::"), done.stdout
+    assert says in done.stdout
+    assert "ghs_test" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("env", ["dev", "sit"])
+def test_dev_and_sit_need_no_earlier_promotion(env: str, fake_api: FakeApi) -> None:
+    done = run("bash", str(RULES), "passed-sit", env, SHA, env=fake_api(500, "never asked"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (fake_api.folder / "args").exists()
+
+
+def test_a_ref_that_is_not_a_commit_is_refused_for_prod(fake_api: FakeApi) -> None:
+    done = run("bash", str(RULES), "passed-sit", "prod", "v1.0.0", env=fake_api(200, runs_answer(promotion_run())))
+    assert done.returncode == 1
+    assert "'v1.0.0' is not a commit SHA" in done.stdout
+
+
 def test_the_rules_script_is_shellcheck_clean() -> None:
     done = run(tool("shellcheck"), "--severity=style", str(RULES))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -231,8 +305,76 @@ def test_the_rules_run_first_with_no_aws_credentials() -> None:
     assert steps_running(rules, "promotion-rules.sh ref \"$TARGET_ENV\" \"$GITHUB_REF\"")
     [reviewers] = steps_running(rules, "promotion-rules.sh environment \"$TARGET_ENV\"")
     assert reviewers["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    [passed_sit] = steps_running(rules, "promotion-rules.sh passed-sit \"$TARGET_ENV\" \"$GITHUB_SHA\"")
+    assert passed_sit["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
     assert jobs["plan"]["needs"] == "rules"
     assert jobs["apply"]["needs"] == "plan"  # and so after the rules too
+    assert jobs["after"]["needs"] == "apply"  # its success is the promotion's: prod's rules look for it
+
+
+def test_the_deploy_role_only_applies_and_the_check_after_runs_read_only_as_the_reader() -> None:
+    """The check after the apply runs as the read-only role with --read-only: the deploy role's policy has no item
+    actions (tests/test_iam.py judges the calls of this very command against both policies)."""
+    jobs = workflow("promote.yml")["jobs"]
+    assert not steps_running(jobs["apply"], "pytest")
+    [after] = [(name, job) for name, job in jobs.items() if steps_running(job, "pytest --env")
+               and job.get("needs") == "apply"]
+    assert after[1]["environment"] == "${{ inputs.environment }}-plan", "where the read-only role's trust lets it"
+    assert after_check(workflow("promote.yml")) == ("${{ vars.AWS_READ_ROLE_ARN }}", [
+        '--env="$TARGET_ENV"', "--read-only", "--readiness-report=readiness-after"])
+
+
+def after_check(promote: dict[str, Any]) -> tuple[str, list[str]]:
+    """The role the contracts after the apply run as, and their pytest arguments, as promote.yml has them."""
+    for job in promote["jobs"].values():
+        runs = [step.get("run", "") for step in job["steps"]]
+        checks = [text for text in runs if text.startswith("pytest ") and "readiness-after" in text]
+        if not checks:
+            continue
+        roles = [step["with"]["role-to-assume"] for step in job["steps"]
+                 if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+        assert len(roles) == 1, job
+        assert len(checks) == 1, job
+        return roles[0], checks[0].split()[1:]
+    raise AssertionError("promote.yml runs no contracts after the apply")
+
+
+def test_every_job_holding_an_oidc_token_installs_only_hashed_pins_and_builds_nothing() -> None:
+    for path in WORKFLOWS:
+        for job_id, job in yaml.safe_load(path.read_text())["jobs"].items():
+            if job.get("permissions", {}).get("id-token") != "write":
+                continue
+            installs = [step["run"] for step in job["steps"] if "pip install" in step.get("run", "")]
+            assert installs == ["python -m pip install --require-hashes --only-binary=:all: -r "
+                                "constraints/runtime.txt"], f"{path.name}: job {job_id}"
+
+
+def test_the_runtime_lock_pins_every_dependency_of_pyproject_by_hash_for_ci() -> None:
+    """constraints/runtime.txt (pip-compile --generate-hashes, on linux x86_64 with Python 3.11 as CI's runners):
+    every runtime dependency of pyproject.toml pinned within its range, every pin with its hashes."""
+    from packaging.requirements import Requirement
+
+    text = (ROOT / "constraints" / "runtime.txt").read_text()
+    assert "autogenerated by pip-compile with Python 3.11" in text
+    command = next(line for line in text.splitlines() if "pip-compile --" in line)
+    assert "--generate-hashes" in command
+    assert command.endswith(" pyproject.toml")
+    entries = re.split(r"\n(?=[A-Za-z0-9])", "\n" + "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith("#")))
+    pins: dict[str, str] = {}
+    for entry in filter(str.strip, entries):
+        head = entry.strip().split()[0]
+        name, _, version = head.partition("==")
+        assert version, f"{head}: pin an exact version"
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), f"{head}: no hash"
+        pins[re.sub(r"[-_.]+", "-", name.lower())] = version
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for written in dependencies:
+        requirement = Requirement(written)
+        name = re.sub(r"[-_.]+", "-", requirement.name.lower())
+        assert name in pins, f"{written}: not in constraints/runtime.txt; regenerate it (README, CI and promotion)"
+        assert requirement.specifier.contains(pins[name], prereleases=True), \
+            f"{written}: constraints/runtime.txt pins {pins[name]}, outside the range; regenerate it"
 
 
 def test_the_approved_plan_is_the_applied_plan() -> None:

@@ -13,6 +13,14 @@
 #       needs the `actions: read` permission (the "Actions" repository permission, read, is what
 #       GitHub's REST reference gives for the environments endpoints).
 #   promotion-rules.sh reviewers ENV FILE   the same judgement on a saved API answer.
+#   promotion-rules.sh passed-sit ENV SHA   for prod: did commit SHA (github.sha, the release tag's
+#       commit) pass sit? It did when a run of promote.yml on that very commit, promoting sit, succeeded:
+#       every job, the check after the apply included, which is the sit promotion's recorded result.
+#       Reads GET $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/actions/workflows/promote.yml/runs
+#       ?head_sha=SHA&status=success&event=workflow_dispatch with $GITHUB_TOKEN (`actions: read`) and
+#       looks for a run whose name (run-name) says sit. A run on that commit ran that commit's own
+#       promote.yml, so only a sit promotion that went through sit's reviewers can have written it.
+#       Nothing to check for dev and sit.
 #
 # Exit 0 accepted, 1 refused (with a ::error:: line saying why), 64 wrong usage.
 # Dev needs no reviewers: it is promoted only from main, which a pull request with CODEOWNERS review
@@ -108,8 +116,36 @@ check_environment() {
   esac
 }
 
+# The run-name promote.yml gives itself; a sit promotion's starts with this.
+SIT_RUN_NAME_PREFIX="promote sit from "
+
+check_passed_sit() {
+  local env=$1 sha=$2 api=${GITHUB_API_URL:-https://api.github.com} body status count
+  [ "$env" = prod ] || { echo "no earlier promotion is needed before $env"; return 0; }
+  [[ "$sha" =~ ^[0-9a-f]{40}$ ]] || refuse "'$sha' is not a commit SHA: give github.sha, the commit of the release tag"
+  : "${GITHUB_REPOSITORY:?GITHUB_REPOSITORY (owner/name) is not set}"
+  : "${GITHUB_TOKEN:?GITHUB_TOKEN is not set: pass the job token to this step (env GITHUB_TOKEN: github.token)}"
+  body=$(mktemp)
+  trap 'rm -f "$body"' RETURN
+  if ! status=$(curl --silent --show-error --location --output "$body" --write-out '%{http_code}' \
+      --header "Authorization: Bearer $GITHUB_TOKEN" \
+      --header "Accept: application/vnd.github+json" \
+      --header "X-GitHub-Api-Version: 2022-11-28" \
+      "$api/repos/$GITHUB_REPOSITORY/actions/workflows/promote.yml/runs?head_sha=$sha&status=success&event=workflow_dispatch&per_page=100"); then
+    refuse "could not reach the GitHub API at $api to read the promotions of commit $sha: that it passed sit cannot be confirmed"
+  fi
+  [ "$status" = 200 ] || refuse "reading the promotions of commit $sha failed (HTTP $status: $(jq -r '.message? // empty' "$body" 2>/dev/null)): that it passed sit cannot be confirmed; the job needs 'permissions: actions: read'"
+  if ! count=$(jq --arg sha "$sha" --arg prefix "$SIT_RUN_NAME_PREFIX" '[.workflow_runs[]? | select(.head_sha == $sha and .conclusion == "success" and .path == ".github/workflows/promote.yml" and ((.display_title // "") | startswith($prefix)))] | length' "$body" 2>/dev/null); then
+    refuse "the answer for the promotions of commit $sha is not the JSON of workflow runs: that it passed sit cannot be confirmed"
+  fi
+  if [ "$count" -eq 0 ]; then
+    refuse "prod is promoted only from a commit that passed sit, and no sit promotion of $sha succeeded: promote its v*-sit tag to sit first (and let its check after the apply pass), then tag that same commit for prod"
+  fi
+  echo "commit $sha passed sit ($count successful sit promotion(s))"
+}
+
 usage() {
-  echo "usage: $0 ref ENV REF | environment ENV | reviewers ENV FILE" >&2
+  echo "usage: $0 ref ENV REF | environment ENV | reviewers ENV FILE | passed-sit ENV SHA" >&2
   exit 64
 }
 
@@ -117,5 +153,6 @@ case "${1:-}" in
   ref) [ $# -eq 3 ] || usage; check_ref "$2" "$3" ;;
   environment) [ $# -eq 2 ] || usage; known_env "$2"; check_environment "$2" ;;
   reviewers) [ $# -eq 3 ] || usage; known_env "$2"; check_reviewers "$2" "$3" ;;
+  passed-sit) [ $# -eq 3 ] || usage; known_env "$2"; check_passed_sit "$2" "$3" ;;
   *) usage ;;
 esac

@@ -23,11 +23,11 @@ https://aws.amazon.com/backup/pricing/), with its simplifications:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from provision.cost.prices import Dimension
+from provision.desired.limits import HOURS_PER_MONTH, read_units, write_units
 from provision.desired.model import (
     BackupPlan,
     BillingMode,
@@ -37,10 +37,7 @@ from provision.desired.model import (
     TableUsage,
 )
 
-HOURS_PER_MONTH = 730  # AWS's month for hourly prices
 DAYS_PER_MONTH = 365 / 12
-WRITE_UNIT_KB = 1
-READ_UNIT_KB = 4
 PROJECTED_KB = 0.25  # a KEYS_ONLY or INCLUDE index entry, overhead included
 MILLION = 1_000_000
 
@@ -64,12 +61,7 @@ def table_quantities(physical: str, spec: TableSpec, usage: TableUsage,
 
 
 def read_units_per_read(usage: TableUsage) -> float:
-    units = max(1, math.ceil(usage.item_size_kb / READ_UNIT_KB))
-    return units / 2 if usage.read_consistency is ReadConsistency.EVENTUAL else units
-
-
-def write_units(size_kb: float) -> int:
-    return max(1, math.ceil(size_kb / WRITE_UNIT_KB))
+    return read_units(usage.item_size_kb, usage.read_consistency is ReadConsistency.EVENTUAL)
 
 
 def entry_kb(projection: ProjectionType, item_kb: float) -> float:

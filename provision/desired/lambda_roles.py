@@ -33,6 +33,7 @@ class PolicyFile:
     path: str
     document: Mapping[str, Any] = field(compare=False)
     source: Location | None = field(default=None, compare=False)
+    statement_lines: tuple[int, ...] = field(default=(), compare=False)  # where each element of Statement starts
 
 
 @dataclass(frozen=True)

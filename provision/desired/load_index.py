@@ -6,6 +6,7 @@ checked here, before any call, with the file and line of the index or key at fau
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from provision.desired import limits
@@ -21,7 +22,7 @@ from provision.desired.model import (
     Projection,
     ProjectionType,
 )
-from provision.desired.naming import example_name, follows_convention
+from provision.desired.naming import conforming_name, follows_convention
 from provision.desired.yamlsrc import SourceDict
 from provision.errors import Problem
 
@@ -104,15 +105,20 @@ class IndexReader:
         self.problems = problems
         self.index_naming = index_naming
 
-    def global_indexes(self, fields: Fields, table: str, mode: BillingMode | None) -> list[GlobalIndex]:
+    def global_indexes(self, fields: Fields, table: str, mode: BillingMode | None,
+                       table_partition: KeyAttribute | None = None) -> list[GlobalIndex]:
         data = fields.mapping("global_indexes")
         result: list[GlobalIndex] = []
         for name, value in (data or {}).items():
             index = self._index_fields(fields, "global_indexes", name, value, table)
             if index is None:
+                self._check_convention(fields, "global_indexes", name, table)
                 continue
             partition = read_key(index, "partition_key", required=True)
             sort = read_key(index, "sort_key")
+            keys = [k.name for k in (partition, sort) if k is not None]
+            self._check_convention(fields, "global_indexes", name, table, keys,
+                                   table_partition.name if table_partition else None)
             projection = self._projection(index)
             capacity = read_capacity(index, required=True, mode=mode)
             if partition and projection:
@@ -138,6 +144,7 @@ class IndexReader:
         for name, value in (data or {}).items():
             index = self._index_fields(fields, "local_indexes", name, value, table)
             if index is None:
+                self._check_convention(fields, "local_indexes", name, table)
                 continue
             own_partition = read_key(index, "partition_key")
             if own_partition is not None and partition is not None and own_partition != partition:
@@ -145,6 +152,9 @@ class IndexReader:
                                                f"shares the table's partition key {partition}; remove "
                                                "'partition_key' or make it a global index")
             sort_key = read_key(index, "sort_key", required=True)
+            keys = [k.name for k in (partition, sort_key) if k is not None]
+            self._check_convention(fields, "local_indexes", name, table, keys if sort_key else [],
+                                   partition.name if partition else None)
             projection = self._projection(index)
             if sort_key and projection:
                 result.append(LocalIndex(name, sort_key, projection))
@@ -167,19 +177,26 @@ class IndexReader:
         parent: SourceDict = fields.raw(section)
         kind, keys = ("GSI", GSI_KEYS) if section == "global_indexes" else ("LSI", LSI_KEYS)
         line = parent.line_of(name)
-        if check_name(self.problems, parent.file, line, name, kind):
-            self._check_convention(parent.file, line, name, table)
+        check_name(self.problems, parent.file, line, name, kind)
         if not isinstance(value, SourceDict):
             self.problems.append(Problem(parent.file, line, f"{kind} '{name}' of {fields.what} must be a mapping "
                                          f"of its settings ({', '.join(keys)}), not {describe(value)}"))
             return None
         return Fields(value, f"{kind} '{name}' of {fields.what}", keys, self.problems)
 
-    def _check_convention(self, file: str, line: int, name: str, table: str) -> None:
-        if self.index_naming and not follows_convention(name, self.index_naming, table):
-            self.problems.append(Problem(file, line, f"index name '{name}' does not follow the convention "
-                                         f"'{self.index_naming}'; name it like "
-                                         f"'{example_name(self.index_naming, table)}' (see docs/decisions)"))
+    def _check_convention(self, fields: Fields, section: str, name: str, table: str, keys: Sequence[str] = (),
+                          table_partition: str | None = None) -> None:
+        """A valid name that breaks the convention, at its line, with a conforming name built from the index's own
+        keys (or, when they cannot be read, its words), never a name of another index."""
+        if not self.index_naming or name_problem(name, "index") or follows_convention(name, self.index_naming, table):
+            return
+        parent: SourceDict = fields.raw(section)
+        taken = [n for other in ("global_indexes", "local_indexes")
+                 if isinstance(names := fields.raw(other), SourceDict) for n in names]
+        suggested = conforming_name(self.index_naming, table, name, keys, table_partition, taken)
+        self.problems.append(Problem(parent.file, parent.line_of(name), f"index name '{name}' does not follow the "
+                                     f"convention '{self.index_naming}'; name it '{suggested}' (from "
+                                     f"{'its keys' if keys else 'its name'}; see docs/decisions)"))
 
     def _projection(self, fields: Fields) -> Projection | None:
         value = fields.raw("projection")

@@ -17,7 +17,9 @@ named here has features is checked by the contracts suite, which knows the featu
 from __future__ import annotations
 
 import json
+import json.scanner
 from pathlib import Path
+from typing import Any
 
 from provision.desired.fields import Fields, describe, did_you_mean
 from provision.desired.lambda_roles import (
@@ -131,15 +133,42 @@ def _policy_file(fields: Fields, listed: SourceList, index: int) -> PolicyFile |
                                    f"relative to {fields.file}) or create the file")
         return None
     try:
-        document = json.loads(text)
+        document, statement_lines = _with_statement_lines(text)
     except json.JSONDecodeError as error:
         problem(display_path(path), error.lineno,
                 f"this policy document is not JSON: {error.msg} (column {error.colno}) {where}")
+        return None
+    except RecursionError:
+        problem(display_path(path), 1, f"this policy document nests too deeply to be an IAM policy {where}")
         return None
     if not isinstance(document, dict) or not isinstance(document.get("Statement"), list | dict):
         problem(display_path(path), 1, f"this is not an IAM policy document: it needs a 'Statement' list, such as "
                               f'{{"Version": "2012-10-17", "Statement": [...]}} {where}')
         return None
     shown = display_path(path)
-    return PolicyFile(shown, document, Location(shown, 1))
+    return PolicyFile(shown, document, Location(shown, 1), statement_lines)
+
+
+def _with_statement_lines(text: str) -> tuple[Any, tuple[int, ...]]:
+    """The JSON document, and the line each element of its Statement list starts at (so a report can point at one).
+
+    json's pure-Python scanner, with its object parser wrapped to note where each object starts."""
+    starts: dict[int, int] = {}
+    kept: list[Any] = []  # the objects noted, alive until their ids are looked up
+    decoder: Any = json.JSONDecoder()  # typeshed names neither parse_object nor scan_once
+    parse_object = decoder.parse_object
+
+    def noting(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+        found, end = parse_object(s_and_end, *args)
+        kept.append(found)
+        starts[id(found)] = s_and_end[1] - 1
+        return found, end
+
+    decoder.parse_object = noting
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    document = decoder.decode(text)
+    listed = document.get("Statement") if isinstance(document, dict) else None
+    elements = [listed] if isinstance(listed, dict) else listed if isinstance(listed, list) else []
+    lines = tuple(text.count("\n", 0, starts[id(e)]) + 1 if id(e) in starts else 0 for e in elements)
+    return document, lines
 

@@ -121,7 +121,7 @@ class TableReader:
         partition = read_key(fields, "partition_key", required=True)
         sort = read_key(fields, "sort_key")
         billing, mode = self._billing(fields)
-        gsis = self.indexes.global_indexes(fields, name, mode)
+        gsis = self.indexes.global_indexes(fields, name, mode, partition)
         lsis = self.indexes.local_indexes(fields, name, partition, sort)
         own_tags = fields.string_map("tags") or {}
         check_ownership_tag(self.problems, fields.file, fields.line("tags"), own_tags)

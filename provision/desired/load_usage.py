@@ -9,8 +9,11 @@ Part of the loader (`provision.desired.load`, through `load_env`). Under an envi
         orders: {writes_per_month: 2_000_000}        # over the defaults, key by key
         products: {file: ../usage/sit-products.yaml}  # the same keys, in a file of their own
 
-Every number is at least 0 (`item_size_kb` above 0); unknown keys are refused with the closest
-key; a usage file is read like the contracts (file:line in every message). Nothing is priced here.
+Every number is at least 0 (`item_size_kb` above 0) and at most what one table can do (`limits`: DynamoDB's
+default per-table throughput quota, its item size limit; bounds of our own where DynamoDB states none): each
+table's reads and writes, in read and write units of its items, within the quota a second over a month. Unknown
+keys are refused with the closest key; a usage file is read like the contracts (file:line in every message).
+Nothing is priced here.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from provision.desired import limits
 from provision.desired.fields import Fields, describe, did_you_mean
 from provision.desired.model import Budget, Environment, Location, ReadConsistency, TableSpec, TableUsage, Usage
 from provision.desired.yamlsrc import EMPTY, SourceDict, display_path, load_yaml
@@ -34,6 +38,12 @@ TABLE_ENTRY_KEYS = (*TABLE_USAGE_KEYS, "file")
 EXAMPLES = {"reads_per_month": "1_000_000", "writes_per_month": "250_000", "storage_gb": "1", "item_size_kb": "1",
             "stream_reads_per_month": "0", "monthly_usd": "50"}
 ABOVE_ZERO = frozenset({"item_size_kb"})  # an item of no size: a count of items would be infinite
+AT_MOST = {"item_size_kb": (limits.MAX_ITEM_SIZE_KB, f"DynamoDB's item size limit, {limits.QUOTAS_PAGE}"),
+           "storage_gb": (limits.MAX_STORAGE_GB, "a pebibyte: DynamoDB states no table size limit, this bound is ours, "
+                                                 "against typing mistakes"),
+           "stream_reads_per_month": (limits.MAX_STREAM_READS_PER_MONTH,
+                                      "a GetRecords call for each read unit a table can serve by default: DynamoDB "
+                                      "states no limit, this bound is ours, against typing mistakes")}
 _NUMERIC_TEXT = re.compile(r"[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?")
 _CONTRACTS_SUFFIXES = (".yaml", ".yml")
 
@@ -59,9 +69,13 @@ def read_usage(environment: Fields) -> Usage:
     problems = environment.problems
     fields = Fields(data, f"usage of {environment.what}", USAGE_KEYS, problems)
     defaults_data = fields.mapping("defaults")
-    given = {} if defaults_data is None else _usage_keys(
-        Fields(defaults_data, f"usage defaults of {environment.what}", TABLE_USAGE_KEYS, problems))
+    given: dict[str, Any] = {}
+    if defaults_data is not None:
+        defaults_fields = Fields(defaults_data, f"usage defaults of {environment.what}", TABLE_USAGE_KEYS, problems)
+        given = _usage_keys(defaults_fields)
     defaults = TableUsage(**given, source=Location(fields.file, fields.line("defaults")))
+    if defaults_data is not None:
+        check_throughput(defaults_fields, given, defaults)
     tables: dict[str, TableUsage] = {}
     for name, value in (fields.mapping("tables") or {}).items():
         table = _table_usage(fields, name, value, given)
@@ -89,7 +103,10 @@ def _table_usage(usage: Fields, name: str, value: Any, defaults: dict[str, Any])
         if in_file is None:
             return None
         fields = in_file
-    return TableUsage(**{**defaults, **_usage_keys(fields)}, source=where)
+    own = _usage_keys(fields)
+    table = TableUsage(**{**defaults, **own}, source=where)
+    check_throughput(fields, own, table)
+    return table
 
 
 def _usage_file(entry: Fields, what: str) -> Fields | None:
@@ -149,7 +166,40 @@ def number(fields: Fields, key: str) -> float | None:
         bound = "above 0" if key in ABOVE_ZERO else "0 or more"
         fields.reject(key, f"'{key}' in {fields.what} is {value}; it must be {bound}: write {example}")
         return None
+    if key in AT_MOST and value > AT_MOST[key][0]:
+        most, why = AT_MOST[key]
+        fields.reject(key, f"'{key}' in {fields.what} is {value:,g}, more than one table can have: write at most "
+                           f"{most:,} ({why})")
+        return None
     return float(value)
+
+
+def _amount(value: float) -> str:
+    """A count as people write it: 105,120,000,000; a number past any count of ours as 1e+40."""
+    return f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+
+
+def check_throughput(fields: Fields, own: dict[str, Any], usage: TableUsage) -> None:
+    """A table's reads and writes a month, in read and write units of its items, within DynamoDB's default quota
+    for one table (a second, over AWS's month). Reported at the line of the count, or of the item size or read
+    consistency that makes it too much, when `fields` gave it (`own`): the defaults' own mistake is theirs."""
+    eventual = usage.read_consistency is ReadConsistency.EVENTUAL
+    sides = (("reads_per_month", usage.reads_per_month, limits.read_units(usage.item_size_kb, eventual),
+              limits.TABLE_READ_UNITS_PER_SECOND, "read", f", {usage.read_consistency.value}",
+              ("reads_per_month", "item_size_kb", "read_consistency")),
+             ("writes_per_month", usage.writes_per_month, limits.write_units(usage.item_size_kb),
+              limits.TABLE_WRITE_UNITS_PER_SECOND, "write", "", ("writes_per_month", "item_size_kb")))
+    for count_key, count, units, per_second, side, how, blamed in sides:
+        most = per_second * limits.SECONDS_PER_MONTH
+        key = next((k for k in blamed if k in own), None)
+        if count * units <= most or key is None:
+            continue
+        plural = "" if units == 1 else "s"
+        fields.reject(key, f"{fields.what}: {_amount(count)} {side}s a month of {usage.item_size_kb:g} KB items{how} "
+                           f"({units:g} {side} unit{plural} each) are more than one table can serve, DynamoDB's "
+                           f"default quota of {per_second:,} {side} units a second per table ({most:,} in a month of "
+                           f"{limits.HOURS_PER_MONTH} hours; {limits.QUOTAS_PAGE}): write '{count_key}' of at most "
+                           f"{most / units:,.0f} for such items")
 
 
 def check_usage_tables(problems: list[Problem], environments: Sequence[Environment],

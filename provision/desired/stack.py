@@ -37,6 +37,7 @@ class Stack:
     vaults: Mapping[str, BackupVault]  # physical name -> vault with its physical name
     plans: Mapping[str, BackupPlan]  # physical name -> plan with physical vault and table names
     alarms: Mapping[str, Alarm] = field(default_factory=dict)  # alarm name -> the alarm on its table
+    index_naming: str | None = None  # the contracts' index naming convention (`<Table>By<Attribute>`), if any
 
     def physical_table(self, logical: str) -> str:
         return self.environment.table_name(logical)
@@ -70,4 +71,4 @@ def resolve(desired: DesiredState, env: Environment) -> Stack:
         plans[name] = dataclasses.replace(plan, name=name, rule=rule, covers=covers)
     alarms = {rule.alarm_name(physical): Alarm(rule.alarm_name(physical), physical, rule, env.alarm_actions)
               for physical, spec in tables.items() for rule in spec.alarms}
-    return Stack(env, tables, vaults, plans, alarms)
+    return Stack(env, tables, vaults, plans, alarms, desired.index_naming)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from provision.backends import operations as ops
 from provision.desired.lambda_roles import LambdaRole
@@ -134,40 +135,62 @@ def _evaluated(role: LambdaRole, verdict: simulate.Verdict) -> Answer:
 
 
 class AwsSimulation(_Cached):
-    """`iam:SimulatePrincipalPolicy` for each role, once per action with every ARN asked of it."""
+    """`iam:SimulatePrincipalPolicy` for each role, once per action with every ARN asked of it.
+
+    IAM failing as a service (an HTTP 5xx, throttling past botocore's retries, an answer that is not IAM's, no
+    connection, moto's missing API) is asked once: every question of the run is then unknown for that one reason,
+    never asked again. Refusing these credentials (AccessDenied) is said per role; a missing role is denied."""
 
     def __init__(self, iam_client: Callable[[], Any]) -> None:
         super().__init__()
         self._client = iam_client
+        self._failed: str | None = None  # why IAM could not answer: the reason of every later question
 
     def _ask(self, requests: Sequence[AccessRequest]) -> Mapping[AccessRequest, Answer]:
         grouped: dict[tuple[LambdaRole, str], list[AccessRequest]] = {}
         for request in requests:
             grouped.setdefault((request.role, request.action), []).append(request)
+        client = self._client()  # opening the environment may fail or be refused: that is not IAM's answer
         found: dict[AccessRequest, Answer] = {}
         for (role, action), asked in grouped.items():
-            by_arn = self._simulate(role, action, [r.resource for r in asked])
+            by_arn = self._simulate(client, role, action, [r.resource for r in asked])
             for request in asked:
                 found[request] = by_arn.get(request.resource, Answer(
                     Decision.UNKNOWN, "not simulated", "iam:SimulatePrincipalPolicy returned no result for it"))
         return found
 
-    def _simulate(self, role: LambdaRole, action: str, arns: list[str]) -> dict[str, Answer]:
+    def _simulate(self, client: Any, role: LambdaRole, action: str, arns: list[str]) -> dict[str, Answer]:
         found: dict[str, Answer] = {}
         try:
-            for page in ops.SIMULATE_PRINCIPAL_POLICY.pages(self._client(), PolicySourceArn=role.role_arn,
-                                                            ActionNames=[action], ResourceArns=arns):
-                for result in page.get("EvaluationResults", []):
-                    found.update(_simulated(result))
+            if self._failed is None:
+                for page in ops.SIMULATE_PRINCIPAL_POLICY.pages(client, PolicySourceArn=role.role_arn,
+                                                                ActionNames=[action], ResourceArns=arns):
+                    for result in page.get("EvaluationResults", []):
+                        found.update(_simulated(result))
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "NoSuchEntity":
                 return {arn: Answer(Decision.DENIED, "no such role", f"IAM has no role {role.role_arn}: create it, "
                                     "or correct its role_arn under lambda_roles") for arn in arns}
-            return {arn: _not_simulated(role, error) for arn in arns}
+            if not _service_failure(error):
+                return {arn: _not_simulated(role, error) for arn in arns}
+            self._failed = str(error)
         except (BotoCoreError, NotImplementedError) as error:  # (moto, standing in for AWS, has no such API)
-            return {arn: _not_simulated(role, error) for arn in arns}
+            self._failed = str(error) or type(error).__name__
+        except ResponseParserError as error:  # a 5xx whose body is not IAM's XML (a proxy's, a load balancer's)
+            self._failed = "an answer that is not IAM's: " + str(error).split(". Further retries")[0]
+        if self._failed is not None:
+            return {arn: Answer(Decision.UNKNOWN, "not simulated", f"iam:SimulatePrincipalPolicy did not answer "
+                                f"({self._failed}): whether the Lambda roles may make their calls cannot be told "
+                                "in this run (asked once); run again later") for arn in arns}
         return found
+
+
+def _service_failure(error: ClientError) -> bool:
+    """IAM failing as a service (HTTP 5xx, throttling), not refusing these credentials or this question."""
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return int(status or 0) >= 500 or "Throttl" in code or code in {"ServiceUnavailable", "InternalFailure"}
 
 
 def _not_simulated(role: LambdaRole, error: Exception) -> Answer:

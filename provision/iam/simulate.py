@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +30,12 @@ SCRIPT = EVALUATOR / "simulate.cjs"
 PACKAGE = "@cloud-copilot/iam-simulate"
 VERSION = json.loads((EVALUATOR / "package.json").read_text(encoding="utf-8"))["dependencies"][PACKAGE]
 ALLOWED = "Allowed"
-INSTALL_TIMEOUT_SECONDS = 300
+# npm's own bounds on a registry that refuses, fails or hangs (its defaults retry twice with 10 s and 60 s of backoff,
+# 72 s for a refused connection, and wait 5 minutes on a silent one). Set only where the environment (NPM_CONFIG_...)
+# does not say otherwise: a slow mirror can be given more there.
+NPM_BOUNDS = {"fetch-timeout": "15000", "fetch-retries": "1", "fetch-retry-mintimeout": "1000",
+              "fetch-retry-maxtimeout": "5000"}
+INSTALL_TIMEOUT_SECONDS = 120  # all of npm ci, whatever it waits on
 RUN_TIMEOUT_SECONDS = 120
 FETCH_COMMAND = "python -m provision local fetch"
 
@@ -80,11 +86,27 @@ def _ready(home: Path) -> bool:
     return (home / "node_modules" / PACKAGE / "package.json").is_file()
 
 
+_failed: dict[Path, SimulatorMissing] = {}  # an install that failed in this process is not tried again
+
+
 def install(cache: Path | None = None, progress: Callable[[str], None] | None = None) -> Path:
-    """Install the pinned evaluator into the cache once (npm ci); safe against another process doing the same."""
+    """Install the pinned evaluator into the cache once (npm ci); safe against another process doing the same.
+
+    Said through `progress` (the log otherwise) before npm starts; a failure keeps npm's own reason, and is not
+    tried again in this process."""
     home = _home(cache)
     if _ready(home):
         return home
+    if home in _failed:
+        raise _failed[home]
+    try:
+        return _install(home, progress or _log.info)
+    except SimulatorMissing as error:
+        _failed[home] = error
+        raise
+
+
+def _install(home: Path, say: Callable[[str], None]) -> Path:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         raise SimulatorMissing("node and npm are needed to evaluate IAM policies here, and are not installed")
@@ -93,16 +115,21 @@ def install(cache: Path | None = None, progress: Callable[[str], None] | None = 
     try:
         for name in ("package.json", "package-lock.json"):
             shutil.copy(EVALUATOR / name, staging / name)
-        (progress or _log.info)(f"installing the IAM policy evaluator ({PACKAGE} {VERSION}, npm ci) into {home}: "
-                                "once, later runs use this copy")
+        say(f"installing the IAM policy evaluator ({PACKAGE} {VERSION}, npm ci) into {home}: once, later runs use "
+            "this copy")
         try:
-            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"], cwd=staging,
-                                  capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS, check=False)
+            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+                                  cwd=staging, env=npm_environment(), capture_output=True, text=True,
+                                  timeout=INSTALL_TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            raise SimulatorMissing(f"cannot install {PACKAGE} {VERSION}: npm ci was still running after "
+                                   f"{INSTALL_TIMEOUT_SECONDS} s; point NPM_CONFIG_REGISTRY at a registry that "
+                                   f"answers, then run `{FETCH_COMMAND}`") from None
         except (OSError, subprocess.SubprocessError) as error:
             raise SimulatorMissing(f"cannot install {PACKAGE} with npm: {error}") from None
         if done.returncode != 0:
             raise SimulatorMissing(f"cannot install {PACKAGE} {VERSION} with npm ci (exit {done.returncode}): "
-                                   f"{(done.stderr or done.stdout).strip()[-500:]}; point NPM_CONFIG_REGISTRY at a "
+                                   f"{npm_reason(done.stderr or done.stdout)}; point NPM_CONFIG_REGISTRY at a "
                                    "registry that has it, then run `" + FETCH_COMMAND + "`")
         with contextlib.suppress(OSError):  # fails when another process's copy is already there
             os.replace(staging, home)
@@ -111,6 +138,29 @@ def install(cache: Path | None = None, progress: Callable[[str], None] | None = 
         return home
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def npm_environment() -> dict[str, str]:
+    """This process's environment, with npm's fetch bounds wherever it does not set them itself."""
+    environment = dict(os.environ)
+    given = {name.lower() for name in environment}
+    for option, value in NPM_BOUNDS.items():
+        name = "npm_config_" + option.replace("-", "_")
+        if name not in given:
+            environment[name] = value
+    return environment
+
+
+_NOISE = re.compile(r"^(?:\s|[{}]|A complete log of this run|Log files were not written)")
+
+
+def npm_reason(output: str, limit: int = 600) -> str:
+    """What npm said went wrong, on one line: its `npm error` lines without the stack trace, the dump of the error
+    object or where its log is."""
+    lines = [re.sub(r"^npm (?:error|ERR!) ?", "", line) for line in output.splitlines()]
+    kept = [line.strip() for line in lines if line.strip() and not _NOISE.match(line)]
+    text = "; ".join(dict.fromkeys(kept)) or "npm said nothing"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def simulate(requests: Sequence[Request], cache: Path | None = None) -> list[Verdict]:

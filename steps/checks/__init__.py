@@ -6,6 +6,7 @@ The step modules call them; a unit test or a Terraform-based run can call them d
 from steps.checks.backups import backup_coverage, vault_exists
 from steps.checks.indexes import index_exists, index_key, index_projection, index_projects
 from steps.checks.inventory import exact_indexes, exact_tables, index_count, naming_convention, table_count
+from steps.checks.key_types import key_type_conflicts
 from steps.checks.tables import (
     billing_mode,
     deletion_protection,
@@ -31,6 +32,7 @@ __all__ = [
     "index_key",
     "index_projection",
     "index_projects",
+    "key_type_conflicts",
     "naming_convention",
     "point_in_time_recovery",
     "stream_view",

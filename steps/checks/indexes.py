@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
 from provision.observed.state import ObservedIndex, ObservedLocalIndex, ObservedTable
+from steps.checks.key_types import redefined_key
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
 from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
@@ -82,9 +83,12 @@ def index_key(target: Target, index_kind: str, table: str, index: str, role: str
         return found
     keys = _keys(*found)
     actual = keys.partition if role == "partition" else keys.sort
-    return Finding(Kind.KEY, verdict(actual == wanted, must), subject, expected,
-                   "no sort key" if actual is None else str(actual), table=table, name=index, required=must,
-                   reason=f"a query with {attribute} as the {role} key cannot use {index}" if must else "")
+    outcome = verdict(actual == wanted, must)
+    return Finding(Kind.KEY, outcome, subject, expected, "no sort key" if actual is None else str(actual),
+                   table=table, name=index, required=must,
+                   reason=f"a query with {attribute} as the {role} key cannot use {index}" if must else "",
+                   action=redefined_key(target, table, role, wanted, index_kind, index)
+                   if must and outcome is Outcome.FAILED else "")
 
 
 def index_projection(target: Target, index_kind: str, table: str, index: str, projection: ProjectionType,

@@ -4,11 +4,13 @@ One claim per IAM action and ARN a scenario uses ("role R may dynamodb:Query on 
 stamped with the line of the step that makes the call. The answers come from a judge of `provision.iam.access`
 (IAM itself on AWS, the declared policies evaluated elsewhere); here they become findings. A consumer with no
 role declared for the environment gets one claim not run (never a passed one): nothing says what to judge.
+A role whose policy files grant more than its access patterns need (`provision.iam.privilege`) is over-privileged:
+a warning on its claims, naming each such statement at its file:line, that blocks nothing and is never hidden.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from provision.backends import operations as ops
@@ -16,6 +18,8 @@ from provision.desired.lambda_roles import LambdaRole, PolicySource
 from provision.desired.model import DEFAULT_ACCOUNT, Environment
 from provision.iam.access import AccessRequest, Answer, Decision
 from provision.iam.arns import Arns
+from provision.iam.policy import Policy
+from provision.iam.privilege import excess, needs
 from steps.results.findings import Finding, Kind, NotRun, Outcome
 
 CONSUMER_POLICY_COMMAND = "python -m steps.iam_consumer"
@@ -60,18 +64,34 @@ def requests_of(role: LambdaRole, claims: Sequence[Claim]) -> list[AccessRequest
 
 
 def findings(env: Environment, consumer: str, role: LambdaRole | None, claims: Sequence[Claim],
-             answers: Mapping[AccessRequest, Answer]) -> list[Finding]:
-    """A finding per claim: passed, failed (with who must act, and where), or unverifiable (with why)."""
+             answers: Mapping[AccessRequest, Answer], warning: str = "") -> list[Finding]:
+    """A finding per claim: passed, failed (with who must act, and where), or unverifiable (with why). The role's
+    over-privilege `warning` (`over_privileged`) rides on the first: it blocks nothing, and is reported apart."""
     if role is None:
         return [_no_role(env, consumer, claims[0])] if claims else []
     found = []
-    for claim in claims:
+    for number, claim in enumerate(claims):
         answer = answers[AccessRequest(role, claim.action, claim.resource)]
         outcome = _OUTCOMES[answer.decision]
         found.append(Finding(Kind.PERMISSION, outcome, _subject(consumer, role, claim), "allowed", answer.actual,
                              table=claim.call.table, name=claim.call.index, reason=answer.reason, line=claim.line,
-                             action=_who_acts(env, role, claim) if outcome is Outcome.FAILED else ""))
+                             action=_who_acts(env, role, claim) if outcome is Outcome.FAILED else "",
+                             warning="" if number else warning))
     return found
+
+
+def over_privileged(env: Environment, role: LambdaRole, needed: Policy, known: Iterable[str]) -> str:
+    """A warning when the role's declared policy files grant more than its access patterns need (`needed`, its
+    generated consumer policy), naming each such statement at its file:line; "" when they do not."""
+    if role.policies is not PolicySource.FILES:
+        return ""  # the generated policy is exactly what the access patterns need
+    found = [e for f in role.files for e in excess(f.path, f.document, needed.data(), known, f.statement_lines)]
+    if not found:
+        return ""
+    actions, resources = needs(needed.data())
+    return (f"{role.consumer}'s role {role.role_arn} is over-privileged: " + "; ".join(e.describe() for e in found)
+            + f". Its access patterns need only {', '.join(sorted(actions))} on {', '.join(sorted(resources))} "
+            f"(`{CONSUMER_POLICY_COMMAND} --env {env.name} --role consumer:{role.consumer}` prints that policy)")
 
 
 def _subject(consumer: str, role: LambdaRole | None, claim: Claim) -> str:

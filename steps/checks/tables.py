@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from provision.desired.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
 from provision.observed.state import ObservedTable, Unverifiable
+from steps.checks.key_types import redefined_key
 from steps.checks.target import Target
 from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
 
@@ -61,8 +62,10 @@ def table_key(target: Target, table: str, role: str, attribute: str, attribute_t
     if seen is None:
         return missing_table(target, table, Kind.KEY, subject, expected, must, attribute)
     actual = seen.keys.partition if role == "partition" else seen.keys.sort
-    return Finding(Kind.KEY, verdict(actual == wanted, must), subject, expected,
-                   "no sort key" if actual is None else str(actual), table=table, name=attribute, required=must)
+    outcome = verdict(actual == wanted, must)
+    return Finding(Kind.KEY, outcome, subject, expected, "no sort key" if actual is None else str(actual),
+                   table=table, name=attribute, required=must,
+                   action=redefined_key(target, table, role, wanted) if must and outcome is Outcome.FAILED else "")
 
 
 def _setting(target: Target, table: str, kind: Kind, subject: str, expected: str, must: bool,

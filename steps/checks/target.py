@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from provision.desired.model import BackendKind, Environment, KeySchema
+from provision.desired.model import BackendKind, Environment, KeySchema, TableSpec
+from provision.desired.naming import conforming_name, follows_convention
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
 from provision.observed.schema import SOURCE as SCHEMA_SOURCE
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
@@ -76,8 +77,31 @@ class Target:
         if index in names:
             return ""
         file = spec.source.file if spec.source else f"the definition of table {table}"
-        return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
-                f"it to {file}")
+        conforming = self._conforming(spec, index_kind, index)
+        if conforming is None:
+            return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
+                    f"it to {file}")
+        breaks = (f"the name {index} breaks the index naming convention '{self.stack.index_naming}' of the desired "
+                  f"state, which `python -m provision validate` enforces")
+        if conforming in names:
+            return (f"the desired state defines no {index_kind} {index} on table {table}, but has {conforming} "
+                    f"({file}): {breaks}; ask for {conforming} in the feature")
+        return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add it "
+                f"to {file} as {conforming} ({breaks}), and the consumer renames it to {conforming} in its feature")
+
+    def _conforming(self, spec: TableSpec, index_kind: str, index: str) -> str | None:
+        """A name for a requested index that follows the convention, when its own name does not: from the keys the
+        features state for it, else from its words. None when it follows the convention (or there is none)."""
+        template = self.stack.index_naming
+        if not template or follows_convention(index, template, spec.name):
+            return None
+        stated = self.stated_keys.get((spec.name, index)) if index_kind == "GSI" else None
+        keys = [k.name for k in stated.attributes] if stated else []
+        taken = [i.name for i in spec.global_indexes] + [i.name for i in spec.local_indexes]
+        same_keys = [i.name for i in spec.global_indexes if stated is not None and i.keys == stated]
+        if same_keys:  # the desired state has it already, under a conforming name
+            return same_keys[0]
+        return conforming_name(template, spec.name, index, keys, spec.keys.partition.name, taken)
 
     @property
     def static(self) -> bool:

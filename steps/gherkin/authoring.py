@@ -6,7 +6,9 @@ or `must have the GSI "Y"` (or an exact set naming it) is a request for somethin
 readiness report then says the platform team must add it, and where. Everything else is checked
 the same way: a key condition that cannot be read, an item value of the wrong type for its key
 (as contracts/ types it), an item without its table's keys. None of these is an environment gap:
-the run stops with the feature's line, as for a step no sentence matches.
+the run stops with the feature's line, as for a step no sentence matches. A string value (`u1`) for
+a key contracts/ types N is not among them: the consumer needs S, a gap the run reports
+(steps.checks.key_types), so the platform's change of a key's type is not blamed on the consumer.
 
 `-m EXPR` naming no consumer, tag or marker would silently select nothing: it is refused too.
 """
@@ -23,6 +25,7 @@ from typing import Any
 from pytest_bdd.parser import Step
 
 from provision.desired.model import DesiredState, TableSpec
+from steps.checks.key_types import strings_for_numbers
 from steps.gherkin.parse import ParsedScenario
 from steps.sentences import catalogue
 from steps.sentences.query import ConditionError, items_from_table, parse_condition, typed
@@ -122,6 +125,13 @@ def _index_problem(use: _Use, spec: TableSpec, asked: _Requests) -> str | None:
             "readiness report then tells the platform team to add it")
 
 
+def _as_written(types: Mapping[str, str], values: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """The desired state's key types, but S for a key typed N whose values here are strings ('u1'): the consumer
+    needs S there, a gap the run reports (steps.checks.key_types), not a mistake of the feature."""
+    conflicts = strings_for_numbers(values, types)
+    return {name: "S" if name in conflicts else kind for name, kind in types.items()}
+
+
 def _condition_problem(use: _Use, spec: TableSpec) -> str | None:
     """A key condition that cannot be read, or whose values cannot have the types contracts/ give the keys."""
     condition = use.args.get("condition")
@@ -130,6 +140,8 @@ def _condition_problem(use: _Use, spec: TableSpec) -> str | None:
     types = {name: kind.value for name, kind in spec.attribute_types().items()}
     try:
         parsed = parse_condition(str(condition))
+        sort = {parsed.sort.name: parsed.sort.values} if parsed.sort is not None else {}
+        types = _as_written(types, {parsed.partition: [parsed.value], **sort})
         typed(parsed.value, types.get(parsed.partition, "S"))
         if parsed.sort is not None:
             for value in parsed.sort.values:
@@ -151,8 +163,9 @@ def _items_problems(use: _Use, spec: TableSpec) -> list[str]:
     header = [cell.partition(":")[0].strip() for cell in rows[0]]
     problems = []
     for row, line in zip(rows[1:], lines[1:], strict=True):
+        untyped = {cell.strip(): [value] for cell, value in zip(rows[0], row, strict=False) if ":" not in cell}
         try:
-            items_from_table([rows[0], row], types)
+            items_from_table([rows[0], row], _as_written(types, untyped))
         except (ConditionError, ValueError) as error:
             problems.append(f"{file}:{line}: {error} (column types come from the desired state's keys)")
             continue

@@ -192,12 +192,28 @@ def _outline_problems(template: ScenarioTemplate, where: str) -> list[str]:
     return problems
 
 
+def _checks_nothing(template: ScenarioTemplate, where: str) -> str | None:
+    """A scenario's claims are its own Then steps: without one it checks nothing (a Background's steps are every
+    scenario's, so a scenario made only of them states nothing of its own), yet it would pass."""
+    own = template._steps
+    if any(step.type == "then" for step in own):
+        return None
+    at = f"{where}:{template.line_number}: the scenario '{template.name}'"
+    fix = "add its Then steps (see docs/steps.md), or remove it"
+    if not template.steps:
+        return f"{at} has no step, so it would check nothing: {fix}"
+    if not own:
+        return (f"{at} has no step of its own, only the Background's, so it would check nothing of its own and "
+                f"pass: {fix}")
+    return f"{at} has no Then step of its own, so it would check nothing and pass: {fix}"
+
+
 def _scenario_problems(feature: Feature, path: Path, where: str) -> list[str]:
     problems = _duplicate_names(path, where)
     for template in feature.scenarios.values():
-        if not template.steps:
-            problems.append(f"{where}:{template.line_number}: the scenario '{template.name}' has no step, so it "
-                            "would check nothing: add its Then steps (see docs/steps.md), or remove it")
+        problem = _checks_nothing(template, where)
+        if problem:
+            problems.append(problem)
         problems += _outline_problems(template, where)
     return problems
 

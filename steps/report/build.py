@@ -225,7 +225,8 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      _settings(findings), sorted(run.expected_vaults), None if observed is None else observed.vaults,
                      _unexpected(observed, requirements), _missing(observed, requirements, gaps),
                      [] if observed is None else list(observed.inactive_tables),
-                     [] if observed is None else list(observed.inactive_gsis), read=observed is not None)
+                     [] if observed is None else list(observed.inactive_gsis), read=observed is not None,
+                     warnings=sorted({f.warning for f in findings if f.warning}))
 
 
 def build(run: RunResults) -> Readiness | SideBySide:

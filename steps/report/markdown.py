@@ -126,7 +126,7 @@ def _criteria(report: Readiness) -> list[str]:
                                               "exists and none is in ALARM"),
         _checked_box(report, settings.cost, "The monthly cost estimate is within the environment's budget"),
         _checked_box(report, settings.permissions, "Downstream Lambda services can access the tables: each "
-                     "consumer's role may make every call of its access patterns"),
+                     "consumer's role may make every call of its access patterns") + _privilege_note(report),
         _box(not report.blocked() and not report.not_checked(),
              "Downstream Lambda services can use their tables, indexes and queries",
              f"not checked in this run: {', '.join(report.not_checked())}" if report.not_checked() else ""),
@@ -141,6 +141,18 @@ def _checked_box(report: Readiness, counts: dict[str, int], text: str) -> str:
     else:
         note = row.note
     return _box(row.done, text, note)
+
+
+def _privilege_note(report: Readiness) -> str:
+    """Criterion 7's warning: a role that may make its calls but may do more (never hidden behind the tick)."""
+    roles = [w for w in report.warnings if " is over-privileged: " in w]
+    return f" ⚠️ but {len(roles)} role{'s' if len(roles) > 1 else ''} over-privileged (see Warnings)" if roles else ""
+
+
+def _warnings(report: Readiness) -> list[str]:
+    if not report.warnings:
+        return []
+    return ["## Warnings (not blocking)", "", *[f"- ⚠️ {w}" for w in report.warnings], ""]
 
 
 def _open_note(report: Readiness) -> str:
@@ -176,6 +188,8 @@ def _status(report: Readiness) -> str:
         parts.append(f"every check that ran was verified on {report.backend}")
     else:
         parts.append(f"every check verified on {report.backend}")
+    if report.warnings:
+        parts.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''} (not blocking)")
     lead = ": " if blocked or not_checked or report.verdict is Verdict.UNVERIFIED else "; "
     return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
@@ -188,7 +202,7 @@ def render(report: Readiness) -> str:
              "## Naming inconsistencies", "", *_naming(report), "",
              "## Downstream impact", "", *_impact(report), "",
              "## Not verified here", "", *_unverified(report), "",
-             "## Success criteria", "", *_criteria(report), ""]
+             "## Success criteria", "", *_criteria(report), "", *_warnings(report)]
     if report.gaps:
         lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
             (g.describe(), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",

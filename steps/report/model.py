@@ -174,6 +174,7 @@ class Readiness:
     inactive_tables: list[str] = field(default_factory=list)  # there but not ACTIVE yet: "orders UPDATING"
     inactive_gsis: list[str] = field(default_factory=list)  # "orders.OrdersByUser CREATING"
     read: bool = True  # whether the environment was read in this run (else actual counts are unknown)
+    warnings: list[str] = field(default_factory=list)  # what holds but should not (a role over-privileged)
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -197,6 +198,7 @@ class Readiness:
             "checks": self.checks.data(), "settings": asdict(self.settings),
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
             "unexpected": self.unexpected, "missing": self.missing, "inactive": self.inactive,
+            "warnings": self.warnings,
         }
 
 

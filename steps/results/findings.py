@@ -87,6 +87,7 @@ class Finding:
     change: str | None = None  # for a difference from the desired state: the plan's change kind (CreateIndex)
     line: int | None = None  # the feature line of the step that made the claim (set by the recorder)
     not_run: NotRun | None = None  # for a claim not run: why
+    warning: str = ""  # what holds but should not be so, whatever the outcome (an over-privileged role): blocks nothing
 
     @property
     def failed(self) -> bool:
@@ -116,6 +117,7 @@ READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, i
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
     "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
+    "warning": text,
 }
 
 

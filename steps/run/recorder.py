@@ -16,9 +16,18 @@ from typing import Any
 
 import pytest
 
-from steps.results.findings import Finding, Outcome
+from steps.results.findings import Cause, Finding, Outcome
 
 MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.UNVERIFIABLE: "??  ", Outcome.NOT_RUN: "--  "}
+
+
+def _cause_of(finding: Finding) -> tuple[Cause, str | None, str | None] | None:
+    """The missing table, index or vault a failed claim failed for, as a key (claims of one share it)."""
+    if finding.outcome is not Outcome.FAILED or finding.cause is None:
+        return None
+    if finding.cause is Cause.TABLE:
+        return (Cause.TABLE, finding.table, None)
+    return (finding.cause, finding.table, finding.name)
 
 
 class ScenarioFindings:
@@ -52,8 +61,22 @@ class ScenarioFindings:
         return [f for f in self.findings if f.outcome is outcome]
 
     def report(self) -> str:
+        """Every claim, failed first. Claims failing for one cause (a missing table, index or vault) say why, and
+        who must act, once: the first in full, the others only what they expected and found."""
         order = (Outcome.FAILED, Outcome.UNVERIFIABLE, Outcome.NOT_RUN, Outcome.PASSED)
-        return "\n".join(f"  {MARKS[o]} {f.message()}" for o in order for f in self.of(o))
+        said: set[tuple[Cause, str | None, str | None]] = set()
+        lines = []
+        for outcome in order:
+            for f in self.of(outcome):
+                cause = _cause_of(f)
+                if cause is not None and cause in said:
+                    lines.append(f"  {MARKS[outcome]} {f.subject}: expected {f.expected}, found {f.actual} (the same "
+                                 "cause as above)")
+                    continue
+                if cause is not None:
+                    said.add(cause)
+                lines.append(f"  {MARKS[outcome]} {f.message()}")
+        return "\n".join(lines)
 
     def give_verdict(self) -> None:
         """Fail, or skip as unverifiable or not run; return only when every claim passed."""

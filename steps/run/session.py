@@ -29,11 +29,13 @@ from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
 from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
-from provision.errors import RefusedError
+from provision.errors import RefusedError, ToolError
+from provision.iam import simulate
 from provision.observed.sources import Source, SourceContext, open_sources
 from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps.checks.target import Target
+from steps.run.env_names import named_for_another
 from steps.run.options import ContractOptions
 from steps.run.phases import Phases
 
@@ -48,7 +50,9 @@ class ContractSession:
         self.say = say
         self._launched: LocalInstance | None = None
         self._exit = ExitStack()
-        self._backend: Backend | None = None
+        self._backend: Backend | None = None  # set once provisioned (or read as it is)
+        self._opened: Backend | None = None  # opened, provisioned or not (its endpoint, for the messages)
+        self._unusable: Exception | None = None  # why provisioning failed: raised again on every later use
         self._targets: dict[str, Target] = {}
         self._account: str | None = None  # the caller's account, once checked for writes
         self.phases = Phases()  # where the time goes, for the benchmark
@@ -77,10 +81,15 @@ class ContractSession:
 
     def read_static(self) -> None:
         """Read every static source now (files only, in milliseconds): a Terraform folder that does not parse
-        or a plan of another format stops the run before anything runs (SourceError)."""
+        or a plan of another format stops the run before anything runs (SourceError), and so does Terraform whose
+        tables are named for another environment than the one checked (steps.run.env_names)."""
         for label, source in self.sources.items():
             if source.static:
-                self.target(label)
+                target = self.target(label)
+                wrong = target.terraform and named_for_another(
+                    target.observed.tables, self.desired, self.environment, f"{source.name}:{source.origin}")
+                if wrong:
+                    raise ToolError(wrong)
 
     def start(self) -> None:
         """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
@@ -96,7 +105,21 @@ class ContractSession:
         if self.needs_throwaway_local():
             fetch(progress=say_now)
 
+    def prepare_evaluator(self) -> None:
+        """Install the IAM policy evaluator now, saying so on stderr, if this run evaluates the Lambda roles'
+        declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
+        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable."""
+        env = self.environment
+        evaluates = not env.is_aws or any(s.static for s in self.sources.values())
+        if env.lambda_roles.declared and evaluates:
+            with contextlib.suppress(simulate.SimulatorMissing):
+                simulate.install(progress=say_now)
+
     def backend(self) -> Backend:
+        """The backend, started and provisioned once. A provisioning that failed or was refused fails every later
+        call the same way: no scenario may check the environment as it is when it was to be provisioned first."""
+        if self._unusable is not None:
+            raise self._unusable
         if self._backend is None:
             endpoint = self.options.endpoint_url
             if self._launched is not None:
@@ -104,9 +127,15 @@ class ContractSession:
                     self._launched.wait_ready()
                 self.phases.add("backend start (overlapped)", time.perf_counter() - self._launched_at)
                 endpoint = self._launched.endpoint_url
-            self._backend = self._exit.enter_context(open_backend(self.environment, endpoint, start_local=True))
-            with self.phases.timing("provisioning"):
-                self._provision(self._backend)
+            backend = self._exit.enter_context(open_backend(self.environment, endpoint, start_local=True))
+            self._opened = backend
+            try:
+                with self.phases.timing("provisioning"):
+                    self._provision(backend)
+            except Exception as error:
+                self._unusable = error
+                raise
+            self._backend = backend
         return self._backend
 
     def _provision(self, backend: Backend) -> None:
@@ -159,7 +188,7 @@ class ContractSession:
                     f"STS in {env.region}" + (f" (e.g. `aws sso login --profile {env.profile}`)" if env.profile
                                                else " (e.g. set AWS_PROFILE)") + ", then run again.")
         else:
-            endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+            endpoint = (self._opened.endpoint_url if self._opened else None) or self.options.endpoint_url
             where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else "")
             todo = ("Check that DynamoDB Local answers there (or leave out --endpoint-url to start one), then run "
                     "again." if env.backend is BackendKind.DYNAMODB_LOCAL else "Run again; report it if it persists.")
@@ -168,7 +197,7 @@ class ContractSession:
     def stopped_answering(self, error: Exception, doing: str) -> str:
         """What to tell people when the backend stops answering in the middle of the run."""
         env = self.environment
-        endpoint = (self._backend.endpoint_url if self._backend else None) or self.options.endpoint_url
+        endpoint = (self._opened.endpoint_url if self._opened else None) or self.options.endpoint_url
         where = f"{env.backend.value}" + (f" at {endpoint}" if endpoint else f" ({env.region})")
         return (f"contracts: {where} stopped answering while {doing} for environment '{env.name}' ({error}). The run "
                 "stopped there: nothing more was checked and no readiness report was written. Check that it is "

@@ -1,6 +1,6 @@
 """The sentence library: one module per subject, each registering its sentences in the catalogue.
 
-`MODULES` is the list pytest loads (the plugin's `pytest_plugins`) and the catalogue imports to
+`MODULES` is the list the plugin loads into pytest (where it is active) and the catalogue imports to
 know every sentence.
 """
 

@@ -10,7 +10,7 @@ a table whose partition key cannot carry the marker (not a string) is not writte
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -154,6 +154,34 @@ def _key_type_drift(seen: ObservedTable, written: Mapping[str, str], table: str,
                           "queries cannot be used")
 
 
+def _stop_on_type_conflicts(target: Target, findings: ScenarioFindings, table: str,
+                            values: Mapping[str, Iterable[str]]) -> None:
+    """Values the desired state's key types cannot hold ('u1' for an N key): a gap, failed before anything is
+    sent (DynamoDB would refuse the item or the query), whatever the environment allows."""
+    conflicts = checks.key_type_conflicts(target, table, values)
+    if conflicts:
+        findings.add(conflicts)
+        findings.give_verdict()
+
+
+def _untyped_columns(datatable: list[list[str]]) -> dict[str, list[str]]:
+    """The values of each column whose type comes from the desired state (no `:N`/`:B` suffix of its own)."""
+    return {header.strip(): [row[i] for row in datatable[1:] if i < len(row) and row[i] != ""]
+            for i, header in enumerate(datatable[0]) if ":" not in header}
+
+
+def _condition_values(condition: str) -> dict[str, list[str]]:
+    """The values a key condition gives each key ({} for one that cannot be read: that fails on its own)."""
+    try:
+        parsed = parse_condition(condition)
+    except ConditionError:
+        return {}
+    found = {parsed.partition: [parsed.value]}
+    if parsed.sort is not None:
+        found.setdefault(parsed.sort.name, []).extend(parsed.sort.values)
+    return found
+
+
 CONNECTION_ERRORS = (ConnectionError, HTTPClientError)  # botocore's: the endpoint stopped answering
 
 
@@ -179,6 +207,7 @@ def _check_account(request: pytest.FixtureRequest, session: ContractSession) -> 
 def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings: ScenarioFindings,
       access_patterns: AccessPatterns, table: str, datatable: list[list[str]]) -> None:
     subject = f"items in table {table}"
+    _stop_on_type_conflicts(contract_target, scenario_findings, table, _untyped_columns(datatable))
     seen = _writable_table(contract_target, scenario_findings, access_patterns.session, table, subject)
     declared = _declared_types(contract_target, seen, table)
     unreadable = ""
@@ -244,6 +273,7 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
       reverse: str | None = None, limit: str | None = None) -> None:
     where = f"{kind} {index}" if index else f"table {table}"
     subject = access_patterns.subject = f"query on {where}{'' if not index else f' of table {table}'}: {condition}"
+    _stop_on_type_conflicts(contract_target, scenario_findings, table, _condition_values(condition))
     seen = _writable_table(contract_target, scenario_findings, access_patterns.session, table, subject)
     if index:
         scenario_findings.require(checks.index_exists(contract_target, kind or GSI, table, index, True))

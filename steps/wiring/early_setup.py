@@ -7,15 +7,23 @@ settings (testpaths, markers, addopts) are not read, and the wrong tests run. Wh
 this decides the setup again from the real paths, as pytest itself would have with the option
 known, before the conftests load. If a future pytest no longer has the attributes this sets, the
 run is refused with the way round it (`--contracts=DIR`) instead of running the wrong thing.
+
+The same happens to a project without a configuration file run from inside its `features/` folder
+(`cd features/order_lambda && pytest`): pytest takes that folder for the rootdir, and nothing is
+collected. The setup is then decided again with the project's folder (contracts/ beside features/,
+`steps.wiring.activation.project_above`) as rootdir, as if pytest had been run there on this folder.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from _pytest.config.findpaths import determine_setup
+
+from steps.wiring import activation
 
 OPTIONS_WITH_A_FOLDER = ("--contracts",)
 
@@ -26,19 +34,26 @@ def separate_values(args: Sequence[str]) -> list[str]:
 
 
 def repair(config: pytest.Config, args: list[str]) -> None:
-    """Decide rootdir and configuration file again when an option's folder was taken for a test path."""
-    if not separate_values(args):
-        return
+    """Decide rootdir and configuration file again when an option's folder was taken for a test path, or when
+    pytest, run inside a project's features/ folder with no configuration file, took a folder there for the root."""
     namespace = config.known_args_namespace  # parsed with the plugin's options known: DIR is no path here
+    rootdir = namespace.rootdir or None
+    if not separate_values(args):
+        project = _project_of(config)
+        if project is None:
+            return
+        rootdir = str(project)
     rootpath, inipath, inicfg, ignored = determine_setup(
         inifile=namespace.inifilename, override_ini=namespace.override_ini, args=namespace.file_or_dir,
-        rootdir_cmd_arg=namespace.rootdir or None, invocation_dir=config.invocation_params.dir)
+        rootdir_cmd_arg=rootdir, invocation_dir=config.invocation_params.dir)
     if (rootpath, inipath) == (config.rootpath, config.inipath):
         return  # DIR was inside the project: pytest found the same setup
     needed = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_config_files", "_configure_python_path")
     if not all(hasattr(config, name) for name in needed):
         raise pytest.UsageError(f"pytest took the folder after {OPTIONS_WITH_A_FOLDER[0]} for a test path; write "
-                                f"{OPTIONS_WITH_A_FOLDER[0]}=DIR (with '=') instead")
+                                f"{OPTIONS_WITH_A_FOLDER[0]}=DIR (with '=') instead" if separate_values(args) else
+                                f"pytest took {config.rootpath} for the project's root: run pytest from {rootdir}, "
+                                f"or give --rootdir={rootdir}")
     defaulted_confcutdir = namespace.confcutdir == str(config.inipath.parent if config.inipath else config.rootpath)
     config._rootpath, config._inipath, config._inicfg = rootpath, inipath, inicfg
     config._ignored_config_files = ignored
@@ -51,3 +66,12 @@ def repair(config: pytest.Config, args: list[str]) -> None:
     config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
     if defaulted_confcutdir:
         config.known_args_namespace.confcutdir = str(inipath.parent if inipath else rootpath)
+
+
+def _project_of(config: pytest.Config) -> Path | None:
+    """The project whose features/ pytest's rootdir is in, when no configuration file or --rootdir decided it."""
+    if config.inipath is not None or config.known_args_namespace.rootdir:
+        return None
+    if (config.rootpath / activation.CONTRACTS).is_dir():
+        return None
+    return activation.project_above(config.rootpath)

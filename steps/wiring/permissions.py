@@ -9,18 +9,19 @@ every scenario of the run at once (one run of the evaluator, or one simulation p
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
 
 from provision.desired.lambda_roles import LambdaRole, PolicySource
 from provision.desired.model import DEFAULT_ACCOUNT
-from provision.desired.stack import resolve
+from provision.desired.stack import Stack, resolve
 from provision.errors import ToolError
 from provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocuments, PolicyEvaluation
-from provision.iam.arns import of_stack
-from provision.iam.policy import consumer_policy
-from steps.checks.permissions import Claim, claims_of, findings, requests_of
+from provision.iam.arns import StackArns, of_stack
+from provision.iam.policy import Policy, consumer_policy
+from steps.checks.permissions import Claim, claims_of, findings, over_privileged, requests_of
 from steps.gherkin.parse import PARSED
 from steps.results.findings import Finding
 from steps.run.session import ContractSession
@@ -39,6 +40,7 @@ class RunPermissions:
         self.config = config
         self.session = session
         self._judges: dict[bool, Judge] = {}
+        self._warnings: dict[LambdaRole, str] = {}
 
     def findings(self, item: pytest.Item, label: str) -> list[Finding]:
         """The permission findings of one scenario against the source `label` ([] when it calls nothing)."""
@@ -51,7 +53,20 @@ class RunPermissions:
         if role is None:
             return findings(env, consumer, None, claims, {})
         judge = self._judge(env.is_aws and not self.session.source(label).static, item.session)
-        return findings(env, consumer, role, claims, judge.answers(requests_of(role, claims)))
+        return findings(env, consumer, role, claims, judge.answers(requests_of(role, claims)), self._warning(role))
+
+    def _warning(self, role: LambdaRole) -> str:
+        """Whether the role's declared policy files grant more than its access patterns need, once per role."""
+        if role not in self._warnings:
+            self._warnings[role] = ""
+            if role.policies is PolicySource.FILES:
+                with contextlib.suppress(ToolError):  # no access pattern: no claim carries a warning anyway
+                    stack = self._stack()
+                    arns = self._arns(stack)
+                    known = [*arns.table_arns, *(arns.arns.index(t, i) for t, i in arns.indexes)]
+                    self._warnings[role] = over_privileged(self.session.environment, role,
+                                                           self._generated(role, stack), known)
+        return self._warnings[role]
 
     def _judge(self, on_aws: bool, run: pytest.Session) -> Judge:
         if on_aws not in self._judges:
@@ -75,13 +90,20 @@ class RunPermissions:
         """The role's declared policies: its generated consumer policy, or the repository's documents."""
         if role.policies is PolicySource.FILES:
             return {f.path: f.document for f in role.files}
-        env = self.session.environment
-        stack = resolve(self.session.desired, env)
+        return {"generated": self._generated(role, self._stack()).data()}
+
+    def _stack(self) -> Stack:
+        return resolve(self.session.desired, self.session.environment)
+
+    def _arns(self, stack: Stack) -> StackArns:
+        return of_stack(stack, account=self.session.environment.account_id or DEFAULT_ACCOUNT)
+
+    def _generated(self, role: LambdaRole, stack: Stack) -> Policy:
+        """The consumer policy its access patterns make (all of them, whatever this run selected)."""
         uses = uses_of(self.config.stash[PARSED].scenarios, role.consumer, stack)
         if not uses:
             raise ToolError(f"consumer {role.consumer} has no access pattern")
-        arns = of_stack(stack, account=env.account_id or DEFAULT_ACCOUNT)
-        return {"generated": consumer_policy(arns, uses).data()}
+        return consumer_policy(self._arns(stack), uses)
 
 
 def _claims(item: pytest.Item, session: ContractSession) -> list[Claim]:

@@ -30,9 +30,11 @@ from steps.gherkin.parse import PARSED
 from steps.report.build import build
 from steps.report.files import FILES, FolderBusy, hold_folder, write_report
 from steps.report.model import Verdict
+from steps.results.accounts import mask_accounts
 from steps.results.environment import EnvironmentSummary
 from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
+from steps.wiring.lines import own_line
 from steps.wiring.results import collect
 
 OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
@@ -49,12 +51,19 @@ def add_options(parser: pytest.Parser) -> None:
         "--readiness-report", dest="readiness_report", default=None, metavar="DIR",
         help="write DIR/readiness.md and DIR/readiness.json, the readiness assessment of this run, and "
              "DIR/results.json, its plain results (`python -m steps.report DIR/results.json` rebuilds the report)")
+    parser.getgroup("contracts").addoption(
+        "--show-accounts", dest="show_accounts", action="store_true", default=False,
+        help="keep the AWS account ids in the readiness report and results.json (masked by default but for their "
+             "last 4 digits: ********2222)")
 
 
 def check_folder(config: pytest.Config) -> None:
     """--readiness-report must name a folder this run can create and write in: checked before anything runs."""
     folder = config.getoption("readiness_report", None)
     if not folder:
+        if config.getoption("show_accounts", False):
+            raise pytest.UsageError("--show-accounts is for the readiness report's files; give --readiness-report=DIR "
+                                    "too (the terminal shows the account ids as they are)")
         return
     path = Path(folder)
     if path.exists() and not path.is_dir():
@@ -134,8 +143,8 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
             _write(session, reporter, target, contract_session)
     except OSError as error:
         _remove(target)  # an earlier run's report says nothing about this one
-        reporter.write_line(f"readiness report: cannot be written to {target} ({error.strerror or error}); no "
-                            "report was written", red=True)
+        own_line(reporter, f"readiness report: cannot be written to {target} ({error.strerror or error}); no "
+                           "report was written", red=True)
         if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -148,8 +157,7 @@ def _remove(target: Path) -> None:
 
 def _not_written(reporter: Any, target: Path) -> None:
     _remove(target)  # an earlier run's report says nothing about this one
-    reporter.write_line("readiness report: not written: the run stopped before every contract was checked",
-                        red=True)
+    own_line(reporter, "readiness report: not written: the run stopped before every contract was checked", red=True)
 
 
 def run_results(session: pytest.Session, contract_session: ContractSession) -> RunResults:
@@ -176,14 +184,15 @@ def now() -> str:
 
 def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
     run = run_results(session, contract_session)
+    if not session.config.getoption("show_accounts", False):
+        run = mask_accounts(run)  # results.json too: a report rebuilt from it is the report written here
     readiness = build(run)
     markdown = write_report(readiness, target, {RESULTS: run.dumps()})  # the three whole, or none
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
-    reporter.write_line(f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and "
-                        ".json")
+    own_line(reporter, f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and .json")
     if readiness.verdict is Verdict.BLOCKED and session.exitstatus in (pytest.ExitCode.OK,
                                                                        pytest.ExitCode.NO_TESTS_COLLECTED):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -56,3 +56,8 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
         reporter.write_line("Not verified here (check these against AWS before calling it ready):")
         for reason, count in sorted(reasons.items()):
             reporter.write_line(f"  {count:>3} x {reason}")
+    warnings = sorted({f.warning for f in results.findings() if f.warning})
+    if warnings:
+        reporter.write_line("Warnings (not blocking):", yellow=True)
+        for warning in warnings:
+            reporter.write_line(f"  {warning}", yellow=True)

@@ -4,12 +4,12 @@ and each grant must be used (every action and every resource of every statement,
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from provision.iam import simulate as simulate_module
+from provision.iam.privilege import matches
 from tests.iam.recorder import UNCATALOGUED, Call
 
 NPM_CI = simulate_module.FETCH_COMMAND  # installs the evaluator (it installs itself on first use too)
@@ -48,12 +48,6 @@ def not_allowed(policy: Mapping[str, Any], account: str, calls: Iterable[Call]) 
     verdicts = simulate(policy, account, judged) if judged else []
     return unknown + [f"{c.action} on {c.resource} ({c.service}.{c.operation}, context {dict(c.context)}): {v}"
                       for c, v in zip(judged, verdicts, strict=True) if v != "Allowed"]
-
-
-def matches(pattern: str, arn: str) -> bool:
-    """IAM's Resource matching: * any run of characters, ? one character, the rest literal and case sensitive."""
-    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(regex, arn) is not None
 
 
 def unused(policy: Mapping[str, Any], calls: Iterable[Call]) -> list[str]:

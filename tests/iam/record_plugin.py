@@ -1,7 +1,9 @@
 """A pytest plugin for an inner contract run: record every AWS call of its backends into $IAM_RECORD (JSON).
 
 `pytest features/NAME --env=moto -p tests.iam.record_plugin`: each `Backend`'s session gets the recorder before
-its first client or resource is made; the calls are written when the run ends.
+its first client or resource is made; the calls are written when the run ends. With $IAM_RECORD_AFTER_PROVISIONING
+set, the calls the suite makes to provision moto are left out: what is left is what a run of an AWS environment
+that is not provisioned (`pytest --env=sit`) calls.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from tests.iam.recorder import Recorder
 MOTO_ACCOUNT = "123456789012"
 _recorders: list[Recorder] = []
 _attached: set[int] = set()
+_provisioning: list[bool] = [False]
 
 
 def _attach(backend: Backend) -> None:
     if id(backend.session) not in _attached:
         _attached.add(id(backend.session))
-        recorder = Recorder(backend.session.region_name or "us-east-1", MOTO_ACCOUNT)
+        recorder = Recorder(backend.session.region_name or "us-east-1", MOTO_ACCOUNT, paused=lambda: _provisioning[0])
         recorder.attach(backend.session)
         _recorders.append(recorder)
 
@@ -35,9 +38,23 @@ def _recording(method: Any) -> Any:
     return wrapper
 
 
+def _unrecorded(provision: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _provisioning[0] = True
+        try:
+            return provision(*args, **kwargs)
+        finally:
+            _provisioning[0] = False
+    return wrapper
+
+
 def pytest_configure(config: pytest.Config) -> None:
     Backend.client = _recording(Backend.client)  # type: ignore[method-assign]
     Backend.resource = _recording(Backend.resource)  # type: ignore[method-assign]
+    if os.environ.get("IAM_RECORD_AFTER_PROVISIONING"):
+        from steps.run import session
+
+        session.provision = _unrecorded(session.provision)  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

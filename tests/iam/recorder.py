@@ -52,12 +52,15 @@ class Recorder:
     account: str
     tags_of: TagsOf | None = None
     calls: list[Call] = field(default_factory=list)
+    paused: Callable[[], bool] | None = None  # while it answers True, calls are not recorded
 
     def attach(self, session: Any) -> None:
         """Record every call of the clients made from this boto3 session from now on."""
         session.events.register("before-parameter-build", self._handle)
 
     def _handle(self, params: Mapping[str, Any], model: Any, **_: Any) -> None:
+        if self.paused is not None and self.paused():
+            return
         service = model.service_model.service_name
         self.calls.extend(self.authorisations(service, model.name, params))
 
