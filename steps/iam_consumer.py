@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from provision.desired.model import DEFAULT_ACCOUNT
 from provision.desired.stack import Stack
 from provision.errors import ToolError
 from provision.iam import command
@@ -42,11 +43,12 @@ def policies_of_stack(rootpath: Path, stack: Stack) -> dict[str, dict[str, Any]]
     point `dynamo_contracts.consumer_policies`): consumers without access patterns call nothing and get none."""
     catalogue.load_all()
     parsed = parse_all(rootpath)
+    arns = of_stack(stack, account=stack.environment.account_id or DEFAULT_ACCOUNT)  # moto's where none is named
     found = {}
     for consumer in parsed.consumers:
         uses = uses_of(parsed.scenarios, consumer, stack)
         if uses:
-            found[consumer] = consumer_policy(of_stack(stack), uses).data()
+            found[consumer] = consumer_policy(arns, uses).data()
     return found
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provision.desired.model import DesiredState, Environment
+from provision.desired.model import DEFAULT_ACCOUNT, DEFAULT_BACKUP_ROLE, DesiredState, Environment
 from provision.desired.stack import resolve
 from provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, identifier
 from provision.export.stack_module import PROVIDER_CONSTRAINT, overridden
@@ -60,15 +60,15 @@ def _main(desired: DesiredState, env: Environment, module_source: str) -> list[I
     if env.overrides.tags:
         overrides["tags"] = dict(sorted(env.overrides.tags.items()))
     with_overrides = [Attr("overrides", overrides)] if overridden(desired) else []
-    role = env.backup_role
+    # An AWS environment always names its account (the loader requires it); moto's is moto's default account.
+    role = env.backup_role or f"arn:aws:iam::{DEFAULT_ACCOUNT}:{DEFAULT_BACKUP_ROLE}"
     call: list[Item] = [
         Attr("source", module_source), Blank(), Attr("environment", env.name),
         Attr("table_names", {t.name: env.table_name(t.name) for t in desired.tables}),
         Attr("backup_names", {x.name: env.backup_name(x.name) for x in (*desired.vaults, *desired.plans)}),
         Attr("selection_names", selections),
         *with_overrides,
-        Attr("backup_role_arn", role) if role else Attr("backup_role_arn", Expr("null"),
-                                                        comment="no account_id in contracts/: set one"),
+        Attr("backup_role_arn", role),
         Attr("alarm_actions", list(env.alarm_actions))]
     outputs = [Block("output", (name,), (Attr("value", Expr(f"module.{MODULE_NAME}.{name}")),))
                for name in ("table_arns", "table_names")]
