@@ -164,3 +164,11 @@ def test_only_the_settings_some_environment_overrides_are_variables(desired: Des
     layout.write(tmp_path / "plain", layout.export(none, envs, "contracts/", {}), envs)
     assert "overrides" not in (tmp_path / "plain" / "modules" / "dynamodb-stack" / "variables.tf").read_text()
     assert "enabled = true" in (tmp_path / "plain" / "modules" / "dynamodb-stack" / "tables.tf").read_text()
+
+
+def test_the_committed_terraform_is_what_contracts_makes(desired: DesiredState) -> None:
+    """infra/ is generated: a change to contracts/ (or to a consumer's access patterns) without regenerating it,
+    or a hand edit, fails here as `python -m provision terraform --out infra --check` fails in CI."""
+    envs = command.environments(desired, None)
+    files = layout.export(desired, envs, "contracts/", command.policies(desired, envs, ROOT, command._policy_source()))
+    assert [str(d) for d in layout.check(ROOT / "infra", files, envs)] == []
