@@ -19,8 +19,9 @@ from provision.apply.executor import ApplyOptions
 from provision.backends import Backend, open_backend
 from provision.cost import command as cost_command
 from provision.desired.load import load_contracts
-from provision.desired.model import BackendKind, DesiredState, Environment
+from provision.desired.model import DesiredState, Environment
 from provision.errors import RefusedError, ToolError
+from provision.export import command as export_command
 from provision.iam import command as iam_command
 from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.planning.saved import SavedPlan
@@ -58,11 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
     iam_command.add_parser(commands, [common])
     cost_command.add_parser(commands, [common])
+    export_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
         sub.add_argument("--env", required=True, help="an environment from the contracts")
-        sub.add_argument("--endpoint-url", help="a running DynamoDB Local to use (local environments)")
+        sub.add_argument("--endpoint-url", help="a running DynamoDB Local to use (local environments), or moto's "
+                                                "server (moto environments)")
         return sub
 
     plan = with_env("plan", "show what apply would change (exit 0: nothing, 2: changes pending)")
@@ -128,6 +131,8 @@ def _run(args: argparse.Namespace) -> int:
         return iam_command.run(args)
     if args.command == "cost":
         return cost_command.run(args)
+    if args.command == "terraform":
+        return export_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)
@@ -135,8 +140,9 @@ def _run(args: argparse.Namespace) -> int:
               f"plans, environments {', '.join(desired.environments)}")
         return EXIT_OK
     env = _environment(desired, args.env)
-    if args.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
-        raise ToolError(f"--endpoint-url is for DynamoDB Local environments; '{env.name}' is {env.backend.value}")
+    if args.endpoint_url and env.is_aws:
+        raise ToolError(f"--endpoint-url is for DynamoDB Local and moto environments (moto's server); "
+                        f"'{env.name}' is {env.backend.value}")
     saved = getattr(args, "saved_plan", None)
     approved = SavedPlan.load(saved) if saved is not None else None  # a bad file stops before any call
     with open_backend(env, args.endpoint_url, start_local=False) as backend:

@@ -13,7 +13,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from provision.desired.model import DEFAULT_ACCOUNT
 from provision.desired.stack import Stack
 from provision.errors import ToolError
 from provision.iam import command
@@ -34,6 +36,20 @@ def policy_for(rootpath: Path, consumer: str, stack: Stack) -> Policy:
     if not uses:
         raise ToolError(f"consumer '{consumer}' has no access-pattern scenario: it calls nothing, and needs no policy")
     return consumer_policy(of_stack(stack), uses)
+
+
+def policies_of_stack(rootpath: Path, stack: Stack) -> dict[str, dict[str, Any]]:
+    """Every consumer's generated policy document in the stack's environment, for the Terraform export (the entry
+    point `dynamo_contracts.consumer_policies`): consumers without access patterns call nothing and get none."""
+    catalogue.load_all()
+    parsed = parse_all(rootpath)
+    arns = of_stack(stack, account=stack.environment.account_id or DEFAULT_ACCOUNT)  # moto's where none is named
+    found = {}
+    for consumer in parsed.consumers:
+        uses = uses_of(parsed.scenarios, consumer, stack)
+        if uses:
+            found[consumer] = consumer_policy(arns, uses).data()
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

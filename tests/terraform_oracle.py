@@ -40,6 +40,7 @@ OVERRIDE = """provider "aws" {{{alias}
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
+  allowed_account_ids         = null
 }}
 """
 ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
@@ -84,6 +85,11 @@ def _digest(folder: Path, var_files: Sequence[Path], extra: str) -> str:
     return hashed.hexdigest()[:32]
 
 
+def environment(home: Path) -> dict[str, str]:
+    """The environment Terraform runs in here: no user configuration, no AWS credentials of the machine."""
+    return _environment(home)
+
+
 def _environment(home: Path) -> dict[str, str]:
     config = home / "terraformrc"
     config.write_text("")  # no user configuration, no network mirror: only -plugin-dir
@@ -104,19 +110,22 @@ def override_for(folder: Path) -> str:
     return "\n".join(OVERRIDE.format(alias=f'\n  alias = "{a}"' if a else "") for a in ["", *aliases])
 
 
-def plan(folder: Path, var_files: Sequence[Path] = ()) -> dict[str, Any]:
-    """The JSON of the plan Terraform makes for `folder` (with `var_files`), on an empty state."""
+def plan(folder: Path, var_files: Sequence[Path] = (), within: Path | None = None) -> dict[str, Any]:
+    """The JSON of the plan Terraform makes for `folder` (with `var_files`), on an empty state. `within`: a folder
+    above it to copy too, where the root calls modules outside itself (`../../modules/x`)."""
     needs_terraform()
     folder = Path(folder)
-    override = override_for(folder)
-    key = _digest(folder, var_files, _version() + override)
+    base = Path(within) if within is not None else folder
+    override = override_for(folder) + str(folder.resolve().relative_to(base.resolve()))
+    key = _digest(base, var_files, _version() + override)
     cached = CACHE / f"{key}.json"
     if cached.is_file():
         return dict(json.loads(cached.read_text()))
     with tempfile.TemporaryDirectory(prefix="tf-oracle-") as scratch:
-        work = Path(scratch) / folder.name
-        shutil.copytree(folder, work, ignore=shutil.ignore_patterns("providers", ".terraform.lock.hcl"))
-        (work / OVERRIDE_NAME).write_text(override)
+        copy = Path(scratch) / base.name
+        shutil.copytree(base, copy, ignore=shutil.ignore_patterns("providers", ".terraform.lock.hcl"))
+        work = copy / folder.resolve().relative_to(base.resolve())
+        (work / OVERRIDE_NAME).write_text(override_for(folder))
         env = _environment(Path(scratch))
         given = [f"-var-file={Path(p).resolve()}" for p in var_files]
         _run(["init", "-backend=false", f"-plugin-dir={mirror()}", "-no-color"], work, env)

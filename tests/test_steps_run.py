@@ -417,8 +417,10 @@ def test_a_gherkin_mistake_stops_the_run_with_its_file_and_line(project: Contrac
     (["--env=sit", "--confirm-prod"], "--confirm-prod only confirms --provision on a protected environment*"),
     (["--env=dev", "--provision", "--confirm-prod"], "--confirm-prod is for protected environments (prod); 'dev' *"),
     (["--env=sit", "--provision", "--read-only"], "--read-only and --provision contradict each other*"),
+    (["--env=sit", "--endpoint-url=http://127.0.0.1:1"],
+     "--endpoint-url is for DynamoDB Local and moto environments (moto's server); 'sit' is aws*"),
 ], ids=["no-provision-on-aws", "provision-on-moto", "provision-on-local", "confirm-without-provision",
-        "confirm-unprotected", "read-only-provision"])
+        "confirm-unprotected", "read-only-provision", "endpoint-on-aws"])
 def test_an_option_that_means_nothing_here_is_refused_with_the_reason(project: ContractProject, args: list[str],
                                                                       message: str) -> None:
     project.feature("alpha", 'Feature: x\n  Scenario: y\n    Then the table "orders" must exist\n')

@@ -21,12 +21,13 @@ def open_backend(env: Environment, endpoint_url: str | None = None, start_local:
     """The backend of `env`, started if need be and stopped on exit.
 
     For DynamoDB Local, `endpoint_url` (or the environment's own, or AWS_ENDPOINT_URL_DYNAMODB)
-    is used as it is; otherwise, with `start_local`, a throwaway instance is started.
+    is used as it is; otherwise, with `start_local`, a throwaway instance is started. For moto,
+    `endpoint_url` (or the environment's own) is moto's server; none: moto in this process.
     """
     if env.backend is BackendKind.MOTO:
         from provision.backends.moto import moto_backend
 
-        with moto_backend(env) as backend:
+        with moto_backend(env, endpoint_url or env.endpoint_url) as backend:
             yield backend
     elif env.backend is BackendKind.AWS:
         from provision.backends.aws import aws_backend

@@ -27,7 +27,7 @@ class Backend:
 
     kind: BackendKind
     session: boto3.Session
-    endpoint_url: str | None = None  # DynamoDB's endpoint; None means the session's default (AWS, moto)
+    endpoint_url: str | None = None  # DynamoDB's endpoint (moto's server: every service's); None: the session's
     description: str = ""
     retry_bound: RetryBound = field(default_factory=RetryBound, repr=False)  # an apply sets its deadline here
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -39,8 +39,9 @@ class Backend:
     @property
     def in_process(self) -> bool:
         """Whether calls are served in this process (moto): threads then only contend for the GIL, so calls are
-        made one after another; against a server (DynamoDB Local, AWS) they wait on the network, in parallel."""
-        return self.kind is BackendKind.MOTO
+        made one after another; against a server (DynamoDB Local, moto's, AWS) they wait on the network, in
+        parallel."""
+        return self.kind is BackendKind.MOTO and self.endpoint_url is None
 
     def client(self, service: str) -> Any:
         """One client per service, shared by the threads of an apply (boto3 clients are thread safe).
@@ -48,7 +49,8 @@ class Backend:
         botocore's own retries on it end at the deadline of the apply running, if any (`retry_bound`).
         """
         if service not in self._clients:
-            endpoint = self.endpoint_url if service == "dynamodb" else None
+            every_service = self.kind is BackendKind.MOTO  # moto's server serves every service at one address
+            endpoint = self.endpoint_url if service == "dynamodb" or every_service else None
             client = self.session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)  # type: ignore[call-overload]
             bound_retries(client, self.retry_bound)
             self._clients[service] = client

@@ -19,6 +19,7 @@ from provision.desired.location import Location as Location  # re-exported: wher
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's, and what ARNs say where an environment names no account
 ALARM_COMPARISON, ALARM_STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares
+DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"  # of the account, where no backup_role_arn
 MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
 SELECTION_DIGEST_LENGTH = 6
 
@@ -385,6 +386,13 @@ class Environment:
         """The ARN a table of this name has, or will have (local and moto: moto's default account), in the
         environment's region or the one given (a Terraform provider configured for another)."""
         return f"arn:aws:dynamodb:{region or self.region}:{self.account_id or DEFAULT_ACCOUNT}:table/{physical}"
+
+    @property
+    def backup_role(self) -> str | None:
+        """The role AWS Backup uses: backup_role_arn, else the account's default service role (None: no account)."""
+        if self.backup_role_arn:
+            return self.backup_role_arn
+        return f"arn:aws:iam::{self.account_id}:{DEFAULT_BACKUP_ROLE}" if self.account_id else None
 
     def lambda_role(self, consumer: str) -> LambdaRole | None:
         """The role the consumer's Lambda runs as here, as declared (None: none declared)."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from provision.desired.model import Environment
+from provision.desired.model import DEFAULT_BACKUP_ROLE, Environment
 from provision.desired.stack import Stack
 from provision.errors import ToolError
-
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"  # as provision.planning.diff_backups defaults it
 
 
 @dataclass(frozen=True)

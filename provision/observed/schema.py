@@ -52,7 +52,8 @@ def observed_from_stack(stack: Stack) -> ObservedState:
         resources = tuple(stack.environment.table_arn(t) for t in plan.covers.tables)
         selection = ObservedSelection(
             plan.selection_name_for(resources), f"{name}-selection", resources,
-            any_tags=tuple(TagCondition(k, v) for k, v in sorted(plan.covers.tags.items())))
+            any_tags=tuple(TagCondition(k, v) for k, v in sorted(plan.covers.tags.items())),
+            iam_role_arn=stack.environment.backup_role or "")
         plans[name] = ObservedPlan(name, f"{name}-id", (ObservedRule(
             rule.name, rule.vault, rule.schedule, rule.retention_days, rule.cold_storage_after_days),), (selection,))
     vaults = {name: ObservedVault(name, vault.kms_key) for name, vault in stack.vaults.items()}

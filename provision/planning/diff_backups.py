@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from provision.desired.model import (
-    BackendKind,
-    BackupPlan,
-)
+from provision.desired.model import DEFAULT_BACKUP_ROLE, BackendKind, BackupPlan
 from provision.desired.stack import Stack
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import (
@@ -31,8 +28,6 @@ from provision.planning.changes import (
     Refused,
     UpdateBackupPlan,
 )
-
-DEFAULT_BACKUP_ROLE = "role/service-role/AWSBackupDefaultServiceRole"
 
 
 def backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.model import BackendKind, Environment
+from provision.desired.model import Environment
 from provision.observed.sources import forms
 
 DEFAULT_ENV = "local"
@@ -25,7 +25,7 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--contracts", dest="contracts_dir", default=None, metavar="DIR",
                     help="the desired-state folder (default: contracts/ beside the rootdir)")
     group.addoption("--endpoint-url", dest="contracts_endpoint", default=None, metavar="URL",
-                    help="use this running DynamoDB Local instead of starting one")
+                    help="use this running DynamoDB Local instead of starting one (moto: this moto server)")
     group.addoption("--no-provision", dest="contracts_no_provision", action="store_true",
                     help="local/moto: check the environment as it is, without creating anything")
     group.addoption("--provision", dest="contracts_provision", action="store_true",
@@ -101,8 +101,8 @@ def misuse(options: ContractOptions, env: Environment) -> list[str]:
     """Why each option given means nothing (or contradicts another) for `env`; empty when all is well."""
     where = f"'{env.name}' is {env.backend.value}"
     problems = []
-    if options.endpoint_url and env.backend is not BackendKind.DYNAMODB_LOCAL:
-        problems.append(f"--endpoint-url is for DynamoDB Local environments; {where}")
+    if options.endpoint_url and env.is_aws:
+        problems.append(f"--endpoint-url is for DynamoDB Local and moto environments (moto's server); {where}")
     if options.no_provision and env.is_aws:
         problems.append(f"--no-provision is for local and moto environments; {where}, which is only ever read "
                         "as it is unless --provision is given")

@@ -155,8 +155,8 @@ class ContractSession:
             self.say(f"contracts: {self.provisioned}")
 
     def _provision_lock(self, backend: Backend) -> AbstractContextManager[object]:
-        """One provisioning at a time per environment and endpoint (moto lives in this process alone)."""
-        if backend.kind is BackendKind.MOTO:
+        """One provisioning at a time per environment and endpoint (moto in-process lives in this process alone)."""
+        if backend.in_process:
             return contextlib.nullcontext()
         from filelock import FileLock, Timeout  # a tenth of a second to import: only a live run provisions
 
