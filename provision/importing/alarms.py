@@ -111,4 +111,7 @@ def read_alarms(state: ObservedState, logical: Mapping[str, str]) -> Alarms:
         table[rule.kind.value] = rule_value(rule)
         placed.append(alarm)
     found.actions = _actions(placed)
+    order = {kind.value: position for position, kind in enumerate(AlarmKind)}  # as the contracts list them
+    found.rules = {table: dict(sorted(rules.items(), key=lambda item: order.get(item[0], len(order))))
+                   for table, rules in found.rules.items()}
     return found

@@ -33,6 +33,15 @@ def unknown(key: str, value: Unverifiable | None, what: str = "this source does 
     return Placeholder(key, f"unknown here: {value.reason if isinstance(value, Unverifiable) else what}")
 
 
+def why_not(*values: object) -> Unverifiable | None:
+    """The first reason one of `values` is not known: itself, or what a key read in part says (`unread`, `why`)."""
+    for value in values:
+        for reason in (value, getattr(value, "unread", None), getattr(value, "why", None)):
+            if isinstance(reason, Unverifiable):
+                return reason
+    return None
+
+
 @dataclass
 class TableDraft:
     """A table read for the contracts: its own nodes, its defaultable settings, its tags and its alarms."""
@@ -54,8 +63,11 @@ def key(attribute: KeyAttribute) -> dict[str, Value]:
     return {"name": attribute.name, "type": attribute.type.value}
 
 
-def _keys(keys: KeySchema, sort_only: bool = False) -> list[Node]:
-    nodes: list[Node] = [] if sort_only else [Entry("partition_key", key(keys.partition))]
+def _keys(keys: object) -> list[Node]:
+    """A key schema's entries; one a source read in part (no type reported) is a placeholder."""
+    if not isinstance(keys, KeySchema):
+        return [unknown("partition_key", why_not(keys))]
+    nodes: list[Node] = [Entry("partition_key", key(keys.partition))]
     return nodes + ([Entry("sort_key", key(keys.sort))] if keys.sort is not None else [])
 
 
@@ -85,7 +97,7 @@ def _indexes(table: ObservedTable, provisioned: bool) -> list[Node]:
     for name, index in table.global_indexes.items():  # as the source orders them (the contracts, in an export)
         keys, shown = index.keys, index.projection
         if not isinstance(keys, KeySchema) or not isinstance(shown, Projection):
-            gsis.append(unknown(name, keys if isinstance(keys, Unverifiable) else shown))
+            gsis.append(unknown(name, why_not(keys, shown)))
             continue
         body: list[Node] = [*_keys(keys), Entry("projection", projection(shown))]
         if provisioned:
@@ -96,9 +108,13 @@ def _indexes(table: ObservedTable, provisioned: bool) -> list[Node]:
         gsis.append(Entry(name, Block(tuple(body))))
     if table.other_indexes is not None:
         gsis.append(unknown("other GSIs", table.other_indexes))
-    lsis: list[Node] = [Entry(name, Block((*_keys(KeySchema(table.keys.partition, lsi.sort_key), sort_only=True),
-                                           Entry("projection", projection(lsi.projection)))))
-                        for name, lsi in table.local_indexes.items()]
+    lsis: list[Node] = []
+    for name, lsi in table.local_indexes.items():
+        sort, shown = lsi.sort_key, lsi.projection
+        if not isinstance(sort, KeyAttribute) or not isinstance(shown, Projection):
+            lsis.append(unknown(name, why_not(sort, shown)))
+            continue
+        lsis.append(Entry(name, Block((Entry("sort_key", key(sort)), Entry("projection", projection(shown))))))
     found: list[Node] = [Entry("global_indexes", Block(tuple(gsis)))] if gsis else []
     return found + ([Entry("local_indexes", Block(tuple(lsis)))] if lsis else [])
 
