@@ -160,7 +160,8 @@ def build(state: ObservedState, options: Options) -> Imported:
              for where, p in placeholders(nodes)]
     plans = len(backup.plans) if isinstance(backup.plans, Mapping) else 0
     vaults = len(backup.vaults) if isinstance(backup.vaults, Mapping) else 0
-    summary = (f"{len(drafts)} table(s) ({', '.join(d.logical for d in drafts)}), {vaults} backup vault(s), "
+    listed = f" ({', '.join(d.logical for d in drafts)})" if drafts else ""
+    summary = (f"{len(drafts)} table(s){listed}, {vaults} backup vault(s), "
                f"{plans} backup plan(s), environment {options.env} (table names {tables.pattern}, backup names "
                f"{backups_named.pattern})")
     return Imported(files, found, summary, alarms.others)
