@@ -1,4 +1,5 @@
-"""`python -m provision`: validate, plan, apply, destroy, and a lasting DynamoDB Local for hand work.
+"""`python -m provision`: validate, plan, apply, destroy, and a lasting DynamoDB Local for hand work; the Terraform
+of the contracts (`terraform`) and the contracts of a Terraform stack (`import`).
 
 Exit status: 0 done (for `plan`: nothing pending), 2 `plan` found changes pending,
 1 any error, bad input included. Errors the user can fix are one message, no traceback.
@@ -23,6 +24,7 @@ from provision.desired.model import DesiredState, Environment
 from provision.errors import RefusedError, ToolError
 from provision.export import command as export_command
 from provision.iam import command as iam_command
+from provision.importing import command as import_command
 from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 from provision.planning.saved import SavedPlan
 from provision.workflow import destroy, planned, provision
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     iam_command.add_parser(commands, [common])
     cost_command.add_parser(commands, [common])
     export_command.add_parser(commands, [common])
+    import_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
@@ -133,6 +136,8 @@ def _run(args: argparse.Namespace) -> int:
         return cost_command.run(args)
     if args.command == "terraform":
         return export_command.run(args)
+    if args.command == "import":
+        return import_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)
