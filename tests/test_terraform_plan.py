@@ -1,8 +1,10 @@
 """Terraform plan and state JSON as an observed state: `read_plan` then `observe`, on hand-written fixtures.
 
-No terraform binary exists here, so the fixtures under tests/terraform/plans/ are written by hand in the
-format Terraform documents (internals/json-format): planned_values with what is unknown left out,
-resource_changes[].change.after_unknown marking it, configuration with each expression's references.
+The fixtures under tests/terraform/plans/ are real plans where Terraform 1.11 can make them (same_local_name,
+duplicate_name: written by tests/terraform/corpus/make_plans.py from the folders of those names), and written
+by hand in the format Terraform documents (internals/json-format) where it cannot: one per older format
+version (0.1, 1.0 state, 1.1), child_module_1.2 (its aws_dynamodb_global_secondary_index is a resource of the
+AWS provider 6.x, and a deletion needs a prior state), and the broken ones.
 Each test asserts what the checks will see: tables, indexes, settings, backups, and for what cannot be
 known, the Unverifiable or Unresolved with its reason; for input no reader can use, the error message.
 The converter's own rules are also tested on `Configuration`s built here (the HCL reader's shape).
@@ -265,9 +267,9 @@ def test_two_resources_of_one_physical_name_are_an_error_naming_both(sit: Enviro
     path = PLANS / "duplicate_name_1.2.json"
     with pytest.raises(TerraformError) as error:
         observed(path.name, sit)
-    assert str(error.value) == (f"{path}: module.live.aws_dynamodb_table.orders and {path}: "
-                                "module.archive.aws_dynamodb_table.orders both define table 'orders-sit'; give each "
-                                "its own name (or remove one)")
+    assert str(error.value) == (f"{path}: module.archive.aws_dynamodb_table.orders and {path}: "
+                                "module.live.aws_dynamodb_table.orders both define table 'orders-sit'; give each "
+                                "its own name (or remove one)")  # in the order Terraform writes them
 
 
 # What is not a plan ----------------------------------------------------------------------------------------------
