@@ -416,6 +416,39 @@ def test_encryption_with_a_computed_key_is_told_by_the_configuration(
         assert encryption.type is expected
 
 
+# Real plans (tests/terraform/corpus): what the configuration says of an argument the provider computes ----------
+
+CORPUS = Path(__file__).parent / "terraform" / "corpus"
+
+
+def test_a_selection_whose_not_resources_and_condition_are_written_empty_is_read_whole(sit: Environment) -> None:
+    """AFT writes `condition {}` and `not_resources = []`; the provider still marks both unknown."""
+    plan = plans(observe(read_plan(CORPUS / "aft-ddb-backup" / "plan.json"), sit))["aft-controltower-backup-plan"]
+    assert not isinstance(plan.selections, Unverifiable)
+    [selection] = plan.selections
+    assert selection.resources == tuple(arn(t) for t in ("aft-request-metadata", "aft-request", "aft-request-audit",
+                                                         "aft-controltower-events"))
+    assert (selection.not_resources, selection.all_tags) == ((), ())
+
+
+def test_a_key_given_as_a_module_input_left_null_is_the_aws_managed_key(sit: Environment) -> None:
+    """cloudposse: kms_key_arn = var.server_side_encryption_kms_key_arn, whose default is null: the plan knows
+    every input, so a key it still calls "known after apply" was not given."""
+    state = observe(read_plan(CORPUS / "cp-dynamodb-complete" / "plan.json"), sit)
+    for table in state.tables.values():
+        assert isinstance(table.encryption, ObservedEncryption), table.name
+        assert table.encryption.type is EncryptionType.AWS_MANAGED
+
+
+def test_a_selection_over_a_whole_module_says_where_following_stopped(sit: Environment) -> None:
+    """`[for t in module.tables : t.arn]` refers to module.tables only: which output it reads is not in the plan."""
+    path = Path(__file__).parent / "terraform" / "hcl" / "modules_local" / "plan.json"
+    selections = plans(observe(read_plan(path), sit))["bbws-dynamodb-sit-daily"].selections
+    assert selections == unknown(path, "module.backup.aws_backup_selection.tables", "resources", (
+        "known only after apply: it refers to var.table_arns (followed to module.tables, a whole module: the plan "
+        "does not say which of its outputs is read), which this reader does not follow to a resource"))
+
+
 # The converter's rules, on configurations as the HCL reader gives them ------------------------------------------
 
 WHERE = "infra/dynamodb.tf:3"
