@@ -73,7 +73,7 @@ def _thing(found: list[Finding], where: str, reader: Any, oracle: Any,
 
 def _shown(value: Any) -> str:
     if isinstance(value, Unverifiable):
-        return f"unverifiable ({value.reason[:160]})"
+        return str(value)[:200]  # "unverifiable on SOURCE: REASON"
     if isinstance(value, Enum):
         return str(value.value)
     return repr(value)[:300]

@@ -16,7 +16,9 @@ is sent there. Plans are cached by the digest of the folder, the variable files,
 Terraform version (~/.cache/dynamo-contracts/terraform-plans), so a second run costs nothing.
 
 `apply(folder, endpoint=...)` builds the folder on a moto server, all of it but `aws_backup_selection`
-(moto has none: the provider would wait minutes for one), and returns the plan it applied.
+(moto has none: the provider would wait minutes for one), and returns the plan Terraform makes after it, in
+which what only the apply could tell (the table ARNs a selection names) is known. Applies are not cached: the
+server's state is what is read back.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -224,7 +227,8 @@ def plan(folder: Path, var_files: Sequence[Path] = (), endpoint: str | None = No
 
 
 def apply(folder: Path, var_files: Sequence[Path] = (), *, endpoint: str) -> dict[str, Any]:
-    """Build `folder` on the moto server at `endpoint`, all but `NOT_APPLIED`; the plan that was applied."""
+    """Build `folder` on the moto server at `endpoint`, all but `NOT_APPLIED`, and return the plan Terraform then
+    makes of what is left: what only the apply could tell (the ARNs a selection names, its plan's id) is known."""
     needs_terraform()
     folder = Path(folder)
     given = _var_arguments(var_files)
@@ -234,12 +238,13 @@ def apply(folder: Path, var_files: Sequence[Path] = (), *, endpoint: str) -> dic
         targets = [f"-target={c['address']}" for c in document.get("resource_changes", [])
                    if c.get("mode") == "managed" and c.get("type") not in NOT_APPLIED]
         _run(["apply", "-auto-approve", "-lock=false", "-no-color", "-parallelism=4", *targets, *given], work, env)
-    return dict(document)
+        _run(["plan", "-refresh=false", "-lock=false", "-no-color", "-out=after.tfplan", *given], work, env)
+        return dict(json.loads(_run(["show", "-json", "after.tfplan"], work, env)))
 
 
 @contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server on a free local port, for this test only: its URL."""
+    """A moto server on a free local port, its account empty: its URL."""
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
@@ -247,6 +252,9 @@ def moto_server() -> Iterator[str]:
     server.start()
     try:
         host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        url = f"http://{host}:{port}"
+        # moto's state lives in this process, shared with any earlier server or mock: start from an empty account
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
+        yield url
     finally:
         server.stop()
