@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import tempfile
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,17 +226,15 @@ def plan(folder: Path, var_files: Sequence[Path] = (), endpoint: str | None = No
     return dict(document)
 
 
-def apply(folder: Path, var_files: Sequence[Path] = (), *, endpoint: str) -> dict[str, Any]:
-    """Build `folder` on the moto server at `endpoint`, all but `NOT_APPLIED`, and return the plan Terraform then
-    makes of what is left: what only the apply could tell (the ARNs a selection names, its plan's id) is known."""
+def apply(folder: Path, var_files: Sequence[Path] = (), *, endpoint: str, planned: Mapping[str, Any]) -> dict[str, Any]:
+    """Build `folder` on the moto server at `endpoint`: every resource of `planned` (its plan) but `NOT_APPLIED`.
+    Returns the plan Terraform then makes of what is left, in which what only the apply could tell (the ARNs a
+    selection names, its plan's id) is known."""
     needs_terraform()
-    folder = Path(folder)
     given = _var_arguments(var_files)
-    with _prepared(folder, endpoint, applying=True) as (work, env):
-        _run(["plan", "-lock=false", "-no-color", "-out=oracle.tfplan", *given], work, env)
-        document = json.loads(_run(["show", "-json", "oracle.tfplan"], work, env))
-        targets = [f"-target={c['address']}" for c in document.get("resource_changes", [])
-                   if c.get("mode") == "managed" and c.get("type") not in NOT_APPLIED]
+    targets = [f"-target={c['address']}" for c in planned.get("resource_changes", [])
+               if c.get("mode") == "managed" and c.get("type") not in NOT_APPLIED]
+    with _prepared(Path(folder), endpoint, applying=True) as (work, env):
         _run(["apply", "-auto-approve", "-lock=false", "-no-color", "-parallelism=4", *targets, *given], work, env)
         _run(["plan", "-refresh=false", "-lock=false", "-no-color", "-out=after.tfplan", *given], work, env)
         return dict(json.loads(_run(["show", "-json", "after.tfplan"], work, env)))

@@ -105,7 +105,8 @@ def proven(claim: Finding, findings: list[Finding]) -> bool:
 def test_what_terraform_applies_is_what_the_hcl_reader_reads(root: Root, server: str, on_moto: Environment,
                                                              desired: DesiredState, tmp_path: Path) -> None:
     after = tmp_path / "after-apply.json"
-    after.write_text(json.dumps(apply(root.folder, root.var_paths, endpoint=server)))
+    planned = json.loads(root.plan_file.read_text(encoding="utf-8"))
+    after.write_text(json.dumps(apply(root.folder, root.var_paths, endpoint=server, planned=planned)))
     hcl = hcl_state(root, on_moto)
     regions = {t.arn.split(":")[3] for t in hcl.tables.values()}
     applied = compare(_encryption_as_applied(hcl), _encryption_as_applied(read_live(server, on_moto, regions)))
