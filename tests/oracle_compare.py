@@ -22,7 +22,7 @@ from typing import Any
 
 from provision.observed.state import ObservedPlan, ObservedState, ObservedTable, Unverifiable
 
-WRONG, UNVERIFIABLE, CLAIM = "wrong", "unverifiable", "claim"
+WRONG, UNVERIFIABLE, CLAIM, SAME = "wrong", "unverifiable", "claim", "same"
 NOT_COMPARED = frozenset({"defined_at", "status", "plan_id", "selection_id", "other_indexes"})
 
 
@@ -41,6 +41,11 @@ class Finding:
 
 def compare(reader: ObservedState, oracle: ObservedState) -> list[Finding]:
     """Every value on which `reader` differs from `oracle` (see the module's rules)."""
+    return [f for f in tally(reader, oracle) if f.kind != SAME]
+
+
+def tally(reader: ObservedState, oracle: ObservedState) -> list[Finding]:
+    """Every value compared, those on which both sides agree too (SAME): what the docs' table counts."""
     found: list[Finding] = []
     things = [("table", reader.tables, oracle.tables), ("vault", reader.backups.vaults, oracle.backups.vaults),
               ("plan", reader.backups.plans, oracle.backups.plans)]
@@ -87,6 +92,7 @@ def _pairs(found: list[Finding], where: str, reader: Mapping[str, Any], oracle: 
     for name in sorted(set(reader) | set(oracle), key=str):
         at = f"{where}{name}" if where.endswith(" ") else f"{where}[{name}]"
         if name in reader and name in oracle:
+            found.append(Finding(SAME, at, "present", "present"))
             pairs.append((name, reader[name], oracle[name]))
         elif name in oracle:
             found.append(Finding(UNVERIFIABLE if reader_hidden else WRONG, at,
@@ -125,8 +131,7 @@ def _value(found: list[Finding], where: str, reader: Any, oracle: Any) -> None:
         return
     if isinstance(reader, tuple) and isinstance(oracle, tuple):  # ARNs, tag conditions: sets, to AWS
         reader, oracle = sorted(reader, key=repr), sorted(oracle, key=repr)
-    if reader != oracle:
-        found.append(Finding(WRONG, where, _shown(reader), _shown(oracle)))
+    found.append(Finding(WRONG if reader != oracle else SAME, where, _shown(reader), _shown(oracle)))
 
 
 def _structured(*mappings: Mapping[Any, Any]) -> bool:
