@@ -161,6 +161,15 @@ def test_the_modules_examples_and_the_local_modules_come_out_as_the_plan_says(si
             assert table.other_indexes is None, (name, table.name)
 
 
+def test_a_plan_terraform_0_12_wrote_reads_as_terraform_1_11s_plan_of_the_same_files(sit: Environment) -> None:
+    """terraform-compliance's fixture keeps the plan Terraform 0.12.20 made (format 0.1): a real old format."""
+    root = next(r for r in ROOTS if r.name == "corpus/tc-dynamodb-kms")
+    old = root.folder / "plan.out.json"
+    assert json.loads(old.read_text(encoding="utf-8"))["format_version"] == "0.1"
+    assert compare(plan_state(root, sit, old), plan_state(root, sit)) == []
+    assert set(plan_state(root, sit, old).tables) == {"test-table"}
+
+
 def test_the_plan_reader_states_no_value_the_plan_marks_unknown(sit: Environment) -> None:
     """A vault key written as a reference is known after apply: the plan reader saying "no customer key" is wrong
     (one the configuration leaves null is the AWS Backup default key: no customer key is right)."""
