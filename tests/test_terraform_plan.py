@@ -1,8 +1,10 @@
 """Terraform plan and state JSON as an observed state: `read_plan` then `observe`, on hand-written fixtures.
 
-No terraform binary exists here, so the fixtures under tests/terraform/plans/ are written by hand in the
-format Terraform documents (internals/json-format): planned_values with what is unknown left out,
-resource_changes[].change.after_unknown marking it, configuration with each expression's references.
+The fixtures under tests/terraform/plans/ are real plans where Terraform 1.11 can make them (same_local_name,
+duplicate_name: written by tests/terraform/corpus/make_plans.py from the folders of those names), and written
+by hand in the format Terraform documents (internals/json-format) where it cannot: one per older format
+version (0.1, 1.0 state, 1.1), child_module_1.2 (its aws_dynamodb_global_secondary_index is a resource of the
+AWS provider 6.x, and a deletion needs a prior state), and the broken ones.
 Each test asserts what the checks will see: tables, indexes, settings, backups, and for what cannot be
 known, the Unverifiable or Unresolved with its reason; for input no reader can use, the error message.
 The converter's own rules are also tested on `Configuration`s built here (the HCL reader's shape).
@@ -267,9 +269,9 @@ def test_two_resources_of_one_physical_name_are_an_error_naming_both(sit: Enviro
     path = PLANS / "duplicate_name_1.2.json"
     with pytest.raises(TerraformError) as error:
         observed(path.name, sit)
-    assert str(error.value) == (f"{path}: module.live.aws_dynamodb_table.orders and {path}: "
-                                "module.archive.aws_dynamodb_table.orders both define table 'orders-sit'; give each "
-                                "its own name (or remove one)")
+    assert str(error.value) == (f"{path}: module.archive.aws_dynamodb_table.orders and {path}: "
+                                "module.live.aws_dynamodb_table.orders both define table 'orders-sit'; give each "
+                                "its own name (or remove one)")  # in the order Terraform writes them
 
 
 # What is not a plan ----------------------------------------------------------------------------------------------
@@ -415,6 +417,39 @@ def test_encryption_with_a_computed_key_is_told_by_the_configuration(
     else:
         assert isinstance(encryption, ObservedEncryption)
         assert encryption.type is expected
+
+
+# Real plans (tests/terraform/corpus): what the configuration says of an argument the provider computes ----------
+
+CORPUS = Path(__file__).parent / "terraform" / "corpus"
+
+
+def test_a_selection_whose_not_resources_and_condition_are_written_empty_is_read_whole(sit: Environment) -> None:
+    """AFT writes `condition {}` and `not_resources = []`; the provider still marks both unknown."""
+    plan = plans(observe(read_plan(CORPUS / "aft-ddb-backup" / "plan.json"), sit))["aft-controltower-backup-plan"]
+    assert not isinstance(plan.selections, Unverifiable)
+    [selection] = plan.selections
+    assert selection.resources == tuple(arn(t) for t in ("aft-request-metadata", "aft-request", "aft-request-audit",
+                                                         "aft-controltower-events"))
+    assert (selection.not_resources, selection.all_tags) == ((), ())
+
+
+def test_a_key_given_as_a_module_input_left_null_is_the_aws_managed_key(sit: Environment) -> None:
+    """cloudposse: kms_key_arn = var.server_side_encryption_kms_key_arn, whose default is null: the plan knows
+    every input, so a key it still calls "known after apply" was not given."""
+    state = observe(read_plan(CORPUS / "cp-dynamodb-complete" / "plan.json"), sit)
+    for table in state.tables.values():
+        assert isinstance(table.encryption, ObservedEncryption), table.name
+        assert table.encryption.type is EncryptionType.AWS_MANAGED
+
+
+def test_a_selection_over_a_whole_module_says_where_following_stopped(sit: Environment) -> None:
+    """`[for t in module.tables : t.arn]` refers to module.tables only: which output it reads is not in the plan."""
+    path = Path(__file__).parent / "terraform" / "hcl" / "modules_local" / "plan.json"
+    selections = plans(observe(read_plan(path), sit))["bbws-dynamodb-sit-daily"].selections
+    assert selections == unknown(path, "module.backup.aws_backup_selection.tables", "resources", (
+        "known only after apply: it refers to var.table_arns (followed to module.tables, a whole module: the plan "
+        "does not say which of its outputs is read), which this reader does not follow to a resource"))
 
 
 # The converter's rules, on configurations as the HCL reader gives them ------------------------------------------

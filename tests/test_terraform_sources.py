@@ -84,7 +84,8 @@ def test_the_folder_and_its_plan_give_the_same_gaps(tmp_path: Path) -> None:
 
 
 def test_the_projects_own_desired_state_as_a_plan_has_no_gap(tmp_path: Path) -> None:
-    """benchmarks/peer/plan.json is made from contracts/ (benchmarks/peer/make_plan.py): every claim holds."""
+    """benchmarks/peer/plan.json is Terraform's plan of infra/envs/sit, the Terraform `python -m provision terraform`
+    writes from contracts/: every claim holds."""
     done = contracts(tmp_path, "--against=plan:benchmarks/peer/plan.json")
     assert done.returncode == 0, done.stdout[-3000:]
     data = report(tmp_path)

@@ -1,0 +1,7 @@
+region = "us-east-2"
+
+namespace = "eg"
+
+stage = "test"
+
+name = "dynamodb-table"

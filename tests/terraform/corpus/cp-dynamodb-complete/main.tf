@@ -1,0 +1,111 @@
+provider "aws" {
+  region = var.region
+}
+
+module "dynamodb_table_1" {
+  source  = "cloudposse/dynamodb/aws"
+  version = "0.37.0"
+
+  name              = "first"
+  hash_key          = "HashKey"
+  range_key         = "RangeKey"
+  enable_autoscaler = true
+
+  dynamodb_attributes = [
+    {
+      name = "DailyAverage"
+      type = "N"
+    },
+    {
+      name = "HighWater"
+      type = "N"
+    },
+    {
+      name = "Timestamp"
+      type = "S"
+    }
+  ]
+
+  local_secondary_index_map = [
+    {
+      name               = "TimestampSortIndex"
+      range_key          = "Timestamp"
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    },
+    {
+      name               = "HighWaterIndex"
+      range_key          = "Timestamp"
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    }
+  ]
+
+  global_secondary_index_map = [
+    {
+      name               = "DailyAverageIndex"
+      hash_key           = "DailyAverage"
+      range_key          = "HighWater"
+      write_capacity     = 5
+      read_capacity      = 5
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    }
+  ]
+
+  context = module.this.context
+}
+
+module "dynamodb_table_2" {
+  source  = "cloudposse/dynamodb/aws"
+  version = "0.37.0"
+
+  name              = "second"
+  hash_key          = "HashKey"
+  range_key         = "RangeKey"
+  enable_autoscaler = true
+
+  dynamodb_attributes = [
+    {
+      name = "DailyAverage"
+      type = "N"
+    },
+    {
+      name = "HighWater"
+      type = "N"
+    },
+    {
+      name = "Timestamp"
+      type = "S"
+    }
+  ]
+
+  local_secondary_index_map = [
+    {
+      name               = "TimestampSortIndex"
+      range_key          = "Timestamp"
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    },
+    {
+      name               = "HighWaterIndex"
+      range_key          = "Timestamp"
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    }
+  ]
+
+  global_secondary_index_map = [
+    {
+      name               = "DailyAverageIndex"
+      hash_key           = "DailyAverage"
+      range_key          = "HighWater"
+      write_capacity     = 5
+      read_capacity      = 5
+      projection_type    = "INCLUDE"
+      non_key_attributes = ["HashKey", "RangeKey"]
+    }
+  ]
+
+  context = module.this.context
+}

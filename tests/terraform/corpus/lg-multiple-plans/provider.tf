@@ -1,0 +1,4 @@
+provider "aws" {
+  region = var.env["region"]
+  # profile = var.env["profile"]  # Commented out for CI compatibility
+}

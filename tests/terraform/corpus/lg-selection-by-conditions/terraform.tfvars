@@ -1,0 +1,4 @@
+env = {
+  region  = "us-east-1"
+  profile = "default"
+}

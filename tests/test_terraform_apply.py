@@ -1,0 +1,129 @@
+"""The apply oracle: what `terraform apply` builds on moto's server, read back live, against the HCL reader.
+
+For the roots of tests/terraform_roots.py marked `applied` (the lead's modules_local, the brief's Terraform,
+the backups fixture), real Terraform applies the folder to a moto server (every provider endpoint pointed at
+it; aws_backup_selection left out, as moto has none) and the project's live reader (provision.observed.live,
+on a backend pointing at that server) reads the account back. That state must equal the HCL reader's, field
+by field (tests/oracle_compare.py), with what moto cannot report unverifiable there. The plan Terraform makes
+after the apply knows what only the apply could tell (the ARNs a selection names): the HCL reader's selections
+must equal the plan reader's on it. Every value the HCL reader states where the committed plan says "known
+after apply" is proven here, one by one, and so are the kinds of tests/test_terraform_oracle.py's
+PROVEN_BY_APPLY. One apply takes about 40 s: few roots, marked slow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provision.backends import CLIENT_CONFIG, Backend, local_session
+from provision.desired.model import BackendKind, DesiredState, EncryptionType, Environment
+from provision.observed import live
+from provision.observed.state import ObservedBackups, ObservedEncryption, ObservedState, ObservedTable, Unverifiable
+from provision.observed.terraform.plan_json import read_plan
+from provision.observed.terraform.to_observed import observe
+from tests.oracle_compare import CLAIM, WRONG, Finding, compare
+from tests.terraform_oracle import MOTO_ACCOUNT, apply, moto_server, needs_terraform
+from tests.terraform_roots import ROOTS, Root
+from tests.test_terraform_oracle import PROVEN_BY_APPLY, findings_of, hcl_state, kind_of
+
+APPLIED = tuple(root for root in ROOTS if root.applied)
+
+
+@dataclass
+class ServerBackend(Backend):
+    """moto's server: every service's client on its endpoint (a Backend sends only DynamoDB's to `endpoint_url`)."""
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(  # type: ignore[call-overload]
+                service, endpoint_url=self.endpoint_url, config=CLIENT_CONFIG)
+        return self._clients[service]
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    needs_terraform()
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def on_moto(desired: DesiredState) -> Environment:
+    """sit, in the account moto's STS answers with: the ARNs both sides make then agree."""
+    return dataclasses.replace(desired.environments["sit"], account_id=MOTO_ACCOUNT)
+
+
+def read_live(url: str, env: Environment, regions: set[str]) -> ObservedState:
+    """Every table, vault, plan and alarm of moto's account in `regions`, as the live reader reads them."""
+    tables: dict[str, ObservedTable] = {}
+    vaults: dict[str, Any] = {}
+    plans: dict[str, Any] = {}
+    for region in sorted(regions | {env.region}):
+        backend = ServerBackend(BackendKind.MOTO, local_session(region), endpoint_url=url, description="moto server")
+        state = live.observe(backend, dataclasses.replace(env, region=region), live.list_tables(backend))
+        tables.update(state.tables)
+        for into, found in ((vaults, state.backups.vaults), (plans, state.backups.plans)):
+            assert isinstance(found, dict), found  # moto reports vaults and plans
+            into.update(found)
+    return ObservedState("moto", env.name, tables, ObservedBackups(vaults, plans))
+
+
+@dataclass(frozen=True)
+class AppliedEncryption:
+    """Encryption as an apply can prove it: by type (the AWS managed key's ARN is AWS's to make, and moto makes
+    one of its own it cannot say who manages); a customer key keeps its ARN."""
+
+    type: EncryptionType | Unverifiable
+    customer_key: str | None
+
+
+def _encryption_as_applied(state: ObservedState) -> ObservedState:
+    def applied(encryption: Any) -> Any:
+        if not isinstance(encryption, ObservedEncryption):
+            return encryption
+        customer = encryption.type is EncryptionType.CUSTOMER_MANAGED
+        return AppliedEncryption(encryption.type, encryption.kms_key_arn if customer else None)
+    tables = {name: dataclasses.replace(t, encryption=applied(t.encryption)) for name, t in state.tables.items()}
+    return dataclasses.replace(state, tables=tables)
+
+
+def proven(claim: Finding, findings: list[Finding]) -> bool:
+    """Whether nothing differs at (or under) the value a claim is about."""
+    return not any(f.where == claim.where or f.where.startswith((claim.where + ".", claim.where + "["))
+                   for f in findings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("root", APPLIED, ids=str)
+def test_what_terraform_applies_is_what_the_hcl_reader_reads(root: Root, server: str, on_moto: Environment,
+                                                             desired: DesiredState, tmp_path: Path) -> None:
+    after = tmp_path / "after-apply.json"
+    planned = json.loads(root.plan_file.read_text(encoding="utf-8"))
+    after.write_text(json.dumps(apply(root.folder, root.var_paths, endpoint=server, planned=planned,
+                                      within=root.within)))
+    hcl = hcl_state(root, on_moto)
+    regions = {t.arn.split(":")[3] for t in hcl.tables.values()}
+    applied = compare(_encryption_as_applied(hcl), _encryption_as_applied(read_live(server, on_moto, regions)))
+    assert [str(f) for f in applied if f.kind == WRONG] == []
+    assert [str(f) for f in applied if f.kind == CLAIM and not f.oracle.startswith("unverifiable on moto")] == []
+    replanned = [f for f in compare(hcl, observe(read_plan(after), on_moto)) if ".selections" in f.where]
+    assert [str(f) for f in replanned if f.kind in (WRONG, CLAIM)] == []
+
+    claims = [f for f in findings_of(root, desired.environments["sit"]) if f.kind == CLAIM]
+    unproven = [str(c) for c in claims if not proven(c, replanned if ".selections" in c.where else applied)]
+    assert unproven == [], "the HCL reader states what neither the plan nor the apply says"
+    for kind, where in PROVEN_BY_APPLY.items():
+        if where == root.name:
+            assert any(kind_of(c) == kind for c in claims), f"{root.name} no longer shows {kind}: prove it elsewhere"
+
+
+def test_the_applied_roots_cover_every_kind_the_plan_oracle_leaves_to_the_apply() -> None:
+    assert {root.name for root in APPLIED} >= {"hcl/modules_local", "brief"}
+    assert set(PROVEN_BY_APPLY.values()) <= {root.name for root in APPLIED}
