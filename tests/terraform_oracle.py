@@ -42,7 +42,7 @@ OVERRIDE = """provider "aws" {{{alias}
   skip_metadata_api_check     = true
 }}
 """
-ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
+ALIAS = re.compile(r'^\s*"?alias"?\s*[=:]\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)  # .tf, or .tf.json
 ENVIRONMENT = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
@@ -100,7 +100,8 @@ def _run(arguments: list[str], folder: Path, env: dict[str, str]) -> None:
 
 def override_for(folder: Path) -> str:
     """The override that lets every AWS provider configuration of the root plan with no AWS: one per alias."""
-    aliases = sorted({a for p in folder.glob("*.tf") for a in ALIAS.findall(p.read_text())})
+    files = [*folder.glob("*.tf"), *folder.glob("*.tf.json")]
+    aliases = sorted({a for p in files for a in ALIAS.findall(p.read_text().replace("{", "\n").replace(",", "\n"))})
     return "\n".join(OVERRIDE.format(alias=f'\n  alias = "{a}"' if a else "") for a in ["", *aliases])
 
 

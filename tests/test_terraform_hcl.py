@@ -351,9 +351,14 @@ def test_a_var_file_that_does_not_parse_or_is_missing() -> None:
 
 
 def test_a_folder_that_does_not_exist_or_holds_no_tf_file(tmp_path: Path) -> None:
+    """Only what Terraform reads counts: not a subfolder's files, hidden or editor files, backups."""
     assert "does not exist: give the folder" in error_of(tmp_path / "nowhere")
-    write(tmp_path, {"README.md": "# infra\n", "sub/main.tf": "terraform {}\n"})
-    assert error_of(tmp_path).endswith("holds no .tf file: give the folder of the Terraform root module")
+    broken = 'resource "aws_dynamodb_table" "t" {\n'  # read, it would be a syntax error
+    write(tmp_path, {"README.md": "# infra\n", "sub/main.tf": "terraform {}\n", ".terraform/modules/x/main.tf": broken,
+                     ".main.tf": broken, "main.tf~": broken, "#main.tf#": broken, "main.tf.bak": broken,
+                     "main.tf.json.orig": broken, "plan.tftest.hcl": broken})
+    (tmp_path / "tables.tf").mkdir()  # a folder named like a file is not a file
+    assert error_of(tmp_path).endswith("holds no .tf or .tf.json file: give the folder of the Terraform root module")
     assert "is not a folder" in error_of(tmp_path / "README.md")
 
 
@@ -541,7 +546,8 @@ def test_a_module_installed_by_terraform_init_is_read_from_modules_json_nested_c
         "main.tf": 'module "db" {\n  source  = "acme/db/aws"\n  version = "1.0.0"\n  prefix  = "sit"\n}\n',
         ".terraform/modules/modules.json": manifest,
         ".terraform/modules/db/main.tf": ('variable "prefix" { type = string }\n'
-                                          'module "table" {\n  source = "./table"\n  name = "${var.prefix}-orders"\n}\n'),
+                                          'module "table" {\n  source = "./table"\n'
+                                          '  name = "${var.prefix}-orders"\n}\n'),
         ".terraform/modules/db/table/main.tf": TABLE_MODULE})
     (table,) = read_folder(folder).resources
     assert (table.address, table.values["name"]) == ("module.db.module.table.aws_dynamodb_table.this", "sit-orders")
@@ -562,10 +568,12 @@ resource "aws_backup_vault" "v" { name = one(values(module.t)).name }
     config = read_folder(folder)
     (module,) = config.unresolved
     assert module.construct == 'module "t" (for_each over var.tables)'
-    assert module.reason.startswith("var.tables (") and VAR_HINT in module.reason
+    assert module.reason.startswith("var.tables (")
+    assert VAR_HINT in module.reason
     assert module.types == ()  # a module may define anything
     name = resource(config, "aws_backup_vault.v").values["name"]
-    assert isinstance(name, Unknown) and "module.t" in name.reason
+    assert isinstance(name, Unknown)
+    assert "module.t" in name.reason
 
 
 def test_module_calls_terraform_would_refuse_are_errors_at_the_call(tmp_path: Path) -> None:

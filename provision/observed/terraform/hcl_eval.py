@@ -52,6 +52,10 @@ class Scope:
     def child(self, **bindings: Any) -> Scope:
         return Scope(self.source, self.root, {**self.names, **bindings})
 
+    def at(self, source: Source) -> Scope:
+        """The same names, for an expression written in `source` (an override file's argument in a merged block)."""
+        return self if source is self.source else Scope(source, self.root, self.names)
+
     def lookup(self, name: str, where: str) -> Any:
         return self.names[name] if name in self.names else self.root(name, where)
 
