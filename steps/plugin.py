@@ -310,3 +310,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 f" {source.origin}" if source.origin else "")
             required = requirements.of_parsed(config.stash[feature_files.PARSED], session.desired)
             terminal.write(terminalreporter, results, where, required, collection.consumers(config.rootpath))
+        if session.has_target(label):
+            for note in session.target(label).observed.notes:
+                terminalreporter.write_line(f"Note ({label}): {note}", yellow=True)

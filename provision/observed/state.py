@@ -209,6 +209,7 @@ class ObservedState:
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
     alarms: Mapping[str, ObservedAlarm] | Unverifiable | None = None  # None: this source reads no alarms
     origin: str = ""  # what a static source read: the Terraform folder, the plan file
+    notes: tuple[str, ...] = ()  # what a static source wants said that is no check's finding (two tables of a name)
 
     def unread_alarms(self) -> Unverifiable:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""
