@@ -12,11 +12,16 @@ import pytest
 
 from provision.desired.load import load_contracts
 from provision.desired.model import Environment
+from provision.desired.stack import resolve
 from provision.observed.state import ObservedTable, Unverifiable
 from provision.observed.terraform.hcl import read_folder
 from provision.observed.terraform.plan_json import read_plan
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
 from provision.observed.terraform.to_observed import observe
+from steps.checks.inventory import exact_tables
+from steps.checks.tables import table_exists
+from steps.checks.target import Target
+from steps.results.findings import Outcome
 from tests.terraform_oracle import plan
 
 CASES = Path(__file__).parent / "terraform" / "hcl"
@@ -287,6 +292,28 @@ resource "aws_dynamodb_table" "t" {
     assert values["tags"]["Team"] == values["tags_all"]["Team"] == "a"
     assert isinstance(values["tags"]["Cost"], Unknown)
     assert isinstance(values["tags_all"]["Cost"], Unknown)
+
+
+def test_an_unknown_part_of_a_table_name_hides_only_the_tables_it_may_be(tmp_path: Path) -> None:
+    """terraform.workspace is chosen when Terraform runs: `orders-${terraform.workspace}` may be orders-sit, so that
+    table is unverifiable; it can never be users-sit, so a missing users table still fails."""
+    folder = write(tmp_path, {"main.tf": 'resource "aws_dynamodb_table" "t" {\n  name     = "orders-${terraform.'
+                                         'workspace}"\n  hash_key = "id"\n  attribute {\n    name = "id"\n    type = '
+                                         '"S"\n  }\n}\n'})
+    desired = load_contracts(ROOT / "contracts")
+    sit = desired.environments["sit"]
+    state = observe(read_folder(folder), sit)
+    (table,) = state.unresolved
+    assert "terraform.workspace" in table.reason
+    assert table.names == r"orders\-.*"
+    target = Target(sit, state, resolve(desired, sit))
+    assert table_exists(target, "orders", True).outcome is Outcome.UNVERIFIABLE
+    users = table_exists(target, "users", True)
+    assert users.outcome is Outcome.FAILED
+    assert users.reason == "the table users does not exist in sit"
+    assert state.hidden("table") is not None  # asked of no name in particular, it may be any
+    (tables, *_missing) = exact_tables(target, ["orders", "users"], True)
+    assert tables.outcome is Outcome.FAILED  # users is missing, whatever the workspace
 
 
 # -- against real Terraform --------------------------------------------------------------------------------------
