@@ -276,7 +276,11 @@ def test_two_resources_of_one_physical_name_in_one_region_are_one_table_what_the
                     "the other at apply, and which one Terraform creates first is not known; the owners of the "
                     "Terraform: give each its own name, or remove one")
     assert orders.point_in_time_recovery == orders.table_class == Unverifiable("plan", note)  # they differ
-    assert state.unresolved == ()
+    (other,) = state.unresolved  # the one the state cannot hold: it may be that table, and no other
+    assert (other.construct, other.reason, other.types) == ("module.archive.aws_dynamodb_table.orders", note,
+                                                            ("table",))
+    assert state.hidden("table", "orders-sit") is not None
+    assert state.hidden("table", "orders-archive-sit") is None
 
 
 def test_two_resources_of_one_name_in_two_regions_are_two_tables_and_the_environments_one_is_checked(
@@ -297,9 +301,10 @@ def test_two_resources_of_one_name_in_two_regions_are_two_tables_and_the_environ
                           {**keys, "hash_key": "pk", "attribute": [{"name": "pk", "type": "S"}]}, "o.tf:1")
     state = observe(Configuration("terraform", "infra", (home, other_keys)), sit)
     assert state.tables == {}  # which keys the table gets is a race: what it is, is not known
-    (table,) = state.unresolved
+    (_other, table) = state.unresolved
     assert (table.construct, table.where, table.types) == ("table orders-sit", "o.tf:1", ("table",))
     assert table.reason.endswith("give each its own name, or remove one (their keys differ)")
+    assert state.hidden("table", "users-sit") is None  # it is orders-sit, whichever is created
 
 
 # What is not a plan ----------------------------------------------------------------------------------------------

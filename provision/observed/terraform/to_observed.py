@@ -11,6 +11,7 @@ would accept (an attribute of type "X", a key not declared) is a `TerraformError
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -99,6 +100,8 @@ def _tables(resources: Iterable[Resource], source: str, env: Environment
                     "other at apply, and which one Terraform creates first is not known; the owners of the Terraform: "
                     "give each its own name, or remove one")
         notes.append(conflict)
+        # the one of the two the state cannot hold: what it defines is that table only, as far as it is read
+        unresolved.append(Unresolved(resource.address, resource.where, conflict, ("table",), re.escape(table.name)))
         if table.name not in tables:  # its definitions already disagree on the keys: unresolved
             continue
         kept = _either(tables[table.name], table, source, conflict, resource)
@@ -130,7 +133,8 @@ def _either(first: ObservedTable, other: ObservedTable, source: str, conflict: s
     """The table two definitions of one name make, either of which AWS may create: a setting both give alike is
     known, one they give differently is unverifiable; different keys make the table itself unknown."""
     if first.keys != other.keys or first.local_indexes != other.local_indexes:
-        return Unresolved(f"table {first.name}", resource.where, f"{conflict} (their keys differ)", ("table",))
+        return Unresolved(f"table {first.name}", resource.where, f"{conflict} (their keys differ)", ("table",),
+                          re.escape(first.name))
     why = Unverifiable(source, conflict)
     changed: dict[str, Any] = {name: why for name in _SETTINGS if getattr(first, name) != getattr(other, name)}
     same = {n: i for n, i in first.global_indexes.items() if other.global_indexes.get(n) == i}
