@@ -56,7 +56,7 @@ PROVIDER_NAME = "zz_oracle_provider.tf"  # where the root declares no default pr
 BACKEND_NAME = "zz_oracle_backend_override.tf"
 NOT_COPIED = ("providers", ".terraform.lock.hcl", "plan.json", "terraform.tfstate*")
 PROVIDER_BLOCK = re.compile(r'^provider\s+"?aws"?\s*\{', re.MULTILINE)
-ALIAS = re.compile(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)
+ALIAS = re.compile(r'^\s*"?alias"?\s*[=:]\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)  # .tf, or .tf.json
 BACKEND = re.compile(r'^\s*backend\s+"?[a-z0-9_]+"?\s*\{', re.MULTILINE)
 ENVIRONMENT = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1", "AWS_EC2_METADATA_DISABLED": "true",
                "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}

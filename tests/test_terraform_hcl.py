@@ -351,9 +351,14 @@ def test_a_var_file_that_does_not_parse_or_is_missing() -> None:
 
 
 def test_a_folder_that_does_not_exist_or_holds_no_tf_file(tmp_path: Path) -> None:
+    """Only what Terraform reads counts: not a subfolder's files, hidden or editor files, backups."""
     assert "does not exist: give the folder" in error_of(tmp_path / "nowhere")
-    write(tmp_path, {"README.md": "# infra\n", "sub/main.tf": "terraform {}\n"})
-    assert error_of(tmp_path).endswith("holds no .tf file: give the folder of the Terraform root module")
+    broken = 'resource "aws_dynamodb_table" "t" {\n'  # read, it would be a syntax error
+    write(tmp_path, {"README.md": "# infra\n", "sub/main.tf": "terraform {}\n", ".terraform/modules/x/main.tf": broken,
+                     ".main.tf": broken, "main.tf~": broken, "#main.tf#": broken, "main.tf.bak": broken,
+                     "main.tf.json.orig": broken, "plan.tftest.hcl": broken})
+    (tmp_path / "tables.tf").mkdir()  # a folder named like a file is not a file
+    assert error_of(tmp_path).endswith("holds no .tf or .tf.json file: give the folder of the Terraform root module")
     assert "is not a folder" in error_of(tmp_path / "README.md")
 
 

@@ -265,13 +265,50 @@ def test_tables_sharing_a_local_name_in_two_modules_are_two_tables(sit: Environm
     assert state.tables["orders-archive-sit"].table_class is TableClass.STANDARD_INFREQUENT_ACCESS
 
 
-def test_two_resources_of_one_physical_name_are_an_error_naming_both(sit: Environment) -> None:
+def test_two_resources_of_one_physical_name_in_one_region_are_one_table_what_they_disagree_on_unknown(
+        sit: Environment) -> None:
+    """Terraform plans both (resources are keyed by address); AWS refuses the second at apply, and which one is
+    created is a race: a setting they give alike is known, one they give differently is not; it is said."""
     path = PLANS / "duplicate_name_1.2.json"
-    with pytest.raises(TerraformError) as error:
-        observed(path.name, sit)
-    assert str(error.value) == (f"{path}: module.archive.aws_dynamodb_table.orders and {path}: "
-                                "module.live.aws_dynamodb_table.orders both define table 'orders-sit'; give each "
-                                "its own name (or remove one)")  # in the order Terraform writes them
+    state = observed(path.name, sit)
+    orders = state.tables["orders-sit"]
+    assert orders.defined_at == f"{path}: module.archive.aws_dynamodb_table.orders"  # the first, in the plan's order
+    assert orders.billing == Billing(BillingMode.PAY_PER_REQUEST)  # alike in both
+    (note,) = state.notes
+    assert note == (f"{path}: module.live.aws_dynamodb_table.orders and {path}: module.archive.aws_dynamodb_table."
+                    "orders both define table 'orders-sit' in one account and region: AWS creates one and refuses "
+                    "the other at apply, and which one Terraform creates first is not known; the owners of the "
+                    "Terraform: give each its own name, or remove one")
+    assert orders.point_in_time_recovery == orders.table_class == Unverifiable("plan", note)  # they differ
+    (other,) = state.unresolved  # the one the state cannot hold: it may be that table, and no other
+    assert (other.construct, other.reason, other.types) == ("module.live.aws_dynamodb_table.orders", note,
+                                                            ("table",))
+    assert state.hidden("table", "orders-sit") is not None
+    assert state.hidden("table", "orders-archive-sit") is None
+
+
+def test_two_resources_of_one_name_in_two_regions_are_two_tables_and_the_environments_one_is_checked(
+        sit: Environment) -> None:
+    keys = {"name": "orders-sit", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}]}
+    west = Resource("aws_dynamodb_table.west", "aws_dynamodb_table", {**keys, "table_class": "STANDARD"}, "w.tf:1",
+                    region="us-west-2")
+    home = Resource("aws_dynamodb_table.home", "aws_dynamodb_table", {**keys, "billing_mode": "PAY_PER_REQUEST"},
+                    "h.tf:1")
+    state = observe(Configuration("terraform", "infra", (west, home)), sit)
+    orders = state.tables["orders-sit"]
+    assert (orders.defined_at, orders.arn) == ("h.tf:1 (aws_dynamodb_table.home)", arn("orders-sit"))
+    assert orders.billing == Billing(BillingMode.PAY_PER_REQUEST)  # known: the other one is another table
+    assert state.notes == ("h.tf:1 (aws_dynamodb_table.home) and w.tf:1 (aws_dynamodb_table.west) both define table "
+                           "'orders-sit', in eu-west-1 and us-west-2: two tables; the one in eu-west-1 (the "
+                           "environment's region) is checked here",)
+    other_keys = Resource("aws_dynamodb_table.other", "aws_dynamodb_table",
+                          {**keys, "hash_key": "pk", "attribute": [{"name": "pk", "type": "S"}]}, "o.tf:1")
+    state = observe(Configuration("terraform", "infra", (home, other_keys)), sit)
+    assert state.tables == {}  # which keys the table gets is a race: what it is, is not known
+    (_other, table) = state.unresolved
+    assert (table.construct, table.where, table.types) == ("table orders-sit", "o.tf:1", ("table",))
+    assert table.reason.endswith("give each its own name, or remove one (their keys differ)")
+    assert state.hidden("table", "users-sit") is None  # it is orders-sit, whichever is created
 
 
 # What is not a plan ----------------------------------------------------------------------------------------------

@@ -306,3 +306,71 @@ def test_against_names_sources_and_an_empty_one_is_refused_not_taken_for_live(
         return
     with pytest.raises(pytest.UsageError, match="live, schema, terraform:DIR, plan:FILE"):
         sources(given)
+
+
+# Every file Terraform reads, and its own rules (issue 18) ----------------------------------------------------------
+
+ORDERS_JSON = {
+    "//": "written by a generator, in Terraform's JSON syntax",
+    "resource": {"aws_dynamodb_table": {"orders": {
+        "name": "orders-${var.env}", "billing_mode": "PAY_PER_REQUEST", "hash_key": "tenantId", "range_key": "orderId",
+        "stream_enabled": "true", "stream_view_type": "NEW_AND_OLD_IMAGES", "deletion_protection_enabled": True,
+        "attribute": [{"name": n, "type": "S"} for n in ("tenantId", "orderId", "orderDate", "userId")],
+        "global_secondary_index": [
+            {"name": "OrdersByDate", "hash_key": "tenantId", "range_key": "orderDate", "projection_type": "ALL"},
+            {"name": "OrdersByUser", "hash_key": "userId", "range_key": "orderDate", "projection_type": "INCLUDE",
+             "non_key_attributes": ["orderTotal", "status"]}],
+        "point_in_time_recovery": {"enabled": True}, "server_side_encryption": {"enabled": True},
+        "tags": "${merge(local.common_tags, {Name = \"orders-${var.env}\"})}"}}},
+}
+USERS_TWICE = "".join(f"""
+resource "aws_dynamodb_table" "{address}" {{
+  name             = "users-${{var.env}}"
+  billing_mode     = "PAY_PER_REQUEST"
+  hash_key         = "tenantId"
+  range_key        = "userId"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+  attribute {{
+    name = "tenantId"
+    type = "S"
+  }}
+  attribute {{
+    name = "userId"
+    type = "S"
+  }}
+  point_in_time_recovery {{
+    enabled = {pitr}
+  }}
+}}
+""" for address, pitr in (("users", "true"), ("users_legacy", "false")))
+
+
+@pytest.mark.slow
+def test_json_and_override_files_and_a_table_defined_twice_read_as_terraform_plans_them(tmp_path: Path) -> None:
+    """A table in orders.tf.json beside the .tf files is read (it was "missing"); an override file merges into
+    the block it names; two resources of one table name are two resources, said as a note, not a refusal."""
+    folder = tmp_path / "infra"
+    shutil.copytree(ROOT / BRIEF / "terraform", folder)
+    (folder / "orders.tf.json").write_text(json.dumps(ORDERS_JSON, indent=2))
+    (folder / "users.tf").write_text(USERS_TWICE)
+    (folder / "dynamodb_override.tf").write_text(
+        'resource "aws_dynamodb_table" "tenants" {\n  deletion_protection_enabled = true\n}\n')
+    (folder / "dynamodb.tf.bak").write_text("not read: Terraform reads no such file {")
+    done = contracts(tmp_path / "out", f"--against=terraform:{folder}", f"--tf-var-file={folder / 'sit.tfvars'}")
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr  # the brief's renamed GSIs remain
+    data = report(tmp_path / "out")
+    assert data["missing"]["tables"] == []
+    assert data["counts"]["tables"] == {"expected": 5, "actual": 5}
+    gaps = {(g["kind"], g["table"]) for g in data["gaps"]}
+    assert not {("table", "orders"), ("gsi", "orders"), ("pitr", "orders"), ("table", "users")} & gaps
+    assert ("deletion_protection", "tenants") not in gaps  # the override
+    assert ("deletion_protection", "campaigns") in gaps  # ... of tenants only
+    users = f"{folder / 'users.tf'}"
+    note = (f"Note (terraform): {users}:22 (aws_dynamodb_table.users_legacy) and {users}:2 (aws_dynamodb_table.users) "
+            "both define table 'users-sit' in one account and region: AWS creates one and refuses the other at "
+            "apply, and which one Terraform creates first is not known; the owners of the Terraform: give each its "
+            "own name, or remove one")
+    assert note in done.stdout
+    pitr = next(u for u in data["unverified"] if u["check"].startswith("point-in-time recovery of users"))
+    assert pitr["reason"] == f"unverifiable on terraform: {note.removeprefix('Note (terraform): ')}"

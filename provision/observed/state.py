@@ -9,6 +9,7 @@ A field the source cannot report holds `Unverifiable(reason)` instead of a guess
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -342,8 +343,13 @@ class Unresolved:
     where: str  # file:line
     reason: str  # why, and what to do instead
     types: tuple[str, ...] = ()  # the kinds it may define: "table", "vault", "plan", "alarm"; empty: any
+    names: str | None = None  # the physical names it may define, as a regular expression; None: any
 
-    def may_define(self, kind: str) -> bool:
+    def may_define(self, kind: str, name: str | None = None) -> bool:
+        """Whether it may define a `kind` (of that physical name): a table named "${terraform.workspace}-orders"
+        may be orders-sit, never users-sit."""
+        if name is not None and self.names is not None and re.fullmatch(self.names, name, re.DOTALL) is None:
+            return False
         return not self.types or kind in self.types
 
     def __str__(self) -> str:
@@ -361,15 +367,17 @@ class ObservedState:
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
     alarms: Mapping[str, ObservedAlarm] | Unverifiable | None = None  # None: this source reads no alarms
     origin: str = ""  # what a static source read: the Terraform folder, the plan file
-    notes: tuple[str, ...] = ()  # what its reader wants said about what it read ("... is a Terraform state")
+    notes: tuple[str, ...] = ()  # what its reader wants said that is no check's finding ("... is a Terraform state",
+    # two tables of one name)
 
     def unread_alarms(self) -> Unverifiable:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""
         return Unverifiable(self.source, "this source reads no CloudWatch alarms")
 
-    def hidden(self, kind: str) -> Unverifiable | None:
-        """Why something of `kind` ("table", "vault", "plan", "alarm") not here may still be defined, or None."""
-        found = [u for u in self.unresolved if u.may_define(kind)]
+    def hidden(self, kind: str, name: str | None = None) -> Unverifiable | None:
+        """Why something of `kind` ("table", "vault", "plan", "alarm"; of that physical name if given) that is not
+        here may still be defined, or None."""
+        found = [u for u in self.unresolved if u.may_define(kind, name)]
         if not found:
             return None
         return Unverifiable(self.source, "; ".join(str(u) for u in found))

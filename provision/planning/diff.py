@@ -65,7 +65,7 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     changes: list[Change] = []
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
-        changes += _new_table(name, spec, backend, observed.hidden("table")) if seen is None else _table(
+        changes += _new_table(name, spec, backend, observed.hidden("table", name)) if seen is None else _table(
             name, spec, seen, backend)
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += backups(stack, observed, backend)

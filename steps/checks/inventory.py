@@ -36,7 +36,8 @@ def _outcome(actual: set[str], wanted: set[str], must: bool, hidden: Unverifiabl
 def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
     actual = set(target.logical_tables())
     wanted = set(names)
-    hidden = target.observed.hidden("table")
+    hiding = [target.observed.hidden("table", target.physical(n)) for n in sorted(wanted - actual)]
+    hidden = hiding[0] if hiding and None not in hiding else None  # one missing that nothing may hold: it fails
     summary = Finding(Kind.TABLE_SET, _outcome(actual, wanted, must, hidden), f"tables of {target.environment.name}",
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,

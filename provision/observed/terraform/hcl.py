@@ -1,7 +1,8 @@
 """Reads a Terraform root module (python-hcl2) into a `Configuration`, resolving what is known without Terraform.
 
 The root folder's files are read as `hcl_files` says Terraform reads them; its variables take their values
-from terraform.tfvars, *.auto.tfvars and then each `var_files` entry, as `terraform plan` does. Every module
+from `TF_VAR_` environment variables, terraform.tfvars, *.auto.tfvars and then each `var_files` entry, as
+`terraform plan` does (`hcl_vars`). Every module
 call whose source is a local folder, or was installed by `terraform init` (`.terraform/modules`), is followed
 with its arguments as the child's variables, however deep, `count` and `for_each` on the call included; the
 resources inside get Terraform's full addresses. The resources of the types read here come out in the shape
@@ -55,7 +56,7 @@ def read_folder(folder: Path, var_files: Sequence[Path] = ()) -> Configuration:
         return loaded[key]
 
     root_declarations = load(folder)
-    given = given_values(folder, [Path(p) for p in var_files])
+    given = given_values(folder, [Path(p) for p in var_files], root_declarations.variables)
     others = None if root_declarations.modules else other_providers(
         [(kind, f"{kind}.{name}") for kind, name in root_declarations.resources])
     if others is not None:

@@ -13,7 +13,9 @@ from typing import Any
 from lark import Tree
 
 from provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate, evaluate_plain, hidden, items
+from provision.observed.terraform.hcl_lifecycle import ignore_changes
 from provision.observed.terraform.hcl_providers import IMPLICIT, ProviderConfig
+from provision.observed.terraform.hcl_schema import RESOURCES, convert_values
 from provision.observed.terraform.hcl_syntax import Block, Body, name_text
 from provision.observed.terraform.records import TerraformError, Unknown
 
@@ -66,7 +68,18 @@ def resource_values(kind: str, body: Body, scope: Scope, provider: ProviderConfi
         values["tags"] = _strings(values["tags"], tags.where)
     if "tags" in ARGUMENTS.get(kind, ()) and (provider.default_tags or isinstance(provider.default_tags, Unknown)):
         values["tags_all"] = _tags_all(provider, values.get("tags"), tags.where if tags else body.source.shown)
-    return values
+    if kind in RESOURCES:
+        values = convert_values(values, RESOURCES[kind], lambda name: _where(body, name))
+    return ignore_changes(kind, body, values)
+
+
+def _where(body: Body, name: str) -> str:
+    """Where an argument or nested block of a body is written."""
+    attribute = body.attribute(name)
+    if attribute is not None:
+        return attribute.where
+    block = next((b for b in body.blocks if name in (b.type, *b.labels[:1])), None)
+    return block.where if block is not None else body.source.shown
 
 
 def _strings(tags: Any, where: str) -> Any:
@@ -116,15 +129,15 @@ def body_values(body: Body, scope: Scope, skip: frozenset[str] = frozenset()) ->
     values: dict[str, Any] = {}
     for attribute in body.attributes:
         if attribute.name not in skip:
-            values[attribute.name] = evaluate_plain(attribute.expr, scope)
+            values[attribute.name] = evaluate_plain(attribute.expr, scope.at(attribute.source))
     nested: dict[str, list[Any] | Unknown] = {}
     for block in body.blocks:
         if block.type in skip:
             continue
         if block.type == "dynamic":
-            _expand_dynamic(block, scope, nested)
+            _expand_dynamic(block, scope.at(block.body.source), nested)
         else:
-            _add(nested, block.type, [body_values(block.body, scope)])
+            _add(nested, block.type, [body_values(block.body, scope.at(block.body.source))])
     for name, blocks in nested.items():
         if name in values:
             where = body.attribute(name)

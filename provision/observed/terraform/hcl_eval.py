@@ -52,6 +52,10 @@ class Scope:
     def child(self, **bindings: Any) -> Scope:
         return Scope(self.source, self.root, {**self.names, **bindings})
 
+    def at(self, source: Source) -> Scope:
+        """The same names, for an expression written in `source` (an override file's argument in a merged block)."""
+        return self if source is self.source else Scope(source, self.root, self.names)
+
     def lookup(self, name: str, where: str) -> Any:
         return self.names[name] if name in self.names else self.root(name, where)
 
@@ -184,18 +188,26 @@ def _string(node: Tree[Token], scope: Scope) -> Any:
     if len(parts) == 1 and isinstance(parts[0], Tree) and parts[0].data == "interpolation":
         return evaluate(trees(parts[0])[0], scope)  # "${x}" is x itself, of any type
     chunks: list[str] = []
+    patterns: list[str] = []  # what the string may be, where a part of it is not known
+    unknown: Unknown | None = None
     for part in parts:
         if isinstance(part, Token):
             chunks.append(_string_chars(part, where))
+            patterns.append(re.escape(chunks[-1]))
         elif part.data == "interpolation":
             value = evaluate(trees(part)[0], scope)
-            if (unknown := hidden(value)) is not None:
-                return unknown
+            if (not_known := hidden(value)) is not None:
+                unknown = unknown or not_known
+                patterns.append(not_known.pattern or ".*")
+                continue
             chunks.append(_to_string(value, where))
+            patterns.append(re.escape(chunks[-1]))
         else:
             return Unknown(
                 f"the template directive in `{scope.source.snippet(node)}` at {where} is not evaluated: {HINT}"
             )
+    if unknown is not None:  # one unknown part: the string is unknown, but not anything at all
+        return Unknown(unknown.reason, "".join(patterns))
     return "".join(chunks)
 
 

@@ -1,8 +1,12 @@
 """The files of one Terraform module folder and what they declare, by name, as Terraform reads them.
 
-Every `*.tf` file of the folder (not its subfolders) is read in name order. What the files declare
-(variables, locals, resources, data sources, module calls, outputs, provider configurations) is keyed
-as Terraform keys it; a name declared twice is an error, as in Terraform.
+Terraform reads the `.tf` and `.tf.json` files of the folder itself (not its subfolders), except hidden ones
+(`.name`) and editor files (`name~`, `#name#`); nothing else (`*.tf.bak`, `.terraform/`). Files named
+`override.tf`, `*_override.tf` (and their `.tf.json` forms) are override files: read after all the others,
+in name order, each of their blocks merged into the primary block of the same name (`hcl_merge`); an
+override with no primary block to merge into is an error, as in Terraform (a default provider excepted).
+What the files declare (variables, locals, resources, data sources, module calls, outputs, provider
+configurations) is keyed as Terraform keys it; a name declared twice in the primary files is an error.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from provision.observed.terraform.hcl_json import parse_json_file
+from provision.observed.terraform.hcl_merge import merge_block
 from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, broken_link, parse_file, shown_path
 from provision.observed.terraform.records import TerraformError
 
-__all__ = ["Declarations", "declarations", "module_files"]
+__all__ = ["Declarations", "ModuleFiles", "declarations", "is_override", "module_files", "read_by_terraform"]
 
 _LABELS = {"variable": 1, "locals": 0, "resource": 2, "data": 2, "module": 1, "output": 1, "provider": 1}
 _EXAMPLES = {
@@ -41,9 +47,31 @@ class Declarations:
     providers: Mapping[str, Block]  # by "aws" (the default configuration) or "aws.ALIAS"
 
 
-def module_files(folder: Path) -> list[Body]:
+@dataclass(frozen=True)
+class ModuleFiles:
+    """A module folder's files, parsed: the primary ones and the override files, each in name order."""
+
+    primary: tuple[Body, ...]
+    overrides: tuple[Body, ...] = ()
+
+
+def read_by_terraform(name: str) -> bool:
+    """Whether Terraform reads a file of this name in a module folder (configs.IsIgnoredFile and fileExt)."""
+    ignored = name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+    return not ignored and name.endswith((".tf", ".tf.json"))
+
+
+def is_override(name: str) -> bool:
+    base = name.removesuffix(".json").removesuffix(".tf")
+    return base == "override" or base.endswith("_override")
+
+
+def module_files(folder: Path) -> ModuleFiles:
     """The parsed files Terraform reads from a module folder, in its order."""
-    return [parse_file(path) for path in _tf_files(folder)]
+    files = _tf_files(folder)
+    parsed = [(path.name, parse_json_file(path) if path.name.endswith(".json") else parse_file(path))
+              for path in files]
+    return ModuleFiles(tuple(b for n, b in parsed if not is_override(n)), tuple(b for n, b in parsed if is_override(n)))
 
 
 def _tf_files(folder: Path) -> list[Path]:
@@ -51,14 +79,14 @@ def _tf_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         what = broken_link(folder) or ("is not a folder" if folder.exists() else "does not exist")
         raise TerraformError(f"{shown}: {what}: give the folder that holds the .tf files")
-    files = [p for p in sorted(folder.iterdir()) if p.suffix == ".tf" and _readable(p)]
+    files = sorted((p for p in folder.iterdir() if read_by_terraform(p.name) and _readable(p)), key=lambda p: p.name)
     if not files:
-        raise TerraformError(f"{shown}: holds no .tf file: give the folder of the Terraform root module")
+        raise TerraformError(f"{shown}: holds no .tf or .tf.json file: give the folder of the Terraform root module")
     return files
 
 
 def _readable(path: Path) -> bool:
-    """A .tf file to read; a folder of that name is skipped, as Terraform does; a link that cannot be followed is
+    """A file to read; a folder of that name is skipped, as Terraform does; a link that cannot be followed is
     refused, naming it (the tables it may hold would be reported missing)."""
     why = broken_link(path)
     if why is not None:
@@ -69,20 +97,18 @@ def _readable(path: Path) -> bool:
     return path.is_file()
 
 
-def declarations(bodies: Sequence[Body]) -> Declarations:
-    """Every declaration of a module's files; what Terraform would refuse (a name twice, a stray argument) is an
-    error at its line."""
+def declarations(files: ModuleFiles | Sequence[Body]) -> Declarations:
+    """Every declaration of a module's files, the override files merged in; what Terraform would refuse (a name
+    twice, a stray argument, an override of nothing) is an error at its line."""
+    if not isinstance(files, ModuleFiles):
+        files = ModuleFiles(tuple(files))
     seen: dict[str, dict[object, Block | Attribute]] = {kind: {} for kind in _LABELS}
-    for body in bodies:
-        if body.attributes:
-            first = body.attributes[0]
-            raise TerraformError(
-                f"{first.where}: an argument ({first.name} = ...) cannot stand alone in a .tf file: "
-                "put it in a block (a .tfvars file holds variable values)"
-            )
-        for block in body.blocks:
-            if block.type in _LABELS:
-                _declare(block, seen)
+    for body in files.primary:
+        for block in _blocks(body):
+            _declare(block, seen)
+    for body in files.overrides:
+        for block in _blocks(body):
+            _override(block, seen)
     return Declarations(
         variables={str(k): v for k, v in seen["variable"].items() if isinstance(v, Block)},
         locals={str(k): v for k, v in seen["locals"].items() if isinstance(v, Attribute)},
@@ -94,31 +120,67 @@ def declarations(bodies: Sequence[Body]) -> Declarations:
     )
 
 
-def _declare(block: Block, seen: dict[str, dict[object, Block | Attribute]]) -> None:
-    if len(block.labels) != _LABELS[block.type]:
+def _blocks(body: Body) -> list[Block]:
+    """The declaring blocks of one file (the others, such as `terraform`, say nothing the reader uses)."""
+    if body.attributes:
+        first = body.attributes[0]
         raise TerraformError(
-            f"{block.where}: a {block.type} block takes {_LABELS[block.type]} label(s), not {len(block.labels)}: "
-            f"write {_EXAMPLES[block.type]}"
+            f"{first.where}: an argument ({first.name} = ...) cannot stand alone in a .tf file: "
+            "put it in a block (a .tfvars file holds variable values)"
         )
-    entries: list[tuple[object, Block | Attribute, str]]
-    if block.type == "locals":
-        if block.body.blocks:
-            raise TerraformError(f"{block.body.blocks[0].where}: a locals block holds `name = value` lines only")
-        entries = [(a.name, a, f"local.{a.name}") for a in block.body.attributes]
-    elif block.type == "provider":
-        provider = _provider_key(block)
-        alias = f" (alias {provider.partition('.')[2]})" if "." in provider else ""
-        entries = [(provider, block, f'provider "{block.labels[0]}"{alias}')]
-    elif len(block.labels) == 2:
-        entries = [(block.labels, block, f"{block.type} {'.'.join(block.labels)}")]
-    else:
-        entries = [(block.labels[0], block, f'{block.type} "{block.labels[0]}"')]
-    for key, item, what in entries:
+    return [block for block in body.blocks if block.type in _LABELS]
+
+
+def _override(block: Block, seen: dict[str, dict[object, Block | Attribute]]) -> None:
+    """One block of an override file merged into the primary declaration it names, as Terraform merges it."""
+    for key, item, what in _entries(block):
+        known = seen[block.type]
+        base = known.get(key)
+        if isinstance(item, Attribute):  # a local: the override's expression replaces the primary's
+            if base is None:
+                raise _no_base(item.where, what, "local value")
+            known[key] = item
+        elif base is None and block.type == "provider" and "." not in str(key):
+            known[key] = item  # Terraform: overriding the default provider of none is configuring it
+        elif base is None or not isinstance(base, Block):
+            raise _no_base(item.where, what, block.type)
+        else:
+            known[key] = merge_block(base, item)
+
+
+def _no_base(where: str, what: str, kind: str) -> TerraformError:
+    return TerraformError(f"{where}: {what} is in an override file, but no other file of the folder declares it: "
+                          f"an override file can only change a {kind} declared in a primary file (Terraform refuses "
+                          "it too): declare it in a .tf file, or fix the name")
+
+
+def _declare(block: Block, seen: dict[str, dict[object, Block | Attribute]]) -> None:
+    for key, item, what in _entries(block):
         if key in seen[block.type]:
             raise TerraformError(
                 f"{item.where}: {what} is declared twice (first at {seen[block.type][key].where}): keep one"
             )
         seen[block.type][key] = item
+
+
+def _entries(block: Block) -> list[tuple[object, Block | Attribute, str]]:
+    """What one block declares: its key (as Terraform keys it), the block (or a local's line), and its name."""
+    if len(block.labels) != _LABELS[block.type]:
+        raise TerraformError(
+            f"{block.where}: a {block.type} block takes {_LABELS[block.type]} label(s), not {len(block.labels)}: "
+            f"write {_EXAMPLES[block.type]}"
+        )
+    if block.type == "locals":
+        if block.body.blocks:
+            raise TerraformError(f"{block.body.blocks[0].where}: a locals block holds `name = value` lines only")
+        return [(a.name, a, f"local.{a.name}") for a in block.body.attributes]
+    if block.type == "provider":
+        provider = _provider_key(block)
+        alias = f" (alias {provider.partition('.')[2]})" if "." in provider else ""
+        return [(provider, block, f'provider "{block.labels[0]}"{alias}')]
+    if len(block.labels) == 2:
+        return [(block.labels, block, f"{block.type} {'.'.join(block.labels)}")]
+    return [(block.labels[0], block, f'{block.type} "{block.labels[0]}"')]
 
 
 def _provider_key(block: Block) -> str:

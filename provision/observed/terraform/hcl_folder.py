@@ -53,7 +53,7 @@ class Argument:
 
     @property
     def value(self) -> Any:
-        return evaluate_plain(self.attribute.expr, self.scope)
+        return evaluate_plain(self.attribute.expr, self.scope.at(self.attribute.source))
 
 
 @dataclass

@@ -40,7 +40,7 @@ def configuration(key: str, block: Block, scope: Scope) -> ProviderConfig:
     region_attribute = block.body.attribute("region")
     region: str | Unknown | None = None
     if region_attribute is not None:
-        value = evaluate_plain(region_attribute.expr, scope)
+        value = evaluate_plain(region_attribute.expr, scope.at(region_attribute.source))
         if hidden(value) is None and value is not None and not isinstance(value, str):
             raise TerraformError(f"{region_attribute.where}: region should be a string such as \"eu-west-1\"")
         region = hidden(value) or value
@@ -58,7 +58,7 @@ def _default_tags(block: Block, scope: Scope) -> Mapping[str, Any] | Unknown:
         tags = nested.body.attribute("tags")
         if tags is None:
             continue
-        value = evaluate_plain(tags.expr, scope)
+        value = evaluate_plain(tags.expr, scope.at(tags.source))
         if (unknown := hidden(value)) is not None:
             return unknown
         if not isinstance(value, dict):

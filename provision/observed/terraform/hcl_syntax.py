@@ -2,7 +2,9 @@
 
 python-hcl2's dict output loses line numbers and expression structure, so the reader works on the lark
 parse tree python-hcl2 builds (`hcl2.api.parses_to_tree`, with positions): every block, argument and
-expression keeps its line, and an expression is a tree to evaluate, not a string to re-parse.
+expression keeps its line, and an expression is a tree to evaluate, not a string to re-parse. A file in
+Terraform's JSON syntax is read as the native text it stands for (`hcl_json`), whose lines map back to the
+JSON file's own.
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ class Source:
 
     shown: str  # the path relative to the current directory if possible, else as given
     text: str
+    lines: tuple[int, ...] = ()  # the file's own line of each line of `text`, where `text` was made from it (JSON)
+
+    def line(self, line: int) -> int:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else line
 
     def where(self, node: Node) -> str:
-        return f"{self.shown}:{line_of(node)}"
+        return f"{self.shown}:{self.line(line_of(node))}"
 
     def snippet(self, node: Node, limit: int = 60) -> str:
         """The node's source text on one line, cut at `limit` characters."""
@@ -123,7 +129,12 @@ def read_text(path: Path, shown: str) -> str:
 def parse_file(path: Path) -> Body:
     """The top-level body of one HCL file (.tf or .tfvars)."""
     shown = shown_path(path)
-    source = Source(shown, read_text(path, shown))
+    return parse_source(Source(shown, read_text(path, shown)))
+
+
+def parse_source(source: Source) -> Body:
+    """The top-level body of HCL text."""
+    shown = source.shown
     try:
         tree = parses_to_tree(source.text)
     except UnexpectedInput as error:
@@ -146,6 +157,9 @@ def _syntax_message(source: Source, error: UnexpectedInput) -> str:
     found = f" near `{text[:60]}`" if text else " at the end of the file"
     token = getattr(error, "token", None)
     what = f"unexpected {str(token).strip()!r}" if token is not None and str(token).strip() else "unexpected input"
+    if source.lines:  # made from a .tf.json file: the mistake is in an expression one of its strings holds
+        return (f"{source.shown}:{source.line(line)}: not a valid Terraform expression in a JSON string: {what}"
+                f"{found}: fix the expression (`terraform validate` shows the same place)")
     return (
         f"{source.shown}:{line}: not valid HCL: {what}{found} (column {error.column}): "
         "fix the syntax (`terraform validate` shows the same place)"

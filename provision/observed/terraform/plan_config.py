@@ -119,7 +119,8 @@ class PlanConfig:
 
     def follow_unknowns(self, address: str, kind: str, values: dict[str, Any]) -> dict[str, Any]:
         """`values` with the unknown arguments `to_observed` must follow replaced by what the configuration says."""
-        if kind not in SCALARS and kind not in LISTS and kind not in ("aws_backup_plan", "aws_dynamodb_table"):
+        if kind not in SCALARS and kind not in LISTS and kind not in ("aws_backup_plan", "aws_dynamodb_table",
+                                                                       "aws_backup_vault"):
             return values
         modules, resource = _split(address)
         expressions = self.expressions(modules, resource)
@@ -140,6 +141,9 @@ class PlanConfig:
         if kind == "aws_dynamodb_table" and "server_side_encryption" in found:
             found["server_side_encryption"] = self._default_key(found["server_side_encryption"],
                                                                 expressions.get("server_side_encryption"), modules)
+        if kind == "aws_backup_vault" and isinstance(found.get("kms_key_arn"), Unknown) and (
+                "kms_key_arn" not in expressions or self.decided(expressions["kms_key_arn"], modules)):
+            found["kms_key_arn"] = None  # no key given: AWS Backup's default key, whose ARN the provider computes
         return found
 
     def _empty(self, expression: Any, modules: tuple[tuple[str, str], ...]) -> bool:

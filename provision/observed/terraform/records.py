@@ -31,6 +31,9 @@ class Unknown:
     """A value this source cannot know: "known only after apply", or the HCL construct that hides it."""
 
     reason: str
+    # the strings it may be, as a regular expression, where a template knows part of it ("${terraform.workspace}-
+    # orders": ".*\-orders"); None: any value
+    pattern: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return self.reason

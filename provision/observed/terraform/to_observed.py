@@ -11,8 +11,10 @@ would accept (an attribute of type "X", a key not declared) is a `TerraformError
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from provision.desired.model import (
     AttributeType,
@@ -66,7 +68,7 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
     """What `config` will build in `env`: its tables (by physical name), vaults and plans, and what it hides."""
     source = config.source
     resources = {r.address: r for r in config.resources}
-    tables, by_address, unresolved = _tables(config.of_type(TABLE), source, env, References(resources, {}))
+    tables, by_address, unresolved, notes = _tables(config.of_type(TABLE), source, env, References(resources, {}))
     index = References(resources, by_address)
     tables = _add_index_resources(tables, config.of_type(GSI), index, source)
     vaults, hidden_vaults = vaults_of(config.of_type(VAULT), index, source)
@@ -74,7 +76,7 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
     alarms, hidden_alarms = alarms_of(config.of_type(ALARM), index, source)
     return ObservedState(source, env.name, tables, ObservedBackups(vaults, plans),
                          (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans, *hidden_alarms),
-                         alarms=alarms, origin=config.origin, notes=config.notes)
+                         alarms=alarms, origin=config.origin, notes=(*config.notes, *notes))
 
 
 
@@ -83,22 +85,79 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
 
 
 def _tables(resources: Iterable[Resource], source: str, env: Environment, refs: References
-            ) -> tuple[dict[str, ObservedTable], dict[str, ObservedTable], list[Unresolved]]:
-    """Every table by physical name and by address, and those whose name or keys are not known."""
+            ) -> tuple[dict[str, ObservedTable], dict[str, ObservedTable], list[Unresolved], list[str]]:
+    """Every table by physical name and by address, those whose name or keys are not known, and what to say of
+    resources that share a physical name. Terraform keys resources by address, so two of one name are two
+    resources; only AWS refuses the second, at apply, where both are in one account and region."""
     tables: dict[str, ObservedTable] = {}
-    wheres: dict[str, str] = {}
+    firsts: dict[str, Resource] = {}
     by_address: dict[str, ObservedTable] = {}
     unresolved: list[Unresolved] = []
+    notes: list[str] = []
     for resource in resources:
         table = _table(resource, source, env, refs)
         if isinstance(table, Unresolved):
             unresolved.append(table)
             continue
-        if table.name in tables:
-            raise TerraformError(f"{wheres[table.name]} and {resource.where} both define table {table.name!r}; "
-                                 "give each its own name (or remove one)")
-        tables[table.name], wheres[table.name], by_address[resource.address] = table, resource.where, table
-    return tables, by_address, unresolved
+        by_address[resource.address] = table
+        first = firsts.get(table.name)
+        if first is None:
+            tables[table.name], firsts[table.name] = table, resource
+            continue
+        here, there = _region(resource, env), _region(first, env)
+        if isinstance(here, str) and isinstance(there, str) and here != there:
+            notes.append(f"{_named(resource)} and {_named(first)} both define table {table.name!r}, in {here} and "
+                         f"{there}: two tables; the one in {env.region} (the environment's region) is checked here")
+            if here == env.region:
+                tables[table.name], firsts[table.name] = table, resource
+            continue
+        conflict = (f"{_named(resource)} and {_named(first)} both define table {table.name!r} in one account and "
+                    f"region{'' if here == there else ' (as far as is known here)'}: AWS creates one and refuses the "
+                    "other at apply, and which one Terraform creates first is not known; the owners of the Terraform: "
+                    "give each its own name, or remove one")
+        notes.append(conflict)
+        # the one of the two the state cannot hold: what it defines is that table only, as far as it is read
+        unresolved.append(Unresolved(resource.address, resource.where, conflict, ("table",), re.escape(table.name)))
+        if table.name not in tables:  # its definitions already disagree on the keys: unresolved
+            continue
+        kept = _either(tables[table.name], table, source, conflict, resource)
+        if isinstance(kept, Unresolved):
+            unresolved.append(kept)
+            del tables[table.name]
+        else:
+            tables[table.name] = kept
+    return tables, by_address, unresolved, notes
+
+
+def _region(resource: Resource, env: Environment) -> str | None:
+    """The region a resource is in: its provider configuration's, else the environment's; None if not known."""
+    if resource.region is None:
+        return env.region
+    return resource.region if isinstance(resource.region, str) else None
+
+
+def _named(resource: Resource) -> str:
+    return resource.where if resource.address in resource.where else f"{resource.where} ({resource.address})"
+
+
+_SETTINGS = ("billing", "stream", "encryption", "point_in_time_recovery", "ttl_attribute", "deletion_protection",
+             "table_class", "tags")
+
+
+def _either(first: ObservedTable, other: ObservedTable, source: str, conflict: str, resource: Resource
+            ) -> ObservedTable | Unresolved:
+    """The table two definitions of one name make, either of which AWS may create: a setting both give alike is
+    known, one they give differently is unverifiable; different keys make the table itself unknown."""
+    if first.keys != other.keys or first.local_indexes != other.local_indexes:
+        return Unresolved(f"table {first.name}", resource.where, f"{conflict} (their keys differ)", ("table",),
+                          re.escape(first.name))
+    why = Unverifiable(source, conflict)
+    changed: dict[str, Any] = {name: why for name in _SETTINGS if getattr(first, name) != getattr(other, name)}
+    same = {n: i for n, i in first.global_indexes.items() if other.global_indexes.get(n) == i}
+    if len(same) != len(first.global_indexes) or len(same) != len(other.global_indexes):
+        changed.update(global_indexes=same, other_indexes=joined(
+            source, [*([first.other_indexes.reason] if first.other_indexes else []), conflict]))
+    return replace(first, **changed)
 
 
 @dataclass(frozen=True)

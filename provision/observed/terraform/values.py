@@ -35,11 +35,12 @@ FOLLOW_LIMIT = 10  # references to references: deeper than this is a cycle, not 
 class NotKnown(Exception):
     """An `Unknown` met while reading: caught where one field, one index or one resource becomes unknown."""
 
-    def __init__(self, where: str, field_name: str, reason: str) -> None:
+    def __init__(self, where: str, field_name: str, reason: str, pattern: str | None = None) -> None:
         super().__init__(f"{where}: {field_name}: {reason}")
         self.where = where
         self.field_name = field_name
         self.reason = reason
+        self.pattern = pattern  # the values it may have, where a template knows part of it
 
     @property
     def full(self) -> str:
@@ -48,7 +49,8 @@ class NotKnown(Exception):
 
     def unresolved(self, address: str, advice: str, kind: str) -> Unresolved:
         """What a resource whose identity (name, keys) is not known may define: unknown there, not missing."""
-        return Unresolved(address, self.where, f"{self.field_name} is not known ({self.reason}); {advice}", (kind,))
+        return Unresolved(address, self.where, f"{self.field_name} is not known ({self.reason}); {advice}", (kind,),
+                          self.pattern if self.field_name == "name" else None)
 
 
 def describe(value: Any) -> str:
@@ -78,7 +80,7 @@ class Block:
         """The value as given, `Reference` included; `NotKnown` at an `Unknown`."""
         value = self.values.get(key)
         if isinstance(value, Unknown):
-            raise NotKnown(self.where, self.name(key), value.reason)
+            raise NotKnown(self.where, self.name(key), value.reason, value.pattern)
         return value
 
     def _plain(self, key: str, kinds: tuple[type, ...], what: str) -> Any:
