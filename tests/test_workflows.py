@@ -416,7 +416,7 @@ def test_the_terraform_gaps_go_to_code_scanning_from_one_job_alone() -> None:
     [upload] = [step for step in job["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
     assert upload["with"]["sarif_file"] == sarif[1]
     assert job["steps"].index(check) < job["steps"].index(upload)
-    assert upload["if"].startswith("always()"), "the gaps are uploaded when the contracts fail, which is when they exist"
+    assert upload["if"].startswith("always()"), "uploaded when the contracts fail, which is when there are gaps"
 
 
 def test_every_action_is_pinned_by_commit_with_its_version() -> None:
