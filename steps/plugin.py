@@ -31,7 +31,17 @@ from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
 from steps.sentences import MODULES
-from steps.wiring import activation, collection, cucumber, early_setup, feature_items, lines, permissions, terminal
+from steps.wiring import (
+    activation,
+    ci_output,
+    collection,
+    cucumber,
+    early_setup,
+    feature_items,
+    lines,
+    permissions,
+    terminal,
+)
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
@@ -48,10 +58,19 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     report.add_options(parser)
+    ci_output.add_options(parser)
     activation.remember_options(parser, "contracts")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    try:
+        _configure(config)
+    except pytest.UsageError as error:  # refused before anything ran: annotated where each mistake is, on CI
+        ci_output.refused(config, error)
+        raise
+
+
+def _configure(config: pytest.Config) -> None:
     if not activation.decide(config):
         return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
     for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
@@ -60,6 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
     cucumber.configure(config)
+    ci_output.configure(config)
     if not hasattr(config, "workerinput"):  # the controller (or a plain run) checks what people typed
         report.check_folder(config)
     if not collection.runs_contracts(config):
@@ -191,7 +211,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return  # another project's pytest-bdd scenarios are its own business
     problems = collection.unmatched_steps(items, config.rootpath)
     if problems:
-        raise pytest.UsageError("some feature steps match no sentence of the step library:\n" + "\n".join(problems))
+        error = pytest.UsageError("some feature steps match no sentence of the step library:\n" + "\n".join(problems))
+        ci_output.refused(config, error)
+        raise error
 
 
 def _contract_session(request: pytest.FixtureRequest) -> ContractSession:
@@ -250,7 +272,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                       "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
     findings = _new_findings(item)
     findings.add([*permissions.scenario_findings(item, session, label), not_run])  # the role's policies can be
-    item.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))  # judged from files
+    properties.record(item, properties.FINDINGS, [f.data() for f in findings.findings])  # judged from files
     findings.give_verdict()
 
 
@@ -288,8 +310,8 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     if not activation.is_active(request.config):
         return
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
-    request.node.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))
-    request.node.user_properties.append((properties.STEPS, findings.step_outcomes()))
+    properties.record(request.node, properties.FINDINGS, [f.data() for f in findings.findings])
+    properties.record(request.node, properties.STEPS, findings.step_outcomes())
     if not findings.step_failed:
         findings.give_verdict()
 
@@ -310,6 +332,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if contract_session is not None:
         with contract_session.phases.timing("report"):
             report.finish(session, contract_session)
+            ci_output.finish(session, contract_session)  # annotations, --sarif
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -15,8 +15,8 @@ it through `--endpoint-url` and keep apart by a table name pattern unique to eac
 
 from __future__ import annotations
 
-import ast
 import fnmatch
+import json
 import os
 import re
 import shutil
@@ -45,6 +45,9 @@ JAR_CACHE = cache_dir()
 PYTEST_INI = "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib\n"
 CONFTEST = 'pytest_plugins = ["steps.plugin"]\n'
 INNER_TIMEOUT_SECONDS = 240
+# An inner run behaves as on a developer's machine even when the tests run in GitHub Actions: no annotations in
+# its output unless a test asks for them, and no report appended to the outer job's summary.
+GITHUB_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY")
 
 Runner = Callable[..., pytest.RunResult]
 YamlEdit = Callable[[dict[str, Any]], None]
@@ -59,6 +62,8 @@ def inner_environment() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
     env.pop(ENDPOINT_VARIABLE, None)
     env.pop("PYTEST_ADDOPTS", None)
+    for name in GITHUB_VARIABLES:
+        env.pop(name, None)
     env.setdefault("DYNAMO_CONTRACTS_CACHE", str(JAR_CACHE))
     return env
 
@@ -83,6 +88,8 @@ def pytester_runner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) 
             monkeypatch.setenv(name, value)
     monkeypatch.delenv(ENDPOINT_VARIABLE, raising=False)
     monkeypatch.delenv("PYTEST_ADDOPTS", raising=False)
+    for name in GITHUB_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
     def run(*args: str) -> pytest.RunResult:
         return pytester.runpytest_subprocess(*args, timeout=INNER_TIMEOUT_SECONDS)
@@ -117,7 +124,7 @@ def read_junit(path: Path) -> dict[str, Scenario]:
                 message = child.text if child.tag == "failure" and child.text else (child.get("message") or "")
                 break
         recorded = properties.get("contract_findings")
-        findings = ast.literal_eval(recorded) if recorded else []
+        findings = json.loads(recorded) if recorded else []  # the plugin records its properties as JSON
         scenarios[case.get("name", "")] = Scenario(case.get("name", ""), properties.get("consumer") or "",
                                                    outcome, message, tuple(findings))
     return scenarios

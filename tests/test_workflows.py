@@ -402,6 +402,23 @@ def test_the_approved_plan_is_the_applied_plan() -> None:
     assert not any("provision apply" in text for text in runs[:applied] + runs[applied + 1:])
 
 
+def test_the_terraform_gaps_go_to_code_scanning_from_one_job_alone() -> None:
+    """The merge gate checks the contracts against infra/envs/sit and uploads the SARIF it writes; only that job
+    may write security events."""
+    jobs = workflow("contracts.yml")["jobs"]
+    granted = [name for name, job in jobs.items() if "security-events" in job.get("permissions", {})]
+    assert granted == ["terraform"]
+    job = jobs["terraform"]
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    [check] = steps_running(job, "--against=terraform:infra/envs/sit")
+    sarif = re.search(r"--sarif=(\S+)", check["run"])
+    assert sarif is not None
+    [upload] = [step for step in job["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+    assert upload["with"]["sarif_file"] == sarif[1]
+    assert job["steps"].index(check) < job["steps"].index(upload)
+    assert upload["if"].startswith("always()"), "uploaded when the contracts fail, which is when there are gaps"
+
+
 def test_every_action_is_pinned_by_commit_with_its_version() -> None:
     pinned = re.compile(r"^\s*(?:- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}  # v\d+(\.\d+)*$")
     for path in WORKFLOWS:

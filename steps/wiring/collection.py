@@ -75,8 +75,8 @@ def mark_consumer(item: pytest.Item) -> None:
             item.user_properties.append((properties.SOURCE, label))
         where = scenario_location(item)
         if where is not None:
-            item.user_properties.append((properties.SCENARIO, {"name": scenario_name(item), "file": where[0],
-                                                               "line": where[1]}))
+            properties.record(item, properties.SCENARIO, {"name": scenario_name(item), "file": where[0],
+                                                          "line": where[1]})
 
 
 LOCATION = pytest.StashKey[tuple[str, int] | None]()

@@ -2,11 +2,14 @@
 
 Findings travel on each test report's user_properties (set by the plugin's hooks), so the
 summary and the readiness report also work under pytest-xdist, where scenarios run in other
-processes. This is the one place that reads them back.
+processes. This is the one place that writes and reads them back: values that are not text are
+recorded as JSON, which is what JUnit XML shows (pytest writes each value's `str`, a Python repr
+for a list or a dict).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,8 +23,21 @@ SCENARIO = "contract_scenario"  # the scenario as written: {"name", "file", "lin
 SOURCE = "contract_source"  # the source a scenario ran against, when the run has several
 
 
-def _properties(report: Any) -> Mapping[str, Any]:
-    return dict(getattr(report, "user_properties", []) or [])
+JSON_VALUED = (FINDINGS, STEPS, SCENARIO)
+
+
+def record(node: Any, name: str, value: Any) -> None:
+    """Add a property to a test item's report: text as it is, anything else as JSON."""
+    node.user_properties.append((name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
+
+
+def properties_of(report: Any) -> Mapping[str, Any]:
+    """A report's properties, those recorded as JSON read back."""
+    found = dict(getattr(report, "user_properties", []) or [])
+    for name in JSON_VALUED:
+        if isinstance(found.get(name), str):
+            found[name] = json.loads(found[name])
+    return found
 
 
 # One scenario has a report per phase (setup, call, teardown): the worst outcome is its outcome, so
@@ -38,7 +54,7 @@ def collect(stats: Mapping[str, Iterable[Any]], source: str | None = None) -> Re
     written: dict[str, Mapping[str, Any]] = {}
     for outcome in PRIORITY:
         for report in stats.get(outcome, []):
-            properties = _properties(report)
+            properties = properties_of(report)
             if CONSUMER not in properties or (source is not None and properties.get(SOURCE, source) != source):
                 continue
             outcomes.setdefault(report.nodeid, outcome)

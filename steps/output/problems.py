@@ -1,0 +1,156 @@
+"""What a run found that CI should point at, each once, with where it is: the readiness report's gaps.
+
+One problem per gap, never per symptom: the four claims a missing GSI fails are one gap (`steps.report.build`
+groups them), placed where its fix goes (the Terraform `file:line` or the `contracts/` file the gap's action
+names), else at the feature line of its first claim; its message names every consumer it blocks and every
+line that needs it. A scenario that failed with no failed claim (a step raised) is a problem at its line.
+A warning (a role granted more than it needs) is one, not blocking; claims that could not be verified here or
+were not run are notes, one per check kind and reason. Annotations and SARIF are both written from these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from steps.output.places import Place, Places
+from steps.report.build import build_source
+from steps.report.model import Gap
+from steps.results.findings import Finding, Outcome
+from steps.results.run import RunResults, SourceResults
+from steps.results.scenarios import ScenarioResult
+
+SCENARIO_RULE = "scenario"  # a scenario that failed with no failed claim: a step raised, or its cleanup failed
+
+
+class Level(StrEnum):
+    ERROR = "error"  # blocks: a gap
+    WARNING = "warning"  # holds, but should not be so; blocks nothing
+    NOTE = "note"  # could not be verified here, or not run: check it where it can be
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: Level
+    rule: str  # the check kind (a `Kind` value), or SCENARIO_RULE
+    title: str
+    message: str
+    place: Place | None  # where the fix goes; None only when nothing the run read says where
+    related: tuple[Place, ...] = ()  # the feature lines of the claims that need it
+    consumers: tuple[str, ...] = ()  # those it blocks (an error), or whose claims it is about
+    source: str = ""  # the source of observed state (live, schema, terraform, plan) when the run had several
+    identity: str = ""  # the same problem in another run (lines may move): for code scanning's fingerprints
+    count: int = 1  # the claims it stands for
+
+
+def problems(run: RunResults, places: Places) -> list[Problem]:
+    """The run's problems, errors first, then warnings, then notes (GitHub shows only the first few of each)."""
+    several = len(run.sources) > 1
+    found: list[Problem] = []
+    for source in run.sources:
+        label = source.name if several else ""
+        readiness = build_source(run, source)
+        found += [_gap(gap, places, label, run.environment) for gap in readiness.gaps]
+        found += _failed_scenarios(source, places, label)
+        found += _warnings(source, places, label)
+        found += _open(source, places, label)
+    order = {Level.ERROR: 0, Level.WARNING: 1, Level.NOTE: 2}
+    return sorted(found, key=lambda p: order[p.level])
+
+
+def _identity(*parts: str | None) -> str:
+    return hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _prefix(label: str) -> str:
+    return f"[{label}] " if label else ""
+
+
+def _gap(gap: Gap, places: Places, label: str, environment: str) -> Problem:
+    needed = [place for stated in gap.stated_at for place in places.lines(stated)]
+    place = places.first(gap.action, gap.reason, gap.actual) or (needed[0] if needed else None)
+    lines = [f"Blocks {', '.join(gap.consumers)}." if gap.consumers else "",
+             f"Expected {gap.expected}; found {gap.actual}.",
+             _sentence(gap.reason), _sentence(gap.action),
+             f"Needed at {'; '.join(gap.stated_at)}." if gap.stated_at else ""]
+    return Problem(Level.ERROR, gap.kind.value, _prefix(label) + gap.describe(), "\n".join(filter(None, lines)),
+                   place, tuple(needed), tuple(gap.consumers), label,
+                   _identity(environment, label, gap.kind.value, gap.table, gap.name, gap.subject))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return "" if not text else text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _step(scenario: ScenarioResult, finding: Finding, places: Places) -> Place | None:
+    """Where a claim is stated: its scenario's feature, at its step's line (else the scenario's own)."""
+    file = scenario.where.rpartition(":")[0]
+    if file and finding.line:
+        return places.find(file, finding.line)
+    return _scenario(scenario, places)
+
+
+def _scenario(scenario: ScenarioResult, places: Places) -> Place | None:
+    file, _, line = scenario.where.rpartition(":")
+    return places.find(file, int(line)) if file and line.isdigit() else None
+
+
+def _scenarios(source: SourceResults) -> list[ScenarioResult]:
+    """In the order of the features (under xdist, results come in the order the workers finish)."""
+    return sorted(source.results.scenarios, key=lambda s: (s.where.rpartition(":")[0], _line(s.where), s.nodeid))
+
+
+def _line(where: str) -> int:
+    line = where.rpartition(":")[2]
+    return int(line) if line.isdigit() else 0
+
+
+def _failed_scenarios(source: SourceResults, places: Places, label: str) -> list[Problem]:
+    return [Problem(Level.ERROR, SCENARIO_RULE, f"{_prefix(label)}scenario failed: {s.name}",
+                    f"Blocks {s.consumer}. {s.title} {s.outcome.value} with no failed claim: a step raised or its "
+                    "cleanup failed; pytest's output says why.", _scenario(s, places), (), (s.consumer,), label,
+                    _identity(label, SCENARIO_RULE, s.consumer, s.name))
+            for s in _scenarios(source) if s.outcome.failed and not any(f.failed for f in s.findings)]
+
+
+def _warnings(source: SourceResults, places: Places, label: str) -> list[Problem]:
+    found: dict[str, list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
+    for scenario in _scenarios(source):
+        for f in sorted(scenario.findings, key=lambda f: f.line or 0):
+            if f.warning:
+                found[f.warning].append((scenario, f))
+    problems = []
+    for warning, claims in sorted(found.items()):
+        scenario, first = claims[0]
+        consumers = tuple(sorted({s.consumer for s, _ in claims}))
+        problems.append(Problem(Level.WARNING, first.kind.value, f"{_prefix(label)}not blocking: {first.subject}",
+                                _sentence(warning), places.first(warning) or _step(scenario, first, places),
+                                tuple(p for s, f in claims if (p := _step(s, f, places))), consumers, label,
+                                _identity(label, first.kind.value, warning)))
+    return problems
+
+
+def _open(source: SourceResults, places: Places, label: str) -> list[Problem]:
+    """Claims unverifiable here or not run, one note per check kind and reason."""
+    found: dict[tuple[str, Outcome, str], list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
+    for scenario in _scenarios(source):
+        for f in sorted(scenario.findings, key=lambda f: f.line or 0):
+            if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN):
+                found[(f.kind.value, f.outcome, f.reason)].append((scenario, f))
+    problems = []
+    for (kind, outcome, reason), claims in sorted(found.items()):
+        scenario, first = claims[0]
+        consumers = tuple(sorted({s.consumer for s, _ in claims}))
+        stated = tuple(p for s, f in claims if (p := _step(s, f, places)))
+        what = "unverifiable here" if outcome is Outcome.UNVERIFIABLE else "not run here"
+        count = f"{len(claims)} claim{'s' if len(claims) > 1 else ''}"
+        problems.append(Problem(
+            Level.NOTE, kind, f"{_prefix(label)}{count} {what}: {kind}",
+            f"{_sentence(reason)}\n{count} of {', '.join(consumers)} ({first.subject}"
+            f"{' and others' if len(claims) > 1 else ''}); not a pass: check them where they can be.",
+            places.first(reason) or (stated[0] if stated else None), stated, consumers, label,
+            _identity(label, kind, outcome.value, reason), len(claims)))
+    return problems
