@@ -46,9 +46,11 @@ class NotKnown(Exception):
         """The reason an `Unverifiable` gives: the resource's `where`, the field, and why it is not known."""
         return str(self)
 
-    def unresolved(self, address: str, advice: str, kind: str) -> Unresolved:
-        """What a resource whose identity (name, keys) is not known may define: unknown there, not missing."""
-        return Unresolved(address, self.where, f"{self.field_name} is not known ({self.reason}); {advice}", (kind,))
+    def unresolved(self, address: str, advice: str, kind: str, names: tuple[str, ...] | None = None) -> Unresolved:
+        """What a resource whose identity (name, keys) is not known may define: unknown there, not missing; of the
+        `names` (patterns) where they are known, or any name."""
+        return Unresolved(address, self.where, f"{self.field_name} is not known ({self.reason}); {advice}", (kind,),
+                          names)
 
 
 def describe(value: Any) -> str:
