@@ -288,6 +288,10 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     if not activation.is_active(request.config):
         return
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
+    session = request.config.stash.get(SESSION, None)
+    label = collection.source_of(request.node) or (session.default_label if session else None)
+    if session is not None and session.has_target(label):  # a claim it fails says who acts, and where
+        findings.complete(session.target(label).acting)
     request.node.user_properties.append((properties.FINDINGS, [f.data() for f in findings.findings]))
     request.node.user_properties.append((properties.STEPS, findings.step_outcomes()))
     if not findings.step_failed:

@@ -35,10 +35,11 @@ def _unknown(kind: Kind, subject: str, expected: str, table: str, index: str, mu
 def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: str, index: str, kind: Kind,
                    subject: str, expected: str, must: bool) -> Finding:
     present = sorted(seen.global_indexes if index_kind == GSI else seen.local_indexes)
-    if index_kind == GSI and seen.other_indexes is not None:
+    unseen = target.observed.unseen_indexes(seen) if index_kind == GSI else None
+    if unseen is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected,
                        f"no GSI {index} among those {target.where()} could read ({', '.join(present) or 'none'})",
-                       table=table, name=index, required=must, reason=str(seen.other_indexes))
+                       table=table, name=index, required=must, reason=str(unseen))
     closest = target.closest_index(table, index) if index_kind == GSI else None
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,
@@ -58,7 +59,7 @@ def index_exists(target: Target, index_kind: str, table: str, index: str, must: 
         return missing_table(target, table, kind, subject, expected, must, index)
     found = _find(seen, index_kind, index)
     if found is None:
-        if not must and not (index_kind == GSI and seen.other_indexes is not None):
+        if not must and not (index_kind == GSI and target.observed.unseen_indexes(seen) is not None):
             return Finding(kind, Outcome.PASSED, subject, expected, f"no {index_kind} {index}", table=table,
                            name=index, required=False)
         return _missing_index(target, seen, table, index_kind, index, kind, subject, expected, must)

@@ -18,7 +18,7 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
                   name: str | None = None) -> Finding:
     """Any claim about a table that is not there fails: a missing table is never skipped. Only where the
     source could not follow something that may define it (a Terraform module call) is it unverifiable."""
-    hidden = target.observed.hidden("table")
+    hidden = target.observed.hidden("table", target.physical(table))
     if hidden is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
                        name=name, required=must, reason=str(hidden))
@@ -36,7 +36,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
     seen = target.table(table)
     subject = f"table {table}"
     expected = f"{target.physical(table)}, ACTIVE" if must else "no such table"
-    hidden = target.observed.hidden("table")
+    hidden = target.observed.hidden("table", target.physical(table))
     if seen is None and hidden is not None:
         return Finding(Kind.TABLE, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
                        required=must, reason=str(hidden))
