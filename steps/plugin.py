@@ -310,6 +310,10 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     if not activation.is_active(request.config):
         return
     findings: ScenarioFindings = request.getfixturevalue("scenario_findings")
+    session = request.config.stash.get(SESSION, None)
+    label = collection.source_of(request.node) or (session.default_label if session else None)
+    if session is not None and session.has_target(label):  # a claim it fails says who acts, and where
+        findings.complete(session.target(label).acting)
     properties.record(request.node, properties.FINDINGS, [f.data() for f in findings.findings])
     properties.record(request.node, properties.STEPS, findings.step_outcomes())
     if not findings.step_failed:

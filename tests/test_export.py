@@ -23,7 +23,7 @@ from tests import terraform_oracle
 
 ROOT = Path(__file__).resolve().parent.parent
 AWS_ENVS = ("dev", "sit", "prod")
-IDS = ("plan_id", "selection_id", "defined_at")  # how each source names a resource, never compared
+IDS = ("plan_id", "selection_id", "defined_at", "given_at")  # where each source says a thing is: never compared
 
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,7 @@ RESULTS: dict[str, Any] = {
     "sources": [{"name": "live", "backend": "aws", "origin": "", "observed": {
         "environment": "sit", "backend": "aws", "tables": ["orders"], "gsis": {"orders": ["OrdersByDate"]},
         "backup_plans": ["bbws-daily-sit"], "vaults": ["bbws-sit"], "inactive_tables": [], "inactive_gsis": [],
-        "notes": []},
+        "notes": [], "unknown_tables": {}, "unknown_gsis": {}, "unknown_vaults": {}, "unknown_plans": []},
         "scenarios": [
             {"nodeid": "features/o/t.feature::a", "name": "a", "consumer": "order_lambda", "outcome": "failed",
              "where": "features/o/t.feature:3", "findings": [

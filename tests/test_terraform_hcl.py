@@ -154,6 +154,7 @@ def test_for_each_over_an_unknown_value_is_unresolved_and_a_dynamic_block_over_o
     assert audit.construct == "aws_dynamodb_table.audit (for_each over var.audit_tables)"
     assert audit.where == "tests/terraform/hcl/for_each_tables/main.tf:35"
     assert audit.types == ("table",)
+    assert audit.names == ("dev-audit-*",)  # its name but for each.key: it cannot be dev-orders, say
     assert "var.audit_tables (tests/terraform/hcl/for_each_tables/variables.tf:18)" in audit.reason
     replica = resource(config, "aws_dynamodb_table.global").values["replica"]
     assert isinstance(replica, Unknown)
@@ -169,8 +170,8 @@ def test_a_registry_module_not_installed_is_unresolved_and_commented_out_modules
     assert module.reason == (
         'module "orders_table" (terraform-aws-modules/dynamodb-table/aws) is not installed here: run `terraform init` '
         "in tests/terraform/hcl/module_call (it puts the module under .terraform/modules), or check a plan instead "
-        "(--against plan:FILE)")
-    assert module.types == ()
+        "(--against plan:FILE); that module defines one table, named by its name (orders)")
+    assert (module.types, module.names) == (("table",), ("orders",))
     users = resource(config, "aws_dynamodb_table.users")
     output = users.values["tags"]["OrdersTable"]
     assert isinstance(output, Unknown)
@@ -186,6 +187,7 @@ def test_data_sources_and_functions_not_evaluated_are_unknown_with_file_and_line
         "data.aws_caller_identity.current (declared at tests/terraform/hcl/data_source/main.tf:1), used at "
         f"tests/terraform/hcl/data_source/main.tf:8, is read by Terraform only: {PLAN_HINT}"
     )
+    assert payments.name_pattern == "payments-*"  # the template but for the data source's part
     key = payments.values["server_side_encryption"][0]["kms_key_arn"]
     assert isinstance(key, Unknown)
     assert "data.aws_kms_key.dynamodb" in key.reason

@@ -561,7 +561,9 @@ def test_a_key_of_unknown_type_makes_the_table_unresolved(sit: Environment) -> N
     assert state.unresolved[1] == Unresolved(
         "aws_dynamodb_table.orders", WHERE, "attribute[1].type is not known (var.sort_type has no value here); its "
         "tables cannot be checked from this plan: give it a value known before apply (a literal or a variable) or "
-        "check the environment after apply", ("table",))
+        "check the environment after apply", ("table",), ("orders-sit",))  # its name is known: no other table
+    assert state.hiding("table", "orders-sit") == [earlier, state.unresolved[1]]
+    assert state.hiding("table", "users-sit") == [earlier]
 
 
 def test_an_attribute_type_aws_does_not_have_is_an_error_saying_what_to_write(sit: Environment) -> None:

@@ -104,8 +104,13 @@ def test_a_module_call_makes_what_it_may_define_unverifiable_not_missing(tmp_pat
                                       '  env    = var.env\n}\n')  # not installed: `terraform init` never ran
     done = contracts(tmp_path / "out", f"--against=terraform:{folder}", f"--tf-var-file={folder / 'sit.tfvars'}")
     data = report(tmp_path / "out")
-    assert data["missing"]["tables"] == ["orders", "users"]  # not among what could be read
-    assert not [g for g in data["gaps"] if g["kind"] == "table"]  # ... but not missing: the module may define them
+    assert data["missing"]["tables"] == []  # not among what could be read, but not missing: the module may define them
+    call = f'module "orders" at {folder / "orders.tf"}:1'
+    assert data["unknown"]["tables"] == {"orders": [call], "users": [call]}
+    assert not [g for g in data["gaps"] if g["kind"] == "table"]
+    tables = next(line for line in (tmp_path / "out" / "readiness.md").read_text().splitlines()
+                  if line.startswith("| Tables |"))
+    assert tables == f"| Tables | 5 | 3 | 2 not known here (orders, users: {call} could define them) |"
     table = next(u for u in data["unverified"] if u["check"] == "table orders")
     assert f'module "orders" at {folder / "orders.tf"}:1' in table["reason"]
     assert "--against plan:FILE" in table["reason"]
@@ -141,8 +146,12 @@ resource "aws_dynamodb_table" "legacy" {
     data = report(tmp_path / "out")
     assert data["unexpected"]["tables"] == ["LegacyOrders", "audit"]
     assert data["counts"]["tables"]["actual"] == 5
-    exact = next(g for g in data["gaps"] if g["kind"] == "table_set")
+    exact = next(g for g in data["gaps"] if g["subject"] == "tables of sit")
     assert "not expected LegacyOrders, audit" in exact["reason"]
+    created = {g["subject"]: g["actual"] for g in data["gaps"] if g["change"] == "LeftAlone"}  # not tagged as ours:
+    assert created == {  # in an environment left alone, in Terraform a table it would create
+        "table LegacyOrders": "Terraform would create table LegacyOrders, which contracts/ does not define",
+        "table audit-sit": "Terraform would create table audit-sit, which contracts/ does not define"}
 
 
 @pytest.mark.parametrize(("files", "args", "says"), [

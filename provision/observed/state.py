@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import TypeVar
 
 from provision.desired.model import (
@@ -197,6 +198,11 @@ class ObservedReplica:
     propagate_tags: bool | Unverifiable = False
 
 
+# The settings of a table a static source may give elsewhere than where the table is written (`given_at`).
+SETTINGS = ("keys", "gsis", "billing", "stream", "encryption", "pitr", "ttl", "deletion_protection", "table_class",
+            "tags", "replicas")
+
+
 @dataclass(frozen=True)
 class ObservedTable:
     name: str
@@ -220,6 +226,8 @@ class ObservedTable:
     other_local_indexes: Unverifiable | None = None  # the same for LSIs (an answer naming an LSI without its name)
     replicas: tuple[ObservedReplica | Unverifiable, ...] | Unverifiable = ()  # an Unverifiable among them: replicas
     # in regions not known (a `dynamic "replica"` over an unknown value); whole: the source cannot report replicas
+    given_at: Mapping[str, str] = field(default_factory=dict)  # where a static source gives a setting's value, where
+    # not at `defined_at` (a module's argument): by setting (SETTINGS), "main.tf:78 (argument gsis of module.users)"
 
     @property
     def active(self) -> bool:
@@ -302,6 +310,7 @@ class ObservedPlan:
     plan_id: str
     rules: tuple[ObservedRule | Unverifiable, ...]
     selections: tuple[ObservedSelection, ...] | Unverifiable = ()
+    defined_at: str = ""  # where a static source defines it: "infra/backup.tf:5 (aws_backup_plan.daily)"
 
 
 @dataclass(frozen=True)
@@ -334,6 +343,11 @@ class ObservedAlarm:
     defined_at: str = ""  # where a static source defines it: "infra/alarms.tf:3 (aws_cloudwatch_metric_alarm.x)"
 
 
+def only(name: str) -> str:
+    """The fnmatch pattern that matches `name` and nothing else."""
+    return re.sub(r"([*?[])", r"[\1]", name)
+
+
 @dataclass(frozen=True)
 class Unresolved:
     """Something a static source could not follow and that may define more (a Terraform module call, a
@@ -342,15 +356,21 @@ class Unresolved:
     construct: str  # 'module "dynamodb"', 'aws_dynamodb_table.orders (for_each over var.tables)'
     where: str  # file:line
     reason: str  # why, and what to do instead
-    types: tuple[str, ...] = ()  # the kinds it may define: "table", "vault", "plan", "alarm"; empty: any
-    names: str | None = None  # the physical names it may define, as a regular expression; None: any
+    types: tuple[str, ...] = ()  # the kinds it may define: "table", "gsi", "vault", "plan", "alarm"; empty: any
+    names: tuple[str, ...] | None = None  # the physical names of what it may define, as fnmatch patterns
+    # ("audit-*-sit", from a name known but for each.key); None: any name. For "gsi": the names of the tables it may
+    # add indexes to
 
     def may_define(self, kind: str, name: str | None = None) -> bool:
-        """Whether it may define a `kind` (of that physical name): a table named "${terraform.workspace}-orders"
-        may be orders-sit, never users-sit."""
-        if name is not None and self.names is not None and re.fullmatch(self.names, name, re.DOTALL) is None:
+        """Whether it may define something of `kind` (named `name`, where the thing is looked up by its name)."""
+        if self.types and kind not in self.types:
             return False
-        return not self.types or kind in self.types
+        return name is None or self.names is None or any(fnmatchcase(name, p) for p in self.names)
+
+    @property
+    def short(self) -> str:
+        """The construct and where it is: 'module "extra" at infra/main.tf:3'."""
+        return f"{self.construct} at {self.where}"
 
     def __str__(self) -> str:
         return f"{self.construct} at {self.where}: {self.reason}"
@@ -374,10 +394,20 @@ class ObservedState:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""
         return Unverifiable(self.source, "this source reads no CloudWatch alarms")
 
+    def hiding(self, kind: str, name: str | None = None) -> list[Unresolved]:
+        """What the source could not follow that may define something of `kind` not here (named `name`: a table,
+        vault or plan looked up by its physical name; a GSI by its table's)."""
+        return [u for u in self.unresolved if u.may_define(kind, name)]
+
+    def unseen_indexes(self, table: ObservedTable) -> Unverifiable | None:
+        """Why a table may have GSIs not among those read: a `dynamic` block over an unknown value, or something
+        not followed that may add indexes to it (an index resource over an unknown `for_each`, a module call)."""
+        return table.other_indexes or self.hidden("gsi", table.name)
+
     def hidden(self, kind: str, name: str | None = None) -> Unverifiable | None:
-        """Why something of `kind` ("table", "vault", "plan", "alarm"; of that physical name if given) that is not
-        here may still be defined, or None."""
-        found = [u for u in self.unresolved if u.may_define(kind, name)]
+        """Why something of `kind` ("table", "gsi", "vault", "plan", "alarm") not here, named `name` where it is
+        looked up by name, may still be defined, or None."""
+        found = self.hiding(kind, name)
         if not found:
             return None
         return Unverifiable(self.source, "; ".join(str(u) for u in found))

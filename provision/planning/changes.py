@@ -57,6 +57,11 @@ class Change:
     def describe(self) -> str:
         raise NotImplementedError
 
+    def as_terraform(self, desired: str) -> str | None:
+        """The difference as a Terraform source has it, where the provisioner's words would say something else (a
+        table Terraform would create is no live table whose data is lost); `desired`: the contracts' folder."""
+        return None
+
     def data(self) -> dict[str, Any]:
         """A JSON-ready form, for `plan --format json` and reports."""
         fields = {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
@@ -116,6 +121,9 @@ class LeftAlone(Change):
     def describe(self) -> str:
         return f"left alone: {self.target} — {self.why}"
 
+    def as_terraform(self, desired: str) -> str | None:
+        return f"Terraform would create table {self.target}, which {desired} does not define"
+
 
 @dataclass(frozen=True, kw_only=True)
 class CreateTable(Change):
@@ -154,6 +162,9 @@ class DeleteTable(Change):
     def describe(self) -> str:
         return f"DELETE table {self.target} ({self.because}): its data is lost"
 
+    def as_terraform(self, desired: str) -> str | None:
+        return f"Terraform would create table {self.target}, which {desired} does not define"
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeleteIndex(Change):
@@ -165,6 +176,9 @@ class DeleteIndex(Change):
 
     def describe(self) -> str:
         return f"DELETE GSI {self.index} of table {self.target} (not in the contracts)"
+
+    def as_terraform(self, desired: str) -> str | None:
+        return f"Terraform would create GSI {self.index} on table {self.target}, which {desired} does not define"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -66,7 +66,7 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     for name, spec in stack.tables.items():
         seen = observed.tables.get(name)
         changes += _new_table(name, spec, backend, observed.hidden("table", name)) if seen is None else _table(
-            name, spec, seen, backend)
+            name, spec, seen, backend, observed.unseen_indexes(seen))
     changes += [_not_in_contracts(seen, backend) for name, seen in observed.tables.items() if name not in stack.tables]
     changes += backups(stack, observed, backend)
     changes += alarms(stack, observed, backend)
@@ -114,7 +114,8 @@ def _new_table(name: str, spec: TableSpec, backend: BackendKind, hidden: Unverif
     return changes
 
 
-def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind) -> list[Change]:
+def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind,
+           unseen_indexes: Unverifiable | None = None) -> list[Change]:
     if not keys_agree(seen.keys, spec.keys):  # a key the backend did not report in full contradicts nothing
         return [Refused(target=name, what=f"key schema is {seen.keys}, the contracts want {spec.keys}",
                         how=REPLACE_TABLE)]
@@ -128,7 +129,7 @@ def _table(name: str, spec: TableSpec, seen: ObservedTable, backend: BackendKind
             for n, i in seen.local_indexes.items()):
         changes.append(Refused(target=name, what="local indexes differ from the contracts (an LSI can only be "
                                                  "defined when the table is created)", how=REPLACE_TABLE))
-    changes += _indexes(name, spec, seen)
+    changes += _indexes(name, spec, seen, unseen_indexes)
     changes += _settings(name, spec, seen)
     changes += replica_changes(name, spec, seen, gap(backend, Feature.REPLICAS))
     return changes
@@ -141,7 +142,9 @@ def _still_changing(seen: ObservedTable) -> tuple[str, ...]:
     return tuple(busy)
 
 
-def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
+def _indexes(name: str, spec: TableSpec, seen: ObservedTable, unseen: Unverifiable | None) -> list[Change]:
+    """GSIs there and not in the contracts deleted, those missing added (skipped where the source may not see
+    every index of the table: `unseen`), those that differ refused."""
     changes: list[Change] = []
     for index_name, present in seen.global_indexes.items():
         if spec.global_index(index_name) is None and present.status != "DELETING":
@@ -149,7 +152,7 @@ def _indexes(name: str, spec: TableSpec, seen: ObservedTable) -> list[Change]:
     for index in spec.global_indexes:
         current = seen.global_indexes.get(index.name)
         if current is None:
-            changes.append(CreateIndex(target=name, index=index, skipped=seen.other_indexes))
+            changes.append(CreateIndex(target=name, index=index, skipped=unseen))
         elif (refused := _index_refused(name, index, current)) is not None:
             changes.append(refused)
         elif (spec.billing.mode is BillingMode.PROVISIONED and isinstance(seen.billing, Billing)

@@ -40,7 +40,7 @@ def backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list
         if isinstance(vaults, Unverifiable):
             changes.append(CreateVault(target=name, vault=vault, skipped=vaults))
         elif name not in vaults:
-            changes.append(CreateVault(target=name, vault=vault, skipped=observed.hidden("vault")))
+            changes.append(CreateVault(target=name, vault=vault, skipped=observed.hidden("vault", name)))
     role = _backup_role(stack, observed)
     for name, plan in stack.plans.items():
         resources = _selection_resources(stack, observed, plan)
@@ -51,7 +51,7 @@ def backups(stack: Stack, observed: ObservedState, backend: BackendKind) -> list
                                         skipped=plans)]
             continue
         current = plans.get(name)
-        hidden = observed.hidden("plan")
+        hidden = observed.hidden("plan", name)
         if current is None and hidden is not None:
             changes += [CreateBackupPlan(target=name, plan=plan, skipped=hidden),
                         CreateSelection(target=name, plan=plan, resources=resources, iam_role_arn=role,

@@ -20,7 +20,7 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
         return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
                        name=vault, required=must, reason=str(vaults))
     present = ", ".join(sorted(vaults)) or "none"
-    hidden = target.observed.hidden("vault")
+    hidden = target.observed.hidden("vault", physical)
     if physical not in vaults and hidden is not None:
         return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected,
                        f"no vault {physical} among what {target.where()} could read (vaults: {present})",

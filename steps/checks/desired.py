@@ -17,13 +17,14 @@ from provision.planning.changes import (
     CreateVault,
     DeleteIndex,
     DeleteTable,
+    LeftAlone,
     PutAlarm,
     Refused,
 )
 from provision.planning.diff import diff
 from provision.planning.plan import Plan
 from steps.checks.inventory import exact_indexes, exact_tables
-from steps.checks.target import Target
+from steps.checks.target import SETTING_OF_KIND, Target
 from steps.results.findings import Cause, Finding, Kind, Outcome
 
 KIND_OF_TOPIC = {
@@ -58,7 +59,9 @@ def plan_of(target: Target) -> Plan:
 def matches_desired_state(target: Target, must: bool) -> list[Finding]:
     """One claim per change the plan holds (none: one passing claim); "must not" holds when some change is pending."""
     plan = plan_of(target)
-    open_changes = [c for c in plan.changes if not c.informational]
+    # A table Terraform defines and the desired state does not is one Terraform would create, whatever its tags.
+    open_changes = [c for c in plan.changes if not c.informational
+                    or (target.terraform and c.as_terraform(target.desired_folder) is not None)]
     subject = f"the desired state of {target.environment.name}"
     if not must:
         pending = bool(plan.pending or plan.refused)
@@ -97,6 +100,8 @@ def _kind(change: Change) -> Kind:
         return Kind.TABLE_SET
     if isinstance(change, DeleteIndex):
         return Kind.GSI_SET
+    if isinstance(change, LeftAlone):
+        return Kind.TABLE_SET
     if isinstance(change, Refused):
         return Kind.DRIFT
     return KIND_OF_TOPIC.get(change.topic, Kind.DRIFT)
@@ -106,15 +111,20 @@ def _difference(target: Target, change: Change) -> Finding:
     table, name = _names(target, change)
     where = _where(target, change)
     line = f"{change.symbol} {change.describe()}"
-    subject = f"table {change.target}" if change.topic in ("table", "refusal", "wait") else (
+    subject = f"table {change.target}" if change.topic in ("table", "refusal", "wait", "foreign table") else (
         f"{change.topic} of {change.target}")
     expected = f"as the desired state defines it ({where})"
     if change.skipped is not None:
         return Finding(_kind(change), Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
                        name=name, reason=str(change.skipped), change=change.kind)
     env = target.environment.name
+    said = change.as_terraform(target.desired_folder) if target.terraform else None
+    if said is not None:
+        return Finding(_kind(change), Outcome.FAILED, subject, expected, said, table=table, name=name,
+                       reason=f"the Terraform defines more than the desired state ({change.kind})",
+                       action=target.to_remove(change.target, getattr(change, "index", None)), change=change.kind)
     if target.terraform:
-        action = target.to_change(table, where)
+        action = target.to_change(table, where, SETTING_OF_KIND.get(_kind(change)))
     elif isinstance(change, Refused):
         action = f"the platform team: {change.how}"
     else:

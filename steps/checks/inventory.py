@@ -33,21 +33,37 @@ def _outcome(actual: set[str], wanted: set[str], must: bool, hidden: Unverifiabl
     return verdict(actual == wanted, must)
 
 
+def _hidden(reasons: list[Unverifiable | None]) -> Unverifiable | None:
+    """Why every one of the names missing may be defined where the source could not read, or None when one of them
+    is surely missing (or none is)."""
+    if not reasons or any(r is None for r in reasons):
+        return None
+    found = [r for r in reasons if r is not None]
+    return Unverifiable(found[0].source, "; ".join(dict.fromkeys(r.reason for r in found)))
+
+
 def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
     actual = set(target.logical_tables())
     wanted = set(names)
-    hiding = [target.observed.hidden("table", target.physical(n)) for n in sorted(wanted - actual)]
-    hidden = hiding[0] if hiding and None not in hiding else None  # one missing that nothing may hold: it fails
-    summary = Finding(Kind.TABLE_SET, _outcome(actual, wanted, must, hidden), f"tables of {target.environment.name}",
+    hidden = _hidden([target.observed.hidden("table", target.physical(n)) for n in sorted(wanted - actual)])
+    outcome = _outcome(actual, wanted, must, hidden)
+    summary = Finding(Kind.TABLE_SET, outcome, f"tables of {target.environment.name}",
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
-                      reason=_because(_difference(wanted, actual), hidden), expected_names=tuple(sorted(wanted)))
+                      reason=_because(_difference(wanted, actual), hidden, outcome),
+                      expected_names=tuple(sorted(wanted)))
     missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 
 
-def _because(difference: str, hidden: Unverifiable | None) -> str:
-    return difference if hidden is None or not difference else f"{difference} ({hidden})"
+def _because(difference: str, hidden: Unverifiable | None, outcome: Outcome) -> str:
+    """Why the set differs; where the names not read may be defined where the source could not read, they are
+    not read, not missing."""
+    if hidden is None or not difference:
+        return difference
+    if outcome is Outcome.UNVERIFIABLE:
+        difference = difference.replace("missing ", "not among what could be read: ", 1)
+    return f"{difference} ({hidden})"
 
 
 def table_count(target: Target, count: int, must: bool) -> Finding:
@@ -66,10 +82,12 @@ def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> l
         absent = missing_table(target, table, Kind.GSI_SET, subject, f"exactly {', '.join(sorted(wanted))}", must)
         return [dataclasses.replace(absent, expected_names=tuple(sorted(wanted)))]
     actual = set(seen.global_indexes)
-    summary = Finding(Kind.GSI_SET, _outcome(actual, wanted, must, seen.other_indexes), subject,
+    unseen = target.observed.unseen_indexes(seen)
+    outcome = _outcome(actual, wanted, must, unseen)
+    summary = Finding(Kind.GSI_SET, outcome, subject,
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
-                      reason=_because(_difference(wanted, actual), seen.other_indexes),
+                      reason=_because(_difference(wanted, actual), unseen, outcome),
                       expected_names=tuple(sorted(wanted)))
     missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
@@ -84,18 +102,27 @@ def index_count(target: Target, count: int, must: bool) -> Finding:
 
 
 def naming_convention(target: Target, template: str, must: bool) -> Finding:
-    breaking = []
+    breaking, tables = [], []
     checked = 0
     for logical, table in sorted(target.logical_tables().items()):
         for index in [*table.global_indexes, *table.local_indexes]:
             checked += 1
             if not follows_convention(index, template, logical):
                 breaking.append(f"{index} on {logical}")
+                tables.append(logical)
     subject = f"index names in {target.environment.name}"
+    # Indexes the source could not read (of tables, or GSIs, it could not see) may follow it or not.
+    unseen = target.observed.hidden("table") or next(
+        (u for t in target.logical_tables().values() if (u := target.observed.unseen_indexes(t))), None)
+    if not breaking and unseen is not None:
+        return Finding(Kind.NAMING, Outcome.UNVERIFIABLE, subject, f"names like {template}",
+                       f"{checked} checked among what {target.where()} could read", required=must,
+                       reason=str(unseen))
     if not checked:
         return Finding(Kind.NAMING, Outcome.FAILED if must else Outcome.PASSED, subject, f"names like {template}",
                        "no index at all", required=must, reason="there is no index to check")
+    rename = f"the owners of the Terraform: rename the indexes at {target.indexes_at(tables)}"
     return Finding(Kind.NAMING, verdict(not breaking, must), subject,
                    f"{'every' if must else 'some'} name following {template}",
                    f"{checked} checked" + (f"; not following: {', '.join(breaking)}" if breaking else ", all follow"),
-                   required=must)
+                   required=must, action=rename if must and breaking and target.terraform else "")

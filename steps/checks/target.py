@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -12,8 +13,17 @@ from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stac
 from provision.observed.schema import SOURCE as SCHEMA_SOURCE
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
 from steps.results.environment import EnvironmentSummary
+from steps.results.expected import Requirements
+from steps.results.findings import Finding, Kind
 
 TERRAFORM_SOURCES = frozenset({"terraform", "plan"})
+# Claims whose gap is not the Terraform's own to close: the check names who acts (IAM, the budget), or none is run.
+NOT_TERRAFORMS = frozenset({Kind.PERMISSION, Kind.ACCESS_PATTERN, Kind.COST, Kind.DRIFT})
+# The setting of a table a kind of claim is about (`ObservedTable.given_at`).
+SETTING_OF_KIND = {Kind.KEY: "keys", Kind.LSI: "keys", Kind.GSI: "gsis", Kind.GSI_SET: "gsis", Kind.PROJECTION: "gsis",
+                   Kind.BILLING: "billing", Kind.STREAM: "stream", Kind.ENCRYPTION: "encryption", Kind.PITR: "pitr",
+                   Kind.TTL: "ttl", Kind.DELETION_PROTECTION: "deletion_protection", Kind.TABLE_CLASS: "table_class",
+                   Kind.TAGS: "tags", Kind.REPLICA: "replicas"}
 
 
 @dataclass(frozen=True)
@@ -124,14 +134,70 @@ class Target:
         defined = self._defined_in(table)
         return f"the owners of the Terraform: add {what} to {where}, as {defined} defines it"
 
-    def to_change(self, table: str | None, desired_at: str) -> str:
-        """Who must act on a difference between this source and the desired state; "" for an environment."""
+    def to_change(self, table: str | None, desired_at: str, setting: str | None = None) -> str:
+        """Who must act on a difference between this source and the desired state; "" for an environment. Where the
+        value of `setting` is given elsewhere than where the table is written (a module's argument), there."""
         if not self.terraform:
             return ""
         seen = self.table(table) if table else None
-        where = seen.defined_at if seen is not None and seen.defined_at else f"the Terraform in {self.observed.origin}"
+        where = self._written(seen, setting)
         return (f"the owners of the Terraform: change {where} to what the desired state defines ({desired_at}), "
                 "or the platform team: change the desired state")
+
+    def to_remove(self, physical: str, index: str | None = None) -> str:
+        """Who must act on a table (or GSI) Terraform defines and the desired state does not."""
+        seen = self.observed.tables.get(physical)
+        where = self._written(seen, "gsis" if index else None)
+        what = f"GSI {index} of table {physical}" if index else f"table {physical}"
+        return (f"the owners of the Terraform: remove {what} from {where} (or give it the name of one the desired "
+                f"state defines), or the platform team: add it to {self.desired_folder}")
+
+    def _written(self, seen: ObservedTable | None, setting: str | None = None) -> str:
+        """Where a table's `setting` is given (a module's argument), else where it is written, else the folder."""
+        anywhere = f"the Terraform in {self.observed.origin}"
+        if seen is None:
+            return anywhere
+        written = seen.defined_at or anywhere
+        given = seen.given_at.get(setting) if setting else None
+        return f"{given}, which {written} reads" if given else written
+
+    @property
+    def desired_folder(self) -> str:
+        """The desired state's folder, as a user names it: "contracts/"."""
+        folder = self._table_folder()
+        return f"{folder.parent if folder.name == 'tables' else folder}/"
+
+    def acting(self, finding: Finding) -> Finding:
+        """A claim Terraform fails with who must act and where, when the check did not say: its owners, at the line
+        where the value is given (a module's argument), else where the table (or plan) is written."""
+        if not self.terraform or not finding.failed or finding.action or finding.kind in NOT_TERRAFORMS:
+            return finding
+        return dataclasses.replace(finding, action=f"the owners of the Terraform: change {self._fixed_at(finding)}: "
+                                                   f"{finding.subject} must be {finding.expected}")
+
+    def _fixed_at(self, finding: Finding) -> str:
+        seen = self.table(finding.table) if finding.table else None
+        anywhere = f"the Terraform in {self.observed.origin}"
+        if finding.kind is Kind.TABLE_SET and finding.expected_names:  # the tables too many, and the folder
+            extra = [t for n, t in sorted(self.logical_tables().items()) if n not in finding.expected_names]
+            missing = set(finding.expected_names) - set(self.logical_tables())
+            return "; ".join([*(self._written(t) for t in extra), *([anywhere] if missing else [])]) or anywhere
+        if seen is None:
+            return anywhere
+        if finding.kind in (Kind.BACKUP_COVERAGE, Kind.BACKUP_PLAN):
+            plans = self.observed.backups.plans
+            wheres = [] if isinstance(plans, Unverifiable) else [p.defined_at for p in plans.values() if p.defined_at]
+            return (f"{', '.join(wheres) or anywhere} (the backup plans and their selections) or "
+                    f"{self._written(seen, 'tags')} (its tags)")
+        setting = SETTING_OF_KIND.get(finding.kind)
+        if finding.kind is Kind.KEY and " of GSI " in finding.subject:
+            setting = "gsis"
+        return self._written(seen, setting)
+
+    def indexes_at(self, tables: list[str]) -> str:
+        """Where the indexes of these logical tables are given, for a Terraform source."""
+        found = self.logical_tables()
+        return "; ".join(dict.fromkeys(self._written(found.get(t), "gsis") for t in tables))
 
     def _defined_in(self, table: str | None) -> str:
         spec = self.stack.spec(table) if table else None
@@ -178,10 +244,12 @@ class Target:
         return same_keys[0] if same_keys else None
 
 
-def summarize(target: Target) -> EnvironmentSummary:
-    """What the environment holds, in plain data for the report: the stack's tables by logical name."""
+def summarize(target: Target, wanted: Requirements | None = None) -> EnvironmentSummary:
+    """What the environment holds, in plain data for the report: the stack's tables by logical name; and of what
+    `wanted` requires and is not there, what something the source could not read may define (unknown, not missing)."""
     tables = target.logical_tables()
     plans, vaults = target.observed.backups.plans, target.observed.backups.vaults
+    unseen = _unseen(target, wanted or Requirements())
     return EnvironmentSummary(
         target.environment.name, target.backend, sorted(tables),
         {name: sorted(t.global_indexes) for name, t in sorted(tables.items())},
@@ -191,4 +259,34 @@ def summarize(target: Target) -> EnvironmentSummary:
          for name, t in sorted(tables.items()) if t.status != "ACTIVE"],
         [f"{name}.{i.name} {i.status}" for name, t in sorted(tables.items())
          for i in sorted(t.global_indexes.values(), key=lambda i: i.name) if i.status != "ACTIVE"],
-        list(target.observed.notes))
+        list(target.observed.notes), *unseen)
+
+
+def _unseen(target: Target, wanted: Requirements) -> tuple[dict[str, list[str]], dict[str, list[str]],
+                                                           dict[str, list[str]], list[str]]:
+    """The required tables, GSIs and vaults not here that something not read could define (each with what could),
+    and what could define backup plans not here."""
+    observed, tables = target.observed, target.logical_tables()
+
+    def could(kind: str, name: str | None = None) -> list[str]:
+        return [u.short for u in observed.hiding(kind, name)]
+
+    unknown_tables = {t: found for t in sorted(wanted.tables - set(tables)) if (found := could("table",
+                                                                                             target.physical(t)))}
+    unknown_gsis: dict[str, list[str]] = {}
+    for table, index in sorted(wanted.gsis):
+        seen = tables.get(table)
+        if seen is None or index in seen.global_indexes:
+            found = unknown_tables.get(table, []) if seen is None else []
+        else:
+            found = [*([seen.defined_at or f"table {seen.name}"] if seen.other_indexes else []),
+                     *could("gsi", seen.name)]
+        if found:
+            unknown_gsis[f"{table}.{index}"] = found
+    vaults, plans = observed.backups.vaults, observed.backups.plans
+    unknown_vaults = {} if isinstance(vaults, Unverifiable) else {
+        name: found for name in sorted({target.vault(v) for v in wanted.vaults} - set(vaults))
+        if (found := could("vault", name))}
+    unknown_plans = [] if isinstance(plans, Unverifiable) else list(dict.fromkeys(
+        u for name in sorted(set(target.stack.plans) - set(plans)) for u in could("plan", name)))
+    return unknown_tables, unknown_gsis, unknown_vaults, unknown_plans

@@ -28,6 +28,7 @@ from steps.report.model import (
     Settings,
     SideBySide,
     Tally,
+    Unseen,
     Unverified,
     Verdict,
     VerifiedWhere,
@@ -191,12 +192,20 @@ def _unexpected(observed: EnvironmentSummary | None, requirements: Requirements)
 
 def _missing(observed: EnvironmentSummary | None, requirements: Requirements,
              gaps: list[Gap]) -> dict[str, list[str]]:
-    """What the contracts require that is not there; without a reading, what this run's claims found missing."""
+    """What the contracts require that is not there (and that nothing the source could not read may define);
+    without a reading, what this run's claims found missing."""
     if observed is None:
         return {"tables": sorted({g.table for g in gaps if g.kind is Kind.TABLE and g.table}),
                 "gsis": sorted({f"{g.table}.{g.name}" for g in gaps if g.kind is Kind.GSI})}
-    return {"tables": sorted(requirements.tables - set(observed.tables)),
-            "gsis": sorted(f"{t}.{i}" for t, i in requirements.gsis if i not in observed.gsis.get(t, []))}
+    return {"tables": sorted(requirements.tables - set(observed.tables) - set(observed.unknown_tables)),
+            "gsis": sorted(f"{t}.{i}" for t, i in requirements.gsis if i not in observed.gsis.get(t, [])
+                           and f"{t}.{i}" not in observed.unknown_gsis)}
+
+
+def _unseen(observed: EnvironmentSummary | None) -> Unseen:
+    if observed is None:
+        return Unseen()
+    return Unseen(observed.unknown_tables, observed.unknown_gsis, observed.unknown_vaults, observed.unknown_plans)
 
 
 def fold_missing_tables(results: Results) -> Results:
@@ -226,7 +235,7 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      _unexpected(observed, requirements), _missing(observed, requirements, gaps),
                      [] if observed is None else list(observed.inactive_tables),
                      [] if observed is None else list(observed.inactive_gsis), read=observed is not None,
-                     warnings=sorted({f.warning for f in findings if f.warning}),
+                     warnings=sorted({f.warning for f in findings if f.warning}), unknown=_unseen(observed),
                      notes=[] if observed is None else list(observed.notes))
 
 

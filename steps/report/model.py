@@ -156,6 +156,24 @@ class Unverified:
 
 
 @dataclass(frozen=True)
+class Unseen:
+    """What the contracts require, the source could not read, and something it could not follow may define (a
+    Terraform module call not followed, a `for_each` over an unknown): unknown, never missing. Each name with what
+    could define it ('module "x" at infra/main.tf:3')."""
+
+    tables: dict[str, list[str]] = field(default_factory=dict)  # logical table names
+    gsis: dict[str, list[str]] = field(default_factory=dict)  # table.index
+    vaults: dict[str, list[str]] = field(default_factory=dict)  # physical names
+    backup_plans: list[str] = field(default_factory=list)  # what could define the backup plans not read
+
+    @staticmethod
+    def could(names: dict[str, list[str]]) -> str:
+        """"campaigns, orders: module "x" at main.tf:3 could define them"."""
+        constructs = list(dict.fromkeys(c for found in names.values() for c in found))
+        return f"{', '.join(names)}: {'; '.join(constructs)} could define {'it' if len(names) == 1 else 'them'}"
+
+
+@dataclass(frozen=True)
 class Readiness:
     environment: str
     backend: str
@@ -176,6 +194,7 @@ class Readiness:
     read: bool = True  # whether the environment was read in this run (else actual counts are unknown)
     warnings: list[str] = field(default_factory=list)  # what holds but should not (a role over-privileged)
     notes: list[str] = field(default_factory=list)  # what the source's reader said about what it read
+    unknown: Unseen = field(default_factory=Unseen)  # required, not read, but something not read may define it
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -198,7 +217,8 @@ class Readiness:
             "unverified": [{"check": u.check, "reason": u.reason} for u in self.unverified],
             "checks": self.checks.data(), "settings": asdict(self.settings),
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
-            "unexpected": self.unexpected, "missing": self.missing, "inactive": self.inactive,
+            "unexpected": self.unexpected, "missing": self.missing, "unknown": asdict(self.unknown),
+            "inactive": self.inactive,
             "warnings": self.warnings,
             **({"notes": self.notes} if self.notes else {}),
         }

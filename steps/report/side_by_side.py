@@ -14,10 +14,12 @@ from steps.report.markdown import MARK, STATUS, render, table
 from steps.report.model import Count, Readiness, SideBySide
 
 
-def _count(count: Count, report: Readiness, missing: list[str]) -> str:
+def _count(count: Count, report: Readiness, missing: list[str], unseen: list[str] | None = None) -> str:
     if count.actual is None:
         return "not read" if not report.read else f"not verifiable on {report.backend}"
-    return f"{count.actual}" + (f" (missing {', '.join(missing)})" if missing else "")
+    parts = [*([f"missing {', '.join(missing)}"] if missing else []),
+             *([f"not known here: {', '.join(unseen)}"] if unseen else [])]
+    return f"{count.actual}" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def _vaults(report: Readiness) -> str:
@@ -28,8 +30,8 @@ def _vaults(report: Readiness) -> str:
 
 ROWS: list[tuple[str, Callable[[Readiness], str]]] = [
     ("Verdict", lambda r: f"{MARK[r.verdict]} {r.verdict.value}"),
-    ("Tables", lambda r: _count(r.counts.tables, r, r.missing["tables"])),
-    ("GSIs", lambda r: _count(r.counts.gsis, r, r.missing["gsis"])),
+    ("Tables", lambda r: _count(r.counts.tables, r, r.missing["tables"], list(r.unknown.tables))),
+    ("GSIs", lambda r: _count(r.counts.gsis, r, r.missing["gsis"], list(r.unknown.gsis))),
     ("Backup vaults", _vaults),
     ("Backup plans", lambda r: _count(r.counts.backup_plans, r, [])),
     ("Not in any contract", lambda r: ", ".join(r.unexpected["tables"] + r.unexpected["gsis"]) or "none"),

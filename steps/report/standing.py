@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from steps.report.model import TABLE_MISSING, Count, Gap, Readiness
+from steps.report.model import TABLE_MISSING, Count, Gap, Readiness, Unseen
 from steps.results.findings import Cause, Kind
 
 
@@ -46,12 +46,20 @@ def _named(count: int, what: str, names: Iterable[str]) -> str:
     return f"{count} {what} ({', '.join(names)})"
 
 
+def _not_known(names: dict[str, list[str]]) -> str:
+    """What is required, not read, and may be defined by what the source could not read: never "missing"."""
+    return f"{len(names)} not known here ({Unseen.could(names)})"
+
+
 def _inventory(report: Readiness, count: Count, missing: list[str], inactive: list[str], extra: list[str],
-               gaps: list[Gap], explained: set[str], why_missing: Iterable[str] = ()) -> Row:
-    """Tables or GSIs: what is missing, not ACTIVE yet, not in any contract, and any other gap of theirs."""
+               gaps: list[Gap], explained: set[str], why_missing: Iterable[str] = (),
+               unseen: dict[str, list[str]] | None = None) -> Row:
+    """Tables or GSIs: what is missing, not known here, not ACTIVE yet, not in any contract, and any other gap."""
     parts = []
     if missing:
         parts.append(f"{len(missing)} missing ({'; '.join([', '.join(missing), *why_missing])})")
+    if unseen:
+        parts.append(_not_known(unseen))
     if inactive:
         parts.append(_named(len(inactive), "not ACTIVE yet", inactive))
     others = [g.describe() for g in gaps if g.describe() not in explained]
@@ -61,6 +69,8 @@ def _inventory(report: Readiness, count: Count, missing: list[str], inactive: li
         parts.append(_named(len(extra), "not in any contract", extra))
     if missing or inactive or gaps:
         return Row(Standing.FAILING, parts)
+    if unseen:
+        return Row(Standing.OPEN, parts, f"{len(unseen)} not known on {report.backend}")
     if count.actual is None:
         return Row(Standing.OPEN, parts, unknown(report))
     return Row(Standing.HOLDS, parts)
@@ -75,7 +85,7 @@ def tables(report: Readiness) -> Row:
     if missing or report.unexpected["tables"]:
         explained |= {g.describe() for g in gaps if g.kind is Kind.TABLE_SET}
     return _inventory(report, report.counts.tables, missing, report.inactive_tables, report.unexpected["tables"],
-                      gaps, explained)
+                      gaps, explained, unseen=report.unknown.tables)
 
 
 def gsis(report: Readiness) -> Row:
@@ -88,7 +98,7 @@ def gsis(report: Readiness) -> Row:
         explained |= {g.describe() for g in gaps if g.kind is Kind.GSI_SET}
     gone = sorted({m.split(".")[0] for m in missing} & set(report.missing["tables"]))
     return _inventory(report, report.counts.gsis, missing, report.inactive_gsis, report.unexpected["gsis"], gaps,
-                      explained, [f"table {t} is missing" for t in gone])
+                      explained, [f"table {t} is missing" for t in gone], report.unknown.gsis)
 
 
 def claims(report: Readiness, counts: dict[str, int]) -> Row:
@@ -114,14 +124,16 @@ def claims(report: Readiness, counts: dict[str, int]) -> Row:
 
 
 def vault(report: Readiness) -> Row:
-    wanted, found = report.vaults_expected, report.vaults_actual
-    missing = [] if found is None else [v for v in wanted if v not in found]
+    wanted, found, unseen = report.vaults_expected, report.vaults_actual, report.unknown.vaults
+    missing = [] if found is None else [v for v in wanted if v not in found and v not in unseen]
     by_claims = claims(report, report.settings.backup_vault)
     vault_gaps = [g for g in report.gaps if g.kind is Kind.BACKUP_VAULT]
     if missing:
         return Row(Standing.FAILING, [f"missing ({', '.join(missing)})"])
     if vault_gaps or by_claims.standing is Standing.FAILING:
         return Row(Standing.FAILING, by_claims.parts or [g.describe() for g in vault_gaps])
+    if unseen:
+        return Row(Standing.OPEN, [f"not known here ({Unseen.could(unseen)})"], f"not known on {report.backend}")
     if by_claims.standing is Standing.OPEN:
         return by_claims
     if found is None and wanted:
@@ -133,6 +145,10 @@ def plans(report: Readiness) -> Row:
     count = report.counts.backup_plans
     if count.actual is None:
         return Row(Standing.OPEN if count.expected else Standing.NOT_REQUIRED, [], unknown(report))
+    if count.actual < count.expected and report.unknown.backup_plans:
+        could = "; ".join(report.unknown.backup_plans)
+        return Row(Standing.OPEN, [f"{count.expected - count.actual} not known here ({could} could define them)"],
+                   f"not known on {report.backend}")
     if count.actual < count.expected:
         return Row(Standing.FAILING, [f"{count.expected - count.actual} missing"])
     return Row(Standing.HOLDS if count.expected else Standing.NOT_REQUIRED)

@@ -11,7 +11,7 @@ Cucumber JSON (`steps.wiring.cucumber`) and the readiness report can point at th
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -50,6 +50,10 @@ class ScenarioFindings:
     def add(self, found: Finding | Iterable[Finding]) -> None:
         found = [found] if isinstance(found, Finding) else list(found)
         self.findings += [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+
+    def complete(self, completed: Callable[[Finding], Finding]) -> None:
+        """Each claim as the source completes it (who acts, where), before the verdict is given."""
+        self.findings = [completed(f) for f in self.findings]
 
     def require(self, found: Finding) -> None:
         """For Given and When steps: record, and stop the scenario now unless the finding passed."""

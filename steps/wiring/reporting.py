@@ -32,6 +32,7 @@ from steps.report.files import FILES, FolderBusy, hold_folder, write_report
 from steps.report.model import Verdict
 from steps.results.accounts import mask_accounts
 from steps.results.environment import EnvironmentSummary
+from steps.results.expected import Requirements
 from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
 from steps.wiring.lines import own_line
@@ -101,12 +102,18 @@ def _observed(session: pytest.Session, contract_session: ContractSession, label:
 def _summary(config: pytest.Config, contract_session: ContractSession, label: str) -> EnvironmentSummary | None:
     found = config.stash.get(OBSERVED, {}).get(label)
     if found is None and contract_session.has_target(label):
-        found = summarize(contract_session.target(label))
+        found = summarize(contract_session.target(label), _wanted(config, contract_session))
     return found
 
 
-def _summaries(contract_session: ContractSession) -> dict[str, Any]:
-    return {label: summarize(contract_session.target(label)).data() for label in contract_session.labels
+def _wanted(config: pytest.Config, contract_session: ContractSession) -> Requirements:
+    """What the contracts require of the environment: every table, GSI, vault and plan some feature states."""
+    return requirements.of_parsed(config.stash[PARSED], contract_session.desired)
+
+
+def _summaries(config: pytest.Config, contract_session: ContractSession) -> dict[str, Any]:
+    wanted = _wanted(config, contract_session)
+    return {label: summarize(contract_session.target(label), wanted).data() for label in contract_session.labels
             if contract_session.has_target(label)}
 
 
@@ -136,7 +143,7 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         if contract_session.failure:
             config.workeroutput[WORKER_FAILURE] = contract_session.failure
         else:
-            config.workeroutput[WORKER_KEY] = json.dumps(_summaries(contract_session))
+            config.workeroutput[WORKER_KEY] = json.dumps(_summaries(config, contract_session))
         return
     failure = contract_session.failure or config.stash.get(FAILURE, None)
     if failure:  # the run stopped on it: exit 1, as without xdist (whose controller says "interrupted")
@@ -174,7 +181,7 @@ def run_results(session: pytest.Session, contract_session: ContractSession) -> R
     """This run's plain results: what the contracts require, what the environment held, what each scenario found."""
     config, env = session.config, contract_session.environment
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    wanted = requirements.of_parsed(config.stash[PARSED], contract_session.desired)  # the run's own parse
+    wanted = _wanted(config, contract_session)  # the run's own parse
     stats = reporter.stats if reporter is not None else {}
     several = len(contract_session.labels) > 1
     sources = []

@@ -16,10 +16,11 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from provision.observed.terraform import hcl_given, hcl_unread
 from provision.observed.terraform.hcl_files import Declarations, declarations, module_files
 from provision.observed.terraform.hcl_folder import Folder, Tree
 from provision.observed.terraform.hcl_modules import Installed
-from provision.observed.terraform.hcl_syntax import Block, shown_path
+from provision.observed.terraform.hcl_syntax import shown_path
 from provision.observed.terraform.hcl_vars import given_values
 from provision.observed.terraform.records import (
     Configuration,
@@ -35,7 +36,7 @@ __all__ = ["KINDS", "read_folder"]
 # The resource types read, and what each may define where it is not known (an Unresolved's types).
 KINDS: dict[str, tuple[str, ...]] = {
     "aws_dynamodb_table": ("table",),
-    "aws_dynamodb_global_secondary_index": ("table",),
+    "aws_dynamodb_global_secondary_index": ("gsi",),
     "aws_backup_vault": ("vault",),
     "aws_backup_plan": ("plan",),
     "aws_backup_selection": ("plan",),
@@ -85,28 +86,22 @@ def _read(module: Folder, resources: list[Resource], unresolved: list[Unresolved
             continue
         found = module.instances(kind, name)
         if isinstance(found, Unknown):
-            unresolved.append(_unresolved(f"{module.address}{kind}.{name}", block, found, KINDS[kind]))
+            unresolved.append(hcl_unread.resource(module, f"{module.address}{kind}.{name}", kind, block, found,
+                                                  KINDS[kind]))
             continue
         region = module.provider(block.body).region
         for instance in found:
             values = module.values(kind, name, instance, block.where)
+            named = values.get(hcl_unread.NAME_OF.get(kind, ""))
+            names = hcl_unread.name_pattern(module, kind, block, instance.bindings) if isinstance(
+                named, Unknown) else None
             resources.append(Resource(instance.address, kind, values, block.where, region=region,
-                                      called_at=module.calls))
+                                      called_at=module.calls, name_pattern=names,
+                                      given_at=hcl_given.given_at(module, block.body)))
     for name, block in module.declarations.modules.items():
         children = module.children(name)
         if isinstance(children, Unknown):
-            construct = f'module "{name}"' if not module.address else f'{module.address}module.{name}'
-            meta = block.body.attribute("count") or block.body.attribute("for_each")
-            if meta is not None and "not installed" not in children.reason:
-                construct += f" ({meta.name} over {meta.source.snippet(meta.expr)})"
-            unresolved.append(Unresolved(construct, block.where, children.reason))
+            unresolved.append(hcl_unread.call(module, name, block, children))
             continue
         for child in children:
             _read(child.folder, resources, unresolved)
-
-
-def _unresolved(address: str, block: Block, unknown: Unknown, kinds: tuple[str, ...]) -> Unresolved:
-    meta = block.body.attribute("count") or block.body.attribute("for_each")
-    assert meta is not None
-    construct = f"{address} ({meta.name} over {meta.source.snippet(meta.expr)})"
-    return Unresolved(construct, block.where, unknown.reason, kinds)

@@ -16,6 +16,7 @@ from typing import Any
 
 from lark import Token, Tree
 
+from provision.observed.state import only
 from provision.observed.terraform import hcl_functions
 from provision.observed.terraform.hcl_syntax import Node, Source, name_text
 from provision.observed.terraform.records import Reference, TerraformError, Unknown
@@ -188,20 +189,20 @@ def _string(node: Tree[Token], scope: Scope) -> Any:
     if len(parts) == 1 and isinstance(parts[0], Tree) and parts[0].data == "interpolation":
         return evaluate(trees(parts[0])[0], scope)  # "${x}" is x itself, of any type
     chunks: list[str] = []
-    patterns: list[str] = []  # what the string may be, where a part of it is not known
+    patterns: list[str] = []  # what the string may be, where a part of it is not known (an fnmatch pattern)
     unknown: Unknown | None = None
     for part in parts:
         if isinstance(part, Token):
             chunks.append(_string_chars(part, where))
-            patterns.append(re.escape(chunks[-1]))
+            patterns.append(only(chunks[-1]))
         elif part.data == "interpolation":
             value = evaluate(trees(part)[0], scope)
             if (not_known := hidden(value)) is not None:
                 unknown = unknown or not_known
-                patterns.append(not_known.pattern or ".*")
+                patterns.append(not_known.pattern or "*")
                 continue
             chunks.append(_to_string(value, where))
-            patterns.append(re.escape(chunks[-1]))
+            patterns.append(only(chunks[-1]))
         else:
             return Unknown(
                 f"the template directive in `{scope.source.snippet(node)}` at {where} is not evaluated: {HINT}"

@@ -252,6 +252,12 @@ class Folder:
         block = self.declarations.modules[name]
         return self._once(f"module.{name} (instances)", block.where, lambda: self._children(name, block))
 
+    def call_instances(self, name: str) -> list[Instance] | Unknown:
+        """The instances of a module call (one, `count` of them, one per `for_each` key), read or not."""
+        block = self.declarations.modules[name]
+        return self._once(f"module.{name} (keys)", block.where,
+                          lambda: self._expand(f"{self.address}module.{name}", block))
+
     def _children(self, name: str, block: Block) -> list[Child] | Unknown:
         key = f"{self.key}.{name}" if self.key else name
         folder = locate(block, key, self.path, self.tree.installed)

@@ -60,6 +60,9 @@ class Resource:
     where: str  # "infra/sit/dynamodb.tf:12" (HCL), or "plan.json: module.db.aws_dynamodb_table.orders"
     region: str | Unknown | None = None  # its provider configuration's region (None: not set, the environment's)
     called_at: tuple[str, ...] = ()  # the module calls it is made through, from the root: ("main.tf:12", ...)
+    name_pattern: str | None = None  # where its name is not known: the names it may have ("payments-*"), if known
+    given_at: Mapping[str, str] = field(default_factory=dict)  # in a module: the arguments and blocks whose value
+    # the call gives, with where ({"global_secondary_index": "main.tf:78 (argument gsis of module.users)"})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ would accept (an attribute of type "X", a key not declared) is a `TerraformError
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,6 +37,7 @@ from provision.observed.state import (
     ObservedTable,
     Unresolved,
     Unverifiable,
+    only,
 )
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
 from provision.observed.terraform.to_observed_alarms import alarms_of
@@ -60,6 +60,12 @@ from provision.observed.terraform.values import (
 __all__ = ["observe"]
 
 
+# Each argument or block of aws_dynamodb_table, as the setting of the observed table it gives (state.SETTINGS).
+SETTING_OF = {"hash_key": "keys", "range_key": "keys", "attribute": "keys", "global_secondary_index": "gsis",
+              "billing_mode": "billing", "read_capacity": "billing", "write_capacity": "billing",
+              "stream_enabled": "stream", "stream_view_type": "stream", "server_side_encryption": "encryption",
+              "point_in_time_recovery": "pitr", "ttl": "ttl", "deletion_protection_enabled": "deletion_protection",
+              "table_class": "table_class", "tags": "tags", "replica": "replicas"}
 TABLE_ADVICE = ("its tables cannot be checked from this plan: give it a value known before apply "
                 "(a literal or a variable) or check the environment after apply")
 
@@ -117,7 +123,7 @@ def _tables(resources: Iterable[Resource], source: str, env: Environment, refs: 
                     "give each its own name, or remove one")
         notes.append(conflict)
         # the one of the two the state cannot hold: what it defines is that table only, as far as it is read
-        unresolved.append(Unresolved(resource.address, resource.where, conflict, ("table",), re.escape(table.name)))
+        unresolved.append(Unresolved(resource.address, resource.where, conflict, ("table",), (only(table.name),)))
         if table.name not in tables:  # its definitions already disagree on the keys: unresolved
             continue
         kept = _either(tables[table.name], table, source, conflict, resource)
@@ -150,7 +156,7 @@ def _either(first: ObservedTable, other: ObservedTable, source: str, conflict: s
     known, one they give differently is unverifiable; different keys make the table itself unknown."""
     if first.keys != other.keys or first.local_indexes != other.local_indexes:
         return Unresolved(f"table {first.name}", resource.where, f"{conflict} (their keys differ)", ("table",),
-                          re.escape(first.name))
+                          (only(first.name),))
     why = Unverifiable(source, conflict)
     changed: dict[str, Any] = {name: why for name in _SETTINGS if getattr(first, name) != getattr(other, name)}
     same = {n: i for n, i in first.global_indexes.items() if other.global_indexes.get(n) == i}
@@ -207,12 +213,16 @@ def _table(resource: Resource, source: str, env: Environment, refs: References) 
     block = Block(resource.values, resource.where)
     try:
         name = block.required("name")
+    except NotKnown as unknown:
+        named = None if resource.name_pattern is None else (resource.name_pattern,)
+        return unknown.unresolved(resource.address, TABLE_ADVICE, "table", named)
+    try:
         attributes = _Attributes.of(block)
         keys = attributes.keys(block)
         local_indexes = {lsi.name: lsi for lsi in (_local_index(b, attributes)
                                                    for b in block.blocks("local_secondary_index"))}
-    except NotKnown as unknown:
-        return unknown.unresolved(resource.address, TABLE_ADVICE, "table")
+    except NotKnown as unknown:  # a table of this name, whose keys are not known: it is no other table
+        return unknown.unresolved(resource.address, TABLE_ADVICE, "table", (only(name),))
     billing = known(source, lambda: _billing(block))
     provisioned = isinstance(billing, Billing) and billing.mode is BillingMode.PROVISIONED
     global_indexes, other = _global_indexes(block, attributes, provisioned, source)
@@ -228,7 +238,17 @@ def _table(resource: Resource, source: str, env: Environment, refs: References) 
         tags=known(source, lambda: block.tags("tags_all" if block.has("tags_all") else "tags", source)),
         defined_at=_defined_at(resource),
         other_indexes=other,
-        replicas=replicas_of(block, source))
+        replicas=replicas_of(block, source),
+        given_at=_given_at(resource))
+
+
+def _given_at(resource: Resource) -> dict[str, str]:
+    """Where each setting's value is given, where that is not where the table is written (a module's argument)."""
+    found: dict[str, str] = {}
+    for name, where in resource.given_at.items():
+        if name in SETTING_OF:
+            found.setdefault(SETTING_OF[name], where)
+    return found
 
 
 def _defined_at(resource: Resource) -> str:

@@ -38,7 +38,9 @@ def vaults_of(resources: Iterable[Resource], index: References, source: str
         try:
             name = block.required("name")
         except NotKnown as unknown:
-            hidden.append(unknown.unresolved(resource.address, "its vault cannot be checked from this plan", "vault"))
+            named = None if resource.name_pattern is None else (resource.name_pattern,)
+            hidden.append(unknown.unresolved(resource.address, "its vault cannot be checked from this plan", "vault",
+                                             named))
             continue
         unique("backup vault", seen, name, resource.where)
         key = known(source, lambda: index.text(block, "kms_key_arn"))  # noqa: B023 - called at once
@@ -71,13 +73,15 @@ def _plan(resource: Resource, index: References, source: str) -> ObservedPlan | 
     try:
         name = block.required("name")
     except NotKnown as unknown:
-        return unknown.unresolved(resource.address, PLAN_ADVICE, "plan")
+        return unknown.unresolved(resource.address, PLAN_ADVICE, "plan",
+                                  None if resource.name_pattern is None else (resource.name_pattern,))
     try:
         rules = tuple(_rule(rule, index, source) if isinstance(rule, Block) else Unverifiable(source, rule.full)
                       for rule in block.each("rule"))
     except NotKnown as unknown:
         rules = (Unverifiable(source, unknown.full),)
-    return ObservedPlan(name, resource.address, rules)
+    where = resource.where if resource.address in resource.where else f"{resource.where} ({resource.address})"
+    return ObservedPlan(name, resource.address, rules, defined_at=where)
 
 
 def _rule(block: Block, index: References, source: str) -> ObservedRule:
@@ -110,7 +114,8 @@ def _selections(resources: Iterable[Resource], index: References, plans: Mapping
         try:
             plan = _selection_plan(block, index, plans)
         except NotKnown as unknown:
-            unresolved.append(unknown.unresolved(resource.address, "the plan it adds tables to cannot be told", "plan"))
+            unresolved.append(unknown.unresolved(resource.address, "the plan it adds tables to cannot be told", "plan",
+                                                 ()))  # it defines no plan of any name: it may cover any table
             continue
         if plan is None:
             continue  # a plan this configuration does not define

@@ -47,10 +47,13 @@ class NotKnown(Exception):
         """The reason an `Unverifiable` gives: the resource's `where`, the field, and why it is not known."""
         return str(self)
 
-    def unresolved(self, address: str, advice: str, kind: str) -> Unresolved:
-        """What a resource whose identity (name, keys) is not known may define: unknown there, not missing."""
+    def unresolved(self, address: str, advice: str, kind: str, names: tuple[str, ...] | None = None) -> Unresolved:
+        """What a resource whose identity (name, keys) is not known may define: unknown there, not missing; of the
+        `names` (fnmatch patterns) where they are known (given, or what a template of its name knows), or any."""
+        if names is None and self.field_name == "name" and self.pattern is not None:
+            names = (self.pattern,)
         return Unresolved(address, self.where, f"{self.field_name} is not known ({self.reason}); {advice}", (kind,),
-                          self.pattern if self.field_name == "name" else None)
+                          names)
 
 
 def describe(value: Any) -> str:
