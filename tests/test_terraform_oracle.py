@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.model import DesiredState, Environment
-from provision.observed.state import ObservedState, PartialKeys, UnreadKey, Unverifiable
+from provision.desired.model import DesiredState, EncryptionType, Environment
+from provision.observed.state import ObservedEncryption, ObservedState, PartialKeys, UnreadKey, Unverifiable
 from provision.observed.terraform.hcl import read_folder
 from provision.observed.terraform.plan_config import PlanConfig
 from provision.observed.terraform.plan_json import read_plan
@@ -57,9 +57,6 @@ GAPS: dict[tuple[str, str], str] = {
                         "reader can resolve",
     ("corpus/lg-multiple-plans", "plan monthly-backup-plan.selections[critical_databases]"): "as daily-backup-plan's",
     ("corpus/lg-multiple-plans", "plan weekly-backup-plan.selections[all_databases]"): "as daily-backup-plan's",
-    ("corpus/aft-ddb-backup", "plan reader: vault aft-controltower-backup-vault.kms_key_arn"):
-        "kms_key_arn = aws_kms_key.aft.arn is read as no customer key by both readers (to_observed_backups.py: "
-        "`except NotKnown: key = None`); it is a customer key known after apply (issue 18 item 4)",
 }
 
 # The values the HCL reader states where a plan says "known after apply", by (field, value): the applied fixture
@@ -67,7 +64,6 @@ GAPS: dict[tuple[str, str], str] = {
 # leaves out: Terraform marks the computed block unknown, AWS reports the default.
 PROVEN_BY_APPLY: dict[tuple[str, str], str] = {
     ("table.ttl_attribute", "None"): "hcl/modules_local",
-    ("table.tags", "{}"): "hcl/modules_local",
     ("table.point_in_time_recovery", "False"): "hcl/backups",
     ("table.encryption", "ObservedEncryption(kms_key_arn=None, key_manager=None)"): "hcl/backups",
 }
@@ -246,6 +242,34 @@ def test_the_plan_reader_states_no_value_the_plan_marks_unknown(sit: Environment
                 wrong.append(f"{PLAN_READER}vault {name}.kms_key_arn")
     assert sorted(set(wrong) - listed) == []
     assert sorted(listed - set(wrong)) == [], "fixed: remove these from GAPS"
+
+
+def test_the_plan_reader_reads_from_the_configuration_what_the_provider_computes_from_it(sit: Environment) -> None:
+    """What a real plan marks "known after apply" although its configuration tells: a key created in the stack is a
+    customer's (ARN unknown), a key left out is AWS's, tags_all on a provider without default_tags is tags, and a
+    list naming a table and a local is that table's ARN and one unknown entry (a splat names no attribute)."""
+    by_name = {root.name: root for root in ROOTS}
+    unknowns = plan_state(by_name["hcl/unknowns"], sit)
+    encryption = unknowns.tables["orders-sit"].encryption
+    assert isinstance(encryption, ObservedEncryption)
+    assert encryption.type is EncryptionType.CUSTOMER_MANAGED
+    assert "aws_kms_key.tables.arn" in str(encryption.kms_key_arn)
+    vaults, plans = unknowns.backups.vaults, unknowns.backups.plans
+    assert isinstance(vaults, dict)
+    assert isinstance(vaults["bbws-dynamodb-sit"].kms_key_arn, Unverifiable)
+    assert isinstance(plans, dict)
+    selections = {s.name: s.resources for s in plans["bbws-dynamodb-daily-sit"].selections}  # type: ignore[union-attr]
+    orders, shared = selections["orders-and-shared"]
+    assert orders == sit.table_arn("orders-sit")
+    assert "local.shared_table" in str(shared)
+    assert [type(entry) for entry in selections["audit"]] == [Unverifiable]
+    assert "aws_dynamodb_table.audit" in str(selections["audit"][0])
+    local = plan_state(by_name["hcl/modules_local"], sit).tables
+    assert local["orders-dr"].tags == {}
+    assert local["orders-sit"].tags["Backup"] == "daily"
+    vaults = plan_state(by_name["corpus/cds-backup"], sit).backups.vaults
+    assert isinstance(vaults, dict)
+    assert [v.kms_key_arn for v in vaults.values()] == [None]
 
 
 @pytest.mark.slow

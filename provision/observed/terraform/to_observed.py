@@ -44,6 +44,7 @@ from provision.observed.terraform.to_observed_replicas import replicas_of
 from provision.observed.terraform.values import (
     ALARM,
     GSI,
+    KMS_KEYS,
     TABLE,
     VAULT,
     Block,
@@ -248,9 +249,6 @@ def _stream(block: Block) -> StreamView | None:
         raise TerraformError(f"{block.where}: stream_enabled is true but stream_view_type is not set; set it to "
                              "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")
     return choice(block, "stream_view_type", StreamView, view, "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")
-
-
-KMS_KEYS = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
 
 
 def _encryption(block: Block, env: Environment, refs: References, source: str) -> ObservedEncryption:
