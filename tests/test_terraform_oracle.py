@@ -125,11 +125,12 @@ def test_the_hcl_reader_says_what_terraforms_plan_says_or_that_it_cannot_know(ro
 
 
 def test_the_oracle_counts_what_the_hcl_reader_leaves_unverifiable(sit: Environment) -> None:
-    """The unknown values are counted and listed, never a pass: the cloudposse label module's tags (a function
-    not evaluated) and storoku's (terraform.workspace, which the plan knows as "default") among them."""
+    """The unknown values are counted and listed, never a pass: storoku's Environment tag (terraform.workspace,
+    which the plan knows as "default"), that one tag, and the unknowns fixture's keys of a GSI among them."""
     unverifiable = {(root.name, f.where) for root in planned() for f in findings_of(root, sit)
                     if f.kind == UNVERIFIABLE}
     assert ("corpus/storoku-tables", "table prod-indexer-metadata.tags[Environment]") in unverifiable  # that tag
+    assert ("hcl/unknowns", "table orders-sit: global_indexes[OrdersByCustomer].keys") in unverifiable
     assert all(name.startswith(("corpus/", "hcl/", "plans/", "brief", "peer")) for name, _ in unverifiable)
 
 
