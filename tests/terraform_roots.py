@@ -83,6 +83,8 @@ ROOTS: tuple[Root, ...] = (
     _fixture("same_name", refused='its tables have no capacity: "read_capacity must be at least 1 when billing_mode '
                                   'is PROVISIONED"'),
     _fixture("template_name"),
+    _fixture("unknowns", applied=True),
+    _fixture("replicas"),
     Root("plans/same_local_name", PLANS / "same_local_name", plan_path=PLANS / "same_local_name_1.2.json"),
     Root("plans/duplicate_name", PLANS / "duplicate_name", plan_path=PLANS / "duplicate_name_1.2.json"),
     Root("brief", BRIEF / "terraform", ("sit.tfvars",), applied=True, plan_path=BRIEF / "plan.json"),

@@ -1,20 +1,22 @@
 """The apply oracle: what `terraform apply` builds on moto's server, read back live, against the HCL reader.
 
 For the roots of tests/terraform_roots.py marked `applied` (the lead's modules_local, the brief's Terraform,
-the backups fixture), real Terraform applies the folder to a moto server (every provider endpoint pointed at
-it; aws_backup_selection left out, as moto has none) and the project's live reader (provision.observed.live,
-on a backend pointing at that server) reads the account back. That state must equal the HCL reader's, field
-by field (tests/oracle_compare.py), with what moto cannot report unverifiable there. The plan Terraform makes
-after the apply knows what only the apply could tell (the ARNs a selection names): the HCL reader's selections
-must equal the plan reader's on it. Every value the HCL reader states where the committed plan says "known
-after apply" is proven here, one by one, and so are the kinds of tests/test_terraform_oracle.py's
-PROVEN_BY_APPLY. One apply takes about 40 s: few roots, marked slow.
+the backups fixture, the unknowns fixture: splat selections, tags beside one of unknown value), real Terraform
+applies the folder to a moto server (every provider endpoint pointed at it; aws_backup_selection left out, as
+moto has none) and the project's live reader (provision.observed.live, on a backend pointing at that server)
+reads the account back. That state must equal the HCL reader's, field by field (tests/oracle_compare.py), with
+what moto cannot report unverifiable there. The plan Terraform makes after the apply knows what only the apply
+could tell (the ARNs a selection names): the HCL reader's selections must equal the plan reader's on it. Every
+value the HCL reader states where the committed plan says "known after apply" is proven here, one by one, and
+so are the kinds of tests/test_terraform_oracle.py's PROVEN_BY_APPLY. One apply takes about 30 to 40 s: few
+roots, marked slow.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +30,13 @@ from provision.observed import live
 from provision.observed.state import ObservedBackups, ObservedEncryption, ObservedState, ObservedTable, Unverifiable
 from provision.observed.terraform.plan_json import read_plan
 from provision.observed.terraform.to_observed import observe
-from tests.oracle_compare import CLAIM, WRONG, Finding, compare
+from tests.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, Finding, tally
 from tests.terraform_oracle import MOTO_ACCOUNT, apply, moto_server, needs_terraform
 from tests.terraform_roots import ROOTS, Root
 from tests.test_terraform_oracle import PROVEN_BY_APPLY, findings_of, hcl_state, kind_of
 
 APPLIED = tuple(root for root in ROOTS if root.applied)
+ENTRY = re.compile(r"\[[^][]*\]$")  # the last [...] of a where: an entry of a list
 
 
 @dataclass
@@ -94,29 +97,35 @@ def _encryption_as_applied(state: ObservedState) -> ObservedState:
     return dataclasses.replace(state, tables=tables)
 
 
-def proven(claim: Finding, findings: list[Finding]) -> bool:
-    """Whether nothing differs at (or under) the value a claim is about."""
-    return not any(f.where == claim.where or f.where.startswith((claim.where + ".", claim.where + "["))
-                   for f in findings)
+def proven(claim: Finding, compared: list[Finding]) -> bool:
+    """Whether the value a claim is about was compared (at it, under it, or as an entry of a list compared whole)
+    and nothing the reader states differs there: a part of it the reader says it cannot know (a tag of unknown
+    value beside known tags) is no part of the claim, so an unverifiable finding there does not count."""
+    def about(f: Finding) -> bool:
+        return f.where == claim.where or f.where.startswith((claim.where + ".", claim.where + "["))
+    list_of, _ = ENTRY.subn("", claim.where)  # `...resources[arn...]` is an entry of `...resources`
+    whole = any(f.kind == SAME and f.where == list_of for f in compared) if list_of != claim.where else False
+    return (whole or any(about(f) for f in compared)) and \
+        not any(about(f) and f.kind not in (SAME, UNVERIFIABLE) for f in compared)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("root", APPLIED, ids=str)
 def test_what_terraform_applies_is_what_the_hcl_reader_reads(root: Root, server: str, on_moto: Environment,
-                                                             desired: DesiredState, tmp_path: Path) -> None:
+                                                             tmp_path: Path) -> None:
     after = tmp_path / "after-apply.json"
     planned = json.loads(root.plan_file.read_text(encoding="utf-8"))
     after.write_text(json.dumps(apply(root.folder, root.var_paths, endpoint=server, planned=planned,
                                       within=root.within)))
     hcl = hcl_state(root, on_moto)
     regions = {t.arn.split(":")[3] for t in hcl.tables.values()}
-    applied = compare(_encryption_as_applied(hcl), _encryption_as_applied(read_live(server, on_moto, regions)))
+    applied = tally(_encryption_as_applied(hcl), _encryption_as_applied(read_live(server, on_moto, regions)))
     assert [str(f) for f in applied if f.kind == WRONG] == []
     assert [str(f) for f in applied if f.kind == CLAIM and not f.oracle.startswith("unverifiable on moto")] == []
-    replanned = [f for f in compare(hcl, observe(read_plan(after), on_moto)) if ".selections" in f.where]
+    replanned = [f for f in tally(hcl, observe(read_plan(after), on_moto)) if ".selections" in f.where]
     assert [str(f) for f in replanned if f.kind in (WRONG, CLAIM)] == []
 
-    claims = [f for f in findings_of(root, desired.environments["sit"]) if f.kind == CLAIM]
+    claims = [f for f in findings_of(root, on_moto) if f.kind == CLAIM]  # in moto's account: the ARNs are its
     unproven = [str(c) for c in claims if not proven(c, replanned if ".selections" in c.where else applied)]
     assert unproven == [], "the HCL reader states what neither the plan nor the apply says"
     for kind, where in PROVEN_BY_APPLY.items():
@@ -127,3 +136,15 @@ def test_what_terraform_applies_is_what_the_hcl_reader_reads(root: Root, server:
 def test_the_applied_roots_cover_every_kind_the_plan_oracle_leaves_to_the_apply() -> None:
     assert {root.name for root in APPLIED} >= {"hcl/modules_local", "brief"}
     assert set(PROVEN_BY_APPLY.values()) <= {root.name for root in APPLIED}
+
+
+def test_a_claim_is_proven_only_where_the_apply_compared_it_and_found_it_so() -> None:
+    """Not by silence (a claim the applied state never compared, an ARN of another account), nor against a wrong
+    value under it; a part the reader says it cannot know is no part of the claim."""
+    tags = Finding(CLAIM, "table t.tags", "{'A': 'x', 'B': unknown}", "unverifiable on plan: after apply")
+    entry = Finding(CLAIM, "plan p.selections[s].resources[arn:1]", "present", "unverifiable on plan: after apply")
+    assert not proven(tags, [])
+    assert not proven(entry, [Finding(SAME, "plan p.selections[s].resources[arn:2]", "", "")])
+    assert proven(tags, [Finding(SAME, "table t.tags[A]", "", ""), Finding(UNVERIFIABLE, "table t.tags[B]", "", "")])
+    assert not proven(tags, [Finding(SAME, "table t.tags[A]", "", ""), Finding(WRONG, "table t.tags[C]", "", "")])
+    assert proven(entry, [Finding(SAME, "plan p.selections[s].resources", "", "")])  # the list, compared whole

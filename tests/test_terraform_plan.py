@@ -438,7 +438,10 @@ def test_an_unknown_attribute_absent_from_planned_values_is_still_unknown(tmp_pa
 @pytest.mark.parametrize(("written", "expected"), [
     ([{"enabled": {"constant_value": True}}], EncryptionType.AWS_MANAGED),  # no key written: the AWS managed one
     ([{"enabled": {"constant_value": True}, "kms_key_arn": {"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]}}],
-     None),
+     EncryptionType.CUSTOMER_MANAGED),  # a key created in the stack: a customer's, its ARN known after apply
+    ([{"enabled": {"constant_value": True}, "kms_key_arn": {"references": ["aws_kms_key.k"]}}],  # Terraform 0.12's
+     EncryptionType.CUSTOMER_MANAGED),
+    ([{"enabled": {"constant_value": True}, "kms_key_arn": {"references": ["local.key"]}}], None),
     (None, None),  # a dynamic block: the configuration does not show it
 ])
 def test_encryption_with_a_computed_key_is_told_by_the_configuration(
@@ -454,6 +457,9 @@ def test_encryption_with_a_computed_key_is_told_by_the_configuration(
     else:
         assert isinstance(encryption, ObservedEncryption)
         assert encryption.type is expected
+        if expected is EncryptionType.CUSTOMER_MANAGED:
+            assert encryption.kms_key_arn == unknown(path, "aws_dynamodb_table.t", "server_side_encryption[0]."
+                                                     "kms_key_arn", "it is aws_kms_key.k.arn, known only after apply")
 
 
 # Real plans (tests/terraform/corpus): what the configuration says of an argument the provider computes ----------
@@ -483,10 +489,11 @@ def test_a_key_given_as_a_module_input_left_null_is_the_aws_managed_key(sit: Env
 def test_a_selection_over_a_whole_module_says_where_following_stopped(sit: Environment) -> None:
     """`[for t in module.tables : t.arn]` refers to module.tables only: which output it reads is not in the plan."""
     path = Path(__file__).parent / "terraform" / "hcl" / "modules_local" / "plan.json"
-    selections = plans(observe(read_plan(path), sit))["bbws-dynamodb-sit-daily"].selections
-    assert selections == unknown(path, "module.backup.aws_backup_selection.tables", "resources", (
+    selection, = plans(observe(read_plan(path), sit))["bbws-dynamodb-sit-daily"].selections  # type: ignore[misc]
+    assert selection.resources == (unknown(path, "module.backup.aws_backup_selection.tables", "resources", (
         "known only after apply: it refers to var.table_arns (followed to module.tables, a whole module: the plan "
-        "does not say which of its outputs is read), which this reader does not follow to a resource"))
+        "does not say which of its outputs is read), which this reader does not follow to a resource")),)
+    assert selection.name == "bbws-dynamodb-sit-tables"  # the selection itself is known: only its ARNs are not
 
 
 # The converter's rules, on configurations as the HCL reader gives them ------------------------------------------

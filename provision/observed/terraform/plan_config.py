@@ -3,10 +3,12 @@
 A plan marks unknown what is known only after apply. Where `to_observed` must follow such an argument (a backup
 selection's `resources` or `plan_id`, a rule's `target_vault_name`, an index resource's `table_name`), the
 configuration still has each expression's `references`: they become `Reference`s to the resources they name,
-through module inputs and outputs. Where the provider computes an argument the configuration leaves empty
-(a selection's `not_resources`, a table's AWS managed key), the configuration says so. Each resource's region
-comes from the provider configuration it uses. Nothing here guesses: what cannot be followed stays unknown, with
-where following stopped.
+through module inputs and outputs (a table's or a vault's KMS key created in the stack too). Where the provider
+computes an argument the configuration leaves empty (a selection's `not_resources`, a table's AWS managed key, a
+vault's AWS Backup key, a table's `tags_all` on a provider without `default_tags`), the configuration says so.
+Each resource's region comes from the provider configuration it uses. Nothing here guesses: what cannot be
+followed stays unknown, with where following stopped; a list is followed entry by entry (a selection's
+`resources` naming a table's ARN and a local: the ARN, and one unknown entry for the rest).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from provision.observed.terraform.records import Reference, Unknown
+from provision.observed.terraform.values import KMS_KEYS
 
 __all__ = ["AFTER_APPLY", "PlanConfig"]
 
 AFTER_APPLY = Unknown("known only after apply")
 KEY = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
 MODULE_STEP = re.compile(rf"module\.([A-Za-z0-9_-]+)((?:{KEY})?)\.")
+RESOURCE = re.compile(rf"([a-z][A-Za-z0-9_-]*)\.[A-Za-z_][A-Za-z0-9_-]*(?:{KEY})?")
 RESOURCE_REF = re.compile(rf"([a-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*(?:{KEY})?)\.([A-Za-z_][A-Za-z0-9_-]*)")
 NOT_RESOURCES = ("var", "local", "module", "data", "each", "count", "path", "terraform", "self")
+TABLE, VAULT = "aws_dynamodb_table", "aws_backup_vault"
 SCALARS = {"aws_backup_selection": ("plan_id",), "aws_dynamodb_global_secondary_index": ("table_name", "table")}
 LISTS = {"aws_backup_selection": ("resources", "not_resources")}
 # Computed arguments a plan marks unknown when the configuration does not set them, which the provider then leaves
@@ -81,13 +86,8 @@ class PlanConfig:
     def region(self, address: str) -> str | Unknown | None:
         """The region of the provider configuration a resource uses (its `provider_config_key`), where the plan
         says it: a constant, or a root variable's value; None where the configuration sets none."""
-        modules, resource = _split(address)
-        names = tuple(name for name, _ in modules)
-        base = re.sub(KEY, "", resource)
-        entry = next((e for e in _get(self.modules.get(names), "resources") or ()
-                      if isinstance(e, dict) and e.get("address") == base), None)
-        key = _get(entry, "provider_config_key")
-        expression = _get(_get(self.providers.get(key) if isinstance(key, str) else None, "expressions"), "region")
+        key = self._provider_key(address)
+        expression = _get(_get(self.providers.get(key), "expressions"), "region")
         if expression is None:
             return None
         if isinstance(constant := _get(expression, "constant_value"), str):
@@ -99,15 +99,26 @@ class PlanConfig:
                 return value
         return Unknown(f"the region of provider {key} is not a constant of the plan")
 
+    def _provider_key(self, address: str) -> str:
+        """The `provider_config_key` of the resource block `address` (a full address) is made from, or ""."""
+        modules, resource = _split(address)
+        names = tuple(name for name, _ in modules)
+        base = re.sub(KEY, "", resource)
+        entry = next((e for e in _get(self.modules.get(names), "resources") or ()
+                      if isinstance(e, dict) and e.get("address") == base), None)
+        key = _get(entry, "provider_config_key")
+        return key if isinstance(key, str) else ""
+
     def known_when_planned(self, address: str, argument: str) -> bool:
         """Whether the resource at `address` (a full address) leaves `argument` out or sets it to a value known when
         Terraform plans (see `decided`): where the plan still says "known after apply", it was given null."""
         modules, resource = _split(address)
-        written = self.expressions(modules, resource).get(argument)
+        written = (self.expressions(modules, resource) or {}).get(argument)
         return written is None or self.decided(written, modules)
 
-    def expressions(self, modules: tuple[tuple[str, str], ...], resource: str) -> Mapping[str, Any]:
-        """The `expressions` of the resource block that `resource` (in those module instances) is made from."""
+    def expressions(self, modules: tuple[tuple[str, str], ...], resource: str) -> Mapping[str, Any] | None:
+        """The `expressions` of the resource block that `resource` (in those module instances) is made from; None
+        where the configuration does not have it (a plan without one: nothing is known of what it leaves out)."""
         names = tuple(name for name, _ in modules)
         base = re.sub(KEY, "", resource)
         wanted = {base, _prefix(tuple((name, "") for name in names)) + base}
@@ -115,15 +126,15 @@ class PlanConfig:
             if isinstance(entry, dict) and entry.get("address") in wanted:
                 found = entry.get("expressions")
                 return found if isinstance(found, dict) else {}
-        return {}
+        return None
 
     def follow_unknowns(self, address: str, kind: str, values: dict[str, Any]) -> dict[str, Any]:
         """`values` with the unknown arguments `to_observed` must follow replaced by what the configuration says."""
-        if kind not in SCALARS and kind not in LISTS and kind not in ("aws_backup_plan", "aws_dynamodb_table",
-                                                                       "aws_backup_vault"):
+        if kind not in SCALARS and kind not in LISTS and kind not in ("aws_backup_plan", TABLE, VAULT):
             return values
         modules, resource = _split(address)
-        expressions = self.expressions(modules, resource)
+        written = self.expressions(modules, resource)
+        expressions = written or {}
         found = dict(values)
         for key in SCALARS.get(kind, ()):
             if _has_unknown_value(found.get(key)):
@@ -138,13 +149,37 @@ class PlanConfig:
                 found[key] = self._list(found.get(key), expressions.get(key), modules)
         if kind == "aws_backup_plan" and "rule" in found:
             found["rule"] = self._rules(found["rule"], expressions.get("rule"), modules)
-        if kind == "aws_dynamodb_table" and "server_side_encryption" in found:
-            found["server_side_encryption"] = self._default_key(found["server_side_encryption"],
-                                                                expressions.get("server_side_encryption"), modules)
-        if kind == "aws_backup_vault" and isinstance(found.get("kms_key_arn"), Unknown) and (
-                "kms_key_arn" not in expressions or self.decided(expressions["kms_key_arn"], modules)):
-            found["kms_key_arn"] = None  # no key given: AWS Backup's default key, whose ARN the provider computes
+        if kind == TABLE and "server_side_encryption" in found:
+            found["server_side_encryption"] = self._table_key(found["server_side_encryption"],
+                                                              expressions.get("server_side_encryption"), modules)
+        if kind == TABLE and isinstance(found.get("tags_all"), Unknown) and self._no_default_tags(address):
+            found["tags_all"] = found.get("tags")  # the provider's tags_all is tags, merged with no default tags
+        if kind == VAULT and isinstance(found.get("kms_key_arn"), Unknown) and written is not None:
+            found["kms_key_arn"] = self._key(found["kms_key_arn"], expressions.get("kms_key_arn"), modules)
         return found
+
+    def _no_default_tags(self, address: str) -> bool:
+        """Whether the provider configuration the resource uses is in the plan and sets no `default_tags` (a plan
+        marks `tags_all` known after apply then, although the provider makes it the resource's `tags`)."""
+        provider = self.providers.get(self._provider_key(address))
+        expressions = _get(provider, "expressions")
+        return isinstance(expressions, dict) and "default_tags" not in expressions
+
+    def _key(self, planned: Any, written: Any, modules: tuple[tuple[str, str], ...]) -> Any:
+        """A KMS key argument the plan marks unknown: None where the configuration gives none (or only null: a known
+        ARN would be in the plan), the one resource attribute it refers to (`aws_kms_key.x.arn`, through module
+        inputs), else unknown as planned."""
+        if written is None or self.decided(written, modules):
+            return None
+        refs = self.follow(written, modules)
+        if refs is not None and len(set(refs)) == 1:
+            return refs[0]
+        references = _get(written, "references")
+        leaves = _leaves([str(r) for r in references]) if isinstance(references, list) else []
+        key = RESOURCE.fullmatch(leaves[0]) if len(leaves) == 1 else None
+        if key is not None and key[1] in KMS_KEYS:  # Terraform 0.12 plans name the key resource, not its attribute:
+            return Reference(_prefix(modules) + leaves[0], "arn")  # any of a key's attributes names that key
+        return planned
 
     def _empty(self, expression: Any, modules: tuple[tuple[str, str], ...]) -> bool:
         """Whether the configuration leaves a computed argument the plan marks unknown empty: not written, a `[]`
@@ -158,15 +193,15 @@ class PlanConfig:
             return expression["constant_value"] in ([], None)
         return self.decided(expression, modules)
 
-    def _default_key(self, planned: Any, written: Any, modules: tuple[tuple[str, str], ...]) -> Any:
-        """Encryption enabled with no key given: the provider computes the AWS managed key's ARN, so the plan says
-        "known after apply". No key is given where the block has no `kms_key_arn`, or one made only of what the plan
-        knows (a known ARN would be in the plan: only null is left for the provider to compute). A `dynamic` block is
-        not in the configuration: its key stays unknown."""
+    def _table_key(self, planned: Any, written: Any, modules: tuple[tuple[str, str], ...]) -> Any:
+        """Encryption enabled: with no key given the provider computes the AWS managed key's ARN, so the plan says
+        "known after apply" (None here: `to_observed` reads no key as AWS managed); a key created in the stack
+        (`aws_kms_key.x.arn`) is its `Reference`. A `dynamic` block is not in the configuration: its key stays
+        unknown."""
         block, expressions = (planned[0] if isinstance(planned, list) and planned else None), _first(written)
-        if isinstance(block, dict) and isinstance(block.get("kms_key_arn"), Unknown) and isinstance(expressions, dict) \
-                and ("kms_key_arn" not in expressions or self.decided(expressions["kms_key_arn"], modules)):
-            return [{**block, "kms_key_arn": None}, *planned[1:]]
+        if isinstance(block, dict) and isinstance(block.get("kms_key_arn"), Unknown) and isinstance(expressions, dict):
+            return [{**block, "kms_key_arn": self._key(block["kms_key_arn"], expressions.get("kms_key_arn"), modules)},
+                    *planned[1:]]
         return planned
 
     def decided(self, expression: Any, modules: tuple[tuple[str, str], ...], depth: int = 0) -> bool:
@@ -196,11 +231,23 @@ class PlanConfig:
         return self.decided(given, modules[:-1], depth + 1)
 
     def _list(self, value: Any, expression: Any, modules: tuple[tuple[str, str], ...]) -> Any:
-        refs = self.follow(expression, modules)
-        if not refs:
+        """A list argument entry by entry: the resource attributes it refers to, and one unknown entry for what its
+        other references give (a local, a whole module, a splat over a resource: `aws_dynamodb_table.x[*].arn`
+        refers to the resource, not to an attribute); wholly unknown when it refers to no resource attribute."""
+        references = _get(expression, "references")
+        leaves = _leaves([str(r) for r in references]) if isinstance(references, list) else []
+        followed: list[Reference] = []
+        unfollowed: list[str] = []
+        for leaf in leaves:
+            one = self._one(leaf, modules, 0)
+            followed.extend(one or ())
+            unfollowed += [leaf] if one is None else []
+        if not followed:
             return _unfollowed(expression, self.stop(expression, modules))
         known = [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-        return [*known, *dict.fromkeys(refs)]
+        rest = {"references": unfollowed}
+        others = [_unfollowed(rest, self.stop(rest, modules))] if unfollowed else []
+        return [*known, *dict.fromkeys(followed), *others]
 
     def _rules(self, rules: Any, expressions: Any, modules: tuple[tuple[str, str], ...]) -> Any:
         """Each rule's unknown `target_vault_name` followed through the rule block written for it."""

@@ -46,6 +46,7 @@ from provision.observed.terraform.to_observed_replicas import replicas_of
 from provision.observed.terraform.values import (
     ALARM,
     GSI,
+    KMS_KEYS,
     TABLE,
     VAULT,
     Block,
@@ -224,7 +225,8 @@ def _table(resource: Resource, source: str, env: Environment, refs: References) 
     except NotKnown as unknown:  # a table of this name, whose keys are not known: it is no other table
         return unknown.unresolved(resource.address, TABLE_ADVICE, "table", (only(name),))
     billing = known(source, lambda: _billing(block))
-    provisioned = isinstance(billing, Billing) and billing.mode is BillingMode.PROVISIONED
+    mode = known(source, lambda: _billing_mode(block))  # known where the capacity is not (ignore_changes, after apply)
+    provisioned = mode is BillingMode.PROVISIONED
     global_indexes, other = _global_indexes(block, attributes, provisioned, source)
     return ObservedTable(
         name=name, status="ACTIVE", keys=keys, global_indexes=global_indexes,
@@ -308,9 +310,13 @@ def _global_index(gsi: Block, name: str, attributes: _Attributes, provisioned: b
                          "ACTIVE", _capacity(gsi, "read_capacity", "write_capacity", source) if provisioned else None)
 
 
+def _billing_mode(block: Block) -> BillingMode:
+    return choice(block, "billing_mode", BillingMode, block.text("billing_mode") or BillingMode.PROVISIONED.value,
+                  "PROVISIONED or PAY_PER_REQUEST")
+
+
 def _billing(block: Block) -> Billing:
-    mode = choice(block, "billing_mode", BillingMode, block.text("billing_mode") or BillingMode.PROVISIONED.value,
-                   "PROVISIONED or PAY_PER_REQUEST")
+    mode = _billing_mode(block)
     if mode is BillingMode.PAY_PER_REQUEST:
         return Billing(mode)
     units = block.number("read_capacity"), block.number("write_capacity")
@@ -327,9 +333,6 @@ def _stream(block: Block) -> StreamView | None:
         raise TerraformError(f"{block.where}: stream_enabled is true but stream_view_type is not set; set it to "
                              "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")
     return choice(block, "stream_view_type", StreamView, view, "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")
-
-
-KMS_KEYS = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
 
 
 def _encryption(block: Block, env: Environment, refs: References, source: str) -> ObservedEncryption:

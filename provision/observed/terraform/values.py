@@ -25,6 +25,7 @@ VAULT = "aws_backup_vault"
 PLAN = "aws_backup_plan"
 SELECTION = "aws_backup_selection"
 ALARM = "aws_cloudwatch_metric_alarm"
+KMS_KEYS = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key")
 INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 FOLLOW_LIMIT = 10  # references to references: deeper than this is a cycle, not a configuration
 

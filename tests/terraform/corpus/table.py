@@ -51,6 +51,8 @@ CONSTRUCTS = {  # what each root exercises, as read in its files
     "hcl/locals": "locals and functions in names",
     "hcl/modules_local": "a local module per table (for_each), outputs to a backup module, aliased provider",
     "hcl/template_name": "names from templates and a tfvars file",
+    "hcl/unknowns": "key by reference, a tag and a list entry unknown, splat selections, alarms, dynamic lifecycle",
+    "hcl/replicas": "a global table: two replica blocks",
     "plans/same_local_name": "two modules, one resource name",
     "plans/duplicate_name": "two modules, one physical name",
     "brief": "the brief's Terraform: dynamic GSIs over a local, merged tags",
