@@ -376,10 +376,11 @@ def test_json_and_override_files_and_a_table_defined_twice_read_as_terraform_pla
     assert ("deletion_protection", "tenants") not in gaps  # the override
     assert ("deletion_protection", "campaigns") in gaps  # ... of tenants only
     users = f"{folder / 'users.tf'}"
-    note = (f"Note (terraform): {users}:22 (aws_dynamodb_table.users_legacy) and {users}:2 (aws_dynamodb_table.users) "
+    note = (f"Note on the source: {users}:22 (aws_dynamodb_table.users_legacy) and {users}:2 "
+            "(aws_dynamodb_table.users) "
             "both define table 'users-sit' in one account and region: AWS creates one and refuses the other at "
             "apply, and which one Terraform creates first is not known; the owners of the Terraform: give each its "
             "own name, or remove one")
     assert note in done.stdout
     pitr = next(u for u in data["unverified"] if u["check"].startswith("point-in-time recovery of users"))
-    assert pitr["reason"] == f"unverifiable on terraform: {note.removeprefix('Note (terraform): ')}"
+    assert pitr["reason"] == f"unverifiable on terraform: {note.removeprefix('Note on the source: ')}"
