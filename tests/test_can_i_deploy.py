@@ -1,0 +1,119 @@
+"""can-i-deploy (issue 20, item 5): verdicts a real run recorded on DynamoDB Local, answered by the command.
+
+Black-box: a project copy is run with `--record-verdicts` on a real DynamoDB Local, then `python -m
+steps.can_i_deploy` is run as a consumer's pipeline would, and its answers and exit codes are read.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("tests.contract_project")
+from provision.desired.load import load_contracts  # noqa: E402
+from provision.desired.own_tables import VERDICTS_TABLE  # noqa: E402
+from provision.errors import ContractError  # noqa: E402
+from steps.deployments.version import contract_version  # noqa: E402
+from tests.contract_project import ContractProject, inner_environment, subprocess_runner  # noqa: E402
+
+pytest_plugins = ["pytester", "tests.contract_project"]
+
+HOLDS = """Feature: what holds on DynamoDB Local
+  Scenario: the orders table and its keys
+    Then the table "orders" must exist
+    And the table "orders" must have the partition key "tenantId" of type S
+"""
+FAILS = """Feature: an index that is not there
+  Scenario: an index nobody made
+    Then the table "orders" must have the GSI "OrdersByCoupon"
+"""
+
+
+def can_i_deploy(project: ContractProject, endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "steps.can_i_deploy", *args, "--endpoint-url", endpoint],
+                          cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+@pytest.mark.slow
+def test_can_i_deploy_answers_from_the_verdicts_a_run_recorded(tmp_path: Path, dynamodb_local_endpoint: str) -> None:
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    project.isolate_local()
+    ready, blocked = f"ready_{project.tag}", f"blocked_{project.tag}"
+    project.feature(ready, HOLDS)
+    project.feature(blocked, FAILS)
+    project.feature("platform", (Path(__file__).parent.parent / "features/platform/stack.feature").read_text(),
+                    "stack.feature")
+
+    run = project.run("--endpoint-url", dynamodb_local_endpoint, "--record-verdicts")
+    assert "verdicts: 3 consumers' verdicts recorded" in run.output, run.output
+    # the verdict store is the tool's own: the platform's exact set of tables still holds beside it
+    assert run.scenario("Exactly the tables and GSIs of the desired state, one naming convention").outcome == "passed"
+
+    yes = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", ready, "--to", "local")
+    assert yes.returncode == 0, yes.stdout + yes.stderr
+    assert yes.stdout.startswith(f"yes: {ready} version sha256:")
+    assert "is ready on local (last verified 20" in yes.stdout
+
+    no = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", blocked, "--to", "local")
+    assert no.returncode == 1, no.stdout + no.stderr
+    assert no.stdout.startswith(f"no: {blocked}")
+    assert "is blocked on local" in no.stdout
+    assert "OrdersByCoupon" in no.stdout
+
+    other = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", ready, "--to", "local",
+                         "--version", "sha256:0123")
+    assert other.returncode == 1, other.stdout
+    assert "was never verified on local" in other.stdout
+
+    project.feature(ready, HOLDS + "    And the table \"orders\" must have the sort key \"orderId\" of type S\n")
+    edited = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", ready, "--to", "local")
+    assert edited.returncode == 1, edited.stdout
+    assert "was never verified on local" in edited.stdout
+
+    version = contract_version(tmp_path / "features", blocked)
+    noted = can_i_deploy(project, dynamodb_local_endpoint, "record-deployment", "--consumer", blocked,
+                         "--to", "local", "--version", version)
+    assert noted.returncode == 0, noted.stderr
+    again = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", blocked, "--to", "local")
+    assert f"Live in local: version {version[:19]}" in again.stdout
+
+    unknown = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", "nobody", "--to", "local")
+    assert unknown.returncode == 2
+    assert "no such consumer" in unknown.stderr
+    wrong_env = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", ready, "--to", "staging")
+    assert wrong_env.returncode == 2
+    assert "no such environment" in wrong_env.stderr
+    project.feature(f"never_{project.tag}", HOLDS)
+    never = can_i_deploy(project, dynamodb_local_endpoint, "--consumer", f"never_{project.tag}", "--to", "local")
+    assert never.returncode == 2
+    assert "no verdict of" in never.stderr
+
+    project.set_environment("local", record_verdicts=True)  # the store is planned, and there already
+    planned = subprocess.run([sys.executable, "-m", "provision", "plan", "--env", "local", "--endpoint-url",
+                              dynamodb_local_endpoint], cwd=tmp_path, env=inner_environment(), capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert planned.returncode == 0, planned.stdout + planned.stderr  # nothing to do, nothing deleted
+
+
+def test_no_table_of_the_contracts_may_take_the_reserved_prefix(tmp_path: Path) -> None:
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    project.set_environment("local", table_name_pattern="dynamo-contracts-{table}")
+    with pytest.raises(ContractError, match="prefix 'dynamo-contracts-' the tool keeps for its own tables"):
+        load_contracts(project.contracts)
+
+
+def test_the_store_is_planned_only_where_verdicts_are_recorded(tmp_path: Path) -> None:
+    from provision.backends import open_backend
+    from provision.workflow import make_plan
+
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    for recorded in (False, True):
+        project.set_environment("moto", record_verdicts=recorded)
+        desired = load_contracts(project.contracts)
+        with open_backend(desired.environments["moto"]) as backend:
+            targets = {change.target for change in make_plan(backend, desired, desired.environments["moto"]).pending}
+        assert (VERDICTS_TABLE in targets) is recorded
