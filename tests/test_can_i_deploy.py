@@ -117,3 +117,28 @@ def test_the_store_is_planned_only_where_verdicts_are_recorded(tmp_path: Path) -
         with open_backend(desired.environments["moto"]) as backend:
             targets = {change.target for change in make_plan(backend, desired, desired.environments["moto"]).pending}
         assert (VERDICTS_TABLE in targets) is recorded
+
+
+def test_the_store_is_no_table_of_the_stack_even_where_the_pattern_could_name_it(tmp_path: Path) -> None:
+    """A pattern of `{table}` names every table `dynamo-contracts-verdicts` could be: the store is still left out
+    of the environment's tables, so the platform's exact set holds, and no plan touches it once it is there."""
+    from provision.backends import open_backend
+    from provision.desired.stack import resolve
+    from provision.observed.live import observe
+    from provision.workflow import make_plan, provision
+    from steps.checks.desired import exact_desired_tables
+    from steps.checks.target import Target
+    from steps.results.findings import Outcome
+
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    project.set_environment("moto", record_verdicts=True, table_name_pattern="{table}")
+    desired = load_contracts(project.contracts)
+    env = desired.environments["moto"]
+    with open_backend(env) as backend:
+        provision(backend, desired, env, show=lambda _text: None)
+        assert VERDICTS_TABLE in backend.client("dynamodb").list_tables()["TableNames"]
+        observed = observe(backend, env)
+        assert VERDICTS_TABLE not in observed.tables
+        findings = exact_desired_tables(Target(env, observed, resolve(desired, env)), True)
+        assert [f.outcome for f in findings] == [Outcome.PASSED], findings
+        assert not make_plan(backend, desired, env).pending
