@@ -142,3 +142,14 @@ def test_the_store_is_no_table_of_the_stack_even_where_the_pattern_could_name_it
         findings = exact_desired_tables(Target(env, observed, resolve(desired, env)), True)
         assert [f.outcome for f in findings] == [Outcome.PASSED], findings
         assert not make_plan(backend, desired, env).pending
+
+
+@pytest.mark.parametrize("args", [("--env=moto",), ("--against=schema", "--env=sit")], ids=["throwaway", "static"])
+def test_recording_where_no_verdict_would_last_or_none_is_the_environments_is_refused(
+        tmp_path: Path, args: tuple[str, ...]) -> None:
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    project.feature("alpha", HOLDS)
+    run = project.run(*args, "--record-verdicts")
+    assert run.result.ret != 0
+    assert ("needs a lasting backend" if "--env=moto" in args else "--against live alone") in run.output
+    assert "verdicts:" not in run.output

@@ -1,7 +1,8 @@
 """`--record-verdicts`: record each consumer's verdict of this run in the environment's verdict store.
 
 On by default where the environment says `record_verdicts: true` (contracts/environments.yaml), off elsewhere;
-`--record-verdicts` turns it on for one run (on local or moto the run's provisioning then creates the store),
+`--record-verdicts` turns it on for one run (on local or moto, which need a lasting backend given by --endpoint-url,
+the run's provisioning then creates the store),
 `--no-record-verdicts` off. Only a run of the environment itself (`--against live`, the default) records: what a
 Terraform folder or the schema would give is no verdict of the environment. On AWS the caller's account is checked
 (STS) before the first write. A recording asked for that cannot be made fails the run, saying why.
@@ -10,10 +11,12 @@ Terraform folder or the schema would give is no verdict of the environment. On A
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
+from provision.backends.dynamodb_local import ENDPOINT_VARIABLE
 from provision.desired.model import DesiredState
 from provision.desired.own_tables import VERDICTS_TABLE
 from provision.errors import ToolError
@@ -46,6 +49,11 @@ def with_option(config: pytest.Config, desired: DesiredState, env_name: str, liv
         raise pytest.UsageError("--record-verdicts records what the environment itself gave: run it with "
                                 "--against live alone (the default)")
     env = dataclasses.replace(desired.environments[env_name], record_verdicts=bool(given))
+    endpoint = config.getoption("contracts_endpoint", None) or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
+    if given and not env.is_aws and not endpoint:
+        raise pytest.UsageError(f"--record-verdicts on '{env.name}' ({env.backend.value}) needs a lasting backend: "
+                                "a throwaway one, and the verdicts in it, end with the run; give --endpoint-url "
+                                "(`python -m provision local up` starts a DynamoDB Local that stays)")
     return dataclasses.replace(desired, environments={**desired.environments, env_name: env})
 
 
