@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from provision.backends import operations as ops
 from provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
 from steps.deployments.records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
 
@@ -39,7 +40,7 @@ class VerdictStore:
 
     def put(self, record: VerdictRecord | DeploymentRecord) -> None:
         try:
-            self.client.put_item(TableName=VERDICTS_TABLE, Item=record.item())
+            ops.PUT_ITEM.call(self.client, TableName=VERDICTS_TABLE, Item=record.item())
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 raise self._missing() from None
@@ -53,7 +54,7 @@ class VerdictStore:
                                    "ScanIndexForward": False}
         while True:
             try:
-                page = self.client.query(**request)
+                page = ops.QUERY.call(self.client, **request)
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                     raise self._missing() from None
