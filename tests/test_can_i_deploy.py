@@ -153,3 +153,26 @@ def test_recording_where_no_verdict_would_last_or_none_is_the_environments_is_re
     assert run.result.ret != 0
     assert ("needs a lasting backend" if "--env=moto" in args else "--against live alone") in run.output
     assert "verdicts:" not in run.output
+
+
+def test_the_newest_verdict_of_the_version_answers_and_only_ready_is_yes() -> None:
+    from steps.deployments.answer import answer
+    from steps.deployments.records import VerdictRecord
+    from steps.deployments.store import History
+
+    def verdict(status: str, at: str, version: str = "sha256:aa") -> VerdictRecord:
+        return VerdictRecord("sit", "order_lambda", version, "", status, f"{status} because", "3 of 3", at, "aws")
+
+    newest_first = [verdict("blocked", "2026-12-07T03:00:00+00:00"), verdict("ready", "2026-12-06T03:00:00+00:00")]
+    said = answer(History(newest_first, []), "order_lambda", "sit", "sha256:aa")
+    assert not said.yes
+    assert "is blocked on sit (last verified 2026-12-07T03:00:00+00:00" in said.text
+    assert answer(History(newest_first[1:], []), "order_lambda", "sit", "sha256:aa").yes
+    assert answer(History([verdict("ready with accepted risk", "2026-12-07T03:00:00+00:00")], []),
+                  "order_lambda", "sit", "sha256:aa").yes
+    for status in ("unverified", "not checked"):
+        assert not answer(History([verdict(status, "2026-12-07T03:00:00+00:00")], []),
+                          "order_lambda", "sit", "sha256:aa").yes
+    other = answer(History(newest_first, []), "order_lambda", "sit", "sha256:bb")
+    assert not other.yes
+    assert "never verified on sit" in other.text
