@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
 from provision.backends import Backend
 from provision.desired.model import DesiredState, Environment
+from provision.desired.own_tables import own_tables
 from provision.desired.stack import Stack, resolve
 from provision.errors import RefusedError
 from provision.observed.live import observe, read_tables
 from provision.observed.state import ObservedState, ObservedTable
 from provision.planning.changes import Change, DeleteTable, Refused
-from provision.planning.diff import diff
+from provision.planning.diff import diff, table_changes
 from provision.planning.plan import Plan
 from provision.planning.saved import SavedPlan
 
@@ -42,7 +43,19 @@ class Planned:
 
 def planned(backend: Backend, desired: DesiredState, env: Environment) -> Planned:
     stack, observed = resolve(desired, env), observe(backend, env)
-    return Planned(Plan(env, backend.name, diff(stack, observed, backend.kind)), stack, observed)
+    changes = own_table_changes(backend, env) + diff(stack, observed, backend.kind)
+    return Planned(Plan(env, backend.name, changes), stack, observed)
+
+
+def own_table_changes(backend: Backend, env: Environment) -> list[Change]:
+    """What the tool's own tables need in `env` (the verdict store where it records verdicts), read by name: they
+    are no table of the stack (`provision.desired.own_tables`), planned and applied as any table is."""
+    wanted = own_tables(env)
+    if not wanted:
+        return []
+    seen = read_tables(backend, wanted)
+    return [change for name, spec in sorted(wanted.items())
+            for change in table_changes(name, spec, seen.get(name), backend.kind)]
 
 
 def provision(backend: Backend, desired: DesiredState, env: Environment, *, allow_destroy: bool = False,

@@ -41,6 +41,7 @@ from steps.wiring import (
     lines,
     permissions,
     terminal,
+    verdicts,
 )
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
@@ -59,6 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     report.add_options(parser)
     ci_output.add_options(parser)
+    verdicts.add_options(parser)
     activation.remember_options(parser, "contracts")
 
 
@@ -92,6 +94,7 @@ def _configure(config: pytest.Config) -> None:
         desired = load_contracts(options.contracts)
     except ContractError as error:
         raise pytest.UsageError(str(error)) from None
+    desired = verdicts.with_option(config, desired, options.env, options.against == ("live",))
     if options.env not in desired.environments:
         raise pytest.UsageError(f"--env {options.env}: no such environment in {options.contracts}; choose one of: "
                                 f"{', '.join(desired.environments)}")
@@ -337,6 +340,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         with contract_session.phases.timing("report"):
             report.finish(session, contract_session)
             ci_output.finish(session, contract_session)  # annotations, --sarif
+            verdicts.finish(session, contract_session)  # --record-verdicts
 
 
 @pytest.hookimpl(optionalhook=True)

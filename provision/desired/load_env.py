@@ -30,13 +30,14 @@ from provision.desired.model import (
     TableOverrides,
     TableSpec,
 )
+from provision.desired.own_tables import RESERVED_PREFIX, is_own
 from provision.desired.yamlsrc import SourceDict
 from provision.errors import Problem
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",
                     "writes_allowed", "destroy_allowed", "protected", "usage", "budget", "alarm_actions",
-                    "lambda_roles")
+                    "lambda_roles", "record_verdicts")
 OVERRIDE_KEYS = ("deletion_protection", "point_in_time_recovery", "table_class", "tags")
 
 # https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupPlanInput.html and API_BackupRule.html:
@@ -118,6 +119,7 @@ class EnvironmentReader:
             backup_role_arn=fields.string("backup_role_arn", "arn:aws:iam::123456789012:role/backup"),
             overrides=overrides or TableOverrides(),
             writes_allowed=bool(fields.boolean("writes_allowed")),
+            record_verdicts=bool(fields.boolean("record_verdicts")),
             destroy_allowed=bool(fields.boolean("destroy_allowed")) and backend is not BackendKind.AWS,
             protected=bool(fields.boolean("protected")), usage=usage, budget=budget,
             alarm_actions=tuple(fields.string_list("alarm_actions", "[arn:aws:sns:eu-west-1:123456789012:alarms]")
@@ -213,6 +215,7 @@ def check_physical_names(problems: list[Problem], environments: Sequence[ReadEnv
     backup_envs = [e.environment for e in environments if e.backup_names_checked]
     for table in tables:
         if name_problem(table.name, "table") is None:
+            _check_reserved(problems, table, table_envs)
             _check_length(problems, "table", table.name, table_envs, Environment.table_name,
                           limits.NAME_MAX_LENGTH,
                           f"DynamoDB needs {limits.NAME_MIN_LENGTH} to {limits.NAME_MAX_LENGTH}")
@@ -285,6 +288,18 @@ class _Clash:
                        f"'{_short(self.physical)}' ({made}) in account {account}, region {region}: a plan for one "
                        f"would change the other's {self.kind}s; put {{env}} in the {pattern.key} of "
                        f"'{blamed.environment.name}', e.g. {pattern.key}: '{pattern.default}'")
+
+
+def _check_reserved(problems: list[Problem], table: TableSpec, environments: Sequence[Environment]) -> None:
+    """No table of the contracts may be named like the tool's own (`provision.desired.own_tables`): the live reader
+    leaves those out of the stack, so such a table would never be checked."""
+    made = [(env, env.table_name(table.name)) for env in environments if is_own(env.table_name(table.name))]
+    if made:
+        env, name = made[0]
+        where = table.source or env.source or Location("contracts", 1)
+        problems.append(Problem(where.file, where.line, f"table '{_short(table.name)}' is named '{_short(name)}' in "
+                                f"environment '{env.name}', with the prefix '{RESERVED_PREFIX}' the tool keeps for its "
+                                "own tables (the verdict store); rename the table"))
 
 
 def _check_length(problems: list[Problem], kind: str, logical: str, environments: Sequence[Environment],

@@ -373,6 +373,7 @@ class Environment:
     budget: Budget | None = None
     alarm_actions: tuple[str, ...] = ()  # SNS topics (or other actions) every alarm notifies
     lambda_roles: LambdaRoles = LambdaRoles()  # the IAM role each consumer's Lambda runs as
+    record_verdicts: bool = False  # runs record each consumer's verdict in the tool's own table (own_tables.py)
     source: Location | None = field(default=None, compare=False)
 
     @property

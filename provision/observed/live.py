@@ -30,6 +30,7 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
+from provision.desired.own_tables import is_own
 from provision.observed.capabilities import Feature, gap
 from provision.observed.state import (
     Keys,
@@ -128,8 +129,11 @@ def list_tables(backend: Backend) -> list[str]:
 
 
 def tables_named_like(backend: Backend, env: Environment) -> list[str]:
-    """The tables whose names the environment's pattern could have made: ours, or another team's of that shape."""
-    return sorted(name for name in list_tables(backend) if env.logical_table_name(name) is not None)
+    """The tables whose names the environment's pattern could have made: ours, or another team's of that shape.
+    The tool's own tables (the verdict store, `provision.desired.own_tables`) are left out here, by their reserved
+    prefix, whatever the pattern: no table of the stack, so no exact set counts them and no diff deletes them."""
+    return sorted(name for name in list_tables(backend)
+                  if env.logical_table_name(name) is not None and not is_own(name))
 
 
 class _Described:

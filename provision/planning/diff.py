@@ -74,6 +74,11 @@ def diff(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Ch
     return sorted(changes, key=lambda c: (c.is_backup, c.order if c.is_backup else 0, c.target, c.order))
 
 
+def table_changes(name: str, spec: TableSpec, seen: ObservedTable | None, backend: BackendKind) -> list[Change]:
+    """The changes that make one table, read on its own, what `spec` says (the tool's own tables)."""
+    return _new_table(name, spec, backend, None) if seen is None else _table(name, spec, seen, backend)
+
+
 def _not_in_contracts(seen: ObservedTable, backend: BackendKind) -> Change:
     """Delete a table the contracts no longer name only when its tags prove it ours; else leave it, and say so.
 
