@@ -89,3 +89,12 @@ def test_the_category_survives_the_saved_results() -> None:
     again = Finding.from_data(json.loads(json.dumps(finding.data())))
     assert again == finding
     assert again.input_unknown
+
+
+def test_the_readiness_report_lists_input_unknowns_apart(root_with_a_variable: Path, tmp_path: Path) -> None:
+    run(tmp_path, f"--against=terraform:{root_with_a_variable}", "--allow-unknown")
+    data = json.loads((tmp_path / "readiness.json").read_text(encoding="utf-8"))
+    marked = [u for u in data["unverified"] if u.get("unknown") == "input"]
+    assert marked
+    assert all("var.env" in u["reason"] for u in marked)
+    assert "what the input lacks" in (tmp_path / "readiness.md").read_text(encoding="utf-8")
