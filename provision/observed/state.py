@@ -48,7 +48,8 @@ class Unverifiable:
 
     source: str
     reason: str
-    unknown: Unknowable = Unknowable.LIMIT  # a limit of the source, or an unknown in its input
+    # a limit of the source, or an unknown in its input; not part of equality: one fact, one reason, whoever asks
+    unknown: Unknowable = field(default=Unknowable.LIMIT, compare=False)
 
     def __str__(self) -> str:
         return f"unverifiable on {self.source}: {self.reason}"
