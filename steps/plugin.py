@@ -41,6 +41,7 @@ from steps.wiring import (
     lines,
     permissions,
     terminal,
+    unknowns,
     verdicts,
 )
 from steps.wiring import reporting as report
@@ -340,6 +341,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         with contract_session.phases.timing("report"):
             report.finish(session, contract_session)
             ci_output.finish(session, contract_session)  # annotations, --sarif
+            unknowns.finish(session, contract_session)  # input unknowns not accepted: exit 6
             verdicts.finish(session, contract_session)  # --record-verdicts
 
 

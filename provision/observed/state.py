@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fnmatch import fnmatchcase
 from typing import TypeVar
 
@@ -29,15 +30,34 @@ from provision.desired.model import (
 T = TypeVar("T")
 
 
+class Unknowable(StrEnum):
+    """Why a fact is not known, as typed data (never read back from the reason's words).
+
+    LIMIT: the backend or the kind of source cannot tell it (DynamoDB Local has no CloudWatch, a static source
+    knows no alarm's state): accepted, and listed. INPUT: the input left it unknown (a Terraform variable with no
+    value, a module not followed, a data source, a value known only after apply): the gate fails on it unless
+    the run accepts it (`--allow-unknown`)."""
+
+    LIMIT = "limit"
+    INPUT = "input"
+
+
 @dataclass(frozen=True)
 class Unverifiable:
     """A fact this source cannot report, and why (`unverifiable on moto: ...`)."""
 
     source: str
     reason: str
+    # a limit of the source, or an unknown in its input; not part of equality: one fact, one reason, whoever asks
+    unknown: Unknowable = field(default=Unknowable.LIMIT, compare=False)
 
     def __str__(self) -> str:
         return f"unverifiable on {self.source}: {self.reason}"
+
+
+def input_unknown(source: str, reason: str) -> Unverifiable:
+    """A fact the input leaves unknown (a Terraform reader's): it fails the gate unless accepted."""
+    return Unverifiable(source, reason, Unknowable.INPUT)
 
 
 def known(value: T | Unverifiable) -> bool:
@@ -410,4 +430,4 @@ class ObservedState:
         found = self.hiding(kind, name)
         if not found:
             return None
-        return Unverifiable(self.source, "; ".join(str(u) for u in found))
+        return input_unknown(self.source, "; ".join(str(u) for u in found))  # only Terraform readers leave these

@@ -13,7 +13,7 @@ from provision.observed.capabilities import Feature, gap
 from provision.observed.state import ObservedAlarm, Unverifiable
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
 
 
 def _alarms(target: Target) -> dict[str, ObservedAlarm] | Unverifiable:
@@ -52,7 +52,7 @@ def table_alarm(target: Target, table: str, kind: AlarmKind, must: bool) -> Find
     alarms = _alarms(target)
     if isinstance(alarms, Unverifiable):
         return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       name=kind.value, required=must, reason=str(alarms))
+                       name=kind.value, required=must, reason=str(alarms), unknown=unknown_of(alarms))
     physical = target.physical(table)
     watching = [a for a in _on_table(alarms, physical) if a.metric == kind.metric]
     maybe = [a for a in sorted(alarms.values(), key=lambda a: a.name) if a not in watching
@@ -64,7 +64,7 @@ def table_alarm(target: Target, table: str, kind: AlarmKind, must: bool) -> Find
         why = next((v for a in maybe for v in (a.metric, a.table) if isinstance(v, Unverifiable)), hidden)
         return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected,
                        f"{actual} among what {target.where()} could read", table=table, name=kind.value,
-                       required=must, reason=str(why))
+                       required=must, reason=str(why), unknown=unknown_of(why))
     missing = must and not watching
     action = (_undefined(target, table, kind) or target.to_build(f"a {kind.value} alarm on {table}", table)
               if missing else "")
@@ -85,7 +85,7 @@ def alarms_quiet(target: Target, table: str) -> Finding:
     unknown = alarms if isinstance(alarms, Unverifiable) else gap(target.capabilities, Feature.ALARM_STATES)
     if unknown is not None or isinstance(alarms, Unverifiable):
         return Finding(Kind.ALARM, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       reason=str(unknown))
+                       reason=str(unknown), unknown=unknown_of(unknown))
     firing = [a for a in _on_table(alarms, target.physical(table)) if a.state == "ALARM"]
     actual = ", ".join(f"{a.name} in ALARM" for a in firing) or "none in ALARM"
     return Finding(Kind.ALARM, verdict(not firing, True), subject, expected, actual, table=table,

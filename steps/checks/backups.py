@@ -8,7 +8,7 @@ from provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifi
 from steps.checks.coverage import selection_covers
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
 
 
 def vault_exists(target: Target, vault: str, must: bool) -> Finding:
@@ -18,13 +18,13 @@ def vault_exists(target: Target, vault: str, must: bool) -> Finding:
     vaults = target.observed.backups.vaults
     if isinstance(vaults, Unverifiable):
         return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
-                       name=vault, required=must, reason=str(vaults))
+                       name=vault, required=must, reason=str(vaults), unknown=unknown_of(vaults))
     present = ", ".join(sorted(vaults)) or "none"
     hidden = target.observed.hidden("vault", physical)
     if physical not in vaults and hidden is not None:
         return Finding(Kind.BACKUP_VAULT, Outcome.UNVERIFIABLE, subject, expected,
                        f"no vault {physical} among what {target.where()} could read (vaults: {present})",
-                       name=vault, required=must, reason=str(hidden))
+                       name=vault, required=must, reason=str(hidden), unknown=unknown_of(hidden))
     actual = physical if physical in vaults else f"no vault {physical} (vaults here: {present})"
     missing = must and physical not in vaults
     return Finding(Kind.BACKUP_VAULT, verdict(physical in vaults, must), subject, expected, actual, name=vault,
@@ -65,7 +65,7 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
     plans = target.observed.backups.plans
     if isinstance(plans, Unverifiable):
         return Finding(Kind.BACKUP_PLAN, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here",
-                       table=table, name=vault, required=must, reason=str(plans))
+                       table=table, name=vault, required=must, reason=str(plans), unknown=unknown_of(plans))
     keeps = {name: any_of(_keeps(r, physical_vault, days) for r in plan.rules) for name, plan in plans.items()}
     candidates = [plan for plan in plans.values() if keeps[plan.name] is not False]
     hidden = target.observed.hidden("plan")
@@ -84,7 +84,8 @@ def backup_coverage(target: Target, table: str, days: int, vault: str, must: boo
         names = ", ".join(p.name for p in candidates)
         return Finding(Kind.BACKUP_COVERAGE, Outcome.UNVERIFIABLE, subject, expected,
                        f"vault and plan {names} exist; whether they keep and select the table cannot be read here",
-                       table=table, name=vault, required=must, reason=str(unknown[0] if unknown else hidden))
+                       table=table, name=vault, required=must, reason=str(unknown[0] if unknown else hidden),
+                       unknown=unknown_of(unknown[0] if unknown else hidden))
     return Finding(Kind.BACKUP_COVERAGE, verdict(False, must), subject, expected,
                    f"plan {', '.join(p.name for p in candidates)} selects other resources", table=table, name=vault,
                    required=must, reason=f"no selection names {seen.name} by ARN, wildcard or tag")

@@ -25,7 +25,7 @@ from provision.planning.diff import diff
 from provision.planning.plan import Plan
 from steps.checks.inventory import exact_indexes, exact_tables
 from steps.checks.target import SETTING_OF_KIND, Target
-from steps.results.findings import Cause, Finding, Kind, Outcome
+from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of
 
 KIND_OF_TOPIC = {
     "table": Kind.TABLE, "GSI": Kind.GSI, "GSI capacity": Kind.BILLING, "billing": Kind.BILLING,
@@ -116,7 +116,7 @@ def _difference(target: Target, change: Change) -> Finding:
     expected = f"as the desired state defines it ({where})"
     if change.skipped is not None:
         return Finding(_kind(change), Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       name=name, reason=str(change.skipped), change=change.kind)
+                       name=name, reason=str(change.skipped), change=change.kind, unknown=unknown_of(change.skipped))
     env = target.environment.name
     said = change.as_terraform(target.desired_folder) if target.terraform else None
     if said is not None:

@@ -17,7 +17,7 @@ from provision.observed.state import (
 from steps.checks.key_types import redefined_key
 from steps.checks.tables import key_outcome, missing_table
 from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
 
 GSI, LSI = "GSI", "LSI"
 
@@ -43,7 +43,7 @@ def _others(target: Target, seen: ObservedTable, index_kind: str) -> Unverifiabl
 def _unknown(kind: Kind, subject: str, expected: str, table: str, index: str, must: bool,
              why: Unverifiable) -> Finding:
     return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table, name=index,
-                   required=must, reason=str(why))
+                   required=must, reason=str(why), unknown=unknown_of(why))
 
 
 def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: str, index: str, kind: Kind,
@@ -53,7 +53,8 @@ def _missing_index(target: Target, seen: ObservedTable, table: str, index_kind: 
     if others is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected,
                        f"no {index_kind} {index} among those {target.where()} could read "
-                       f"({', '.join(present) or 'none'})", table=table, name=index, required=must, reason=str(others))
+                       f"({', '.join(present) or 'none'})", table=table, name=index, required=must,
+                       reason=str(others), unknown=unknown_of(others))
     closest = target.closest_index(table, index) if index_kind == GSI else None
     hint = f"; {closest} looks like the same index under another name" if closest else ""
     return Finding(kind, Outcome.FAILED, subject, expected,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 
 from provision.desired.naming import follows_convention
-from provision.observed.state import Unverifiable
+from provision.observed.state import Unknowable, Unverifiable
 from steps.checks.indexes import GSI, index_exists
 from steps.checks.tables import missing_table, table_exists
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
 
 
 def _difference(expected: set[str], actual: set[str]) -> str:
@@ -39,7 +39,8 @@ def _hidden(reasons: list[Unverifiable | None]) -> Unverifiable | None:
     if not reasons or any(r is None for r in reasons):
         return None
     found = [r for r in reasons if r is not None]
-    return Unverifiable(found[0].source, "; ".join(dict.fromkeys(r.reason for r in found)))
+    unknown = Unknowable.INPUT if any(r.unknown is Unknowable.INPUT for r in found) else Unknowable.LIMIT
+    return Unverifiable(found[0].source, "; ".join(dict.fromkeys(r.reason for r in found)), unknown)
 
 
 def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
@@ -50,7 +51,7 @@ def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
     summary = Finding(Kind.TABLE_SET, outcome, f"tables of {target.environment.name}",
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
-                      reason=_because(_difference(wanted, actual), hidden, outcome),
+                      reason=_because(_difference(wanted, actual), hidden, outcome), unknown=unknown_of(hidden),
                       expected_names=tuple(sorted(wanted)))
     missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
@@ -87,7 +88,7 @@ def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> l
     summary = Finding(Kind.GSI_SET, outcome, subject,
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
-                      reason=_because(_difference(wanted, actual), unseen, outcome),
+                      reason=_because(_difference(wanted, actual), unseen, outcome), unknown=unknown_of(unseen),
                       expected_names=tuple(sorted(wanted)))
     missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
@@ -117,7 +118,7 @@ def naming_convention(target: Target, template: str, must: bool) -> Finding:
     if not breaking and unseen is not None:
         return Finding(Kind.NAMING, Outcome.UNVERIFIABLE, subject, f"names like {template}",
                        f"{checked} checked among what {target.where()} could read", required=must,
-                       reason=str(unseen))
+                       reason=str(unseen), unknown=unknown_of(unseen))
     if not checked:
         return Finding(Kind.NAMING, Outcome.FAILED if must else Outcome.PASSED, subject, f"names like {template}",
                        "no index at all", required=must, reason="there is no index to check")

@@ -6,7 +6,7 @@ from provision.observed.capabilities import Feature, gap
 from provision.observed.state import ObservedReplica, Unverifiable
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, verdict
+from steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
 
 
 def _undefined(target: Target, table: str, region: str) -> str:
@@ -30,7 +30,7 @@ def replicated(target: Target, table: str, region: str, must: bool) -> Finding:
     replicas = gap(target.capabilities, Feature.REPLICAS) or seen.replicas
     if isinstance(replicas, Unverifiable):
         return Finding(Kind.REPLICA, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       name=region, required=must, reason=str(replicas))
+                       name=region, required=must, reason=str(replicas), unknown=unknown_of(replicas))
     found = next((r for r in replicas if isinstance(r, ObservedReplica) and r.region == region), None)
     regions = ", ".join(sorted(r.region for r in replicas if isinstance(r, ObservedReplica))) or "none"
     if found is not None:
@@ -40,7 +40,7 @@ def replicated(target: Target, table: str, region: str, must: bool) -> Finding:
     actual = f"no replica in {region} (replicas: {regions})"
     if hidden is not None:
         return Finding(Kind.REPLICA, Outcome.UNVERIFIABLE, subject, expected, f"{actual} among what could be read",
-                       table=table, name=region, required=must, reason=str(hidden))
+                       table=table, name=region, required=must, reason=str(hidden), unknown=unknown_of(hidden))
     return Finding(Kind.REPLICA, verdict(False, must), subject, expected, actual, table=table, name=region,
                    required=must, reason=f"table {table} has no copy in {region}" if must else "",
                    action=(_undefined(target, table, region)

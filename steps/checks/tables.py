@@ -9,7 +9,7 @@ from provision.desired.model import AttributeType, BillingMode, EncryptionType, 
 from provision.observed.state import ObservedTable, UnreadKey, Unverifiable
 from steps.checks.key_types import redefined_key
 from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Kind, Outcome, verdict
+from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
 
 T = TypeVar("T")
 
@@ -21,7 +21,7 @@ def missing_table(target: Target, table: str, kind: Kind, subject: str, expected
     hidden = target.observed.hidden("table", target.physical(table))
     if hidden is not None:
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
-                       name=name, required=must, reason=str(hidden))
+                       name=name, required=must, reason=str(hidden), unknown=unknown_of(hidden))
     return Finding(kind, Outcome.FAILED, subject, expected, f"no table {target.physical(table)} in {target.where()}",
                    table=table, name=name, required=must, cause=Cause.TABLE,
                    reason=f"the table {table} does not exist in {target.environment.name}",
@@ -39,7 +39,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
     hidden = target.observed.hidden("table", target.physical(table))
     if seen is None and hidden is not None:
         return Finding(Kind.TABLE, Outcome.UNVERIFIABLE, subject, expected, _not_read(target, table), table=table,
-                       required=must, reason=str(hidden))
+                       required=must, reason=str(hidden), unknown=unknown_of(hidden))
     if seen is None:
         others = ", ".join(sorted(target.logical_tables())) or "none"
         return Finding(Kind.TABLE, verdict(False, must), subject, expected,
@@ -50,7 +50,7 @@ def table_exists(target: Target, table: str, must: bool) -> Finding:
                        if must else "")
     if isinstance(seen.status, Unverifiable) and must:
         return Finding(Kind.TABLE, Outcome.UNVERIFIABLE, subject, expected, f"{seen.name}, status not reported",
-                       table=table, required=must, reason=str(seen.status))
+                       table=table, required=must, reason=str(seen.status), unknown=unknown_of(seen.status))
     holds = seen.status == "ACTIVE" if must else True
     status = "status not reported" if isinstance(seen.status, Unverifiable) else seen.status
     return Finding(Kind.TABLE, verdict(holds, must), subject, expected, f"{seen.name}, {status}",
@@ -91,7 +91,7 @@ def _setting(target: Target, table: str, kind: Kind, subject: str, expected: str
     value = read(seen)
     if isinstance(value, Unverifiable):
         return Finding(kind, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       required=must, reason=str(value))
+                       required=must, reason=str(value), unknown=unknown_of(value))
     return Finding(kind, verdict(holds(value), must), subject, expected, show(value), table=table, required=must)
 
 
@@ -123,14 +123,14 @@ def encryption(target: Target, table: str, wanted: EncryptionType, must: bool) -
     if observed is None or isinstance(observed, Unverifiable):
         reason = str(observed) if observed else f"unverifiable on {target.backend}: not reported"
         return Finding(Kind.ENCRYPTION, Outcome.UNVERIFIABLE, subject, expected, "cannot be read here", table=table,
-                       required=must, reason=reason)
+                       required=must, reason=reason, unknown=unknown_of(observed))
     kind = observed.type
     if isinstance(kind, Unverifiable):
         if wanted is EncryptionType.AWS_OWNED:  # a KMS key is there: it is not the AWS owned key
             return Finding(Kind.ENCRYPTION, verdict(False, must), subject, expected, str(observed), table=table,
                            required=must)
         return Finding(Kind.ENCRYPTION, Outcome.UNVERIFIABLE, subject, expected, str(observed), table=table,
-                       required=must, reason=str(kind))
+                       required=must, reason=str(kind), unknown=unknown_of(kind))
     return Finding(Kind.ENCRYPTION, verdict(kind is wanted, must), subject, expected, str(observed), table=table,
                    required=must)
 
@@ -168,7 +168,8 @@ def tags(target: Target, table: str, wanted: Mapping[str, str], must: bool) -> l
         unknown = {k: v for k, v in wanted.items() if isinstance(found.get(k), Unverifiable)}
         findings = [Finding(Kind.TAGS, Outcome.UNVERIFIABLE, f"tag {k} of table {table}",
                             f"{k}={v}" if must else f"not {k}={v}", "cannot be read here", table=table, name=k,
-                            required=must, reason=str(found[k])) for k, v in sorted(unknown.items())]
+                            required=must, reason=str(found[k]), unknown=unknown_of(found[k]))
+                    for k, v in sorted(unknown.items())]
         wanted = {k: v for k, v in wanted.items() if k not in unknown}
         if not wanted:
             return findings

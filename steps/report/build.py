@@ -120,6 +120,8 @@ def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) ->
 
 
 def _where(finding: Finding) -> VerifiedWhere:
+    if finding.input_unknown:
+        return VerifiedWhere.INPUT
     if finding.outcome is Outcome.UNVERIFIABLE:
         return VerifiedWhere.AWS
     return {NotRun.READ_ONLY: VerifiedWhere.WITHOUT_READ_ONLY, NotRun.STATIC_SOURCE: VerifiedWhere.LIVE,

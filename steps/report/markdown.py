@@ -98,6 +98,9 @@ def _where(where: VerifiedWhere, report: Readiness) -> str:
                                              "write items",
             VerifiedWhere.WRITABLE: "an environment that allows contracts to write items",
             VerifiedWhere.LIVE: f"a run against the environment itself: `pytest --env={report.environment}`",
+            VerifiedWhere.INPUT: "a run given what the input lacks (`--tf-var-file=FILE` or `TF_VAR_<name>` for a "
+                                 "variable, `terraform init` for a module, a plan for the rest); it fails the gate "
+                                 "unless accepted (`--allow-unknown`)",
             VerifiedWhere.ROLE_DECLARED: f"a run once the environment names the consumer's Lambda role "
                                          f"(lambda_roles of {report.environment})"}[where]
 

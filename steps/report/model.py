@@ -36,6 +36,7 @@ class VerifiedWhere(StrEnum):
     WRITABLE = "writable"  # the environment does not allow contract items: one that does
     LIVE = "live"  # a static source (the schema) runs no query: the environment itself can
     ROLE_DECLARED = "role declared"  # no Lambda role declared for the consumer: contracts that declare one can
+    INPUT = "input"  # the input left it unknown (a variable with no value, ...): a run given what it lacks can
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,9 @@ class Readiness:
             "gaps": [asdict(g) for g in self.gaps],
             "consumers": {name: {"status": s.status.value, "failed": s.failed, "gaps": s.gaps, "checked": s.checked}
                           for name, s in self.consumers.items()},
-            "unverified": [{"check": u.check, "reason": u.reason} for u in self.unverified],
+            "unverified": [{"check": u.check, "reason": u.reason,
+                            **({"unknown": "input"} if u.where is VerifiedWhere.INPUT else {})}
+                           for u in self.unverified],
             "checks": self.checks.data(), "settings": asdict(self.settings),
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
             "unexpected": self.unexpected, "missing": self.missing, "unknown": asdict(self.unknown),

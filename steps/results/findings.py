@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from provision.observed.state import Unverifiable
+from provision.observed.state import Unknowable, Unverifiable
 from steps.results.reading import at, choice, count, flag, maybe, obj, text, texts
 
 
@@ -89,6 +89,12 @@ class Finding:
     line: int | None = None  # the feature line of the step that made the claim (set by the recorder)
     not_run: NotRun | None = None  # for a claim not run: why
     warning: str = ""  # what holds but should not be so, whatever the outcome (an over-privileged role): blocks nothing
+    unknown: Unknowable | None = None  # for a claim unverifiable: a limit of the source, or an unknown in its input
+
+    @property
+    def input_unknown(self) -> bool:
+        """Unverifiable because the input left something unknown (not a limit of the source): see `accepted`."""
+        return self.outcome is Outcome.UNVERIFIABLE and self.unknown is Unknowable.INPUT
 
     @property
     def failed(self) -> bool:
@@ -118,8 +124,13 @@ READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, i
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
     "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
-    "warning": text,
+    "warning": text, "unknown": maybe(choice(Unknowable)),
 }
+
+
+def unknown_of(value: object) -> Unknowable | None:
+    """What kind of unknown `value` is, when it is an `Unverifiable` (for `Finding.unknown`)."""
+    return value.unknown if isinstance(value, Unverifiable) else None
 
 
 def verdict(holds: bool | Unverifiable, must: bool) -> Outcome:

@@ -45,6 +45,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--tf-var-file", dest="contracts_tf_var_files", action="append", default=None, metavar="FILE",
                     help="with --against terraform:DIR: a variables file, as `terraform plan -var-file` (repeatable; "
                          "later files win; terraform.tfvars and *.auto.tfvars of DIR are read first)")
+    group.addoption("--allow-unknown", dest="contracts_allow_unknown", action="store_true",
+                    help="accept claims the input leaves unknown (a Terraform variable with no value, a module not "
+                         "followed, a value known only after apply): listed, but the run does not fail on them "
+                         "(without it, such a run exits 6)")
     parser.addini("contracts_env", "default environment for the contracts", default=DEFAULT_ENV)
 
 

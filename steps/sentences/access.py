@@ -25,7 +25,7 @@ from steps import checks
 from steps.checks.indexes import GSI
 from steps.checks.tables import missing_table
 from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, NotRun, Outcome
+from steps.results.findings import Finding, Kind, NotRun, Outcome, unknown_of
 from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
@@ -139,7 +139,8 @@ def _require_key_names(findings: ScenarioFindings, seen: ObservedTable, table: s
     unread = seen.unread_keys(index)
     if unread is not None:
         findings.require(Finding(Kind.ACCESS_PATTERN, Outcome.UNVERIFIABLE, subject, "the query's results",
-                                 "the key schema cannot be read here", table=table, name=index, reason=str(unread)))
+                                 "the key schema cannot be read here", table=table, name=index,
+                                 reason=str(unread), unknown=unknown_of(unread)))
 
 
 def _declared_types(target: Target, seen: ObservedTable, table: str) -> dict[str, str]:
@@ -295,7 +296,7 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
         parsed = parse_condition(condition)
     except ConditionError as error:
         unreadable = Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "a key condition", "one that cannot be read",
-                             table=table, name=index, reason=str(error))
+                             table=table, name=index, reason=str(error), unknown=unknown_of(error))
     if unreadable is not None:  # recorded outside the except block: the verdict is not "during handling" of it
         scenario_findings.require(unreadable)
         return

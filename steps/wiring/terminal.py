@@ -16,6 +16,7 @@ from steps.results.expected import Requirements
 from steps.results.findings import Outcome
 from steps.results.run import RunResults, SourceResults
 from steps.results.scenarios import Results
+from steps.results.unknowns import what_to_give
 
 LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready"}
 
@@ -51,7 +52,16 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
     unchecked = sorted((set(consumers) | set(statuses)) - checked)
     if unchecked:
         reporter.write_line(f"Not checked in this run: {', '.join(unchecked)}")
-    reasons = Counter(f.reason for f in results.findings() if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN))
+    unknowns = [f for f in results.findings() if f.input_unknown]
+    if unknowns:
+        reporter.write_line("Unknown in the input (the Terraform left these unknown; to read them, give):",
+                            yellow=True)
+        for advice in what_to_give(unknowns):
+            reporter.write_line(f"  - {advice}", yellow=True)
+        for reason, count in sorted(Counter(f.reason for f in unknowns).items()):
+            reporter.write_line(f"  {count:>3} x {reason}")
+    reasons = Counter(f.reason for f in results.findings()
+                      if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) and not f.input_unknown)
     if reasons:
         reporter.write_line("Not verified here (check these against AWS before calling it ready):")
         for reason, count in sorted(reasons.items()):

@@ -37,6 +37,7 @@ from provision.observed.state import (
     ObservedTable,
     Unresolved,
     Unverifiable,
+    input_unknown,
     only,
 )
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
@@ -158,7 +159,7 @@ def _either(first: ObservedTable, other: ObservedTable, source: str, conflict: s
     if first.keys != other.keys or first.local_indexes != other.local_indexes:
         return Unresolved(f"table {first.name}", resource.where, f"{conflict} (their keys differ)", ("table",),
                           (only(first.name),))
-    why = Unverifiable(source, conflict)
+    why = input_unknown(source, conflict)
     changed: dict[str, Any] = {name: why for name in _SETTINGS if getattr(first, name) != getattr(other, name)}
     same = {n: i for n, i in first.global_indexes.items() if other.global_indexes.get(n) == i}
     if len(same) != len(first.global_indexes) or len(same) != len(other.global_indexes):
@@ -273,7 +274,7 @@ def _capacity(block: Block, read: str, write: str, source: str) -> Capacity | Un
     try:
         units = block.number(read), block.number(write)
     except NotKnown as unknown:
-        return Unverifiable(source, unknown.full)
+        return input_unknown(source, unknown.full)
     return Capacity(units[0], units[1]) if units[0] is not None and units[1] is not None else None
 
 
@@ -288,7 +289,7 @@ def _global_indexes(block: Block, attributes: _Attributes, provisioned: bool, so
     try:
         blocks = block.each("global_secondary_index")
     except NotKnown as unknown:
-        return {}, Unverifiable(source, unknown.full)
+        return {}, input_unknown(source, unknown.full)
     found: dict[str, ObservedIndex] = {}
     hidden: list[str] = []
     for gsi in blocks:
@@ -345,10 +346,10 @@ def _encryption(block: Block, env: Environment, refs: References, source: str) -
     try:
         value = sse.raw("kms_key_arn")
     except NotKnown as unknown:
-        why = Unverifiable(source, unknown.full)
+        why = input_unknown(source, unknown.full)
         return ObservedEncryption(why, why)
     if isinstance(value, Reference):
-        why = Unverifiable(source, f"{sse.where}: {sse.name('kms_key_arn')}: it is {value}, known only after apply")
+        why = input_unknown(source, f"{sse.where}: {sse.name('kms_key_arn')}: it is {value}, known only after apply")
         if resource_type(value) in KMS_KEYS:  # a key created in this configuration: a customer's
             return ObservedEncryption(why, "CUSTOMER")
         resolved = refs.resolve(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from provision.observed.state import ObservedAlarm, Unresolved, Unverifiable
+from provision.observed.state import ObservedAlarm, Unresolved, Unverifiable, input_unknown
 from provision.observed.terraform.records import Reference, Resource, Unknown
 from provision.observed.terraform.values import ALARM, Block, NotKnown, References, known, unique
 
@@ -76,7 +76,7 @@ def _table(metric: Block, index: References, source: str) -> str | Unverifiable 
     try:
         dimensions = metric.raw("dimensions")
     except NotKnown as unknown:
-        return Unverifiable(source, unknown.full)
+        return input_unknown(source, unknown.full)
     if not isinstance(dimensions, dict) or dimensions.get("TableName") is None:
         if dimensions is not None and not isinstance(dimensions, dict):
             raise metric.wrong("dimensions", dimensions, "a map of strings")
@@ -85,7 +85,7 @@ def _table(metric: Block, index: References, source: str) -> str | Unverifiable 
     if isinstance(value, Reference):
         value = index.resolve(value)
     if isinstance(value, Unknown):
-        return Unverifiable(source, f"{metric.where}: {metric.name('dimensions')}['TableName']: {value.reason}")
+        return input_unknown(source, f"{metric.where}: {metric.name('dimensions')}['TableName']: {value.reason}")
     if not isinstance(value, str):
         raise metric.wrong("dimensions['TableName']", value, "a string")
     return value

@@ -16,6 +16,7 @@ from provision.observed.state import (
     TagCondition,
     Unresolved,
     Unverifiable,
+    input_unknown,
 )
 from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
 from provision.observed.terraform.values import PLAN, SELECTION, Block, NotKnown, References, known, unique
@@ -76,10 +77,10 @@ def _plan(resource: Resource, index: References, source: str) -> ObservedPlan | 
         return unknown.unresolved(resource.address, PLAN_ADVICE, "plan",
                                   None if resource.name_pattern is None else (resource.name_pattern,))
     try:
-        rules = tuple(_rule(rule, index, source) if isinstance(rule, Block) else Unverifiable(source, rule.full)
+        rules = tuple(_rule(rule, index, source) if isinstance(rule, Block) else input_unknown(source, rule.full)
                       for rule in block.each("rule"))
     except NotKnown as unknown:
-        rules = (Unverifiable(source, unknown.full),)
+        rules = (input_unknown(source, unknown.full),)
     where = resource.where if resource.address in resource.where else f"{resource.where} ({resource.address})"
     return ObservedPlan(name, resource.address, rules, defined_at=where)
 
@@ -91,7 +92,7 @@ def _rule(block: Block, index: References, source: str) -> ObservedRule:
     try:
         lifecycle: Block | Unverifiable | None = block.first("lifecycle")
     except NotKnown as unknown:
-        lifecycle = Unverifiable(source, unknown.full)
+        lifecycle = input_unknown(source, unknown.full)
     return ObservedRule(known(source, lambda: block.required("rule_name")), vault,
                         known(source, lambda: block.text("schedule") or ""),
                         _days(lifecycle, "delete_after", source), _days(lifecycle, "cold_storage_after", source))
@@ -162,9 +163,9 @@ def _tag_key(key: str) -> str:
 
 def _blocks(block: Block, key: str, source: str) -> tuple[Block | Unverifiable, ...]:
     try:
-        return tuple(b if isinstance(b, Block) else Unverifiable(source, b.full) for b in block.each(key))
+        return tuple(b if isinstance(b, Block) else input_unknown(source, b.full) for b in block.each(key))
     except NotKnown as unknown:
-        return (Unverifiable(source, unknown.full),)
+        return (input_unknown(source, unknown.full),)
 
 
 def _list_of_tags(block: Block, source: str) -> tuple[TagCondition | Unverifiable, ...]:
@@ -177,7 +178,7 @@ def _list_of_tags(block: Block, source: str) -> tuple[TagCondition | Unverifiabl
             found.append(tag if isinstance(tag, Unverifiable) else
                          TagCondition(_tag_key(tag.required("key")), tag.text("value") or ""))
         except NotKnown as unknown:
-            found.append(Unverifiable(source, unknown.full))
+            found.append(input_unknown(source, unknown.full))
     return tuple(found)
 
 
@@ -194,5 +195,5 @@ def _conditions(block: Block, source: str) -> tuple[TagCondition | Unverifiable,
                     found.append(test if isinstance(test, Unverifiable) else TagCondition(
                         _tag_key(test.required("key")), test.text("value") or "", operator))
                 except NotKnown as unknown:
-                    found.append(Unverifiable(source, unknown.full))
+                    found.append(input_unknown(source, unknown.full))
     return tuple(found)

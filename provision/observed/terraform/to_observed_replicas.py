@@ -4,7 +4,7 @@ point-in-time recovery and propagate_tags, each unknown where Terraform knows it
 
 from __future__ import annotations
 
-from provision.observed.state import ObservedReplica, Unverifiable
+from provision.observed.state import ObservedReplica, Unverifiable, input_unknown
 from provision.observed.terraform.records import Reference
 from provision.observed.terraform.values import Block, NotKnown, known
 
@@ -15,7 +15,7 @@ def replicas_of(block: Block, source: str) -> tuple[ObservedReplica | Unverifiab
     try:
         blocks = block.each("replica")
     except NotKnown as unknown:
-        return (Unverifiable(source, unknown.full),)
+        return (input_unknown(source, unknown.full),)
     found: list[ObservedReplica | Unverifiable] = []
     for replica in blocks:
         try:
@@ -23,7 +23,7 @@ def replicas_of(block: Block, source: str) -> tuple[ObservedReplica | Unverifiab
                 raise replica
             region = replica.required("region_name")
         except NotKnown as unknown:
-            found.append(Unverifiable(source, unknown.full))
+            found.append(input_unknown(source, unknown.full))
             continue
         found.append(ObservedReplica(
             region, "ACTIVE", _replica_key(replica, source),
@@ -37,10 +37,10 @@ def _replica_key(replica: Block, source: str) -> str | Unverifiable:
     try:
         value = replica.raw("kms_key_arn")
     except NotKnown as unknown:
-        return Unverifiable(source, unknown.full)
+        return input_unknown(source, unknown.full)
     if isinstance(value, Reference):
-        return Unverifiable(source, f"{replica.where}: {replica.name('kms_key_arn')}: it is {value}, known only after "
+        return input_unknown(source, f"{replica.where}: {replica.name('kms_key_arn')}: it is {value}, known only after "
                                     "apply")
-    return replica.text("kms_key_arn") or Unverifiable(
+    return replica.text("kms_key_arn") or input_unknown(
         source, f"{replica.where}: {replica.name('kms_key_arn')}: not written, so the provider sets it (the key of "
                 f"that region the table's encryption uses), known only after apply")

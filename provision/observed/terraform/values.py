@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from provision.observed.state import ObservedTable, Unresolved, Unverifiable
+from provision.observed.state import ObservedTable, Unresolved, Unverifiable, input_unknown
 from provision.observed.terraform.records import Reference, Resource, TerraformError, Unknown
 
 T = TypeVar("T")
@@ -155,7 +155,7 @@ class Block:
         for name, item in value.items():
             if isinstance(item, Unknown | Reference):
                 why = item.reason if isinstance(item, Unknown) else f"it is {item}, known only after apply"
-                found[str(name)] = Unverifiable(source, f"{self.where}: {self.name(key)}[{name!r}]: {why}")
+                found[str(name)] = input_unknown(source, f"{self.where}: {self.name(key)}[{name!r}]: {why}")
                 continue
             if not isinstance(item, str):
                 raise self.wrong(f"{key}[{name!r}]", item, "a string")
@@ -199,7 +199,7 @@ def known(source: str, read: Callable[[], T]) -> T | Unverifiable:
     try:
         return read()
     except NotKnown as unknown:
-        return Unverifiable(source, unknown.full)
+        return input_unknown(source, unknown.full)
 
 
 def choice(block: Block, key: str, kind: type[T], value: str, instead: str) -> T:
@@ -276,7 +276,7 @@ class References:
         try:
             items = block.raw(key)
         except NotKnown as unknown:
-            return (Unverifiable(source, unknown.full),)
+            return (input_unknown(source, unknown.full),)
         if items is None:
             return ()
         if not isinstance(items, list | tuple):
@@ -285,7 +285,7 @@ class References:
         for position, item in enumerate(items):
             value = self.resolve(item) if isinstance(item, Reference) else item
             if isinstance(value, Unknown):
-                found.append(Unverifiable(source, f"{block.where}: {block.name(key)}[{position}]: {value.reason}"))
+                found.append(input_unknown(source, f"{block.where}: {block.name(key)}[{position}]: {value.reason}"))
             elif not isinstance(value, str):
                 raise block.wrong(f"{key}[{position}]", value, "a string")
             else:
@@ -301,4 +301,4 @@ def unique(kind: str, seen: dict[str, str], name: str, where: str) -> None:
 
 def joined(source: str, reasons: Iterable[str]) -> Unverifiable | None:
     found = list(dict.fromkeys(reasons))
-    return Unverifiable(source, "; ".join(found)) if found else None
+    return input_unknown(source, "; ".join(found)) if found else None
