@@ -41,6 +41,7 @@ from steps.wiring import (
     lines,
     permissions,
     terminal,
+    waivers,
 )
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
@@ -59,6 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     report.add_options(parser)
     ci_output.add_options(parser)
+    waivers.add_options(parser)
     activation.remember_options(parser, "contracts")
 
 
@@ -98,6 +100,7 @@ def _configure(config: pytest.Config) -> None:
     problems = misuse(options, desired.environments[options.env])
     if problems:
         raise pytest.UsageError("\n".join(problems))
+    waivers.configure(config, str(options.contracts), desired, parsed)
     if not hasattr(config, "workerinput"):
         _check_against_desired(config, desired, parsed)
     try:
@@ -278,7 +281,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def _new_findings(item: pytest.Item) -> ScenarioFindings:
     where = collection.scenario_location(item)
-    return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+    findings = ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+    session, consumer = item.config.stash.get(SESSION, None), collection.consumer_of(item)
+    if session is not None and consumer is not None:  # a failure a waiver in force covers is accepted risk
+        findings.accept = waivers.accepting(item.config, consumer, collection.scenario_name(item),
+                                            session.environment.name)
+    return findings
 
 
 @pytest.fixture
@@ -359,5 +367,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 f" {source.origin}" if source.origin else "")
             required = requirements.of_parsed(config.stash[feature_files.PARSED], session.desired)
             terminal.write(terminalreporter, results, where, required, collection.consumers(config.rootpath))
+            for line in waivers.expired(config):
+                terminalreporter.write_line(f"Waiver expired: {line}", red=True)
             for note in report.source_notes(config, session, label):
                 terminalreporter.write_line(f"Note on the source: {note}", yellow=True)

@@ -26,7 +26,7 @@ from provision.desired.schedule import schedule_problem
 from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
 from provision.errors import ContractError, Problem
 
-SECTIONS = ("tables", "defaults", "backup", "environments", "conventions")
+SECTIONS = ("tables", "defaults", "backup", "environments", "conventions", "waivers")  # waivers: see waivers.py
 BACKUP_KEYS = ("vaults", "plans")
 VAULT_KEYS = ("kms_key",)
 PLAN_KEYS = ("vault", "schedule", "retention_days", "cold_storage_after_days", "covers")

@@ -38,6 +38,7 @@ class ScenarioFindings:
         self.step_line: int | None = None  # the line of the step running now
         self.started: list[int] = []  # the lines of the steps that started, in order
         self.errored: int | None = None  # the line of the step that raised, if one did
+        self.accept: Callable[[Finding], Finding] | None = None  # marks a failure a waiver in force accepts
 
     def begin_step(self, line: int) -> None:
         self.step_line = line
@@ -49,7 +50,8 @@ class ScenarioFindings:
 
     def add(self, found: Finding | Iterable[Finding]) -> None:
         found = [found] if isinstance(found, Finding) else list(found)
-        self.findings += [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+        found = [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+        self.findings += [self.accept(f) for f in found] if self.accept is not None else found
 
     def complete(self, completed: Callable[[Finding], Finding]) -> None:
         """Each claim as the source completes it (who acts, where), before the verdict is given."""
@@ -83,12 +85,18 @@ class ScenarioFindings:
         return "\n".join(lines)
 
     def give_verdict(self) -> None:
-        """Fail, or skip as unverifiable or not run; return only when every claim passed."""
-        failed = self.of(Outcome.FAILED)
+        """Fail (a failed claim no waiver accepts), or skip as accepted risk, unverifiable or not run; return only
+        when every claim passed."""
+        failed = [f for f in self.of(Outcome.FAILED) if f.blocking]
         if failed:
             where = f"{self.where}: " if self.where else ""
             count = f"{where}{len(failed)} of {len(self.findings)} claims failed"
             pytest.fail(f"{count}:\n{self.report()}", pytrace=False)
+        accepted = [f for f in self.of(Outcome.FAILED) if f.waiver]
+        if accepted:  # not a pass: what fails is accepted as risk, said with its waiver
+            others = f" (and {len(accepted) - 1} more)" if len(accepted) > 1 else ""
+            pytest.skip(f"accepted risk: {accepted[0].subject}: expected {accepted[0].expected}, found "
+                        f"{accepted[0].actual}; {accepted[0].waiver}{others}")
         for outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN):
             open_claims = self.of(outcome)
             if open_claims:
