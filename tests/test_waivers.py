@@ -66,8 +66,17 @@ def report_of(out: Path) -> dict[str, Any]:
 def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_path: Path) -> None:
     project = plan_a(tmp_path)
     out = tmp_path / "out"
-    run = project.run("--env=moto", "--today=2026-03-31", f"--readiness-report={out}")
+    sarif = tmp_path / "contracts.sarif"
+    run = project.run("--env=moto", "--today=2026-03-31", f"--readiness-report={out}", "--github-annotations=on",
+                      f"--sarif={sarif}")
     assert run.result.ret == 0, run.output
+    assert not [line for line in run.output.splitlines() if line.startswith("::error")], run.output
+    assert any(line.startswith("::warning") and "title=accepted risk%3A table orders is missing::" in line
+               for line in run.output.splitlines()), run.output
+    levels = {r["message"]["text"].split("\n")[0]: r["level"]
+              for r in json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]}
+    assert levels["accepted risk: table orders is missing"] == "warning"
+    assert "error" not in levels.values()
     report = report_of(out)
     consumers = report["consumers"]
     # campaigns and products need none of orders and users: nothing failed, nothing waived; moto cannot evaluate
@@ -145,7 +154,8 @@ def _readiness(waiver: str) -> Readiness:
                                 ScenarioOutcome.FAILED, (missing,), "features/order_lambda/t.feature:3"),
                  ScenarioResult("c", "campaigns", "campaigns_lambda", ScenarioOutcome.PASSED, (held,),
                                 "features/campaigns_lambda/t.feature:3")]
-    requirements = Requirements(tables=frozenset({"orders", "campaigns"}), scenarios={"order_lambda": 1, "campaigns_lambda": 1})
+    requirements = Requirements(tables=frozenset({"orders", "campaigns"}),
+                                scenarios={"order_lambda": 1, "campaigns_lambda": 1})
     report = build(RunResults("sit", "2026-03-01T00:00:00+00:00", requirements, [],
                               [SourceResults("live", "aws", None, Results(scenarios))]))
     assert isinstance(report, Readiness)
