@@ -47,6 +47,7 @@ from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
 T = TypeVar("T")
+ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
 SESSION = pytest.StashKey[ContractSession]()
 
@@ -285,7 +286,7 @@ def _new_findings(item: pytest.Item) -> ScenarioFindings:
     session, consumer = item.config.stash.get(SESSION, None), collection.consumer_of(item)
     if session is not None and consumer is not None:  # a failure a waiver in force covers is accepted risk
         findings.accept = waivers.accepting(item.config, consumer, collection.scenario_name(item),
-                                            session.environment.name)
+                                            session.environment.name, item.get_closest_marker(ADVISORY) is not None)
     return findings
 
 

@@ -174,3 +174,46 @@ def test_a_run_whose_only_gap_is_waived_is_ready_with_accepted_risk_and_says_it_
     assert f"| table orders is missing | order_lambda | {WAIVER} |" in markdown
     assert "- [ ] All required tables created and ACTIVE" in markdown  # waived is not holding
     assert _readiness("").verdict is Verdict.BLOCKED  # the same gap without its waiver
+
+
+# --- item 2: advisory claims ---------------------------------------------------------------------------------
+
+ADVISORY_FEATURE = """Feature: products
+  @advisory
+  Scenario: products by category would be nice
+    Then the table "products" must have the GSI "ProductsByCategory"
+
+  Scenario: the products table
+    Then the table "products" must exist
+"""
+
+
+@pytest.mark.slow  # pytest in a subprocess, on moto
+def test_an_advisory_failure_is_a_warning_everywhere_and_blocks_nothing(tmp_path: Path) -> None:
+    project = ContractProject(tmp_path, subprocess_runner(tmp_path))
+    drift_after_provisioning(project, '''
+        backend.client("dynamodb").update_table(TableName="products-moto", GlobalSecondaryIndexUpdates=[
+            {"Delete": {"IndexName": "ProductsByCategory"}}])
+        ''')
+    project.feature("alpha", ADVISORY_FEATURE)
+    out, sarif = tmp_path / "out", tmp_path / "contracts.sarif"
+    run = project.run("--env=moto", f"--readiness-report={out}", "--github-annotations=on", f"--sarif={sarif}")
+    assert run.result.ret == 0, run.output
+    assert "advisory, failing (a warning, not blocking): GSI ProductsByCategory" in run.output
+    assert "Warnings (not blocking):" in run.output
+    assert not [line for line in run.output.splitlines() if line.startswith("::error")], run.output
+    assert any(line.startswith("::warning") and "title=advisory%3A GSI ProductsByCategory is missing" in line
+               for line in run.output.splitlines()), run.output
+    levels = [r["level"] for r in json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]]
+    assert "error" not in levels
+    assert "warning" in levels
+    report = report_of(out)
+    assert report["consumers"]["alpha"]["status"] == "ready"
+    assert report["verdict"] == "READY"
+    assert any(w.startswith("advisory, failing: GSI ProductsByCategory") for w in report["warnings"])
+    assert "nobody: advisory (alpha)" in (out / "readiness.md").read_text(encoding="utf-8")
+
+    project.feature("alpha", ADVISORY_FEATURE.replace("  @advisory\n", ""))
+    strict = project.run("--env=moto", f"--readiness-report={out}")
+    assert strict.result.ret == 1, strict.output  # the same claim, not advisory, blocks
+    assert report_of(out)["verdict"] == "BLOCKED"

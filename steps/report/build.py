@@ -76,7 +76,8 @@ def _gaps(results: Results, environment: str) -> list[Gap]:
         waived = "; ".join(dict.fromkeys(f.waiver for _, f in found)) if all(f.waiver for _, f in found) else ""
         gaps.append(Gap(kind, name or None, table or None, best.expected, best.actual,
                         sorted({s.consumer for s, _ in found}), best.reason, best.closest, subject, cause, action,
-                        stated, next((f.change for _, f in found if f.change), None), waived))
+                        stated, next((f.change for _, f in found if f.change), None), waived,
+                        all(f.advisory or f.waiver for _, f in found) and any(f.advisory for _, f in found)))
     return gaps
 
 
@@ -190,7 +191,7 @@ def _verdict(consumers: dict[str, ConsumerStatus], gaps: list[Gap], unverified: 
         return Verdict.BLOCKED
     if unverified or ConsumerState.UNVERIFIED in states:
         return Verdict.UNVERIFIED
-    if gaps or ConsumerState.ACCEPTED_RISK in states:
+    if any(g.waiver for g in gaps) or ConsumerState.ACCEPTED_RISK in states:
         return Verdict.ACCEPTED_RISK
     return Verdict.READY
 
@@ -248,7 +249,9 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      _unexpected(observed, requirements), _missing(observed, requirements, gaps),
                      [] if observed is None else list(observed.inactive_tables),
                      [] if observed is None else list(observed.inactive_gsis), read=observed is not None,
-                     warnings=sorted({f.warning for f in findings if f.warning}), unknown=_unseen(observed),
+                     warnings=sorted({f.warning for f in findings if f.warning} | {
+                         f"advisory, failing: {f.message()}" for f in findings if f.failed and f.advisory
+                         and not f.waiver}), unknown=_unseen(observed),
                      notes=[] if observed is None else list(observed.notes))
 
 

@@ -179,8 +179,9 @@ def _status(report: Readiness) -> str:
     if not_checked:
         parts.append(f"{len(not_checked)} of {total} consumers not checked in this run ({', '.join(not_checked)})")
     accepted = report.accepted()
-    if len(report.gaps) > len(accepted) and not blocked:
-        parts.append(f"{len(report.gaps) - len(accepted)} gaps")
+    advisory = report.advisory()
+    if len(report.gaps) > len(accepted) + len(advisory) and not blocked:
+        parts.append(f"{len(report.gaps) - len(accepted) - len(advisory)} gaps")
     if accepted:
         parts.append(f"{len(accepted)} gap{'s' if len(accepted) > 1 else ''} accepted as risk (see Accepted risk)")
     checks = report.checks.total
@@ -225,7 +226,8 @@ def render(report: Readiness) -> str:
     if report.gaps:
         lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
             (g.describe(), g.expected, g.actual,
-             ", ".join(g.consumers) if g.blocking else f"nobody: accepted risk ({', '.join(g.consumers)})",
+             ", ".join(g.consumers) if g.blocking else
+             f"nobody: {'accepted risk' if g.waiver else 'advisory'} ({', '.join(g.consumers)})",
              g.action or "see the gap",
              ", ".join(g.stated_at)) for g in report.gaps]), ""]
     return "\n".join(lines)

@@ -112,10 +112,11 @@ class Gap:
     stated_at: list[str] = field(default_factory=list)  # the feature lines of the claims: features/x.feature:12
     change: str | None = None  # a difference from the desired state: the plan's change kind
     waiver: str = ""  # accepted risk: every claim of the gap is waived, by this (who, why, until when, where)
+    advisory: bool = False  # every claim of the gap is advisory (@advisory): a warning
 
     @property
     def blocking(self) -> bool:
-        return not self.waiver
+        return not self.waiver and not self.advisory
 
     @property
     def is_index(self) -> bool:
@@ -210,6 +211,10 @@ class Readiness:
     def accepted(self) -> list[Gap]:
         """The gaps accepted as risk: listed, never hidden, and blocking nothing."""
         return [g for g in self.gaps if g.waiver]
+
+    def advisory(self) -> list[Gap]:
+        """The gaps only advisory claims state: warnings, blocking nothing."""
+        return [g for g in self.gaps if g.advisory and not g.waiver]
 
     def blocked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.BLOCKED]

@@ -90,11 +90,12 @@ class Finding:
     not_run: NotRun | None = None  # for a claim not run: why
     warning: str = ""  # what holds but should not be so, whatever the outcome (an over-privileged role): blocks nothing
     waiver: str = ""  # a failure accepted as risk: the waiver that covers it, all four of its fields (blocks nothing)
+    advisory: bool = False  # the consumer marked the claim advisory (@advisory): its failure is a warning
 
     @property
     def blocking(self) -> bool:
-        """Failed, and no waiver accepts it."""
-        return self.outcome is Outcome.FAILED and not self.waiver
+        """Failed, not advisory, and no waiver accepts it."""
+        return self.outcome is Outcome.FAILED and not self.waiver and not self.advisory
 
     @property
     def failed(self) -> bool:
@@ -124,7 +125,7 @@ READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, i
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
     "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
-    "warning": text, "waiver": text,
+    "warning": text, "waiver": text, "advisory": flag,
 }
 
 

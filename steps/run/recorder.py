@@ -92,6 +92,10 @@ class ScenarioFindings:
             where = f"{self.where}: " if self.where else ""
             count = f"{where}{len(failed)} of {len(self.findings)} claims failed"
             pytest.fail(f"{count}:\n{self.report()}", pytrace=False)
+        advisory = [f for f in self.of(Outcome.FAILED) if f.advisory and not f.waiver]
+        if advisory:  # a warning, never a pass
+            others = f" (and {len(advisory) - 1} more)" if len(advisory) > 1 else ""
+            pytest.skip(f"advisory, failing (a warning, not blocking): {advisory[0].message()}{others}")
         accepted = [f for f in self.of(Outcome.FAILED) if f.waiver]
         if accepted:  # not a pass: what fails is accepted as risk, said with its waiver
             others = f" (and {len(accepted) - 1} more)" if len(accepted) > 1 else ""

@@ -63,7 +63,8 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
         reporter.write_line("Accepted risk (failing, waived, not blocking):", yellow=True)
         for what, count in sorted(accepted.items()):
             reporter.write_line(f"  {count:>3} x {what}", yellow=True)
-    warnings = sorted({f.warning for f in results.findings() if f.warning})
+    warnings = sorted({f.warning for f in results.findings() if f.warning} | {
+        f"advisory, failing: {f.message()}" for f in results.findings() if f.failed and f.advisory and not f.waiver})
     if warnings:
         reporter.write_line("Warnings (not blocking):", yellow=True)
         for warning in warnings:

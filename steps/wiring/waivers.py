@@ -7,6 +7,7 @@ file:line. An expired one does not stop it: what it covered blocks again, and th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Callable
@@ -64,10 +65,14 @@ def configure(config: pytest.Config, folder: str, desired: DesiredState, parsed:
     config.stash[WAIVERS], config.stash[TODAY] = found, today
 
 
-def accepting(config: pytest.Config, consumer: str, scenario: str, environment: str) -> Callable[[Finding], Finding]:
+def accepting(config: pytest.Config, consumer: str, scenario: str, environment: str,
+              advisory: bool = False) -> Callable[[Finding], Finding]:
+    """What marks a scenario's claims: a failure a waiver in force covers, and (`advisory`) every claim advisory."""
     found: list[Waiver] = config.stash.get(WAIVERS, [])
-    return matching.waive(found, consumer, scenario, environment,
-                          config.stash.get(TODAY, datetime.date.today()))
+    waived = matching.waive(found, consumer, scenario, environment, config.stash.get(TODAY, datetime.date.today()))
+    if not advisory:
+        return waived
+    return lambda finding: dataclasses.replace(waived(finding), advisory=True)
 
 
 def expired(config: pytest.Config) -> list[str]:
