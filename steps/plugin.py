@@ -30,7 +30,7 @@ from steps.run.options import ContractOptions, add_options, misuse
 from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
-from steps.sentences import MODULES
+from steps.sentences import MODULES, catalogue
 from steps.wiring import (
     activation,
     ci_output,
@@ -307,7 +307,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
     if activation.is_active(request.config):
-        request.getfixturevalue("scenario_findings").begin_step(step.line_number)
+        advisory = getattr(step, "type", "") == "then" and catalogue.advisory(step.name)
+        request.getfixturevalue("scenario_findings").begin_step(step.line_number, advisory)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:

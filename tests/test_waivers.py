@@ -217,3 +217,10 @@ def test_an_advisory_failure_is_a_warning_everywhere_and_blocks_nothing(tmp_path
     strict = project.run("--env=moto", f"--readiness-report={out}")
     assert strict.result.ret == 1, strict.output  # the same claim, not advisory, blocks
     assert report_of(out)["verdict"] == "BLOCKED"
+
+    project.feature("alpha", ADVISORY_FEATURE.replace("  @advisory\n", "").replace(
+        'Then the table "products" must have the GSI', 'Then the table "products" should have the GSI'))
+    should = project.run("--env=moto", f"--readiness-report={out}")
+    assert should.result.ret == 0, should.output  # "should": the one claim is advisory
+    assert "advisory, failing (a warning, not blocking): GSI ProductsByCategory" in should.output
+    assert report_of(out)["verdict"] == "READY"

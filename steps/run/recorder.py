@@ -39,9 +39,10 @@ class ScenarioFindings:
         self.started: list[int] = []  # the lines of the steps that started, in order
         self.errored: int | None = None  # the line of the step that raised, if one did
         self.accept: Callable[[Finding], Finding] | None = None  # marks a failure a waiver in force accepts
+        self.step_advisory = False  # the step running now says "should": its claims are advisory
 
-    def begin_step(self, line: int) -> None:
-        self.step_line = line
+    def begin_step(self, line: int, advisory: bool = False) -> None:
+        self.step_line, self.step_advisory = line, advisory
         self.started.append(line)
 
     def step_error(self) -> None:
@@ -51,6 +52,8 @@ class ScenarioFindings:
     def add(self, found: Finding | Iterable[Finding]) -> None:
         found = [found] if isinstance(found, Finding) else list(found)
         found = [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+        if self.step_advisory:
+            found = [dataclasses.replace(f, advisory=True) for f in found]
         self.findings += [self.accept(f) for f in found] if self.accept is not None else found
 
     def complete(self, completed: Callable[[Finding], Finding]) -> None:
