@@ -4,6 +4,7 @@ line. Black-box: the real features and contracts in a subprocess, the environmen
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
+from provision.desired.waivers import Waiver  # noqa: E402
 from steps.report.build import build  # noqa: E402
 from steps.report.markdown import render  # noqa: E402
 from steps.report.model import Readiness, Verdict  # noqa: E402
@@ -18,6 +20,7 @@ from steps.results.expected import Requirements  # noqa: E402
 from steps.results.findings import Cause, Finding, Kind, Outcome  # noqa: E402
 from steps.results.run import RunResults, SourceResults  # noqa: E402
 from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
+from steps.results.waivers import covers, waive  # noqa: E402
 from tests.contract_project import ContractProject, subprocess_runner  # noqa: E402
 from tests.test_verdicts import drift_after_provisioning  # noqa: E402
 
@@ -224,3 +227,24 @@ def test_an_advisory_failure_is_a_warning_everywhere_and_blocks_nothing(tmp_path
     assert should.result.ret == 0, should.output  # "should": the one claim is advisory
     assert "advisory, failing (a warning, not blocking): GSI ProductsByCategory" in should.output
     assert report_of(out)["verdict"] == "READY"
+
+
+def test_every_field_a_waiver_gives_narrows_it_and_what_it_leaves_out_matches_anything() -> None:
+    gsi = Finding(Kind.GSI, Outcome.FAILED, "GSI OrdersByUser of table orders", "GSI OrdersByUser", "none",
+                  table="orders", name="OrdersByUser", cause=Cause.INDEX)
+    day = datetime.date(2026, 3, 31)
+
+    def waiver(**fields: str) -> Waiver:
+        return Waiver("contracts/waivers.yaml", 2, "Tech Lead", "Phase 2", day, **fields)
+
+    assert covers(waiver(table="orders", environment="sit"), gsi, "order_lambda", "O2", "sit")
+    assert not covers(waiver(table="orders", environment="sit"), gsi, "order_lambda", "O2", "moto")
+    assert covers(waiver(index="OrdersByUser", kind="gsi"), gsi, "order_lambda", "O2", "moto")
+    assert not covers(waiver(index="OrdersByDate"), gsi, "order_lambda", "O2", "sit")
+    assert not covers(waiver(consumer="tenant_management"), gsi, "order_lambda", "O2", "sit")
+    assert not covers(waiver(scenario="O1"), gsi, "order_lambda", "O2", "sit")
+    assert not covers(waiver(kind="pitr"), gsi, "order_lambda", "O2", "sit")
+    marked = waive([waiver(table="orders")], "order_lambda", "O2", "sit", day)(gsi)
+    assert marked.waiver.startswith("waived by contracts/waivers.yaml:2 (table orders, in every environment)")
+    assert not marked.blocking
+    assert waive([waiver(table="orders")], "order_lambda", "O2", "sit", day + datetime.timedelta(days=1))(gsi) == gsi
