@@ -30,7 +30,7 @@ from steps.run.options import ContractOptions, add_options, misuse
 from steps.run.recorder import ScenarioFindings
 from steps.run.session import ContractSession
 from steps.run.stopping import stop_run
-from steps.sentences import MODULES
+from steps.sentences import MODULES, catalogue
 from steps.wiring import (
     activation,
     ci_output,
@@ -43,11 +43,13 @@ from steps.wiring import (
     terminal,
     unknowns,
     verdicts,
+    waivers,
 )
 from steps.wiring import reporting as report
 from steps.wiring import results as properties
 
 T = TypeVar("T")
+ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
 SESSION = pytest.StashKey[ContractSession]()
 
@@ -62,6 +64,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     report.add_options(parser)
     ci_output.add_options(parser)
     verdicts.add_options(parser)
+    waivers.add_options(parser)
     activation.remember_options(parser, "contracts")
 
 
@@ -102,6 +105,7 @@ def _configure(config: pytest.Config) -> None:
     problems = misuse(options, desired.environments[options.env])
     if problems:
         raise pytest.UsageError("\n".join(problems))
+    waivers.configure(config, str(options.contracts), desired, parsed)
     if not hasattr(config, "workerinput"):
         _check_against_desired(config, desired, parsed)
     try:
@@ -282,7 +286,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def _new_findings(item: pytest.Item) -> ScenarioFindings:
     where = collection.scenario_location(item)
-    return ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+    findings = ScenarioFindings(f"{where[0]}:{where[1]}" if where else "")
+    session, consumer = item.config.stash.get(SESSION, None), collection.consumer_of(item)
+    if session is not None and consumer is not None:  # a failure a waiver in force covers is accepted risk
+        findings.accept = waivers.accepting(item.config, consumer, collection.scenario_name(item),
+                                            session.environment.name, item.get_closest_marker(ADVISORY) is not None)
+    return findings
 
 
 @pytest.fixture
@@ -302,7 +311,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, **_: Any) -> None
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
     if activation.is_active(request.config):
-        request.getfixturevalue("scenario_findings").begin_step(step.line_number)
+        advisory = getattr(step, "type", "") == "then" and catalogue.advisory(step.name)
+        request.getfixturevalue("scenario_findings").begin_step(step.line_number, advisory)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, **_: Any) -> None:
@@ -365,5 +375,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
                 f" {source.origin}" if source.origin else "")
             required = requirements.of_parsed(config.stash[feature_files.PARSED], session.desired)
             terminal.write(terminalreporter, results, where, required, collection.consumers(config.rootpath))
+            for line in waivers.expired(config):
+                terminalreporter.write_line(f"Waiver expired: {line}", red=True)
             for note in report.source_notes(config, session, label):
                 terminalreporter.write_line(f"Note on the source: {note}", yellow=True)

@@ -910,7 +910,7 @@ EMPTY_FILES = [
 def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> None:
     folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, text)])
     assert_one_problem_at(folder, "tables/notes.yaml", 1, "this file holds nothing",
-                          "add a section (tables, defaults, backup, environments, conventions) or delete it")
+                          "add a section (tables, defaults, backup, environments, conventions, waivers) or delete it")
 
 
 def test_cli_validate_an_empty_file(tmp_path: Path) -> None:

@@ -113,7 +113,8 @@ def test_the_report_is_written_beside_junit_and_cucumber_json(tmp_path: Path) ->
     result = run_contracts(tmp_path / "out", "-m", "platform", f"--junitxml={junit}", f"--cucumberjson={cucumber}")
     assert result.returncode == 1, result.stdout[-2000:]  # the other consumers were not checked: BLOCKED
     consumers = load(tmp_path / "out")["consumers"]
-    assert consumers["platform"] == {"status": "unverified", "failed": [], "gaps": [], "checked": "3 of 3"}
+    assert consumers["platform"] == {"status": "unverified", "failed": [], "gaps": [], "checked": "3 of 3",
+                                     "accepted": []}
     assert {c["status"] for name, c in consumers.items() if name != "platform"} == {"not checked"}
     assert "<testsuite" in junit.read_text(encoding="utf-8")
     features = json.loads(cucumber.read_text(encoding="utf-8"))

@@ -1,8 +1,8 @@
 """The one loader: `contracts/*.yaml` -> a validated `DesiredState`, or every mistake at once.
 
 Every YAML file under the contracts folder may hold any of the sections `tables`,
-`defaults`, `backup`, `environments`, `conventions`; entries are merged across files and a
-name defined twice is an error. Nothing is called on any backend before this succeeds.
+`defaults`, `backup`, `environments`, `conventions` (and `waivers`, read by `waivers.py`); entries are
+merged across files and a name defined twice is an error. Nothing is called on any backend before this succeeds.
 
 One mistake is one problem: a rule that depends on a key or section that was misspelled or
 rejected keeps quiet (`Fields.doubtful`, `_Sections.doubtful`). Tables and their indexes are
@@ -26,7 +26,7 @@ from provision.desired.schedule import schedule_problem
 from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
 from provision.errors import ContractError, Problem
 
-SECTIONS = ("tables", "defaults", "backup", "environments", "conventions")
+SECTIONS = ("tables", "defaults", "backup", "environments", "conventions", "waivers")  # waivers: see waivers.py
 BACKUP_KEYS = ("vaults", "plans")
 VAULT_KEYS = ("kms_key",)
 PLAN_KEYS = ("vault", "schedule", "retention_days", "cold_storage_after_days", "covers")

@@ -88,11 +88,16 @@ def _prefix(label: str) -> str:
 def _gap(gap: Gap, places: Places, label: str, environment: str) -> Problem:
     needed = [place for stated in gap.stated_at for place in places.lines(stated)]
     place = places.first(gap.action, gap.reason, gap.actual) or (needed[0] if needed else None)
-    lines = [f"Blocks {', '.join(gap.consumers)}." if gap.consumers else "",
+    blocks = (f"Accepted risk, blocking nothing ({', '.join(gap.consumers)}): {gap.waiver}." if gap.waiver else
+              f"Advisory ({', '.join(gap.consumers)}): a warning, blocking nothing." if gap.advisory else
+              f"Blocks {', '.join(gap.consumers)}." if gap.consumers else "")
+    lines = [blocks,
              f"Expected {gap.expected}; found {gap.actual}.",
              _sentence(gap.reason), _sentence(gap.action),
              f"Needed at {'; '.join(gap.stated_at)}." if gap.stated_at else ""]
-    return Problem(Level.ERROR, gap.kind.value, _prefix(label) + gap.describe(), "\n".join(filter(None, lines)),
+    mark = "accepted risk: " if gap.waiver else "advisory: " if gap.advisory else ""
+    level = Level.ERROR if gap.blocking else Level.WARNING
+    return Problem(level, gap.kind.value, _prefix(label) + mark + gap.describe(), "\n".join(filter(None, lines)),
                    place, tuple(needed), tuple(gap.consumers), label,
                    _identity(environment, label, gap.kind.value, gap.table, gap.name, gap.subject))
 

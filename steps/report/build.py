@@ -55,6 +55,10 @@ def _gap_key(f: Finding) -> GapKey:
     return (f.kind, f.table or "", f.name or "", f.subject)
 
 
+def _key_of(gap: Gap) -> GapKey:
+    return (gap.kind, gap.table or "", gap.name or "", gap.subject)
+
+
 def _gaps(results: Results, environment: str) -> list[Gap]:
     grouped: dict[GapKey, list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
     for scenario in results.scenarios:
@@ -69,9 +73,11 @@ def _gaps(results: Results, environment: str) -> list[Gap]:
         cause = next((f.cause for _, f in found if f.cause is not None), None)
         action = next((f.action for _, f in found if f.action), "") or _default_action(cause, environment)
         stated = _lines([_line_of(s, f) for s, f in found])
+        waived = "; ".join(dict.fromkeys(f.waiver for _, f in found)) if all(f.waiver for _, f in found) else ""
         gaps.append(Gap(kind, name or None, table or None, best.expected, best.actual,
                         sorted({s.consumer for s, _ in found}), best.reason, best.closest, subject, cause, action,
-                        stated, next((f.change for _, f in found if f.change), None)))
+                        stated, next((f.change for _, f in found if f.change), None), waived,
+                        all(f.advisory or f.waiver for _, f in found) and any(f.advisory for _, f in found)))
     return gaps
 
 
@@ -106,7 +112,12 @@ def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) ->
         scenarios = [s for s in grouped.get(consumer, []) if s.checked]
         total = max(requirements.scenarios.get(consumer, 0), len(scenarios))
         failed = sorted(s.title for s in scenarios if s.outcome.failed)
-        blocking = [g.describe() for g in gaps if consumer in g.consumers]
+        mine = [f for s in scenarios for f in s.findings if f.failed]
+        blocks = {_gap_key(f) for f in mine if f.blocking}
+        waived = {_gap_key(f): f.waiver for f in mine if f.waiver}
+        blocking = [g.describe() for g in gaps if consumer in g.consumers and _key_of(g) in blocks]
+        accepted = [f"{g.describe()}: {waived[_key_of(g)]}" for g in gaps
+                    if consumer in g.consumers and _key_of(g) in waived and _key_of(g) not in blocks]
         if failed:
             status = ConsumerState.BLOCKED
         elif len(scenarios) < total:  # deselected, skipped or not collected: not checked, whatever else ran
@@ -114,8 +125,8 @@ def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) ->
         elif any(f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) for s in scenarios for f in s.findings):
             status = ConsumerState.UNVERIFIED
         else:
-            status = ConsumerState.READY
-        statuses[consumer] = ConsumerStatus(status, failed, blocking, len(scenarios), total)
+            status = ConsumerState.ACCEPTED_RISK if accepted else ConsumerState.READY
+        statuses[consumer] = ConsumerStatus(status, failed, blocking, len(scenarios), total, accepted)
     return statuses
 
 
@@ -175,12 +186,15 @@ def _counts(observed: EnvironmentSummary | None, requirements: Requirements) -> 
 
 
 def _verdict(consumers: dict[str, ConsumerStatus], gaps: list[Gap], unverified: list[Unverified]) -> Verdict:
-    """READY only with nothing wrong and nothing unchecked; BLOCKED by any gap or any consumer not checked in full."""
+    """READY only with nothing wrong and nothing unchecked; BLOCKED by any gap no waiver accepts or any consumer not
+    checked in full; READY WITH ACCEPTED RISK when all is verified and every gap is waived."""
     states = {s.status for s in consumers.values()}
-    if gaps or {ConsumerState.BLOCKED, ConsumerState.NOT_CHECKED} & states or not consumers:
+    if any(g.blocking for g in gaps) or {ConsumerState.BLOCKED, ConsumerState.NOT_CHECKED} & states or not consumers:
         return Verdict.BLOCKED
     if unverified or ConsumerState.UNVERIFIED in states:
         return Verdict.UNVERIFIED
+    if any(g.waiver for g in gaps) or ConsumerState.ACCEPTED_RISK in states:
+        return Verdict.ACCEPTED_RISK
     return Verdict.READY
 
 
@@ -237,7 +251,9 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      _unexpected(observed, requirements), _missing(observed, requirements, gaps),
                      [] if observed is None else list(observed.inactive_tables),
                      [] if observed is None else list(observed.inactive_gsis), read=observed is not None,
-                     warnings=sorted({f.warning for f in findings if f.warning}), unknown=_unseen(observed),
+                     warnings=sorted({f.warning for f in findings if f.warning} | {
+                         f"advisory, failing: {f.message()}" for f in findings if f.failed and f.advisory
+                         and not f.waiver}), unknown=_unseen(observed),
                      notes=[] if observed is None else list(observed.notes))
 
 

@@ -11,9 +11,10 @@ from steps.report.model import TABLE_MISSING, ConsumerState, ConsumerStatus, Cou
 from steps.report.standing import unknown
 from steps.results.findings import Kind
 
-STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.BLOCKED: "❌ blocked",
+STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.ACCEPTED_RISK: "☑️ ready with accepted risk",
+          ConsumerState.BLOCKED: "❌ blocked",
            ConsumerState.UNVERIFIED: "⚠️ unverified", ConsumerState.NOT_CHECKED: "❌ not checked in this run"}
-MARK = {Verdict.READY: "✅", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
+MARK = {Verdict.READY: "✅", Verdict.ACCEPTED_RISK: "☑️", Verdict.UNVERIFIED: "⚠️", Verdict.BLOCKED: "❌"}
 AWS_CHECK = "AWS: run `pytest --env=<aws environment>` (dev, sit or prod)"
 
 
@@ -180,8 +181,12 @@ def _status(report: Readiness) -> str:
         parts.append(f"{len(blocked)} of {total} consumers blocked ({', '.join(blocked)})")
     if not_checked:
         parts.append(f"{len(not_checked)} of {total} consumers not checked in this run ({', '.join(not_checked)})")
-    if report.gaps and not blocked:
-        parts.append(f"{len(report.gaps)} gaps")
+    accepted = report.accepted()
+    advisory = report.advisory()
+    if len(report.gaps) > len(accepted) + len(advisory) and not blocked:
+        parts.append(f"{len(report.gaps) - len(accepted) - len(advisory)} gaps")
+    if accepted:
+        parts.append(f"{len(accepted)} gap{'s' if len(accepted) > 1 else ''} accepted as risk (see Accepted risk)")
     checks = report.checks.total
     if not checks:
         parts.append("no check ran")
@@ -195,6 +200,15 @@ def _status(report: Readiness) -> str:
         parts.append(f"{len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''} (not blocking)")
     lead = ": " if blocked or not_checked or report.verdict is Verdict.UNVERIFIED else "; "
     return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
+
+
+def _accepted(report: Readiness) -> list[str]:
+    """Gaps a waiver in force accepts: never hidden, each with who approved it, why and until when."""
+    accepted = report.accepted()
+    if not accepted:
+        return []
+    return ["## Accepted risk", "", *table(("Gap", "Consumers", "Waiver"), [
+        (g.describe(), ", ".join(g.consumers), g.waiver) for g in accepted]), ""]
 
 
 def _notes(report: Readiness) -> list[str]:
@@ -211,9 +225,12 @@ def render(report: Readiness) -> str:
              "## Naming inconsistencies", "", *_naming(report), "",
              "## Downstream impact", "", *_impact(report), "",
              "## Not verified here", "", *_unverified(report), "",
-             "## Success criteria", "", *_criteria(report), "", *_warnings(report)]
+             "## Success criteria", "", *_criteria(report), "", *_warnings(report), *_accepted(report)]
     if report.gaps:
         lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
-            (g.describe(), g.expected, g.actual, ", ".join(g.consumers), g.action or "see the gap",
+            (g.describe(), g.expected, g.actual,
+             ", ".join(g.consumers) if g.blocking else
+             f"nobody: {'accepted risk' if g.waiver else 'advisory'} ({', '.join(g.consumers)})",
+             g.action or "see the gap",
              ", ".join(g.stated_at)) for g in report.gaps]), ""]
     return "\n".join(lines)

@@ -16,12 +16,14 @@ from steps.results.findings import Cause, Kind, Outcome
 
 class Verdict(StrEnum):
     READY = "READY"  # every consumer checked in full; every claim verified and holding
+    ACCEPTED_RISK = "READY WITH ACCEPTED RISK"  # as READY, but for gaps a waiver in force accepts (listed, with it)
     UNVERIFIED = "UNVERIFIED"  # nothing wrong, but some claims could not be verified (or were not run) here
     BLOCKED = "BLOCKED"  # a gap, a difference from the desired state, or a consumer not checked in full
 
 
 class ConsumerState(StrEnum):
     READY = "ready"
+    ACCEPTED_RISK = "ready with accepted risk"  # checked in full, verified; its only failures are waived
     BLOCKED = "blocked"  # some scenario failed
     UNVERIFIED = "unverified"  # nothing failed, but some claims could not be verified or were not run here
     NOT_CHECKED = "not checked"  # some scenario was deselected, skipped or not collected in this run
@@ -110,6 +112,12 @@ class Gap:
     action: str = ""  # who must do what, and where
     stated_at: list[str] = field(default_factory=list)  # the feature lines of the claims: features/x.feature:12
     change: str | None = None  # a difference from the desired state: the plan's change kind
+    waiver: str = ""  # accepted risk: every claim of the gap is waived, by this (who, why, until when, where)
+    advisory: bool = False  # every claim of the gap is advisory (@advisory): a warning
+
+    @property
+    def blocking(self) -> bool:
+        return not self.waiver and not self.advisory
 
     @property
     def is_index(self) -> bool:
@@ -141,6 +149,7 @@ class ConsumerStatus:
     gaps: list[str] = field(default_factory=list)
     scenarios_checked: int = 0  # how many of its scenarios this run checked
     scenarios: int = 0  # how many its features hold
+    accepted: list[str] = field(default_factory=list)  # its gaps accepted as risk, each with its waiver
 
     @property
     def checked(self) -> str:
@@ -200,6 +209,14 @@ class Readiness:
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
 
+    def accepted(self) -> list[Gap]:
+        """The gaps accepted as risk: listed, never hidden, and blocking nothing."""
+        return [g for g in self.gaps if g.waiver]
+
+    def advisory(self) -> list[Gap]:
+        """The gaps only advisory claims state: warnings, blocking nothing."""
+        return [g for g in self.gaps if g.advisory and not g.waiver]
+
     def blocked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.BLOCKED]
 
@@ -213,7 +230,8 @@ class Readiness:
             "environment": self.environment, "backend": self.backend, "verdict": self.verdict.value,
             "generated_at": self.generated_at, "counts": asdict(self.counts),
             "gaps": [asdict(g) for g in self.gaps],
-            "consumers": {name: {"status": s.status.value, "failed": s.failed, "gaps": s.gaps, "checked": s.checked}
+            "consumers": {name: {"status": s.status.value, "failed": s.failed, "gaps": s.gaps, "checked": s.checked,
+                                 "accepted": s.accepted}
                           for name, s in self.consumers.items()},
             "unverified": [{"check": u.check, "reason": u.reason,
                             **({"unknown": "input"} if u.where is VerifiedWhere.INPUT else {})}
@@ -258,7 +276,7 @@ class Disagreement:
         return {"what": self.what, "held": self.held, "description": self.describe()}
 
 
-SEVERITY = {Verdict.READY: 0, Verdict.UNVERIFIED: 1, Verdict.BLOCKED: 2}
+SEVERITY = {Verdict.READY: 0, Verdict.ACCEPTED_RISK: 1, Verdict.UNVERIFIED: 2, Verdict.BLOCKED: 3}
 
 
 @dataclass(frozen=True)

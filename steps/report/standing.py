@@ -76,16 +76,22 @@ def _inventory(report: Readiness, count: Count, missing: list[str], inactive: li
     return Row(Standing.HOLDS, parts)
 
 
+def _waived(names: list[str], waived: set[str]) -> list[str]:
+    """A missing name whose gap is accepted as risk stays listed, said to be waived."""
+    return [f"{name} (waived)" if name in waived else name for name in names]
+
+
 def tables(report: Readiness) -> Row:
     missing = report.missing["tables"]
+    waived = {g.table or "" for g in report.accepted() if g.kind is Kind.TABLE}
     gaps = [g for g in report.gaps if g.kind in (Kind.TABLE, Kind.TABLE_SET)]
     inactive_names = {entry.split(" ")[0] for entry in report.inactive_tables}
     explained = {g.describe() for g in gaps if g.kind is Kind.TABLE and (
         (g.cause is Cause.TABLE and g.table in missing) or g.table in inactive_names)}
     if missing or report.unexpected["tables"]:
         explained |= {g.describe() for g in gaps if g.kind is Kind.TABLE_SET}
-    return _inventory(report, report.counts.tables, missing, report.inactive_tables, report.unexpected["tables"],
-                      gaps, explained, unseen=report.unknown.tables)
+    return _inventory(report, report.counts.tables, _waived(missing, waived), report.inactive_tables,
+                      report.unexpected["tables"], gaps, explained, unseen=report.unknown.tables)
 
 
 def gsis(report: Readiness) -> Row:
@@ -97,8 +103,10 @@ def gsis(report: Readiness) -> Row:
     if missing or report.unexpected["gsis"]:
         explained |= {g.describe() for g in gaps if g.kind is Kind.GSI_SET}
     gone = sorted({m.split(".")[0] for m in missing} & set(report.missing["tables"]))
-    return _inventory(report, report.counts.gsis, missing, report.inactive_gsis, report.unexpected["gsis"], gaps,
-                      explained, [f"table {t} is missing" for t in gone], report.unknown.gsis)
+    waived = {f"{g.table}.{g.name}" for g in report.accepted() if g.kind is Kind.GSI}
+    return _inventory(report, report.counts.gsis, _waived(missing, waived), report.inactive_gsis,
+                      report.unexpected["gsis"], gaps, explained,
+                      [f"table {t} is missing" for t in gone], report.unknown.gsis)
 
 
 def claims(report: Readiness, counts: dict[str, int]) -> Row:

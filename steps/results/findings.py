@@ -90,11 +90,18 @@ class Finding:
     not_run: NotRun | None = None  # for a claim not run: why
     warning: str = ""  # what holds but should not be so, whatever the outcome (an over-privileged role): blocks nothing
     unknown: Unknowable | None = None  # for a claim unverifiable: a limit of the source, or an unknown in its input
+    waiver: str = ""  # a failure accepted as risk: the waiver that covers it, all four of its fields (blocks nothing)
+    advisory: bool = False  # the consumer marked the claim advisory (@advisory): its failure is a warning
 
     @property
     def input_unknown(self) -> bool:
         """Unverifiable because the input left something unknown (not a limit of the source): see `accepted`."""
         return self.outcome is Outcome.UNVERIFIABLE and self.unknown is Unknowable.INPUT
+
+    @property
+    def blocking(self) -> bool:
+        """Failed, not advisory, and no waiver accepts it."""
+        return self.outcome is Outcome.FAILED and not self.waiver and not self.advisory
 
     @property
     def failed(self) -> bool:
@@ -124,7 +131,7 @@ READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, i
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
     "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
-    "warning": text, "unknown": maybe(choice(Unknowable)),
+    "warning": text, "unknown": maybe(choice(Unknowable)), "waiver": text, "advisory": flag,
 }
 
 

@@ -38,9 +38,11 @@ class ScenarioFindings:
         self.step_line: int | None = None  # the line of the step running now
         self.started: list[int] = []  # the lines of the steps that started, in order
         self.errored: int | None = None  # the line of the step that raised, if one did
+        self.accept: Callable[[Finding], Finding] | None = None  # marks a failure a waiver in force accepts
+        self.step_advisory = False  # the step running now says "should": its claims are advisory
 
-    def begin_step(self, line: int) -> None:
-        self.step_line = line
+    def begin_step(self, line: int, advisory: bool = False) -> None:
+        self.step_line, self.step_advisory = line, advisory
         self.started.append(line)
 
     def step_error(self) -> None:
@@ -49,7 +51,10 @@ class ScenarioFindings:
 
     def add(self, found: Finding | Iterable[Finding]) -> None:
         found = [found] if isinstance(found, Finding) else list(found)
-        self.findings += [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+        found = [f if f.line is not None else dataclasses.replace(f, line=self.step_line) for f in found]
+        if self.step_advisory:
+            found = [dataclasses.replace(f, advisory=True) for f in found]
+        self.findings += [self.accept(f) for f in found] if self.accept is not None else found
 
     def complete(self, completed: Callable[[Finding], Finding]) -> None:
         """Each claim as the source completes it (who acts, where), before the verdict is given."""
@@ -83,12 +88,22 @@ class ScenarioFindings:
         return "\n".join(lines)
 
     def give_verdict(self) -> None:
-        """Fail, or skip as unverifiable or not run; return only when every claim passed."""
-        failed = self.of(Outcome.FAILED)
+        """Fail (a failed claim no waiver accepts), or skip as accepted risk, unverifiable or not run; return only
+        when every claim passed."""
+        failed = [f for f in self.of(Outcome.FAILED) if f.blocking]
         if failed:
             where = f"{self.where}: " if self.where else ""
             count = f"{where}{len(failed)} of {len(self.findings)} claims failed"
             pytest.fail(f"{count}:\n{self.report()}", pytrace=False)
+        advisory = [f for f in self.of(Outcome.FAILED) if f.advisory and not f.waiver]
+        if advisory:  # a warning, never a pass
+            others = f" (and {len(advisory) - 1} more)" if len(advisory) > 1 else ""
+            pytest.skip(f"advisory, failing (a warning, not blocking): {advisory[0].message()}{others}")
+        accepted = [f for f in self.of(Outcome.FAILED) if f.waiver]
+        if accepted:  # not a pass: what fails is accepted as risk, said with its waiver
+            others = f" (and {len(accepted) - 1} more)" if len(accepted) > 1 else ""
+            pytest.skip(f"accepted risk: {accepted[0].subject}: expected {accepted[0].expected}, found "
+                        f"{accepted[0].actual}; {accepted[0].waiver}{others}")
         for outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN):
             open_claims = self.of(outcome)
             if open_claims:

@@ -5,7 +5,8 @@ directly, so the catalogue knows them all: docs/steps.md is generated from it
 (`python -m steps.sentences.catalogue > docs/steps.md`), a feature step no sentence matches is
 reported with the closest examples, and a test checks the docs list exactly these.
 
-Placeholder types are defined here, once. "must" and "must not" are one parameter.
+Placeholder types are defined here, once. "must" and "must not" are one parameter; "should" and "should not"
+are the same claims, advisory (`ADVISORY`: their failures are warnings, blocking nothing).
 """
 
 from __future__ import annotations
@@ -50,9 +51,17 @@ def _enum_type(enum: type[StrEnum], name: str) -> Callable[[str], object]:
     return convert
 
 
-@with_pattern(r"must not|must")
+@with_pattern(r"must not|must|should not|should")
 def _must(text: str) -> bool:
-    return text == "must"
+    return text in ("must", "should")
+
+
+ADVISORY = re.compile(r"\bshould( not)?\b")  # in a step's words outside its quoted names: the claim is advisory
+
+
+def advisory(step_text: str) -> bool:
+    """Whether a step says "should" (or "should not") where its sentence has `{must:Must}`: an advisory claim."""
+    return ADVISORY.search(re.sub(r'"[^"]*"', '""', step_text)) is not None
 
 
 @with_pattern(r"partition|sort")
@@ -132,7 +141,8 @@ def markdown(sentences: Sequence[Sentence]) -> str:
     lines = ["# Step sentences", "",
              "Every sentence a consumer contract (`features/<consumer>/*.feature`) can use, with one example.",
              "Generated from the catalogue: `python -m steps.sentences.catalogue > docs/steps.md`.",
-             "`{must:Must}` is `must` or `must not`. Names are in double quotes and are logical names (`orders`,",
+             "`{must:Must}` is `must` or `must not`, or `should` or `should not` for an advisory claim (its failure",
+             "is a warning, blocking nothing). Names are in double quotes and are logical names (`orders`,",
              "not `orders-sit`); the environment's name pattern makes the physical ones.", ""]
     for section, keyword in (("Given", "given"), ("When", "when"), ("Then", "then")):
         chosen = [s for s in sentences if s.keyword == keyword]
@@ -175,7 +185,8 @@ def listing(sentences: Sequence[Sentence]) -> str:
         lines += [f"{item.keyword.capitalize()} {item.pattern}", *(f"    {line}" for line in item.example.splitlines()),
                   ""]
     lines.append(f"{len(sentences)} sentence{'' if len(sentences) == 1 else 's'}. {{must:Must}} is `must` or "
-                 "`must not`; names are logical, in double quotes. What each one checks: docs/steps.md.")
+                 "`must not` (`should`, `should not`: advisory); names are logical, in double quotes. What each one "
+                 "checks: docs/steps.md.")
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,8 @@ from steps.results.run import RunResults, SourceResults
 from steps.results.scenarios import Results
 from steps.results.unknowns import what_to_give
 
-LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready"}
+LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready",
+          ConsumerState.ACCEPTED_RISK: "ready with accepted risk"}
 
 
 def consumer_statuses(results: Results, required: Requirements) -> dict[str, ConsumerStatus]:
@@ -38,7 +39,8 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
     counts = results.counts()
     reporter.write_sep("=", f"contract checks on {where}")
     reporter.write_line(
-        f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, "
+        f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed"
+        f"{f' ({waived} accepted as risk)' if (waived := sum(1 for f in results.findings() if f.waiver)) else ''}, "
         f"{counts[Outcome.UNVERIFIABLE]} unverifiable here, {counts[Outcome.NOT_RUN]} not run")
     statuses = consumer_statuses(results, required)
     checked = {consumer for consumer, status in statuses.items() if status.scenarios_checked}
@@ -66,7 +68,13 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
         reporter.write_line("Not verified here (check these against AWS before calling it ready):")
         for reason, count in sorted(reasons.items()):
             reporter.write_line(f"  {count:>3} x {reason}")
-    warnings = sorted({f.warning for f in results.findings() if f.warning})
+    accepted = Counter(f"{f.subject}: {f.waiver}" for f in results.findings() if f.waiver)
+    if accepted:
+        reporter.write_line("Accepted risk (failing, waived, not blocking):", yellow=True)
+        for what, count in sorted(accepted.items()):
+            reporter.write_line(f"  {count:>3} x {what}", yellow=True)
+    warnings = sorted({f.warning for f in results.findings() if f.warning} | {
+        f"advisory, failing: {f.message()}" for f in results.findings() if f.failed and f.advisory and not f.waiver})
     if warnings:
         reporter.write_line("Warnings (not blocking):", yellow=True)
         for warning in warnings:

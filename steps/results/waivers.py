@@ -1,0 +1,55 @@
+"""Which waiver (`provision.desired.waivers`) accepts a failed claim: the first that covers its consumer, scenario,
+table, index, kind and environment (what a waiver leaves out covers anything) and has not expired."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+
+from provision.desired.waivers import Waiver
+from steps.results.findings import Cause, Finding, Kind, Outcome
+
+
+def _kinds(finding: Finding) -> set[str]:
+    """The kinds a claim's gap is: its own, and the missing table or index it failed for."""
+    kinds = {finding.kind.value}
+    if finding.cause is Cause.TABLE:
+        kinds.add(Kind.TABLE.value)
+    elif finding.cause is Cause.INDEX:
+        kinds.add(Kind.LSI.value if finding.kind is Kind.LSI else Kind.GSI.value)
+    elif finding.cause is Cause.VAULT:
+        kinds.add(Kind.BACKUP_VAULT.value)
+    return kinds
+
+
+def covers(waiver: Waiver, finding: Finding, consumer: str, scenario: str, environment: str) -> bool:
+    wanted = (
+        (waiver.consumer, consumer), (waiver.scenario, scenario), (waiver.table, finding.table),
+        (waiver.index, finding.name if finding.kind in (Kind.GSI, Kind.LSI, Kind.PROJECTION) or
+         finding.cause is Cause.INDEX else None),
+        (waiver.environment, environment))
+    if any(want is not None and want != have for want, have in wanted):
+        return False
+    return waiver.kind is None or waiver.kind in _kinds(finding)
+
+
+def waive(waivers: Sequence[Waiver], consumer: str, scenario: str, environment: str,
+          today: datetime.date) -> Callable[[Finding], Finding]:
+    """A failed claim a waiver in force covers, marked with it; any other claim as it is."""
+    live = [w for w in waivers if not w.expired(today)]
+
+    def waived(finding: Finding) -> Finding:
+        if finding.outcome is not Outcome.FAILED or finding.waiver:
+            return finding
+        found = next((w for w in live if covers(w, finding, consumer, scenario, environment)), None)
+        return finding if found is None else dataclasses.replace(finding, waiver=found.describe())
+
+    return waived
+
+
+def expired(waivers: Sequence[Waiver], today: datetime.date) -> list[str]:
+    """Each expired waiver as an error at its line: what it covered blocks again."""
+    return [f"{w.where}: this waiver expired on {w.expires} (today is {today}): what it covered ({w.covers()}) "
+            f"blocks again; renew it with a new date (approved by {w.approved_by}) or close the gap"
+            for w in waivers if w.expired(today)]
