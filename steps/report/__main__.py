@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from steps.report.build import build
-from steps.report.files import FILES, FolderBusy, hold_folder, write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
 from steps.report.model import Verdict
 from steps.results.run import ResultsFileError, RunResults
 
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         lock = hold_folder(folder, "python -m steps.report")
         try:
-            write_report(readiness, folder)
+            write_report(readiness, folder, codeowners=read_codeowners(Path.cwd()))
         finally:
             lock.release()
     except FolderBusy as error:

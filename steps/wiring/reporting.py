@@ -28,7 +28,7 @@ from steps.checks.target import summarize
 from steps.gherkin import requirements
 from steps.gherkin.parse import PARSED
 from steps.report.build import build
-from steps.report.files import FILES, FolderBusy, hold_folder, write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
 from steps.report.model import Verdict
 from steps.results.accounts import mask_accounts
 from steps.results.environment import EnvironmentSummary
@@ -204,7 +204,8 @@ def _write(session: pytest.Session, reporter: Any, target: Path, contract_sessio
     if not session.config.getoption("show_accounts", False):
         run = mask_accounts(run)  # results.json too: a report rebuilt from it is the report written here
     readiness = build(run)
-    markdown = write_report(readiness, target, {RESULTS: run.dumps()})  # the three whole, or none
+    markdown = write_report(readiness, target, {RESULTS: run.dumps()},  # the three whole, or none
+                            read_codeowners(session.config.rootpath))
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
