@@ -1,4 +1,4 @@
-"""Writing a readiness report: `readiness.md` and `readiness.json`, from the model, whole or not at all; and the
+"""Writing a readiness report: `readiness.md`, `.json` and `.html`, from the model, whole or not at all; and the
 lock a run holds on its report folder, so two runs never write one folder unknowingly."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from steps.report.html import render_html
 from steps.report.markdown import render
 from steps.report.model import Readiness, SideBySide
 from steps.report.owners import PATH as CODEOWNERS
@@ -17,7 +18,7 @@ from steps.report.owners import Codeowners
 from steps.report.side_by_side import render_side_by_side
 from steps.results.files import write_whole
 
-FILES = ("readiness.md", "readiness.json")
+FILES = ("readiness.md", "readiness.json", "readiness.html")
 LOCK = ".readiness.lock"  # in the report folder: held by the run (or rebuild) writing there
 
 
@@ -41,6 +42,7 @@ def write_report(readiness: Readiness | SideBySide, folder: Path, beside: Mappin
                 else render_side_by_side(readiness, codeowners))
     folder.mkdir(parents=True, exist_ok=True)
     files = {folder / FILES[0]: markdown, folder / FILES[1]: json.dumps(readiness.data(), indent=2) + "\n",
+             folder / FILES[2]: render_html(readiness, codeowners),
              **{folder / name: text for name, text in (beside or {}).items()}}
     write_whole(files)
     return markdown
