@@ -131,8 +131,12 @@ def test_the_markdown_goes_to_the_github_job_summary(tmp_path: Path) -> None:
                     f"--readiness-report={tmp_path / 'out'}", "-m", "order_lambda"],
                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto (moto)")
-    assert text.endswith((tmp_path / "out" / "readiness.md").read_text(encoding="utf-8") + "\n")
+    assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto: BLOCKED\n")
+    assert "**Status**: ❌ **BLOCKED**: 4 of 5 consumers not checked in this run" in text
+    assert "| Tables | 5 | 5 | none |" in text  # the key findings
+    assert "| Table / GSI | campaigns_lambda | order_lambda |" in text  # the matrix, a column per consumer
+    assert "| orders.OrdersByDate | ? | ✓ |" in text  # campaigns_lambda not checked: unverifiable, never "not needed"
+    assert "## Detail" not in text  # the full report is the folder, not the summary
 
 
 OTHERS = ["campaigns_lambda", "platform", "product_lambda", "tenant_management"]

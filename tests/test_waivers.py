@@ -103,8 +103,11 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
     waived = {g["subject"]: g["waiver"] for g in report["gaps"]}
     assert set(waived) == {"table orders", "table users", "tables of moto"}
     assert all(waived.values())
+    cells = report["matrix"]["cells"]  # the picture shows the accepted risk, never as ready
+    assert cells["order_lambda"]["orders"]["state"] == "waived"
+    assert "contracts/waivers.yaml:2" in cells["order_lambda"]["orders"]["reason"]
     markdown = (out / "readiness.md").read_text(encoding="utf-8")
-    assert "| order_lambda | ☑️ ready with accepted risk | none | none |" in markdown
+    assert "| order_lambda | ☑️ ready with accepted risk | none | 0 of " in markdown  # blocked by nothing
     assert "| Tables | 5 | 3 | 2 missing (orders (waived), users (waived)) |" in markdown
     assert "## Accepted risk" in markdown
     assert "approved by Tech Lead (BBWS), until 2026-03-31" in markdown

@@ -21,7 +21,7 @@ from pathlib import Path
 from steps.report.build import build
 from steps.report.environments import DEFAULT_RESULTS, load_environments, write_environments
 from steps.report.environments import FILES as ENV_FILES
-from steps.report.files import FILES, FolderBusy, hold_folder, write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
 from steps.report.model import Verdict
 from steps.results.run import ResultsFileError, RunResults
 
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         lock = hold_folder(folder, "python -m steps.report")
         try:
-            write_report(readiness, folder)
+            write_report(readiness, folder, codeowners=read_codeowners(Path.cwd()))
         finally:
             lock.release()
     except FolderBusy as error:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
+from steps.report.matrix import build_matrix, needs_of
 from steps.report.model import (
     TABLE_MISSING,
     ConsumerState,
@@ -254,7 +255,18 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      warnings=sorted({f.warning for f in findings if f.warning} | {
                          f"advisory, failing: {f.message()}" for f in findings if f.failed and f.advisory
                          and not f.waiver}), unknown=_unseen(observed),
-                     notes=[] if observed is None else list(observed.notes))
+                     notes=[] if observed is None else list(observed.notes),
+                     matrix=build_matrix(results, needs_of(set(requirements.tables), set(requirements.gsis)),
+                                         {c: s.status is not ConsumerState.NOT_CHECKED for c, s in consumers.items()}),
+                     cost=_cost(findings))
+
+
+def _cost(findings: list[Finding]) -> list[str]:
+    """What the cost claims found against the budget, in a sentence each: the report's cost against the budget."""
+    said = {Outcome.PASSED: "within the budget", Outcome.FAILED: "over the budget"}
+    return [f"{f.subject}: {f.actual}, " + (f"{said[f.outcome]} ({f.expected})" if f.outcome in said
+                                              else f"not verified: {f.reason}")
+            for f in findings if f.kind is Kind.COST]
 
 
 def build(run: RunResults) -> Readiness | SideBySide:

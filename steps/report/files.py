@@ -1,4 +1,4 @@
-"""Writing a readiness report: `readiness.md` and `readiness.json`, from the model, whole or not at all; and the
+"""Writing a readiness report: `readiness.md`, `.json` and `.html`, from the model, whole or not at all; and the
 lock a run holds on its report folder, so two runs never write one folder unknowingly."""
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from steps.report.html import render_html
 from steps.report.markdown import render
 from steps.report.model import Readiness, SideBySide
+from steps.report.owners import PATH as CODEOWNERS
+from steps.report.owners import Codeowners
 from steps.report.side_by_side import render_side_by_side
 from steps.results.files import write_whole
 
-FILES = ("readiness.md", "readiness.json")
+FILES = ("readiness.md", "readiness.json", "readiness.html")
 LOCK = ".readiness.lock"  # in the report folder: held by the run (or rebuild) writing there
 
 
@@ -23,12 +26,23 @@ class FolderBusy(Exception):
     """Another run holds the report folder: what it is, and what to do."""
 
 
-def write_report(readiness: Readiness | SideBySide, folder: Path, beside: Mapping[str, str] | None = None) -> str:
+def read_codeowners(root: Path) -> Codeowners:
+    """The project's `.github/CODEOWNERS` (none: no owner named), for the report's approvals."""
+    try:
+        return Codeowners.parse((root / CODEOWNERS).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return Codeowners()
+
+
+def write_report(readiness: Readiness | SideBySide, folder: Path, beside: Mapping[str, str] | None = None,
+                 codeowners: Codeowners | None = None) -> str:
     """Write both files into `folder` (made if need be), and any `beside` them (name -> text), every one whole
     or none (see `steps.results.files`); return the markdown."""
-    markdown = render(readiness) if isinstance(readiness, Readiness) else render_side_by_side(readiness)
+    markdown = (render(readiness, codeowners) if isinstance(readiness, Readiness)
+                else render_side_by_side(readiness, codeowners))
     folder.mkdir(parents=True, exist_ok=True)
     files = {folder / FILES[0]: markdown, folder / FILES[1]: json.dumps(readiness.data(), indent=2) + "\n",
+             folder / FILES[2]: render_html(readiness, codeowners),
              **{folder / name: text for name, text in (beside or {}).items()}}
     write_whole(files)
     return markdown

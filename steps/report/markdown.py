@@ -5,10 +5,13 @@ and on GitHub (a job summary). It reads the model (`steps.report.model`) and not
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from steps.report import standing
+from steps.report import brief, standing
 from steps.report.model import TABLE_MISSING, ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
+from steps.report.owners import Codeowners
 from steps.report.standing import unknown
+from steps.report.templating import render_template
 from steps.results.findings import Kind
 
 STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.ACCEPTED_RISK: "☑️ ready with accepted risk",
@@ -39,12 +42,12 @@ def _tally(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
 
 
-def _key_findings(report: Readiness) -> list[str]:
+def key_findings(report: Readiness) -> list[tuple[object, ...]]:
     """Expected, actual and gap per check; the gap (and whether it holds) is `standing`'s, as the criteria's."""
     counts, settings = report.counts, report.settings
     wanted_vaults, found_vaults = report.vaults_expected, report.vaults_actual
     vault, plans, coverage = standing.backups(report)
-    rows = [
+    rows: list[tuple[object, ...]] = [
         ("Tables", counts.tables.expected, _count(counts.tables, report), standing.tables(report).gap),
         ("GSIs", counts.gsis.expected, _count(counts.gsis, report), standing.gsis(report).gap),
         ("Backup vault", ", ".join(wanted_vaults) or "not required",
@@ -58,25 +61,25 @@ def _key_findings(report: Readiness) -> list[str]:
         ("Lambda role permissions", "every call of every access pattern", _tally(settings.permissions),
          standing.claims(report, settings.permissions).gap),
     ]
-    return table(("Check", "Expected", "Actual", "Gap"), rows)
+    return rows
 
 
-def _naming(report: Readiness) -> list[str]:
+def naming(report: Readiness) -> list[tuple[object, ...]]:
     """Expected GSIs found under another name; a GSI simply missing is a key finding, not a naming one."""
-    rows = [(g.table or "", g.name or "", g.closest, ", ".join(g.consumers))
+    rows: list[tuple[object, ...]] = [(g.table or "", g.name or "", g.closest, ", ".join(g.consumers))
             for g in report.gaps if g.kind is Kind.GSI and g.closest]
-    if not rows:
-        return ["No GSI a consumer expects is found under another name."]
-    return table(("Table", "Consumers expect", "Closest found", "Consumers"), rows)
+    return rows
 
 
-def _impact(report: Readiness) -> list[str]:
-    rows = []
+def impact(report: Readiness) -> list[tuple[object, ...]]:
+    """Per consumer: its status, the gaps (one line each, as the detail lists them) blocking it, scenarios failed."""
+    lines = brief.gap_lines(report)
+    rows: list[tuple[object, ...]] = []
     for consumer, status in report.consumers.items():
-        gaps = "; ".join(status.gaps) if status.gaps else (
-            "unknown" if status.status is ConsumerState.NOT_CHECKED else "none")
-        rows.append((consumer, _consumer_status(status), gaps, "; ".join(status.failed) or "none"))
-    return table(("Consumer", "Status", "Blocking gaps", "Failed scenarios"), rows)
+        gaps = [line.short for line in lines if consumer in line.blocks]
+        said = "; ".join(gaps) if gaps else ("unknown" if status.status is ConsumerState.NOT_CHECKED else "none")
+        rows.append((consumer, _consumer_status(status), said, f"{len(status.failed)} of {status.scenarios}"))
+    return rows
 
 
 def _consumer_status(status: ConsumerStatus) -> str:
@@ -85,11 +88,12 @@ def _consumer_status(status: ConsumerStatus) -> str:
     return STATUS[status.status]
 
 
-def _unverified(report: Readiness) -> list[str]:
-    if not report.unverified:
-        return [f"Everything the contracts check was verified on {report.backend}."]
-    rows = [(item.check, item.reason, _where(item.where, report)) for item in report.unverified]
-    return table(("Check", "Why not here", "Where it can be verified"), rows)
+def unverified(report: Readiness) -> list[tuple[object, ...]]:
+    """What was not verified here, the checks of one reason in one row."""
+    grouped: dict[tuple[str, VerifiedWhere], list[str]] = {}
+    for item in report.unverified:
+        grouped.setdefault((item.reason, item.where), []).append(item.check)
+    return [("; ".join(checks), reason, _where(where, report)) for (reason, where), checks in grouped.items()]
 
 
 def _where(where: VerifiedWhere, report: Readiness) -> str:
@@ -118,7 +122,7 @@ def _row_box(rows: list[standing.Row], text: str) -> str:
     return _box(done, text, "; ".join(notes))
 
 
-def _criteria(report: Readiness) -> list[str]:
+def criteria(report: Readiness) -> list[str]:
     settings = report.settings
     return [
         _row_box([standing.tables(report)], "All required tables created and ACTIVE"),
@@ -153,12 +157,6 @@ def _privilege_note(report: Readiness) -> str:
     return f" ⚠️ but {len(roles)} role{'s' if len(roles) > 1 else ''} over-privileged (see Warnings)" if roles else ""
 
 
-def _warnings(report: Readiness) -> list[str]:
-    if not report.warnings:
-        return []
-    return ["## Warnings (not blocking)", "", *[f"- ⚠️ {w}" for w in report.warnings], ""]
-
-
 def _open_note(report: Readiness) -> str:
     parts = []
     if report.checks.failed:
@@ -172,7 +170,7 @@ def _open_note(report: Readiness) -> str:
     return ", ".join(parts)
 
 
-def _status(report: Readiness) -> str:
+def status(report: Readiness) -> str:
     blocked = report.blocked()
     not_checked = report.not_checked()
     total = len(report.consumers)
@@ -202,35 +200,19 @@ def _status(report: Readiness) -> str:
     return f"{MARK[report.verdict]} **{report.verdict.value}**" + lead + "; ".join(parts)
 
 
-def _accepted(report: Readiness) -> list[str]:
-    """Gaps a waiver in force accepts: never hidden, each with who approved it, why and until when."""
-    accepted = report.accepted()
-    if not accepted:
-        return []
-    return ["## Accepted risk", "", *table(("Gap", "Consumers", "Waiver"), [
-        (g.describe(), ", ".join(g.consumers), g.waiver) for g in accepted]), ""]
+def render(report: Readiness, codeowners: Codeowners | None = None) -> str:
+    return render_template("readiness.md.j2", context(report, codeowners or Codeowners()))
 
 
-def _notes(report: Readiness) -> list[str]:
-    """What the source's reader said about what it read (a state given for a plan), under the status."""
-    return [f"**Source**: {'; '.join(report.notes)}.", ""] if report.notes else []
-
-
-def render(report: Readiness) -> str:
-    status = _status(report)
-    lines = [f"# Readiness: DynamoDB stack in {report.environment} ({report.backend})", "",
-             f"**Status**: {status}.", "", *_notes(report),
-             f"Generated {report.generated_at} by the contract suite.", "",
-             "## Key findings", "", *_key_findings(report), "",
-             "## Naming inconsistencies", "", *_naming(report), "",
-             "## Downstream impact", "", *_impact(report), "",
-             "## Not verified here", "", *_unverified(report), "",
-             "## Success criteria", "", *_criteria(report), "", *_warnings(report), *_accepted(report)]
-    if report.gaps:
-        lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
-            (g.describe(), g.expected, g.actual,
-             ", ".join(g.consumers) if g.blocking else
-             f"nobody: {'accepted risk' if g.waiver else 'advisory'} ({', '.join(g.consumers)})",
-             g.action or "see the gap",
-             ", ".join(g.stated_at)) for g in report.gaps]), ""]
-    return "\n".join(lines)
+def context(report: Readiness, codeowners: Codeowners) -> dict[str, Any]:
+    """Everything the templates (Markdown and HTML) lay out, computed once."""
+    return {"report": report, "status": status(report), "key_findings": key_findings(report),
+            "naming": naming(report), "impact": impact(report), "unverified": unverified(report),
+            "criteria": criteria(report), "until": brief.until(report), "decisions": brief.decisions(report),
+            "working_well": brief.working_well(report), "risks": brief.risks(report),
+            "approvals": brief.approvals(report, codeowners), "gap_lines": brief.gap_lines(report),
+            "matrix": report.matrix,
+            "risk_rows": [(r.risk, r.likelihood, r.impact, r.consequence) for r in brief.risks(report)],
+            "accepted": [(g.describe(), ", ".join(g.consumers), g.waiver) for g in report.accepted()],
+            "gap_rows": [(g.gap, g.blocks_text, g.action, ", ".join(g.stated_at))
+                         for g in brief.gap_lines(report)]}

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from steps.report.matrix import Matrix
 from steps.results.findings import Cause, Kind, Outcome
 
 
@@ -205,6 +206,8 @@ class Readiness:
     warnings: list[str] = field(default_factory=list)  # what holds but should not (a role over-privileged)
     notes: list[str] = field(default_factory=list)  # what the source's reader said about what it read
     unknown: Unseen = field(default_factory=Unseen)  # required, not read, but something not read may define it
+    matrix: Matrix = field(default_factory=Matrix)  # which consumer each table and GSI blocks
+    cost: list[str] = field(default_factory=list)  # the cost claims: "estimated $14.68 a month (at most $50.00 ...)"
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -240,7 +243,7 @@ class Readiness:
             "vaults": {"expected": self.vaults_expected, "actual": self.vaults_actual},
             "unexpected": self.unexpected, "missing": self.missing, "unknown": asdict(self.unknown),
             "inactive": self.inactive,
-            "warnings": self.warnings,
+            "warnings": self.warnings, "matrix": self.matrix.data(), "cost": self.cost,
             **({"notes": self.notes} if self.notes else {}),
         }
 

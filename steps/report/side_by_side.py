@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from steps.report.markdown import MARK, STATUS, render, table
 from steps.report.model import Count, Readiness, SideBySide
+from steps.report.owners import Codeowners
 
 
 def _count(count: Count, report: Readiness, missing: list[str], unseen: list[str] | None = None) -> str:
@@ -107,7 +108,7 @@ def _demoted(markdown: str) -> list[str]:
     return [f"##{line}" if line.startswith("#") else line for line in markdown.splitlines()]
 
 
-def render_side_by_side(report: SideBySide) -> str:
+def render_side_by_side(report: SideBySide, codeowners: Codeowners | None = None) -> str:
     drift = [f"- {d.describe()}" for d in report.drift] or ["The sources hold the same tables, GSIs and backups."]
     lines = [f"# Readiness: DynamoDB stack in {report.environment}, side by side: {', '.join(report.sources)}", "",
              f"**Status**: {_status(report)}.", "", f"Generated {report.generated_at} by the contract suite.", "",
@@ -117,7 +118,7 @@ def render_side_by_side(report: SideBySide) -> str:
              "## Gaps by source", "", *_gaps(report),
              "## Each source in full", ""]
     for label, readiness in report.sources.items():
-        lines += [*_demoted(render(readiness).replace(
+        lines += [*_demoted(render(readiness, codeowners).replace(
             f"# Readiness: DynamoDB stack in {readiness.environment} ({readiness.backend})",
             f"# {_heading(label, report)}", 1)), ""]
     return "\n".join(lines)

@@ -28,7 +28,8 @@ from steps.checks.target import summarize
 from steps.gherkin import requirements
 from steps.gherkin.parse import PARSED
 from steps.report.build import build
-from steps.report.files import FILES, FolderBusy, hold_folder, write_report
+from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
+from steps.report.html import render_summary
 from steps.report.model import Verdict
 from steps.results.accounts import mask_accounts
 from steps.results.environment import EnvironmentSummary
@@ -204,11 +205,12 @@ def _write(session: pytest.Session, reporter: Any, target: Path, contract_sessio
     if not session.config.getoption("show_accounts", False):
         run = mask_accounts(run)  # results.json too: a report rebuilt from it is the report written here
     readiness = build(run)
-    markdown = write_report(readiness, target, {RESULTS: run.dumps()})  # the three whole, or none
+    codeowners = read_codeowners(session.config.rootpath)
+    write_report(readiness, target, {RESULTS: run.dumps()}, codeowners)  # every file whole, or none
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary:
+    if step_summary:  # the first screen and the matrix; the full report is the folder (an artifact in CI)
         with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(markdown + "\n")
+            handle.write(render_summary(readiness, codeowners) + "\n")
     own_line(reporter, f"readiness report: {readiness.verdict.value}, written to {target / 'readiness.md'} and .json")
     if readiness.verdict is Verdict.BLOCKED and session.exitstatus in (pytest.ExitCode.OK,
                                                                        pytest.ExitCode.NO_TESTS_COLLECTED):
