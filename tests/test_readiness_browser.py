@@ -1,5 +1,5 @@
 """readiness.html in a real browser (issue 21): Debian's chromium, headless, opens the page of a run against
-several sources (schema, the brief's Terraform and its plan); a script added to a test copy of the page reads the
+several sources (schema, the brief's Terraform and its plan; and schema, a drifted Terraform and live); a script added to a test copy of the page reads the
 matrix cells from the DOM and measures overflow, and writes what it found into the page, which `--dump-dom` prints.
 
 Skipped, saying why, where no chromium is installed (`.ci/run` installs it). A screenshot at 1,280 px is kept in
@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,24 @@ window.addEventListener('load', () => {
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sources")
     goldens.run(out, *goldens.RUNS["golden-sources"])
+    assert (out / "readiness.html").is_file(), "the run wrote no readiness.html"
+    return out / "readiness.html"
+
+
+@pytest.fixture(scope="module")
+def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run against contracts/, Terraform and the live environment (moto), the Terraform drifted: the Terraform
+    `provision terraform` writes for moto, with one GSI the consumers query taken out of it."""
+    made = tmp_path_factory.mktemp("terraform")
+    subprocess.run([sys.executable, "-m", "provision", "terraform", "--out", str(made), "--env", "moto"], cwd=ROOT,
+                   capture_output=True, text=True, timeout=120, check=True)
+    tables = made / "modules" / "dynamodb-stack" / "tables.tf"
+    dropped = re.sub(r'  global_secondary_index \{\n    name += "CampaignsByStatus".*?\n  \}\n\n', "",
+                     tables.read_text(encoding="utf-8"), count=1, flags=re.S)
+    assert dropped != tables.read_text(encoding="utf-8"), "the generated Terraform has no CampaignsByStatus"
+    tables.write_text(dropped, encoding="utf-8")
+    out = tmp_path_factory.mktemp("live")
+    goldens.run(out, "--env=moto", f"--against=schema,terraform:{made / 'envs' / 'moto'},live")
     assert (out / "readiness.html").is_file(), "the run wrote no readiness.html"
     return out / "readiness.html"
 
@@ -104,3 +123,15 @@ def test_a_screenshot_at_1280_px_is_kept(page: Path, tmp_path: Path) -> None:
     shot = folder / "readiness-1280.png"
     chromium(f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri())
     assert shot.stat().st_size > 10_000
+
+
+def test_drift_between_terraform_and_live_shows_in_the_matrix_one_column_group_per_source(live_page: Path) -> None:
+    found = probe(live_page, 1280)
+    assert found["groups"] == ["schema", "terraform", "live"]
+    cells = {(c["source"], c["consumer"], c["need"]): c for c in found["cells"]}
+    need = ("campaigns_lambda", "campaigns.CampaignsByStatus")
+    assert cells[("terraform", *need)]["state"] == "gap"
+    assert "GSI CampaignsByStatus is missing" in cells[("terraform", *need)]["title"]
+    assert cells[("schema", *need)]["state"] == "ready"
+    assert cells[("live", *need)]["state"] == "ready"
+    assert found["overflowing"] == []
