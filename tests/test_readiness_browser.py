@@ -1,6 +1,7 @@
 """readiness.html in a real browser (issue 21): Debian's chromium, headless, opens the page of a run against
-several sources (schema, the brief's Terraform and its plan; and schema, a drifted Terraform and live); a script added to a test copy of the page reads the
-matrix cells from the DOM and measures overflow, and writes what it found into the page, which `--dump-dom` prints.
+several sources (schema, the brief's Terraform and its plan; and schema, a drifted Terraform and live); a script
+added to a test copy of the page reads the matrix cells from the DOM and measures overflow, and writes what it
+found into the page, which `--dump-dom` prints.
 
 Skipped, saying why, where no chromium is installed (`.ci/run` installs it). A screenshot at 1,280 px is kept in
 $READINESS_SCREENSHOTS (CI: readiness/browser/, uploaded with the reports), else in the test's folder.
