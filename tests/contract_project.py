@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -34,6 +33,7 @@ import pytest
 import yaml
 
 from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir
+from tests import spawn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO_ROOT / "contracts"
@@ -73,7 +73,7 @@ def subprocess_runner(path: Path) -> Runner:
 
     def run(*args: str) -> pytest.RunResult:
         started = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=path, env=inner_environment(),
+        done = spawn.run([sys.executable, "-m", "pytest", *args], cwd=path, env=inner_environment(),
                               capture_output=True, text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
         return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(),
                                 time.monotonic() - started)

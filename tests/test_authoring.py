@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
 from tests.contract_project import REPO_ROOT, ContractProject, ContractRun, pytester_runner  # noqa: E402
@@ -226,8 +227,8 @@ def test_an_index_name_breaking_the_convention_gets_the_conforming_name_in_the_r
     assert "as OrdersByInvoiceDate" in gap["action"]
     assert gap["stated_at"] == ["features/alpha/contract.feature:3,4,5,6"]
 
-    def validate() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
+    def validate() -> spawn.CompletedProcess[str]:
+        return spawn.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
                               cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
 
     project.edit_yaml("tables/orders.yaml", _add_gsi("InvoicesByDate"))  # as the run used to say
@@ -338,7 +339,7 @@ def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_t
     contracts = tmp_path / "elsewhere"
     shutil.copytree(REPO_ROOT / "contracts", contracts)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "--contracts", str(contracts),
+    done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "--contracts", str(contracts),
                            "--collect-only", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -26,6 +25,7 @@ from provision.backends.dynamodb_local_launch import free_port
 from provision.desired.load import load_contracts
 from provision.observed.live import tables_named_like
 from provision.workflow import provision
+from tests import spawn
 from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,21 +35,21 @@ NO_AWS_CREDENTIALS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FIL
                       "AWS_EC2_METADATA_DISABLED": "true"}
 
 
-def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> spawn.CompletedProcess[str]:
     """`python -m provision --contracts CONTRACTS ARGS...` in `cwd`, with no AWS setting of the caller's."""
     return run_as_typed("--contracts", str(contracts), *args, cwd=cwd, timeout=timeout)
 
 
-def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> spawn.CompletedProcess[str]:
     """`python -m provision ARGS...` in `cwd`, exactly as given, with no AWS setting of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(NO_AWS_CREDENTIALS)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return subprocess.run([sys.executable, "-m", "provision", *args], cwd=cwd,
+    return spawn.run([sys.executable, "-m", "provision", *args], cwd=cwd,
                           env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+def assert_clean_error(result: spawn.CompletedProcess[str], *fragments: str) -> None:
     """Exit 1, one `error:` message naming each fragment, and no traceback."""
     assert result.returncode == 1, result
     assert "Traceback" not in result.stderr + result.stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from provision.desired.load import load_contracts
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIFT = ROOT / ".github" / "workflows" / "drift.yml"
@@ -69,7 +69,7 @@ def issue_step(tmp_path: Path, verdicts: dict[str, str], number: str = "", body:
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log),
            "FAKE_NUMBER": number, "FAKE_BODY": body, "RUN_URL": "https://github.example/run/7",
            "TITLE": "Nightly drift of the AWS environments"}
-    done = subprocess.run(["bash", "-e", "-c", textwrap.dedent(script)], cwd=tmp_path, env=env, capture_output=True,
+    done = spawn.run(["bash", "-e", "-c", textwrap.dedent(script)], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     calls = log.read_text().split("\x1e")[:-1] if log.exists() else []  # each call's arguments, NUL-separated

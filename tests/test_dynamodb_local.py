@@ -14,7 +14,6 @@ import io
 import os
 import signal
 import socket
-import subprocess
 import sys
 import tarfile
 import time
@@ -29,6 +28,7 @@ from provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend
 from provision.backends.dynamodb_local_launch import free_port
 from provision.desired.model import BackendKind
 from provision.errors import BackendError
+from tests import spawn
 from tests.local_tables import local_env, port_open, table_names
 
 PACKAGE_FOLDER = f"{dynamodb_local.PACKAGE}-{dynamodb_local.VERSION}"
@@ -282,8 +282,8 @@ def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path)
     """pytest killed (SIGKILL: no `finally`, no atexit) must not leave its DynamoDB Local running."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    starter = subprocess.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
-                               stdout=subprocess.PIPE, text=True)
+    starter = spawn.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
+                               stdout=spawn.PIPE, text=True)
     jvm: int | None = None
     log_file = ""
     try:

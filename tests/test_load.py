@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from provision.desired.model import DesiredState
 from provision.desired.stack import resolve
 from provision.desired.yamlsrc import load_yaml
 from provision.errors import ContractError, Problem
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTRACTS = ROOT / "contracts"
@@ -606,9 +606,9 @@ def test_all_mistakes_reported_together_sorted_by_file_and_line(tmp_path: Path) 
 # --- the command line ----------------------------------------------------------------------
 
 
-def run_validate(contracts: Path) -> subprocess.CompletedProcess[str]:
+def run_validate(contracts: Path) -> spawn.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
+    return spawn.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
@@ -865,7 +865,7 @@ def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str)
     assert len(text.encode()) < 400
     (folder / "bomb.yaml").write_text(text, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
+    result = spawn.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=False, timeout=30,
                             preexec_fn=_cap_memory if sys.platform != "win32" else None)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]

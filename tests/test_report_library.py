@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,15 +18,16 @@ from steps.results import environment
 from steps.results.accounts import mask, mask_accounts
 from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
 from steps.results.run import RunResults, digest
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "tests" / "brief"
 
 
-def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+def python(*args: str, cwd: Path = ROOT, **env: str) -> spawn.CompletedProcess[str]:
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     environ.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
+    return spawn.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
                           timeout=300, check=False)
 
 
@@ -40,7 +40,7 @@ def copy_of_this_project(folder: Path) -> Path:
     return folder
 
 
-def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def contracts(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return python("-m", "pytest", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}", *args)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import spawn
 from tests.brief import goldens
 from tests.brief.goldens import compare_with_golden
 from tests.test_report_library import ROOT, python
@@ -24,7 +24,7 @@ PLAN = f"plan:{BRIEF / 'plan.json'}"
 BRIEF_BLOCKED = {"campaigns_lambda", "order_lambda", "platform", "product_lambda", "tenant_management"}
 
 
-def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def contracts(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--env=sit", f"--readiness-report={out}", *args,
                   SOURCE_DATE_EPOCH="0")
 
@@ -36,7 +36,7 @@ def report(out: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module", params=[pytest.param((TERRAFORM, VARS), id="terraform"),
                                         pytest.param((PLAN,), id="plan")])
 def brief(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+          ) -> tuple[spawn.CompletedProcess[str], dict[str, Any]]:
     source, *more = request.param
     out = tmp_path_factory.mktemp(request.node.callspec.id if hasattr(request.node, "callspec") else "brief")
     done = contracts(out, f"--against={source}", *more)
@@ -44,7 +44,7 @@ def brief(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_the_brief_terraform_lacks_two_tables_renames_five_gsis_and_has_no_backups(
-        brief: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
+        brief: tuple[spawn.CompletedProcess[str], dict[str, Any]]) -> None:
     done, data = brief
     assert done.returncode == 1, done.stdout[-2000:]
     assert "provisioned" not in done.stdout  # no backend
@@ -66,7 +66,7 @@ def test_the_brief_terraform_lacks_two_tables_renames_five_gsis_and_has_no_backu
 
 
 def test_a_gap_in_an_existing_terraform_table_names_its_file_and_line(
-        brief: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
+        brief: tuple[spawn.CompletedProcess[str], dict[str, Any]]) -> None:
     _, data = brief
     gsi = next(g for g in data["gaps"] if g["kind"] == "gsi" and g["name"] == "TenantsByDomain")
     if gsi["action"].count("dynamodb.tf:"):  # the HCL reader knows the line; a plan names the address

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -37,9 +38,9 @@ def tool(name: str) -> str:
     return on_path
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> spawn.CompletedProcess[str]:
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # actionlint finds shellcheck on PATH
-    return subprocess.run(list(args), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    return spawn.run(list(args), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
                           env={**os.environ, "PATH": path, **(env or {})})
 
 
