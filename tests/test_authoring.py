@@ -332,6 +332,7 @@ def test_a_marker_naming_no_consumer_is_an_error_listing_the_consumers(project: 
 # --- item 10: the plugin wherever pytest runs -----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.skipif(shutil.which("pip") is None, reason="needs the project installed")
 def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_tests(tmp_path: Path) -> None:
     """pytest picks its rootdir from the command line before plugins load: `--contracts DIR` used to run the

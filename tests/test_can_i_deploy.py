@@ -145,6 +145,7 @@ def test_the_store_is_no_table_of_the_stack_even_where_the_pattern_could_name_it
         assert not make_plan(backend, desired, env).pending
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("args", [("--env=moto",), ("--against=schema", "--env=sit")], ids=["throwaway", "static"])
 def test_recording_where_no_verdict_would_last_or_none_is_the_environments_is_refused(
         tmp_path: Path, args: tuple[str, ...]) -> None:

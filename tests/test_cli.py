@@ -89,6 +89,7 @@ def local_tables(contracts: Path, endpoint_url: str) -> list[str]:
 # --- no backend -----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 def test_validate_counts_the_tables_and_gsis(workdir: Path) -> None:
     result = run("validate", cwd=workdir)
     assert result.returncode == 0, result.stderr
@@ -96,11 +97,13 @@ def test_validate_counts_the_tables_and_gsis(workdir: Path) -> None:
     assert ", ".join(ENVIRONMENTS) in result.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 def test_an_unknown_environment_is_an_error_listing_the_environments(workdir: Path) -> None:
     result = run("plan", "--env", "nope", cwd=workdir)
     assert_clean_error(result, "'nope'", ", ".join(ENVIRONMENTS))
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_typo_in_the_contracts_is_one_error_at_its_file_and_line(contracts: Path, workdir: Path) -> None:
     orders = contracts / "tables" / "orders.yaml"
     lines = orders.read_text().splitlines(keepends=True)
@@ -113,16 +116,19 @@ def test_a_typo_in_the_contracts_is_one_error_at_its_file_and_line(contracts: Pa
         assert result.stdout == ""
 
 
+@pytest.mark.usefixtures("spawn")
 def test_apply_to_aws_without_credentials_is_a_clean_error(workdir: Path) -> None:
     result = run("apply", "--env", "sit", "--auto-approve", cwd=workdir)
     assert_clean_error(result, "credentials")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_destroy_is_refused_outside_local_and_moto(workdir: Path) -> None:
     result = run("destroy", "--env", "sit", cwd=workdir)
     assert_clean_error(result, "destroy", "'sit'")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_local_status_with_nothing_running_says_so(workdir: Path) -> None:
     result = run("local", "status", cwd=workdir)
     assert result.returncode == 1
@@ -130,6 +136,7 @@ def test_local_status_with_nothing_running_says_so(workdir: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts: Path, workdir: Path) -> None:
     result = run("plan", "--env", "local", cwd=workdir, contracts=contracts)
     assert_clean_error(result, "local up", "--endpoint-url")
@@ -143,6 +150,7 @@ def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts:
     pytest.param(["apply", "--env", "local", "--timeout", "-5"], id="a negative --timeout"),
     pytest.param(["destroy", "--env", "local", "--timeout", "0"], id="a destroy --timeout of 0"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str], workdir: Path) -> None:
     """The documented contract: 2 means only "plan found changes pending", bad input included in 1.
 
@@ -154,6 +162,7 @@ def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str]
     assert result.returncode == 1, f"exit {result.returncode}: {result.stderr}"
 
 
+@pytest.mark.usefixtures("spawn")
 def test_an_endpoint_where_nothing_answers_is_a_clean_error(contracts: Path, workdir: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = run("plan", "--env", "local", "--endpoint-url", url, cwd=workdir, contracts=contracts)
@@ -171,6 +180,7 @@ def other_contracts(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("where", ["before the command", "after the command"])
 def test_contracts_is_taken_before_or_after_the_command(where: str, other_contracts: Path, workdir: Path) -> None:
     """`apply --env local --contracts DIR` was refused: the option was known only before the command."""
@@ -188,6 +198,7 @@ def test_contracts_is_taken_before_or_after_the_command(where: str, other_contra
         assert_clean_error(result, f"no DynamoDB answers at {url}")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_without_contracts_the_folder_named_contracts_here_is_read(other_contracts: Path) -> None:
     here = other_contracts.parent
     other_contracts.rename(here / "contracts")
@@ -196,6 +207,7 @@ def test_without_contracts_the_folder_named_contracts_here_is_read(other_contrac
     assert "contracts are valid: 4 tables" in result.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 def test_apply_throttled_for_good_ends_at_its_timeout_with_a_clear_error(workdir: Path) -> None:
     """botocore's own retries (6 attempts, backoff up to 20 s) ran past --timeout: 5 s took 26 s.
 

@@ -76,6 +76,7 @@ def issue_step(tmp_path: Path, verdicts: dict[str, str], number: str = "", body:
     return [call.split("\0")[:-1] for call in calls]
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_first_night_opens_the_issue_with_every_verdict(tmp_path: Path) -> None:
     calls = issue_step(tmp_path, {"dev": "READY", "sit": "BLOCKED"})  # prod wrote no report
     assert calls[0][:2] == ["issue", "list"]
@@ -85,6 +86,7 @@ def test_the_first_night_opens_the_issue_with_every_verdict(tmp_path: Path) -> N
     assert "- sit: BLOCKED\n" in body
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_same_verdicts_touch_nothing_and_a_changed_one_updates_and_comments(tmp_path: Path) -> None:
     same = "<!-- drift-verdicts: dev=READY sit=READY prod=UNVERIFIED -->\n\nVerdicts ..."
     calls = issue_step(tmp_path, {"dev": "READY", "sit": "READY", "prod": "UNVERIFIED"}, "12", same)

@@ -312,6 +312,7 @@ def test_jar_process_refuses_a_port_already_taken(tmp_path: Path) -> None:
             JarProcess.start(tmp_path, port=taken.getsockname()[1], java="java")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_jar_process_with_a_java_that_cannot_run_says_so(tmp_path: Path) -> None:
     with pytest.raises(BackendError, match=r"cannot run .*check JAVA_HOME"):
         JarProcess.start(tmp_path, java=str(tmp_path / "no-such-java"))

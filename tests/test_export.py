@@ -87,6 +87,7 @@ def test_each_root_read_back_holds_what_the_schema_holds(desired: DesiredState, 
     assert sorted(terraform.tables) == sorted(environment.table_name(t.name) for t in desired.tables)
 
 
+@pytest.mark.usefixtures("spawn")
 def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_stale_file(
         desired: DesiredState, exported: Path, tmp_path: Path) -> None:
     folder = tmp_path / "infra"
@@ -118,6 +119,7 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
     assert spawn.run(run, cwd=ROOT, capture_output=True, text=True).returncode == 0
 
 
+@pytest.mark.usefixtures("spawn")
 def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None:
     for arguments, message in ((["--env", "local"], "a DynamoDB Local environment cannot be built by Terraform"),
                                (["--env", "stt"], "--env stt: no such environment in the contracts")):

@@ -612,6 +612,7 @@ def run_validate(contracts: Path) -> spawn.CompletedProcess[str]:
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_good_contracts(tmp_path: Path) -> None:
     result = run_validate(copy_contracts(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -627,6 +628,7 @@ CLI_MISTAKES = [
 ]
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize(("edit", "marker"), CLI_MISTAKES)
 def test_cli_validate_bad_contracts(tmp_path: Path, edit: Edit, marker: str) -> None:
     folder = contracts_with(tmp_path, [edit])
@@ -640,6 +642,7 @@ def test_cli_validate_bad_contracts(tmp_path: Path, edit: Edit, marker: str) -> 
     assert re.search(rf"^  \S*{re.escape(edit.file)}:{line}: \S", result.stderr, re.MULTILINE), result.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_missing_folder(tmp_path: Path) -> None:
     result = run_validate(tmp_path / "nowhere")
     assert result.returncode == 1
@@ -808,6 +811,7 @@ def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column(tmp_path: Pa
     assert line > 1, problem
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
     folder = copy_contracts(tmp_path)
     line = replace_bytes(folder, ORDERS, b"Orders placed", b"Orders plac\xe9d")
@@ -857,6 +861,7 @@ def _cap_memory() -> None:  # pragma: no cover - runs in the child process
     resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("use", ["? *i\n: value\n", "z: *i\n"], ids=["as a key", "as a value"])
 def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str) -> None:
     """Bounded in time (timeout) and memory (rlimit) even where the loader would expand it."""
@@ -889,6 +894,7 @@ def test_values_may_nest_100_levels_and_no_more(tmp_path: Path, levels: int, ref
     assert "nested more than 100 levels deep" in problems[0].message
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_deeply_nested_brackets(tmp_path: Path) -> None:
     """Before the limit, composing 1,000 levels ran out of Python's stack: a RecursionError traceback."""
     folder = contracts_with(tmp_path, [extra_file("    description: " + "[" * 1000 + "]" * 1000 + "\n")])
@@ -913,11 +919,13 @@ def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> Non
                           "add a section (tables, defaults, backup, environments, conventions) or delete it")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_an_empty_file(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, "# to do\n")])
     assert_cli_one_problem(folder, "tables/notes.yaml", 1, "this file holds nothing")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> None:
     mistake = sit_pattern("table_name_pattern: '{table}'")
     folder = contracts_with(tmp_path, [SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV, mistake])
@@ -925,6 +933,7 @@ def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> No
     assert_cli_one_problem(folder, ENVIRONMENTS, line, "environments 'dev' and 'sit' both make the table name")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_a_ttl_attribute_that_is_a_string_key(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [Edit(ORDERS, None, "    ttl_attribute: orderId\n")])
     line = line_of((folder / ORDERS).read_text(encoding="utf-8"), "ttl_attribute")

@@ -28,6 +28,7 @@ def test_status_without_a_state_file_is_none(tmp_path: Path) -> None:
     assert local_service.down(tmp_path) is False
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_stale_state_file_is_reported_and_removed(tmp_path: Path) -> None:
     finished = spawn.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     dead_pid = int(finished.stdout)

@@ -255,6 +255,7 @@ def test_show_accounts_without_a_report_is_refused(tmp_path: Path) -> None:
 # --- sources behind one interface, picked by name -------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path) -> None:
     done = contracts(tmp_path, "--against=schema")
     assert done.returncode == 0, done.stdout[-3000:]
@@ -281,6 +282,7 @@ def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path
     pytest.param(("--against=schema", "--env=sit", "--provision"),
                  "--provision is for a live environment; --against schema reads no backend", id="provision"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_a_source_that_cannot_be_used_is_refused(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
     done = contracts(tmp_path, *args)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -97,7 +98,8 @@ def test_a_run_of_one_source_keeps_the_report_of_one_source() -> None:
 
 
 @pytest.fixture(scope="module")
-def two_sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, spawn.CompletedProcess[str]]:
+def two_sources(tmp_path_factory: pytest.TempPathFactory,
+                spawn: ModuleType) -> tuple[Path, spawn.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("two")
     done = contracts(out, "--env=moto", "--no-provision", "--against=schema,live", f"--junitxml={out / 'junit.xml'}")
     return out, done
@@ -133,6 +135,7 @@ def test_a_live_environment_that_lacks_what_the_schema_defines_is_drift_in_the_s
     assert not any(name.endswith(("[schema]", "[live]", "-schema]")) for name in names)  # the scenario as written
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_source_can_be_selected_with_k(tmp_path: Path) -> None:
     done = contracts(tmp_path, "--env=moto", "--against=schema,live", "-k", "schema and OrdersByUser")
     assert "contract checks on moto, schema" in done.stdout

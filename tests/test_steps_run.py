@@ -446,6 +446,7 @@ def test_a_readiness_report_folder_that_cannot_be_written_is_refused_before_anyt
     assert run.scenarios == {}
 
 
+@pytest.mark.usefixtures("spawn")
 def test_pytest_runs_from_a_clone_before_pip_install() -> None:
     """pyproject's `pythonpath = ["."]`: the plugin is importable with no PYTHONPATH and no install."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
