@@ -238,7 +238,7 @@ def test_jar_process_that_dies_reports_its_output(tmp_path: Path) -> None:
     (home / "DynamoDBLocal.jar").write_bytes(b"not a jar")
     jar = JarProcess.start(home)
     with pytest.raises(BackendError, match="exited before answering") as raised:
-        jar.wait_ready(timeout=30)
+        jar.wait_ready(timeout=120)
     assert "jarfile" in str(raised.value)  # the JVM's own words
     assert jar.process.poll() is not None
 
@@ -293,7 +293,7 @@ def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path)
         assert not gone(started), "the JVM runs while its starter does"
         starter.kill()
         starter.wait(30)
-        assert wait_for(lambda: gone(started), timeout=30), f"JVM {started} outlived the process that started it"
+        assert wait_for(lambda: gone(started), timeout=60), f"JVM {started} outlived the process that started it"
     finally:
         if starter.poll() is None:
             starter.kill()
