@@ -76,7 +76,7 @@ def subprocess_runner(path: Path) -> Runner:
     def run(*args: str) -> pytest.RunResult:
         started = time.monotonic()
         done = spawn.run([sys.executable, "-m", "pytest", *args], cwd=path, env=inner_environment(),
-                              capture_output=True, text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
+                         capture_output=True, text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
         return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(),
                                 time.monotonic() - started)
 

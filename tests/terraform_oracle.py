@@ -154,7 +154,7 @@ def oracle_files(folder: Path, endpoint: str | None = None, applying: bool = Fal
 def _version() -> str:
     with tempfile.TemporaryDirectory(prefix="tf-oracle-") as scratch:
         done = spawn.run(["terraform", "version", "-json"], capture_output=True, text=True, timeout=60,
-                              check=True, env=_environment(Path(scratch)))
+                         check=True, env=_environment(Path(scratch)))
     return str(json.loads(done.stdout)["terraform_version"])
 
 
@@ -185,7 +185,7 @@ def _environment(home: Path) -> dict[str, str]:
 
 def _run(arguments: list[str], folder: Path, env: dict[str, str]) -> str:
     done = spawn.run(["terraform", *arguments], cwd=folder, env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT_SECONDS)
+                     timeout=TIMEOUT_SECONDS)
     if done.returncode != 0:
         raise AssertionError(f"terraform {' '.join(arguments)} failed in {folder}:\n{done.stdout}\n{done.stderr}")
     return done.stdout

@@ -229,7 +229,7 @@ def test_an_index_name_breaking_the_convention_gets_the_conforming_name_in_the_r
 
     def validate() -> spawn.CompletedProcess[str]:
         return spawn.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
-                              cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
+                         cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
 
     project.edit_yaml("tables/orders.yaml", _add_gsi("InvoicesByDate"))  # as the run used to say
     refused_name = validate()
@@ -342,7 +342,7 @@ def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_t
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
     done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "--contracts", str(contracts),
                            "--collect-only", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+                     timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "38 tests collected" in done.stdout
     assert "tests/" not in done.stdout

@@ -35,8 +35,8 @@ FAILS = """Feature: an index that is not there
 
 def can_i_deploy(project: ContractProject, endpoint: str, *args: str) -> spawn.CompletedProcess[str]:
     return spawn.run([sys.executable, "-m", "steps.can_i_deploy", *args, "--endpoint-url", endpoint],
-                          cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
-                          check=False)
+                     cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
+                     check=False)
 
 
 @pytest.mark.slow
@@ -96,7 +96,7 @@ def test_can_i_deploy_answers_from_the_verdicts_a_run_recorded(tmp_path: Path, d
     project.set_environment("local", record_verdicts=True)  # the store is planned, and there already
     planned = spawn.run([sys.executable, "-m", "provision", "plan", "--env", "local", "--endpoint-url",
                               dynamodb_local_endpoint], cwd=tmp_path, env=inner_environment(), capture_output=True,
-                             text=True, timeout=120, check=False)
+                        text=True, timeout=120, check=False)
     assert planned.returncode == 0, planned.stdout + planned.stderr  # nothing to do, nothing deleted
 
 

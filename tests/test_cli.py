@@ -46,7 +46,7 @@ def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> spawn.Completed
     env.update(NO_AWS_CREDENTIALS)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     return spawn.run([sys.executable, "-m", "provision", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=timeout, check=False)
+                     env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def assert_clean_error(result: spawn.CompletedProcess[str], *fragments: str) -> None:

@@ -70,7 +70,7 @@ def issue_step(tmp_path: Path, verdicts: dict[str, str], number: str = "", body:
            "FAKE_NUMBER": number, "FAKE_BODY": body, "RUN_URL": "https://github.example/run/7",
            "TITLE": "Nightly drift of the AWS environments"}
     done = spawn.run(["bash", "-e", "-c", textwrap.dedent(script)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+                     text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     calls = log.read_text().split("\x1e")[:-1] if log.exists() else []  # each call's arguments, NUL-separated
     return [call.split("\0")[:-1] for call in calls]

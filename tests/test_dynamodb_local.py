@@ -283,7 +283,7 @@ def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path)
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     starter = spawn.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
-                               stdout=spawn.PIPE, text=True)
+                          stdout=spawn.PIPE, text=True)
     jvm: int | None = None
     log_file = ""
     try:

@@ -124,7 +124,7 @@ def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None
     for arguments, message in ((["--env", "local"], "a DynamoDB Local environment cannot be built by Terraform"),
                                (["--env", "stt"], "--env stt: no such environment in the contracts")):
         done = spawn.run([sys.executable, "-m", "provision", "terraform", "--out", str(tmp_path), *arguments],
-                              cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 1
         assert message in done.stderr
         assert "Traceback" not in done.stderr
@@ -135,7 +135,7 @@ def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None
 def test_the_export_is_terraform_fmt_clean_and_terraform_validates_and_plans_every_root(exported: Path) -> None:
     terraform_oracle.needs_terraform()
     fmt = spawn.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(exported)], capture_output=True,
-                         text=True, env=terraform_oracle.environment(exported))
+                    text=True, env=terraform_oracle.environment(exported))
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     for env in AWS_ENVS:
         plan = terraform_oracle.plan(exported / "envs" / env, within=exported)

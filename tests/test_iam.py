@@ -476,7 +476,7 @@ def consumer_calls(tmp_path_factory: pytest.TempPathFactory) -> list[Call]:
     env = {**os.environ, "IAM_RECORD": str(out),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
     done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-q", "-p", "tests.iam.record_plugin"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
+                     cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     return load(out)
 

@@ -48,7 +48,7 @@ def holds(basket, count):
 def pytest_in(folder: Path, *args: str) -> spawn.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
     return spawn.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", *args],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False)
+                     cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_the_plugin_is_registered_as_an_entry_point_of_this_environment() -> None:

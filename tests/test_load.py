@@ -609,7 +609,7 @@ def test_all_mistakes_reported_together_sorted_by_file_and_line(tmp_path: Path) 
 def run_validate(contracts: Path) -> spawn.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return spawn.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+                     cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.mark.usefixtures("spawn")
@@ -871,8 +871,8 @@ def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str)
     (folder / "bomb.yaml").write_text(text, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = spawn.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, check=False, timeout=30,
-                            preexec_fn=_cap_memory if sys.platform != "win32" else None)
+                       env=env, capture_output=True, text=True, check=False, timeout=30,
+                       preexec_fn=_cap_memory if sys.platform != "win32" else None)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr

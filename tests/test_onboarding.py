@@ -39,7 +39,7 @@ def copy_of_project(path: Path) -> Path:
 def program(path: Path, *args: str) -> spawn.CompletedProcess[str]:
     """`python ARGS` in `path`, as a developer at the root of a clone would run it."""
     return spawn.run([sys.executable, *args], cwd=path, env=inner_environment(), capture_output=True,
-                          text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
+                     text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
 
 
 def tree(path: Path) -> list[str]:

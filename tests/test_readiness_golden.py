@@ -128,7 +128,7 @@ def test_the_markdown_goes_to_the_github_job_summary(tmp_path: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT), "GITHUB_STEP_SUMMARY": str(summary)}
     spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                     f"--readiness-report={tmp_path / 'out'}", "-m", "order_lambda"],
-                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto (moto)")
     assert text.endswith((tmp_path / "out" / "readiness.md").read_text(encoding="utf-8") + "\n")

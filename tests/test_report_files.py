@@ -91,8 +91,8 @@ def test_a_run_on_a_full_disk_leaves_no_report_not_half_of_one(tmp_path: Path) -
     # readiness.md of this run is about 3.4 kB, readiness.json 2.8 kB: the first fits, the others do not
     done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                            "-m", "order_lambda", f"--readiness-report={out}"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False,
-                          preexec_fn=limited_to(3_500))
+                     capture_output=True, text=True, timeout=300, check=False,
+                     preexec_fn=limited_to(3_500))
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"readiness report: cannot be written to {out} (File too large); no report was written" in done.stdout
     assert not [n for n in REPORT if (out / n).exists()]
@@ -124,7 +124,7 @@ def pytest_run(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     env.pop("GITHUB_STEP_SUMMARY", None)
     return spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                            f"--readiness-report={out}", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+                     timeout=300, check=False)
 
 
 @pytest.mark.slow

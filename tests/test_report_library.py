@@ -28,7 +28,7 @@ def python(*args: str, cwd: Path = ROOT, **env: str) -> spawn.CompletedProcess[s
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     environ.pop("GITHUB_STEP_SUMMARY", None)
     return spawn.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
-                          timeout=300, check=False)
+                     timeout=300, check=False)
 
 
 def copy_of_this_project(folder: Path) -> Path:

@@ -451,7 +451,7 @@ def test_pytest_runs_from_a_clone_before_pip_install() -> None:
     """pyproject's `pythonpath = ["."]`: the plugin is importable with no PYTHONPATH and no install."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
     done = spawn.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+                     cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "3 tests collected" in done.stdout
 

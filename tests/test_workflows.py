@@ -41,7 +41,7 @@ def tool(name: str) -> str:
 def run(*args: str, env: dict[str, str] | None = None) -> spawn.CompletedProcess[str]:
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # actionlint finds shellcheck on PATH
     return spawn.run(list(args), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-                          env={**os.environ, "PATH": path, **(env or {})})
+                     env={**os.environ, "PATH": path, **(env or {})})
 
 
 def workflow(name: str) -> dict[Any, Any]:
