@@ -7,6 +7,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,22 +15,47 @@ from provision.backends.dynamodb_local import fetch, launch
 from provision.desired.load import load_contracts
 from provision.desired.model import DesiredState, Environment
 from provision.desired.stack import Stack, resolve
+from tests import spawn as spawn_module
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 
 
-# A real DynamoDB Local (a JVM) or its 50 MB package; pytest run on an inner contract project in a subprocess.
-SLOW_FIXTURES = frozenset({"dynamodb_local", "real_cache", "pytester"})
+# Any program started by a test (`spawn`), a real DynamoDB Local (a JVM) or its 50 MB package, pytest run on an
+# inner contract project (`pytester`), a moto server.
+SLOW_FIXTURES = frozenset({"spawn", "dynamodb_local", "real_cache", "pytester", "moto_server"})
+_running: list[pytest.Item] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`slow` is every test that starts a JVM or runs contracts in a pytest subprocess, through any fixture
-    (and tests that do so by hand are marked where they do): the quick suite, `pytest tests -m "not slow"`,
-    cannot forget one."""
+    """`slow` is every test that requests one of SLOW_FIXTURES, directly or through another fixture: the quick
+    suite, `pytest tests -m "not slow"`, leaves them out."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def _current_is_slow() -> bool | None:
+    if not _running:
+        return None
+    return _running[-1].get_closest_marker("slow") is not None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """While a test runs (setup, call, teardown), a process it starts must come from a slow test (tests/spawn.py)."""
+    _running.append(item)
+    try:
+        with spawn_module.guard(_current_is_slow):
+            return (yield)
+    finally:
+        _running.pop()
+
+
+@pytest.fixture(scope="session")
+def spawn() -> ModuleType:
+    """Starts programs (`spawn.run([...])`); requesting it marks the test slow. See tests/spawn.py."""
+    return spawn_module
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -34,6 +33,7 @@ import pytest
 import yaml
 
 from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir
+from tests import spawn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = REPO_ROOT / "contracts"
@@ -45,6 +45,8 @@ JAR_CACHE = cache_dir()
 PYTEST_INI = "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib\n"
 CONFTEST = 'pytest_plugins = ["steps.plugin"]\n'
 INNER_TIMEOUT_SECONDS = 240
+# How long DynamoDB Local's asynchronous work (a table or an index made or dropped) may take on a loaded machine.
+WAIT_SECONDS = 120.0
 # An inner run behaves as on a developer's machine even when the tests run in GitHub Actions: no annotations in
 # its output unless a test asks for them, and no report appended to the outer job's summary.
 GITHUB_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY")
@@ -73,8 +75,8 @@ def subprocess_runner(path: Path) -> Runner:
 
     def run(*args: str) -> pytest.RunResult:
         started = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=path, env=inner_environment(),
-                              capture_output=True, text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
+        done = spawn.run([sys.executable, "-m", "pytest", *args], cwd=path, env=inner_environment(),
+                         capture_output=True, text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
         return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(),
                                 time.monotonic() - started)
 
@@ -265,10 +267,13 @@ def dynamodb_local_endpoint(dynamodb_local: str) -> str:
     return dynamodb_local
 
 
-def wait_until(condition: Callable[[], bool], what: str, attempts: int = 120, pause: float = 0.25) -> None:
-    """Poll `condition` (DynamoDB's own asynchronous work, never the test's timing) or fail saying `what`."""
-    for _ in range(attempts):
-        if condition():
-            return
+def wait_until(condition: Callable[[], bool], what: str, within: float = WAIT_SECONDS, pause: float = 0.25) -> None:
+    """Poll `condition` (DynamoDB's own asynchronous work, never the test's timing) or fail saying `what`.
+
+    The bound is a time, not a number of attempts: on a loaded machine each attempt is slower, not the work
+    faster."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() >= deadline:
+            pytest.fail(f"gave up waiting {within:.0f} s: {what}")
         time.sleep(pause)
-    pytest.fail(f"gave up waiting: {what}")

@@ -29,7 +29,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
@@ -39,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import spawn
 
 MIRROR_VARIABLE = "DYNAMO_CONTRACTS_TF_MIRROR"
 PROVIDER = Path("registry.terraform.io") / "hashicorp" / "aws"
@@ -152,8 +153,8 @@ def oracle_files(folder: Path, endpoint: str | None = None, applying: bool = Fal
 
 def _version() -> str:
     with tempfile.TemporaryDirectory(prefix="tf-oracle-") as scratch:
-        done = subprocess.run(["terraform", "version", "-json"], capture_output=True, text=True, timeout=60,
-                              check=True, env=_environment(Path(scratch)))
+        done = spawn.run(["terraform", "version", "-json"], capture_output=True, text=True, timeout=60,
+                         check=True, env=_environment(Path(scratch)))
     return str(json.loads(done.stdout)["terraform_version"])
 
 
@@ -183,8 +184,8 @@ def _environment(home: Path) -> dict[str, str]:
 
 
 def _run(arguments: list[str], folder: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(["terraform", *arguments], cwd=folder, env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT_SECONDS)
+    done = spawn.run(["terraform", *arguments], cwd=folder, env=env, capture_output=True, text=True,
+                     timeout=TIMEOUT_SECONDS)
     if done.returncode != 0:
         raise AssertionError(f"terraform {' '.join(arguments)} failed in {folder}:\n{done.stdout}\n{done.stderr}")
     return done.stdout

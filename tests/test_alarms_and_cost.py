@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from steps.checks.alarms import alarms_quiet, table_alarm
 from steps.checks.cost import within_budget
 from steps.checks.target import Target
 from steps.results.findings import Kind, Outcome
+from tests import spawn
 from tests.test_report_library import ROOT, copy_of_this_project, python
 
 QUIET = ApplyOptions(progress=lambda _line: None)
@@ -184,7 +184,7 @@ def project(tmp_path: Path) -> Path:
     return copy_of_this_project(tmp_path)
 
 
-def run(project: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+def run(project: Path) -> tuple[spawn.CompletedProcess[str], dict[str, object]]:
     done = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto", f"--readiness-report={project / 'out'}",
                   cwd=project)
     return done, json.loads((project / "out" / "readiness.json").read_text())

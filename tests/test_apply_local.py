@@ -36,7 +36,7 @@ from provision.workflow import destroy_plan, make_plan, provision
 
 pytestmark = pytest.mark.slow
 
-QUIET = ApplyOptions(progress=lambda _line: None, first_retry_delay=0.05, timeout=60)
+QUIET = ApplyOptions(progress=lambda _line: None, first_retry_delay=0.05, timeout=300)
 LOGICAL_TABLES = ["campaigns", "orders", "products", "tenants", "users"]
 READ_ONLY_PREFIXES = ("Describe", "List")
 

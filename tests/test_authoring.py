@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
 from tests.contract_project import REPO_ROOT, ContractProject, ContractRun, pytester_runner  # noqa: E402
@@ -226,9 +227,9 @@ def test_an_index_name_breaking_the_convention_gets_the_conforming_name_in_the_r
     assert "as OrdersByInvoiceDate" in gap["action"]
     assert gap["stated_at"] == ["features/alpha/contract.feature:3,4,5,6"]
 
-    def validate() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
-                              cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
+    def validate() -> spawn.CompletedProcess[str]:
+        return spawn.run([sys.executable, "-m", "provision", "validate", "--contracts", str(project.contracts)],
+                         cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120)
 
     project.edit_yaml("tables/orders.yaml", _add_gsi("InvoicesByDate"))  # as the run used to say
     refused_name = validate()
@@ -331,6 +332,7 @@ def test_a_marker_naming_no_consumer_is_an_error_listing_the_consumers(project: 
 # --- item 10: the plugin wherever pytest runs -----------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.skipif(shutil.which("pip") is None, reason="needs the project installed")
 def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_tests(tmp_path: Path) -> None:
     """pytest picks its rootdir from the command line before plugins load: `--contracts DIR` used to run the
@@ -338,9 +340,9 @@ def test_contracts_outside_the_checkout_with_a_space_run_the_contracts_not_the_t
     contracts = tmp_path / "elsewhere"
     shutil.copytree(REPO_ROOT / "contracts", contracts)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "--contracts", str(contracts),
+    done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "--contracts", str(contracts),
                            "--collect-only", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+                     timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "38 tests collected" in done.stdout
     assert "tests/" not in done.stdout

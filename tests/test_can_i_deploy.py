@@ -6,11 +6,12 @@ steps.can_i_deploy` is run as a consumer's pipeline would, and its answers and e
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
 from provision.desired.load import load_contracts  # noqa: E402
@@ -32,10 +33,10 @@ FAILS = """Feature: an index that is not there
 """
 
 
-def can_i_deploy(project: ContractProject, endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "steps.can_i_deploy", *args, "--endpoint-url", endpoint],
-                          cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
-                          check=False)
+def can_i_deploy(project: ContractProject, endpoint: str, *args: str) -> spawn.CompletedProcess[str]:
+    return spawn.run([sys.executable, "-m", "steps.can_i_deploy", *args, "--endpoint-url", endpoint],
+                     cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
+                     check=False)
 
 
 @pytest.mark.slow
@@ -93,9 +94,9 @@ def test_can_i_deploy_answers_from_the_verdicts_a_run_recorded(tmp_path: Path, d
     assert "no verdict of" in never.stderr
 
     project.set_environment("local", record_verdicts=True)  # the store is planned, and there already
-    planned = subprocess.run([sys.executable, "-m", "provision", "plan", "--env", "local", "--endpoint-url",
+    planned = spawn.run([sys.executable, "-m", "provision", "plan", "--env", "local", "--endpoint-url",
                               dynamodb_local_endpoint], cwd=tmp_path, env=inner_environment(), capture_output=True,
-                             text=True, timeout=120, check=False)
+                        text=True, timeout=120, check=False)
     assert planned.returncode == 0, planned.stdout + planned.stderr  # nothing to do, nothing deleted
 
 
@@ -144,6 +145,7 @@ def test_the_store_is_no_table_of_the_stack_even_where_the_pattern_could_name_it
         assert not make_plan(backend, desired, env).pending
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("args", [("--env=moto",), ("--against=schema", "--env=sit")], ids=["throwaway", "static"])
 def test_recording_where_no_verdict_would_last_or_none_is_the_environments_is_refused(
         tmp_path: Path, args: tuple[str, ...]) -> None:

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -26,6 +25,7 @@ from provision.backends.dynamodb_local_launch import free_port
 from provision.desired.load import load_contracts
 from provision.observed.live import tables_named_like
 from provision.workflow import provision
+from tests import spawn
 from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,21 +35,21 @@ NO_AWS_CREDENTIALS = {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FIL
                       "AWS_EC2_METADATA_DISABLED": "true"}
 
 
-def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, contracts: Path = CONTRACTS, timeout: float = 120) -> spawn.CompletedProcess[str]:
     """`python -m provision --contracts CONTRACTS ARGS...` in `cwd`, with no AWS setting of the caller's."""
     return run_as_typed("--contracts", str(contracts), *args, cwd=cwd, timeout=timeout)
 
 
-def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_as_typed(*args: str, cwd: Path, timeout: float = 120) -> spawn.CompletedProcess[str]:
     """`python -m provision ARGS...` in `cwd`, exactly as given, with no AWS setting of the caller's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(NO_AWS_CREDENTIALS)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return subprocess.run([sys.executable, "-m", "provision", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return spawn.run([sys.executable, "-m", "provision", *args], cwd=cwd,
+                     env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+def assert_clean_error(result: spawn.CompletedProcess[str], *fragments: str) -> None:
     """Exit 1, one `error:` message naming each fragment, and no traceback."""
     assert result.returncode == 1, result
     assert "Traceback" not in result.stderr + result.stdout
@@ -89,6 +89,7 @@ def local_tables(contracts: Path, endpoint_url: str) -> list[str]:
 # --- no backend -----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 def test_validate_counts_the_tables_and_gsis(workdir: Path) -> None:
     result = run("validate", cwd=workdir)
     assert result.returncode == 0, result.stderr
@@ -96,11 +97,13 @@ def test_validate_counts_the_tables_and_gsis(workdir: Path) -> None:
     assert ", ".join(ENVIRONMENTS) in result.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 def test_an_unknown_environment_is_an_error_listing_the_environments(workdir: Path) -> None:
     result = run("plan", "--env", "nope", cwd=workdir)
     assert_clean_error(result, "'nope'", ", ".join(ENVIRONMENTS))
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_typo_in_the_contracts_is_one_error_at_its_file_and_line(contracts: Path, workdir: Path) -> None:
     orders = contracts / "tables" / "orders.yaml"
     lines = orders.read_text().splitlines(keepends=True)
@@ -113,16 +116,19 @@ def test_a_typo_in_the_contracts_is_one_error_at_its_file_and_line(contracts: Pa
         assert result.stdout == ""
 
 
+@pytest.mark.usefixtures("spawn")
 def test_apply_to_aws_without_credentials_is_a_clean_error(workdir: Path) -> None:
     result = run("apply", "--env", "sit", "--auto-approve", cwd=workdir)
     assert_clean_error(result, "credentials")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_destroy_is_refused_outside_local_and_moto(workdir: Path) -> None:
     result = run("destroy", "--env", "sit", cwd=workdir)
     assert_clean_error(result, "destroy", "'sit'")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_local_status_with_nothing_running_says_so(workdir: Path) -> None:
     result = run("local", "status", cwd=workdir)
     assert result.returncode == 1
@@ -130,6 +136,7 @@ def test_local_status_with_nothing_running_says_so(workdir: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts: Path, workdir: Path) -> None:
     result = run("plan", "--env", "local", cwd=workdir, contracts=contracts)
     assert_clean_error(result, "local up", "--endpoint-url")
@@ -143,6 +150,7 @@ def test_plan_without_an_endpoint_or_a_running_local_is_a_clean_error(contracts:
     pytest.param(["apply", "--env", "local", "--timeout", "-5"], id="a negative --timeout"),
     pytest.param(["destroy", "--env", "local", "--timeout", "0"], id="a destroy --timeout of 0"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str], workdir: Path) -> None:
     """The documented contract: 2 means only "plan found changes pending", bad input included in 1.
 
@@ -154,6 +162,7 @@ def test_bad_command_line_input_exits_1_not_the_pending_status_2(args: list[str]
     assert result.returncode == 1, f"exit {result.returncode}: {result.stderr}"
 
 
+@pytest.mark.usefixtures("spawn")
 def test_an_endpoint_where_nothing_answers_is_a_clean_error(contracts: Path, workdir: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = run("plan", "--env", "local", "--endpoint-url", url, cwd=workdir, contracts=contracts)
@@ -171,6 +180,7 @@ def other_contracts(tmp_path: Path) -> Path:
     return copy
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("where", ["before the command", "after the command"])
 def test_contracts_is_taken_before_or_after_the_command(where: str, other_contracts: Path, workdir: Path) -> None:
     """`apply --env local --contracts DIR` was refused: the option was known only before the command."""
@@ -188,6 +198,7 @@ def test_contracts_is_taken_before_or_after_the_command(where: str, other_contra
         assert_clean_error(result, f"no DynamoDB answers at {url}")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_without_contracts_the_folder_named_contracts_here_is_read(other_contracts: Path) -> None:
     here = other_contracts.parent
     other_contracts.rename(here / "contracts")
@@ -196,6 +207,7 @@ def test_without_contracts_the_folder_named_contracts_here_is_read(other_contrac
     assert "contracts are valid: 4 tables" in result.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 def test_apply_throttled_for_good_ends_at_its_timeout_with_a_clear_error(workdir: Path) -> None:
     """botocore's own retries (6 attempts, backoff up to 20 s) ran past --timeout: 5 s took 26 s.
 

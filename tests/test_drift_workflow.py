@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from provision.desired.load import load_contracts
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIFT = ROOT / ".github" / "workflows" / "drift.yml"
@@ -69,13 +69,14 @@ def issue_step(tmp_path: Path, verdicts: dict[str, str], number: str = "", body:
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log),
            "FAKE_NUMBER": number, "FAKE_BODY": body, "RUN_URL": "https://github.example/run/7",
            "TITLE": "Nightly drift of the AWS environments"}
-    done = subprocess.run(["bash", "-e", "-c", textwrap.dedent(script)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = spawn.run(["bash", "-e", "-c", textwrap.dedent(script)], cwd=tmp_path, env=env, capture_output=True,
+                     text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     calls = log.read_text().split("\x1e")[:-1] if log.exists() else []  # each call's arguments, NUL-separated
     return [call.split("\0")[:-1] for call in calls]
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_first_night_opens_the_issue_with_every_verdict(tmp_path: Path) -> None:
     calls = issue_step(tmp_path, {"dev": "READY", "sit": "BLOCKED"})  # prod wrote no report
     assert calls[0][:2] == ["issue", "list"]
@@ -85,6 +86,7 @@ def test_the_first_night_opens_the_issue_with_every_verdict(tmp_path: Path) -> N
     assert "- sit: BLOCKED\n" in body
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_same_verdicts_touch_nothing_and_a_changed_one_updates_and_comments(tmp_path: Path) -> None:
     same = "<!-- drift-verdicts: dev=READY sit=READY prod=UNVERIFIED -->\n\nVerdicts ..."
     calls = issue_step(tmp_path, {"dev": "READY", "sit": "READY", "prod": "UNVERIFIED"}, "12", same)

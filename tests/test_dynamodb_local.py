@@ -14,7 +14,6 @@ import io
 import os
 import signal
 import socket
-import subprocess
 import sys
 import tarfile
 import time
@@ -29,6 +28,7 @@ from provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend
 from provision.backends.dynamodb_local_launch import free_port
 from provision.desired.model import BackendKind
 from provision.errors import BackendError
+from tests import spawn
 from tests.local_tables import local_env, port_open, table_names
 
 PACKAGE_FOLDER = f"{dynamodb_local.PACKAGE}-{dynamodb_local.VERSION}"
@@ -238,7 +238,7 @@ def test_jar_process_that_dies_reports_its_output(tmp_path: Path) -> None:
     (home / "DynamoDBLocal.jar").write_bytes(b"not a jar")
     jar = JarProcess.start(home)
     with pytest.raises(BackendError, match="exited before answering") as raised:
-        jar.wait_ready(timeout=30)
+        jar.wait_ready(timeout=120)
     assert "jarfile" in str(raised.value)  # the JVM's own words
     assert jar.process.poll() is not None
 
@@ -282,8 +282,8 @@ def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path)
     """pytest killed (SIGKILL: no `finally`, no atexit) must not leave its DynamoDB Local running."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    starter = subprocess.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
-                               stdout=subprocess.PIPE, text=True)
+    starter = spawn.Popen([sys.executable, "-c", JVM_LAUNCHER, str(real_cache)], cwd=root, env=env,
+                          stdout=spawn.PIPE, text=True)
     jvm: int | None = None
     log_file = ""
     try:
@@ -293,7 +293,7 @@ def test_a_throwaway_jvm_dies_with_the_process_that_started_it(real_cache: Path)
         assert not gone(started), "the JVM runs while its starter does"
         starter.kill()
         starter.wait(30)
-        assert wait_for(lambda: gone(started), timeout=30), f"JVM {started} outlived the process that started it"
+        assert wait_for(lambda: gone(started), timeout=60), f"JVM {started} outlived the process that started it"
     finally:
         if starter.poll() is None:
             starter.kill()
@@ -312,6 +312,7 @@ def test_jar_process_refuses_a_port_already_taken(tmp_path: Path) -> None:
             JarProcess.start(tmp_path, port=taken.getsockname()[1], java="java")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_jar_process_with_a_java_that_cannot_run_says_so(tmp_path: Path) -> None:
     with pytest.raises(BackendError, match=r"cannot run .*check JAVA_HOME"):
         JarProcess.start(tmp_path, java=str(tmp_path / "no-such-java"))

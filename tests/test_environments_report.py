@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
 from tests.contract_project import ContractProject, inner_environment, subprocess_runner  # noqa: E402
@@ -19,9 +20,9 @@ pytest_plugins = ["pytester", "tests.contract_project"]
 ENVS = ("dev", "sit", "prod")
 
 
-def report(project: ContractProject, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "steps.report", *args], cwd=project.path, env=inner_environment(),
-                          capture_output=True, text=True, timeout=120, check=False)
+def report(project: ContractProject, *args: str) -> spawn.CompletedProcess[str]:
+    return spawn.run([sys.executable, "-m", "steps.report", *args], cwd=project.path, env=inner_environment(),
+                     capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.slow

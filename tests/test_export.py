@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from provision.observed.schema import observed_from_stack
 from provision.observed.state import ObservedState
 from provision.observed.terraform.hcl import read_folder
 from provision.observed.terraform.to_observed import observe
-from tests import terraform_oracle
+from tests import spawn, terraform_oracle
 
 ROOT = Path(__file__).resolve().parent.parent
 AWS_ENVS = ("dev", "sit", "prod")
@@ -88,12 +87,13 @@ def test_each_root_read_back_holds_what_the_schema_holds(desired: DesiredState, 
     assert sorted(terraform.tables) == sorted(environment.table_name(t.name) for t in desired.tables)
 
 
+@pytest.mark.usefixtures("spawn")
 def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_stale_file(
         desired: DesiredState, exported: Path, tmp_path: Path) -> None:
     folder = tmp_path / "infra"
-    subprocess.run(["cp", "-r", str(exported), str(folder)], check=True)
+    spawn.run(["cp", "-r", str(exported), str(folder)], check=True)
     run = [sys.executable, "-m", "provision", "terraform", "--out", str(folder), "--check"]
-    clean = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
+    clean = spawn.run(run, cwd=ROOT, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert f"{folder} is what contracts/ makes (15 files)" in clean.stdout
     tables = folder / "modules" / "dynamodb-stack" / "tables.tf"
@@ -102,7 +102,7 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
     stale = folder / "envs" / "sit" / "old.tf"
     stale.write_text(layout.MARKER + " from contracts/: do not edit.\n")
     (folder / "envs" / "sit" / "backend.tf").write_text('terraform {\n  backend "s3" {}\n}\n')  # the team's own
-    drifted = subprocess.run(run, cwd=ROOT, capture_output=True, text=True)
+    drifted = spawn.run(run, cwd=ROOT, capture_output=True, text=True)
     assert drifted.returncode == 1
     assert "modules/dynamodb-stack/tables.tf: differs from contracts/" in drifted.stdout
     assert '-    projection_type = "KEYS_ONLY"' in drifted.stdout
@@ -111,19 +111,20 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
     assert "envs/sit/old.tf: is generated but no longer made from contracts/" in drifted.stdout
     assert "backend.tf" not in drifted.stdout
     assert "run `python -m provision terraform --out" in drifted.stderr
-    rewrite = subprocess.run(run[:-1], cwd=ROOT, capture_output=True, text=True)
+    rewrite = spawn.run(run[:-1], cwd=ROOT, capture_output=True, text=True)
     assert rewrite.returncode == 0
     assert "3 file(s) changed of 15" in rewrite.stdout
     assert not stale.exists()
     assert (folder / "envs" / "sit" / "backend.tf").exists()
-    assert subprocess.run(run, cwd=ROOT, capture_output=True, text=True).returncode == 0
+    assert spawn.run(run, cwd=ROOT, capture_output=True, text=True).returncode == 0
 
 
+@pytest.mark.usefixtures("spawn")
 def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None:
     for arguments, message in ((["--env", "local"], "a DynamoDB Local environment cannot be built by Terraform"),
                                (["--env", "stt"], "--env stt: no such environment in the contracts")):
-        done = subprocess.run([sys.executable, "-m", "provision", "terraform", "--out", str(tmp_path), *arguments],
-                              cwd=ROOT, capture_output=True, text=True)
+        done = spawn.run([sys.executable, "-m", "provision", "terraform", "--out", str(tmp_path), *arguments],
+                         cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 1
         assert message in done.stderr
         assert "Traceback" not in done.stderr
@@ -133,8 +134,8 @@ def test_environments_terraform_cannot_build_are_refused(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_the_export_is_terraform_fmt_clean_and_terraform_validates_and_plans_every_root(exported: Path) -> None:
     terraform_oracle.needs_terraform()
-    fmt = subprocess.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(exported)], capture_output=True,
-                         text=True, env=terraform_oracle.environment(exported))
+    fmt = spawn.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(exported)], capture_output=True,
+                    text=True, env=terraform_oracle.environment(exported))
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
     for env in AWS_ENVS:
         plan = terraform_oracle.plan(exported / "envs" / env, within=exported)

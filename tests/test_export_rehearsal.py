@@ -7,7 +7,6 @@ applied; the selection stays unverifiable there, as it is on moto in-process.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests import terraform_oracle
+from tests import spawn, terraform_oracle
 from tests.contract_project import ContractProject, inner_environment, subprocess_runner
 
 pytestmark = pytest.mark.slow
@@ -33,9 +32,9 @@ def test_the_export_applied_by_terraform_on_moto_holds_every_contract_as_the_pro
     terraform_oracle.needs_terraform()
     project = ContractProject(tmp_path / "project", subprocess_runner(tmp_path / "project"))
     project.copy_real_features()
-    done = subprocess.run([sys.executable, "-m", "provision", "terraform", "--env", "moto", "--out", "infra"],
-                          cwd=project.path, capture_output=True, text=True,
-                          env=inner_environment())
+    done = spawn.run([sys.executable, "-m", "provision", "terraform", "--env", "moto", "--out", "infra"],
+                     cwd=project.path, capture_output=True, text=True,
+                     env=inner_environment())
     assert done.returncode == 0, done.stderr
     iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="rehearsal",
                        aws_secret_access_key="rehearsal")

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -45,6 +44,7 @@ from provision.planning.changes import CreateSelection, CreateVault, UpdateBacku
 from provision.planning.plan import Plan
 from provision.workflow import provision
 from steps import iam_consumer
+from tests import spawn
 from tests.contract_project import CONFTEST, PYTEST_INI
 from tests.iam import evaluate
 from tests.iam.recorder import Call, Recorder, load
@@ -475,8 +475,8 @@ def consumer_calls(tmp_path_factory: pytest.TempPathFactory) -> list[Call]:
     out = project / "calls.json"
     env = {**os.environ, "IAM_RECORD": str(out),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
-    done = subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "-q", "-p", "tests.iam.record_plugin"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
+    done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-q", "-p", "tests.iam.record_plugin"],
+                     cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     return load(out)
 
@@ -524,7 +524,7 @@ def test_the_promotions_check_after_the_apply_may_make_every_call_it_makes(tmp_p
     out = project / "calls.json"
     env = {**os.environ, "IAM_RECORD": str(out), "IAM_RECORD_AFTER_PROVISIONING": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.iam.record_plugin", "--env=moto",
+    done = spawn.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.iam.record_plugin", "--env=moto",
                            *kept], cwd=project, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-2000:]  # UNVERIFIED or BLOCKED on moto
     calls = load(out)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,10 +16,11 @@ import pytest
 from provision.observed.state import Unknowable
 from steps.results.findings import Finding, Kind, Outcome
 from steps.results.unknowns import INPUT_UNKNOWN_EXIT
+from tests import spawn
 from tests.test_report_library import ROOT, python
 
 
-def run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--env=sit", f"--readiness-report={out}", *args,
                   SOURCE_DATE_EPOCH="0")
 
@@ -30,7 +31,7 @@ def findings(out: Path) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def root_with_a_variable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root_with_a_variable(tmp_path_factory: pytest.TempPathFactory, spawn: ModuleType) -> Path:
     """infra/ copied, its sit root naming every resource by `var.env`, with the sit.tfvars that gives it."""
     infra = tmp_path_factory.mktemp("infra")
     shutil.copytree(ROOT / "infra" / "modules", infra / "modules")
@@ -77,7 +78,7 @@ def test_with_its_var_file_nothing_is_left_unknown_and_limits_do_not_block(root_
     assert all(f["unknown"] == "limit" for f in limits)
 
 
-def test_gaps_keep_exit_1_when_the_input_also_has_unknowns(tmp_path: Path) -> None:
+def test_gaps_keep_exit_1_when_the_input_also_has_unknowns(tmp_path: Path, spawn: ModuleType) -> None:
     done = run(tmp_path, "--against=terraform:tests/brief/terraform")  # the brief's Terraform, no sit.tfvars
     assert done.returncode == 1, done.stdout[-3000:]
     assert "--tf-var-file=FILE" in done.stdout

@@ -9,13 +9,13 @@ given; and a contracts project run from inside its features/ folder is set up fr
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
+from tests import spawn
 from tests.contract_project import CONTRACTS
 
 pytestmark = pytest.mark.slow  # pytest in a subprocess
@@ -45,10 +45,10 @@ def holds(basket, count):
 '''
 
 
-def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pytest_in(folder: Path, *args: str) -> spawn.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", *args],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return spawn.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", *args],
+                     cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_the_plugin_is_registered_as_an_entry_point_of_this_environment() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.server
 import json
 import shutil
-import subprocess
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -34,6 +33,7 @@ from provision.iam.privilege import excess
 from steps.checks.permissions import Call, claims_of, findings, over_privileged
 from steps.gherkin.authoring import role_problems
 from steps.results.findings import Kind, NotRun, Outcome
+from tests import spawn
 from tests.test_report_library import ROOT, copy_of_this_project, python
 
 CONSUMERS = ("campaigns_lambda", "order_lambda", "product_lambda", "tenant_management")
@@ -392,7 +392,7 @@ def _orders_api_without_query_on_orders_by_user(project: Path, defaults: bool) -
     environments.write_text(text.replace("    backend: moto\n", f"    backend: moto\n{roles}", 1))
 
 
-def _run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def _run(project: Path, *args: str) -> tuple[spawn.CompletedProcess[str], dict[str, Any]]:
     done = python("-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto", "-o", "junit_family=xunit2",
                   f"--junitxml={project / 'junit.xml'}", f"--readiness-report={project / 'out'}", *args, cwd=project)
     return done, json.loads((project / "out" / "readiness.json").read_text())

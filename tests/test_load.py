@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from provision.desired.model import DesiredState
 from provision.desired.stack import resolve
 from provision.desired.yamlsrc import load_yaml
 from provision.errors import ContractError, Problem
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTRACTS = ROOT / "contracts"
@@ -606,12 +606,13 @@ def test_all_mistakes_reported_together_sorted_by_file_and_line(tmp_path: Path) 
 # --- the command line ----------------------------------------------------------------------
 
 
-def run_validate(contracts: Path) -> subprocess.CompletedProcess[str]:
+def run_validate(contracts: Path) -> spawn.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return spawn.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
+                     cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_good_contracts(tmp_path: Path) -> None:
     result = run_validate(copy_contracts(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -627,6 +628,7 @@ CLI_MISTAKES = [
 ]
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize(("edit", "marker"), CLI_MISTAKES)
 def test_cli_validate_bad_contracts(tmp_path: Path, edit: Edit, marker: str) -> None:
     folder = contracts_with(tmp_path, [edit])
@@ -640,6 +642,7 @@ def test_cli_validate_bad_contracts(tmp_path: Path, edit: Edit, marker: str) -> 
     assert re.search(rf"^  \S*{re.escape(edit.file)}:{line}: \S", result.stderr, re.MULTILINE), result.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_missing_folder(tmp_path: Path) -> None:
     result = run_validate(tmp_path / "nowhere")
     assert result.returncode == 1
@@ -808,6 +811,7 @@ def test_a_byte_that_is_not_utf8_is_reported_at_its_line_and_column(tmp_path: Pa
     assert line > 1, problem
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
     folder = copy_contracts(tmp_path)
     line = replace_bytes(folder, ORDERS, b"Orders placed", b"Orders plac\xe9d")
@@ -857,6 +861,7 @@ def _cap_memory() -> None:  # pragma: no cover - runs in the child process
     resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("use", ["? *i\n: value\n", "z: *i\n"], ids=["as a key", "as a value"])
 def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str) -> None:
     """Bounded in time (timeout) and memory (rlimit) even where the loader would expand it."""
@@ -865,9 +870,9 @@ def test_cli_validate_an_alias_bomb_is_refused_at_once(tmp_path: Path, use: str)
     assert len(text.encode()) < 400
     (folder / "bomb.yaml").write_text(text, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, check=False, timeout=30,
-                            preexec_fn=_cap_memory if sys.platform != "win32" else None)
+    result = spawn.run([sys.executable, "-m", "provision", "--contracts", str(folder), "validate"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, check=False, timeout=30,
+                       preexec_fn=_cap_memory if sys.platform != "win32" else None)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("error: 1 problem in the contracts:"), result.stderr
@@ -889,6 +894,7 @@ def test_values_may_nest_100_levels_and_no_more(tmp_path: Path, levels: int, ref
     assert "nested more than 100 levels deep" in problems[0].message
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_deeply_nested_brackets(tmp_path: Path) -> None:
     """Before the limit, composing 1,000 levels ran out of Python's stack: a RecursionError traceback."""
     folder = contracts_with(tmp_path, [extra_file("    description: " + "[" * 1000 + "]" * 1000 + "\n")])
@@ -913,11 +919,13 @@ def test_a_file_that_holds_nothing_is_reported(tmp_path: Path, text: str) -> Non
                           "add a section (tables, defaults, backup, environments, conventions, waivers) or delete it")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_an_empty_file(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [Edit("tables/notes.yaml", None, "# to do\n")])
     assert_cli_one_problem(folder, "tables/notes.yaml", 1, "this file holds nothing")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> None:
     mistake = sit_pattern("table_name_pattern: '{table}'")
     folder = contracts_with(tmp_path, [SIT_IN_DEVS_ACCOUNT, DEV_TABLES_WITHOUT_ENV, mistake])
@@ -925,6 +933,7 @@ def test_cli_validate_two_environments_sharing_table_names(tmp_path: Path) -> No
     assert_cli_one_problem(folder, ENVIRONMENTS, line, "environments 'dev' and 'sit' both make the table name")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_cli_validate_a_ttl_attribute_that_is_a_string_key(tmp_path: Path) -> None:
     folder = contracts_with(tmp_path, [Edit(ORDERS, None, "    ttl_attribute: orderId\n")])
     line = line_of((folder / ORDERS).read_text(encoding="utf-8"), "ttl_attribute")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socketserver
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from provision.backends import local_service
 from provision.backends.dynamodb_local import dynamodb_local_backend
 from provision.backends.dynamodb_local_launch import free_port
 from provision.errors import BackendError
+from tests import spawn
 from tests.local_tables import create_table, local_env, port_open, table_names
 
 # --- the persistent instance of `local up` -----------------------------------------------------
@@ -28,8 +28,9 @@ def test_status_without_a_state_file_is_none(tmp_path: Path) -> None:
     assert local_service.down(tmp_path) is False
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_stale_state_file_is_reported_and_removed(tmp_path: Path) -> None:
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    finished = spawn.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     dead_pid = int(finished.stdout)
     state = tmp_path / ".dynamodb-local" / "state.json"
     state.parent.mkdir()
@@ -81,7 +82,7 @@ def up_in_another_process(root: Path, port: int) -> str:
     code = "import sys; from pathlib import Path; from provision.backends import local_service as s; "
     code += "print(s.up(Path(sys.argv[1]), int(sys.argv[2])).endpoint_url)"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run([sys.executable, "-c", code, str(root), str(port)], env=env, capture_output=True, text=True)
+    done = spawn.run([sys.executable, "-c", code, str(root), str(port)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from steps import scaffold
 from steps.gherkin import authoring
 from steps.gherkin.parse import parse_all
 from steps.sentences import catalogue
+from tests import spawn
 from tests.contract_project import INNER_TIMEOUT_SECONDS, REAL_CONSUMERS, REPO_ROOT, inner_environment
 
 CONTRACTS = REPO_ROOT / "contracts"
@@ -36,10 +36,10 @@ def copy_of_project(path: Path) -> Path:
     return path
 
 
-def program(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def program(path: Path, *args: str) -> spawn.CompletedProcess[str]:
     """`python ARGS` in `path`, as a developer at the root of a clone would run it."""
-    return subprocess.run([sys.executable, *args], cwd=path, env=inner_environment(), capture_output=True,
-                          text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
+    return spawn.run([sys.executable, *args], cwd=path, env=inner_environment(), capture_output=True,
+                     text=True, timeout=INNER_TIMEOUT_SECONDS, check=False)
 
 
 def tree(path: Path) -> list[str]:

@@ -14,13 +14,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import spawn
 from tests.brief import goldens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +64,8 @@ def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run against contracts/, Terraform and the live environment (moto), the Terraform drifted: the Terraform
     `provision terraform` writes for moto, with one GSI the consumers query taken out of it."""
     made = tmp_path_factory.mktemp("terraform")
-    subprocess.run([sys.executable, "-m", "provision", "terraform", "--out", str(made), "--env", "moto"], cwd=ROOT,
-                   capture_output=True, text=True, timeout=120, check=True)
+    spawn.run([sys.executable, "-m", "provision", "terraform", "--out", str(made), "--env", "moto"], cwd=ROOT,
+                 capture_output=True, text=True, timeout=120, check=True)
     tables = made / "modules" / "dynamodb-stack" / "tables.tf"
     dropped = re.sub(r'  global_secondary_index \{\n    name += "CampaignsByStatus".*?\n  \}\n\n', "",
                      tables.read_text(encoding="utf-8"), count=1, flags=re.S)
@@ -79,8 +79,8 @@ def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def chromium(*args: str) -> str:
     assert BROWSER is not None
-    done = subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = spawn.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args],
+                     capture_output=True, text=True, timeout=120, check=True)
     return done.stdout
 
 

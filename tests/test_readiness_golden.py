@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import spawn
 from tests.brief import goldens
 from tests.brief.goldens import compare_with_golden
 
@@ -24,18 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "tests" / "brief"
 
 
-def run_contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_contracts(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return goldens.run(out, "--env=moto", *args)
 
 
 @pytest.fixture(scope="module")
-def ready(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def ready(tmp_path_factory: pytest.TempPathFactory) -> tuple[spawn.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("ready")
     return goldens.run(out, *goldens.RUNS["golden-ready"]), out
 
 
 @pytest.fixture(scope="module")
-def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def brief(tmp_path_factory: pytest.TempPathFactory) -> tuple[spawn.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("brief")
     return goldens.run(out, *goldens.RUNS["golden"]), out
 
@@ -46,7 +46,7 @@ def load(out: Path) -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_the_real_stack_on_moto_has_no_gap_but_is_not_ready_while_moto_cannot_verify_some(
-        ready: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+        ready: tuple[spawn.CompletedProcess[str], Path]) -> None:
     """Never READY while something is unchecked: moto cannot report backup selections (issue 7)."""
     result, out = ready
     assert result.returncode == 0, result.stdout[-3000:]
@@ -66,7 +66,7 @@ def test_the_real_stack_on_moto_has_no_gap_but_is_not_ready_while_moto_cannot_ve
 
 @pytest.mark.slow
 def test_the_brief_environment_is_blocked_with_its_findings(
-        brief: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+        brief: tuple[spawn.CompletedProcess[str], Path]) -> None:
     result, out = brief
     assert result.returncode != 0
     report = load(out)
@@ -100,7 +100,7 @@ def test_the_brief_environment_is_blocked_with_its_findings(
 
 @pytest.mark.slow
 def test_the_report_is_the_same_under_xdist(
-        tmp_path: Path, brief: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+        tmp_path: Path, brief: tuple[spawn.CompletedProcess[str], Path]) -> None:
     _, serial = brief
     result = run_contracts(tmp_path, "--contracts", str(BRIEF / "contracts"), "-n", "2")
     assert result.returncode != 0
@@ -127,9 +127,9 @@ def test_the_markdown_goes_to_the_github_job_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT), "GITHUB_STEP_SUMMARY": str(summary)}
-    subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
+    spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                     f"--readiness-report={tmp_path / 'out'}", "-m", "order_lambda"],
-                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n# Readiness: DynamoDB stack in moto: BLOCKED\n")
     assert "**Status**: ❌ **BLOCKED**: 4 of 5 consumers not checked in this run" in text
@@ -196,12 +196,12 @@ def test_the_goldens_command_writes_each_folder_from_its_own_run(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     ran: list[tuple[str, ...]] = []
 
-    def fake_run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    def fake_run(out: Path, *args: str) -> spawn.CompletedProcess[str]:
         ran.append(args)
         out.mkdir(parents=True)
         for name in goldens.FILES:
             (out / name).write_text(f"{name} of {' '.join(args)}\n")
-        return subprocess.CompletedProcess(args, 1, "", "")
+        return spawn.CompletedProcess(args, 1, "", "")
 
     monkeypatch.setattr(goldens, "run", fake_run)
     assert goldens.main(["--into", str(tmp_path), "golden"]) == 0

@@ -11,7 +11,6 @@ import errno
 import json
 import os
 import resource
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from steps.report.__main__ import main as report_main
 from steps.report.files import LOCK, hold_folder
 from steps.results import files
 from steps.results.files import write_whole
+from tests import spawn
 from tests.test_report_library import RESULTS, signed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,10 +89,10 @@ def test_a_run_on_a_full_disk_leaves_no_report_not_half_of_one(tmp_path: Path) -
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("GITHUB_STEP_SUMMARY", None)
     # readiness.md of this run is about 3.4 kB, readiness.json 2.8 kB: the first fits, the others do not
-    done = subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
+    done = spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                            "-m", "order_lambda", f"--readiness-report={out}"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False,
-                          preexec_fn=limited_to(3_500))
+                     capture_output=True, text=True, timeout=300, check=False,
+                     preexec_fn=limited_to(3_500))
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"readiness report: cannot be written to {out} (File too large); no report was written" in done.stdout
     assert not [n for n in REPORT if (out / n).exists()]
@@ -119,12 +119,12 @@ def test_a_rebuild_into_a_folder_a_run_holds_is_refused(tmp_path: Path, capsys: 
     assert report_main([str(tmp_path / "results.json"), "--out", str(out)]) == 1  # free again: written (BLOCKED)
 
 
-def pytest_run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pytest_run(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
+    return spawn.run([sys.executable, "-m", "pytest", "--env=moto", "-p", "no:cacheprovider", "-q",
                            f"--readiness-report={out}", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+                     timeout=300, check=False)
 
 
 @pytest.mark.slow

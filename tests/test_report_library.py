@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,16 +18,17 @@ from steps.results import environment
 from steps.results.accounts import mask, mask_accounts
 from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
 from steps.results.run import RunResults, digest
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 BRIEF = ROOT / "tests" / "brief"
 
 
-def python(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+def python(*args: str, cwd: Path = ROOT, **env: str) -> spawn.CompletedProcess[str]:
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     environ.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return spawn.run([sys.executable, *args], cwd=cwd, env=environ, capture_output=True, text=True,
+                     timeout=300, check=False)
 
 
 def copy_of_this_project(folder: Path) -> Path:
@@ -40,7 +40,7 @@ def copy_of_this_project(folder: Path) -> Path:
     return folder
 
 
-def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def contracts(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return python("-m", "pytest", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}", *args)
 
 
@@ -255,6 +255,7 @@ def test_show_accounts_without_a_report_is_refused(tmp_path: Path) -> None:
 # --- sources behind one interface, picked by name -------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path) -> None:
     done = contracts(tmp_path, "--against=schema")
     assert done.returncode == 0, done.stdout[-3000:]
@@ -281,6 +282,7 @@ def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path
     pytest.param(("--against=schema", "--env=sit", "--provision"),
                  "--provision is for a live environment; --against schema reads no backend", id="provision"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_a_source_that_cannot_be_used_is_refused(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
     done = contracts(tmp_path, *args)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR

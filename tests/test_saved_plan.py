@@ -116,6 +116,7 @@ def test_plan_out_then_apply_plan_on_the_command_line(contracts: Path, workdir: 
                        "approved, no longer planned: create table")
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_missing_saved_plan_is_a_clean_error_before_any_call(workdir: Path) -> None:
     missing = run("apply", "--env", "sit", "--plan", str(workdir / "nowhere.json"), cwd=workdir)
     assert_clean_error(missing, "nowhere.json: cannot be read")

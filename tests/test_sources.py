@@ -4,9 +4,9 @@ source, one report with a column per source and where they disagree."""
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +18,7 @@ from steps.results.expected import Requirements
 from steps.results.findings import Cause, Finding, Kind, Outcome
 from steps.results.run import RunResults, SourceResults
 from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from tests import spawn
 from tests.test_report_library import contracts
 
 
@@ -97,14 +98,15 @@ def test_a_run_of_one_source_keeps_the_report_of_one_source() -> None:
 
 
 @pytest.fixture(scope="module")
-def two_sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def two_sources(tmp_path_factory: pytest.TempPathFactory,
+                spawn: ModuleType) -> tuple[Path, spawn.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("two")
     done = contracts(out, "--env=moto", "--no-provision", "--against=schema,live", f"--junitxml={out / 'junit.xml'}")
     return out, done
 
 
 def test_every_scenario_runs_against_each_source_with_its_own_id(
-        two_sources: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+        two_sources: tuple[Path, spawn.CompletedProcess[str]]) -> None:
     out, done = two_sources
     cases = [c.get("name", "") for c in ET.parse(out / "junit.xml").getroot().iter("testcase")]
     schema = sorted(c.removesuffix("[schema]") for c in cases if c.endswith("[schema]"))
@@ -117,7 +119,7 @@ def test_every_scenario_runs_against_each_source_with_its_own_id(
 
 
 def test_a_live_environment_that_lacks_what_the_schema_defines_is_drift_in_the_side_by_side_report(
-        two_sources: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+        two_sources: tuple[Path, spawn.CompletedProcess[str]]) -> None:
     out, done = two_sources
     assert done.returncode == 1  # live is empty (--no-provision): BLOCKED
     data = json.loads((out / "readiness.json").read_text())
@@ -133,6 +135,7 @@ def test_a_live_environment_that_lacks_what_the_schema_defines_is_drift_in_the_s
     assert not any(name.endswith(("[schema]", "[live]", "-schema]")) for name in names)  # the scenario as written
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_source_can_be_selected_with_k(tmp_path: Path) -> None:
     done = contracts(tmp_path, "--env=moto", "--against=schema,live", "-k", "schema and OrdersByUser")
     assert "contract checks on moto, schema" in done.stdout

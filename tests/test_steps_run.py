@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 
 import boto3
 import pytest
+
+from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
 from tests.contract_project import REPO_ROOT, ContractProject, ContractRun, pytester_runner  # noqa: E402
@@ -445,11 +446,12 @@ def test_a_readiness_report_folder_that_cannot_be_written_is_refused_before_anyt
     assert run.scenarios == {}
 
 
+@pytest.mark.usefixtures("spawn")
 def test_pytest_runs_from_a_clone_before_pip_install() -> None:
     """pyproject's `pythonpath = ["."]`: the plugin is importable with no PYTHONPATH and no install."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
-    done = subprocess.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
-                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = spawn.run([str(Path(sys.executable).parent / "pytest"), "--collect-only", "-q", "features/platform"],
+                     cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "3 tests collected" in done.stdout
 

@@ -19,6 +19,7 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -770,7 +771,8 @@ def local_run(tmp_path_factory: pytest.TempPathFactory, dynamodb_local_endpoint:
 
 
 @pytest.fixture
-def run_on(request: pytest.FixtureRequest) -> tuple[str, ContractRun]:
+def run_on(request: pytest.FixtureRequest, spawn: ModuleType) -> tuple[str, ContractRun]:
+    """Each backend's one run of the catalogue (an inner pytest: `spawn` marks the tests slow)."""
     env: str = request.param
     return env, request.getfixturevalue("moto_run" if env == "moto" else "local_run")
 

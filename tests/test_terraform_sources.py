@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests import spawn
 from tests.brief import goldens
 from tests.brief.goldens import compare_with_golden
 from tests.test_report_library import ROOT, python
@@ -24,7 +25,7 @@ PLAN = f"plan:{BRIEF / 'plan.json'}"
 BRIEF_BLOCKED = {"campaigns_lambda", "order_lambda", "platform", "product_lambda", "tenant_management"}
 
 
-def contracts(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def contracts(out: Path, *args: str) -> spawn.CompletedProcess[str]:
     return python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--env=sit", f"--readiness-report={out}", *args,
                   SOURCE_DATE_EPOCH="0")
 
@@ -35,8 +36,8 @@ def report(out: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module", params=[pytest.param((TERRAFORM, VARS), id="terraform"),
                                         pytest.param((PLAN,), id="plan")])
-def brief(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def brief(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, spawn: ModuleType,
+          ) -> tuple[spawn.CompletedProcess[str], dict[str, Any]]:
     source, *more = request.param
     out = tmp_path_factory.mktemp(request.node.callspec.id if hasattr(request.node, "callspec") else "brief")
     done = contracts(out, f"--against={source}", *more)
@@ -44,7 +45,7 @@ def brief(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_the_brief_terraform_lacks_two_tables_renames_five_gsis_and_has_no_backups(
-        brief: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
+        brief: tuple[spawn.CompletedProcess[str], dict[str, Any]]) -> None:
     done, data = brief
     assert done.returncode == 1, done.stdout[-2000:]
     assert "provisioned" not in done.stdout  # no backend
@@ -66,7 +67,7 @@ def test_the_brief_terraform_lacks_two_tables_renames_five_gsis_and_has_no_backu
 
 
 def test_a_gap_in_an_existing_terraform_table_names_its_file_and_line(
-        brief: tuple[subprocess.CompletedProcess[str], dict[str, Any]]) -> None:
+        brief: tuple[spawn.CompletedProcess[str], dict[str, Any]]) -> None:
     _, data = brief
     gsi = next(g for g in data["gaps"] if g["kind"] == "gsi" and g["name"] == "TenantsByDomain")
     if gsi["action"].count("dynamodb.tf:"):  # the HCL reader knows the line; a plan names the address
@@ -74,6 +75,7 @@ def test_a_gap_in_an_existing_terraform_table_names_its_file_and_line(
     assert "aws_dynamodb_table.tenants" in gsi["action"]
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_folder_and_its_plan_give_the_same_gaps(tmp_path: Path) -> None:
     folder = contracts(tmp_path / "tf", f"--against={TERRAFORM}", VARS)
     plan = contracts(tmp_path / "plan", f"--against={PLAN}")
@@ -83,6 +85,7 @@ def test_the_folder_and_its_plan_give_the_same_gaps(tmp_path: Path) -> None:
     assert gaps[0] == gaps[1]
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_projects_own_desired_state_as_a_plan_has_no_gap(tmp_path: Path) -> None:
     """benchmarks/peer/plan.json is Terraform's plan of infra/envs/sit, the Terraform `python -m provision terraform`
     writes from contracts/: every claim holds."""
@@ -97,6 +100,7 @@ def test_the_projects_own_desired_state_as_a_plan_has_no_gap(tmp_path: Path) -> 
         "unverifiable on plan: an alarm's state exists only in CloudWatch, once deployed"}
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_module_call_makes_what_it_may_define_unverifiable_not_missing(tmp_path: Path) -> None:
     folder = tmp_path / "infra"
     shutil.copytree(ROOT / BRIEF / "terraform", folder)
@@ -118,6 +122,7 @@ def test_a_module_call_makes_what_it_may_define_unverifiable_not_missing(tmp_pat
     assert done.returncode == 1
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_terraform_table_of_no_logical_name_or_in_no_contract_is_unexpected(tmp_path: Path) -> None:
     folder = tmp_path / "infra"
     shutil.copytree(ROOT / BRIEF / "terraform", folder)
@@ -161,6 +166,7 @@ resource "aws_dynamodb_table" "legacy" {
     pytest.param({"plan.json": '{"format_version": "9.0", "planned_values": {}}'}, (), "9.0", id="plan-format"),
     pytest.param({"plan.json": '{"format_version": "1.2",\n "planned_values": [}'}, (), "plan.json:2", id="plan-json"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_a_source_that_cannot_be_read_stops_the_run_with_exit_code_4_and_its_file(
         tmp_path: Path, files: dict[str, str], args: tuple[str, ...], says: str) -> None:
     for name, text in files.items():
@@ -189,6 +195,7 @@ def test_terraform_of_another_environment_stops_the_run_naming_the_env_to_give(
     assert not (tmp_path / "readiness.md").exists()
 
 
+@pytest.mark.usefixtures("spawn")
 def test_static_sources_import_no_moto_and_start_no_backend() -> None:
     code = ("import sys, pytest\n"
             f"code = pytest.main(['-q', '-p', 'no:cacheprovider', '--env=sit', '--against=schema,{TERRAFORM},{PLAN}',"

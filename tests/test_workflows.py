@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -37,10 +38,10 @@ def tool(name: str) -> str:
     return on_path
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> spawn.CompletedProcess[str]:
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # actionlint finds shellcheck on PATH
-    return subprocess.run(list(args), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-                          env={**os.environ, "PATH": path, **(env or {})})
+    return spawn.run(list(args), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+                     env={**os.environ, "PATH": path, **(env or {})})
 
 
 def workflow(name: str) -> dict[Any, Any]:
@@ -71,6 +72,7 @@ def workflow(name: str) -> dict[Any, Any]:
     ("prod", "refs/heads/v1.0.0", False),
     ("qa", "refs/heads/main", False),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_a_ref_is_promoted_only_where_the_rules_allow(env: str, ref: str, accepted: bool) -> None:
     done = run("bash", str(RULES), "ref", env, ref)
     if accepted:
@@ -132,6 +134,7 @@ def fake_api(tmp_path: Path) -> FakeApi:
 needs_jq = pytest.mark.skipif(shutil.which("jq") is None, reason="jq reads the API's answer (GitHub's runners have it)")
 
 
+@pytest.mark.usefixtures("spawn")
 @needs_jq
 @pytest.mark.parametrize("env", ["sit", "prod", "dev"])
 def test_an_environment_with_required_reviewers_is_accepted(env: str, fake_api: FakeApi) -> None:
@@ -152,6 +155,7 @@ def test_an_environment_with_required_reviewers_is_accepted(env: str, fake_api: 
     {**environment_answer(), "protection_rules": []},
     {key: value for key, value in environment_answer().items() if key != "protection_rules"},
 ])
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("env", ["sit", "prod"])
 def test_sit_and_prod_without_required_reviewers_are_refused(env: str, answer: dict[str, Any],
                                                              fake_api: FakeApi) -> None:
@@ -161,6 +165,7 @@ def test_sit_and_prod_without_required_reviewers_are_refused(env: str, answer: d
                                   "required reviewers"), done.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 @needs_jq
 def test_dev_without_required_reviewers_goes_on_with_a_notice(fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "environment", "dev", env=fake_api(200, environment_answer(reviewers=-1)))
@@ -168,6 +173,7 @@ def test_dev_without_required_reviewers_goes_on_with_a_notice(fake_api: FakeApi)
     assert "::notice::the GitHub environment 'dev' has no required reviewers" in done.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 @needs_jq
 def test_weaker_protection_is_warned_about(fake_api: FakeApi) -> None:
     answer = environment_answer(self_review=False, admins_bypass=True, branch_policy=False)
@@ -188,6 +194,7 @@ def test_weaker_protection_is_warned_about(fake_api: FakeApi) -> None:
     (500, "oops", "(HTTP 500)"),
     (200, "<html>not json</html>", "not the JSON of an environment"),
 ])
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_an_environment_that_cannot_be_read_is_refused(env: str, status: int, body: Any, says: str,
                                                        fake_api: FakeApi) -> None:
@@ -199,6 +206,7 @@ def test_an_environment_that_cannot_be_read_is_refused(env: str, status: int, bo
     assert "ghs_test" not in done.stdout + done.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_environment_check_needs_the_token(fake_api: FakeApi) -> None:
     env = fake_api(200, environment_answer())
     env["GITHUB_TOKEN"] = ""
@@ -224,6 +232,7 @@ def promote_run_name() -> str:
     return str(workflow("promote.yml")["run-name"])
 
 
+@pytest.mark.usefixtures("spawn")
 @needs_jq
 def test_prod_is_promoted_from_a_commit_a_sit_promotion_of_which_succeeded(fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "passed-sit", "prod", SHA,
@@ -246,6 +255,7 @@ def test_prod_is_promoted_from_a_commit_a_sit_promotion_of_which_succeeded(fake_
     pytest.param(runs_answer(promotion_run(sha="f" * 40)), id="another commit"),
     pytest.param(runs_answer(promotion_run(path=".github/workflows/other.yml")), id="another workflow"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_prod_from_a_commit_that_did_not_pass_sit_is_refused(answer: dict[str, Any], fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "passed-sit", "prod", SHA, env=fake_api(200, answer))
     assert done.returncode == 1, done.stdout + done.stderr
@@ -259,6 +269,7 @@ def test_prod_from_a_commit_that_did_not_pass_sit_is_refused(answer: dict[str, A
     (500, "oops", "(HTTP 500"),
     (200, "<html>not json</html>", "not the JSON of workflow runs"),
 ])
+@pytest.mark.usefixtures("spawn")
 def test_prod_whose_sit_promotion_cannot_be_read_is_refused(status: int, body: Any, says: str,
                                                             fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "passed-sit", "prod", SHA, env=fake_api(status, body))
@@ -268,6 +279,7 @@ def test_prod_whose_sit_promotion_cannot_be_read_is_refused(status: int, body: A
     assert "ghs_test" not in done.stdout + done.stderr
 
 
+@pytest.mark.usefixtures("spawn")
 @pytest.mark.parametrize("env", ["dev", "sit"])
 def test_dev_and_sit_need_no_earlier_promotion(env: str, fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "passed-sit", env, SHA, env=fake_api(500, "never asked"))
@@ -275,12 +287,14 @@ def test_dev_and_sit_need_no_earlier_promotion(env: str, fake_api: FakeApi) -> N
     assert not (fake_api.folder / "args").exists()
 
 
+@pytest.mark.usefixtures("spawn")
 def test_a_ref_that_is_not_a_commit_is_refused_for_prod(fake_api: FakeApi) -> None:
     done = run("bash", str(RULES), "passed-sit", "prod", "v1.0.0", env=fake_api(200, runs_answer(promotion_run())))
     assert done.returncode == 1
     assert "'v1.0.0' is not a commit SHA" in done.stdout
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_rules_script_is_shellcheck_clean() -> None:
     done = run(tool("shellcheck"), "--severity=style", str(RULES))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -440,12 +454,14 @@ def test_every_job_is_named_and_every_oidc_grant_explained() -> None:
 # --- linters -------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("spawn")
 def test_actionlint_finds_nothing() -> None:
     done = run(tool("actionlint"), "-shellcheck", tool("shellcheck"), *map(str, WORKFLOWS))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
 
 
+@pytest.mark.usefixtures("spawn")
 def test_zizmor_pedantic_finds_nothing() -> None:
     """No finding is left: fixed, or ignored in .github/zizmor.yml or inline with the reason beside it."""
     done = run(tool("zizmor"), "--offline", "--persona=pedantic", "--collect=workflows,dependabot",
@@ -461,6 +477,7 @@ def test_zizmor_pedantic_finds_nothing() -> None:
     assert not config.exists() or "#" in config.read_text(), "every ignore in .github/zizmor.yml says why"
 
 
+@pytest.mark.usefixtures("spawn")
 def test_the_workflows_and_dependabot_match_their_schemas() -> None:
     checker = tool("check-jsonschema")
     done = run(checker, "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from botocore.config import Config
+from botocore.exceptions import ReadTimeoutError
 
 from provision.backends import operations as ops
 from provision.backends.backend import local_session
@@ -113,9 +114,25 @@ def _docker_leaks_quietly() -> Iterator[None]:
             gc.collect()
 
 
-def endpoint_answers(endpoint_url: str, region: str = "us-east-1") -> bool:
-    """Whether a DynamoDB API answers ListTables at the endpoint (one quick attempt)."""
-    return _probe(_probe_client(endpoint_url, region))
+def endpoint_answers(endpoint_url: str, region: str = "us-east-1", patience: float = 0.0) -> bool:
+    """Whether a DynamoDB API answers ListTables at the endpoint.
+
+    A refusal or a hang-up is a no at once. An answer that is only slow (a read timeout: a JVM on a busy machine)
+    is asked again until `patience` seconds have passed, so a loaded machine does not make a running instance
+    look dead.
+    """
+    client = _probe_client(endpoint_url, region)
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            ops.LIST_TABLES.call(client, Limit=1)
+        except ReadTimeoutError:
+            if time.monotonic() >= deadline:
+                return False
+        except Exception:
+            return False
+        else:
+            return True
 
 
 def _probe_client(endpoint_url: str, region: str) -> Any:

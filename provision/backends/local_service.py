@@ -34,6 +34,8 @@ STATE_FILE = "state.json"
 LOG_FILE = "dynamodb-local.log"
 DATA_DIR = "data"
 READY_TIMEOUT_SECONDS = 60.0
+# How long `status` asks again a running instance that answers only slowly before it calls it "not answering".
+BUSY_PATIENCE_SECONDS = 30.0
 
 # JVMs this process started: kept so that `down` in the same process reaps them (no zombie).
 _started: dict[int, JarProcess] = {}
@@ -128,7 +130,7 @@ def status(root: Path) -> ServiceStatus | None:
     if not _is_our_jvm(pid):
         _state_file(root).unlink(missing_ok=True)
         return _with(found, Condition.STALE)
-    if not endpoint_answers(endpoint):
+    if not endpoint_answers(endpoint, patience=BUSY_PATIENCE_SECONDS):
         return _with(found, Condition.NOT_ANSWERING)
     return found
 
