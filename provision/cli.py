@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from provision.apply.executor import ApplyOptions
 from provision.backends import Backend, open_backend
 from provision.cost import command as cost_command
+from provision.desired import schema_command
 from provision.desired.load import load_contracts
 from provision.desired.model import DesiredState, Environment
 from provision.errors import RefusedError, ToolError
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     cost_command.add_parser(commands, [common])
     export_command.add_parser(commands, [common])
     import_command.add_parser(commands, [common])
+    schema_command.add_parser(commands, [common])
 
     def with_env(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text)
@@ -138,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
         return export_command.run(args)
     if args.command == "import":
         return import_command.run(args)
+    if args.command == "schema":
+        return schema_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
         gsis = sum(len(t.global_indexes) for t in desired.tables)

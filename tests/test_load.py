@@ -343,7 +343,7 @@ CASES: list[Case] = [
          ("'dev' is given twice", "keep one of them")),
     Case("the same table in two files",
          Edit("tables/zz_orders_copy.yaml", None, "tables:\n  orders:\n    partition_key: {name: tenantId, type: S}\n"),
-         ("orders:",), ("table 'orders' is also defined at", "tables/orders.yaml:2", "keep one of them")),
+         ("orders:",), ("table 'orders' is also defined at", "tables/orders.yaml:3", "keep one of them")),
     Case("a GSI and an LSI sharing a name",
          Edit(ORDERS, None, "    local_indexes:\n      OrdersByDate:\n"
                             "        sort_key: {name: orderTotal, type: N}\n        projection: KEYS_ONLY\n"),
