@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from provision.backends.backend import CLIENT_CONFIG, LOCAL_CREDENTIALS, Backend, local_session
+from provision.backends.extras import require
 from provision.desired.model import BackendKind, Environment
 
 __all__ = ["CLIENT_CONFIG", "LOCAL_CREDENTIALS", "Backend", "local_session", "open_backend"]
@@ -25,6 +26,7 @@ def open_backend(env: Environment, endpoint_url: str | None = None, start_local:
     `endpoint_url` (or the environment's own) is moto's server; none: moto in this process.
     """
     if env.backend is BackendKind.MOTO:
+        require("moto", "moto", f"environment '{env.name}' (backend moto)")
         from provision.backends.moto import moto_backend
 
         with moto_backend(env, endpoint_url or env.endpoint_url) as backend:

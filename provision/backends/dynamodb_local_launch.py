@@ -29,6 +29,7 @@ from botocore.exceptions import ReadTimeoutError
 
 from provision.backends import operations as ops
 from provision.backends.backend import local_session
+from provision.backends.extras import require
 from provision.errors import BackendError
 
 JAR = "DynamoDBLocal.jar"
@@ -339,7 +340,8 @@ class ContainerInstance:
     @classmethod
     def start(cls, image: str = IMAGE) -> ContainerInstance:
         """Pull if need be, create and start the container; readiness is `wait_ready`'s job."""
-        from testcontainers.core.container import DockerContainer
+        DockerContainer = require("testcontainers.core.container", "local",
+                                  "DynamoDB Local in a container").DockerContainer
 
         command = ["-jar", JAR, "-inMemory", *COMMON_FLAGS]
         container: Any = None

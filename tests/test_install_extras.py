@@ -1,0 +1,65 @@
+"""An install that fits its use (issue 22, item 4): `pip install dynamo-contracts` with no extra checks a plan
+and the contracts without moto, docker or testcontainers installed; a run on moto then says which extra to add.
+A new virtualenv, the project installed from this checkout at the versions CI pins (constraints/dev.txt)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory, spawn: ModuleType) -> Path:
+    """The python of a new virtualenv holding the project and its base dependencies only."""
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    spawn.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    done = spawn.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT),
+                      "-c", str(ROOT / "constraints" / "dev.txt")], timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return python
+
+
+def test_the_base_install_has_neither_moto_nor_docker(bare: Path, spawn: ModuleType) -> None:
+    done = spawn.run([str(bare), "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"])
+    installed = {line.split("==")[0].lower() for line in done.stdout.splitlines()}
+    assert {"dynamo-contracts", "boto3", "python-hcl2", "pytest-bdd"} <= installed
+    assert not {"moto", "docker", "testcontainers"} & installed
+
+
+def test_the_base_install_checks_a_plan_and_names_the_extra_a_moto_run_needs(bare: Path, tmp_path: Path,
+                                                                             spawn: ModuleType) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    for folder in ("contracts", "features"):
+        shutil.copytree(ROOT / folder, project / folder)
+    plan = ROOT / "benchmarks" / "peer" / "plan.json"  # the sit root of infra/, planned by Terraform
+    done = spawn.run([str(bare), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=sit",
+                      f"--against=plan:{plan}"], cwd=project)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout
+    done = spawn.run([str(bare), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--env=moto"], cwd=project)
+    assert done.returncode != 0
+    assert "needs moto, which this install lacks: pip install 'dynamo-contracts[moto]'" in done.stdout
+    done = spawn.run([str(bare.parent / "dynamo-contracts"), "validate"], cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "contracts are valid" in done.stdout
+
+
+def test_a_missing_backend_package_names_its_extra_and_a_missing_inner_module_stays_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from provision.backends.extras import require
+    from provision.errors import ToolError
+
+    monkeypatch.setitem(sys.modules, "moto", None)  # as if not installed: importing it raises ModuleNotFoundError
+    with pytest.raises(ToolError, match=r"backend moto needs moto, .*pip install 'dynamo-contracts\[moto\]'"):
+        require("moto", "moto", "backend moto")
+    with pytest.raises(ModuleNotFoundError):
+        require("provision.no_such_module", "moto", "nothing")
+    assert require("json", "none", "json").dumps([]) == "[]"
