@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.waivers import Waiver  # noqa: E402
+from provision.desired.waivers import INPUT_UNKNOWN, KINDS, Waiver  # noqa: E402
 from steps.report.build import build  # noqa: E402
 from steps.report.markdown import render  # noqa: E402
 from steps.report.model import Readiness, Verdict  # noqa: E402
@@ -248,3 +248,8 @@ def test_every_field_a_waiver_gives_narrows_it_and_what_it_leaves_out_matches_an
     assert marked.waiver.startswith("waived by contracts/waivers.yaml:2 (table orders, in every environment)")
     assert not marked.blocking
     assert waive([waiver(table="orders")], "order_lambda", "O2", "sit", day + datetime.timedelta(days=1))(gsi) == gsi
+
+
+def test_the_kinds_a_waiver_may_name_are_the_kinds_of_claim_and_input_unknown() -> None:
+    """The provisioner's layer cannot import the steps' `Kind`: its own list of them must stay the same."""
+    assert sorted(KINDS) == sorted([*(k.value for k in Kind), INPUT_UNKNOWN])

@@ -23,6 +23,12 @@ from provision.errors import ContractError, Problem
 SECTION = "waivers"
 COVERS = ("consumer", "scenario", "table", "index", "kind", "environment")
 STATED = ("approved_by", "reason", "expires")
+INPUT_UNKNOWN = "input_unknown"  # the kind that covers only claims the input left unknown (a variable with no value)
+# What `kind` may name: the kinds of claim of the steps' findings (`steps.results.findings.Kind`, which this layer
+# cannot import; a test keeps the two equal), and `input_unknown`.
+KINDS = ("table", "key", "gsi", "lsi", "projection", "billing", "stream", "encryption", "pitr", "ttl",
+         "deletion_protection", "table_class", "tags", "backup_vault", "backup_plan", "backup_coverage", "table_set",
+         "gsi_set", "naming", "access_pattern", "alarm", "replica", "cost", "permission", "drift", INPUT_UNKNOWN)
 FIELDS = (*COVERS, *STATED)
 
 
@@ -61,7 +67,7 @@ class Waiver:
         return today > self.expires
 
 
-def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection[str]) -> list[Waiver]:
+def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection[str] = KINDS) -> list[Waiver]:
     """Every waiver under the contracts folder; raise `ContractError` listing every malformed one."""
     problems: list[Problem] = []
     waivers: list[Waiver] = []

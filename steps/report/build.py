@@ -142,7 +142,8 @@ def _where(finding: Finding) -> VerifiedWhere:
 
 def _unverified(results: Results, requirements: Requirements) -> list[Unverified]:
     """What was not verified: claims unverifiable here or not run, then consumers not checked in full."""
-    found = {(f.subject, f.reason): _where(f) for f in results.findings()
+    found = {(f.subject, f"{f.reason}; accepted as risk, {f.waiver}" if f.waiver else f.reason): _where(f)
+             for f in results.findings()
              if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)}
     listed = [Unverified(check, reason, where) for (check, reason), where in sorted(found.items())]
     grouped = results.by_consumer()

@@ -1,5 +1,6 @@
 """Waivers in the run: `--today`, reading `waivers:` from contracts/, checking the consumers and scenarios they name
-against the features, and marking each failed claim a waiver in force accepts (`steps.results.waivers`).
+against the features, and marking each failed claim, or claim the input left unknown, a waiver in force accepts
+(`steps.results.waivers`; a waived unknown does not fail the gate: `steps.results.unknowns.accepted`).
 
 A malformed waiver (no owner, reason or expiry; a name nothing defines) stops the run before anything runs, at its
 file:line. An expired one does not stop it: what it covered blocks again, and the summary says so at its line.
@@ -19,7 +20,7 @@ from provision.desired.waivers import Waiver, load_waivers
 from provision.errors import ContractError, Problem
 from steps.gherkin.parse import ParsedFeatures
 from steps.results import waivers as matching
-from steps.results.findings import Finding, Kind
+from steps.results.findings import Finding
 
 WAIVERS = pytest.StashKey[list[Waiver]]()
 TODAY = pytest.StashKey[datetime.date]()
@@ -46,7 +47,7 @@ def configure(config: pytest.Config, folder: str, desired: DesiredState, parsed:
     """Read the waivers and check what they name; a mistake is a usage error at its line."""
     today = _today(config)
     try:
-        found = load_waivers(folder, desired, [k.value for k in Kind])
+        found = load_waivers(folder, desired)
     except ContractError as error:
         raise pytest.UsageError(str(error)) from None
     consumers = set(parsed.consumers)
