@@ -134,6 +134,8 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
      "contracts/waivers.yaml:2: kind 'gsii' does not exist; did you mean 'gsi'?"),
     ("  - table: orders\n    reason: r\n    expires: 2026-03-31\n",
      "contracts/waivers.yaml:2: this waiver has no 'approved_by'"),
+    ("  - table: orders\n    approved_by: Tech Lead\n    reason: r\n    expires: 2026-13-31\n",
+     "contracts/waivers.yaml:5: expires: '2026-13-31' is not a date; write YYYY-MM-DD"),
 ])
 def test_a_malformed_waiver_stops_the_run_at_its_line(tmp_path: Path, waiver: str, said: str) -> None:
     project = ContractProject(tmp_path, subprocess_runner(tmp_path))

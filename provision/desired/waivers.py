@@ -11,6 +11,7 @@ which day it is. Consumers and scenarios are known only to the features: the ste
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_pat
 from provision.errors import ContractError, Problem
 
 SECTION = "waivers"
+TODAY_VARIABLE = "DYNAMO_CONTRACTS_TODAY"  # the date waivers expire against, when no --today is given (for tests)
 COVERS = ("consumer", "scenario", "table", "index", "kind", "environment")
 STATED = ("approved_by", "reason", "expires")
 INPUT_UNKNOWN = "input_unknown"  # the kind that covers only claims the input left unknown (a variable with no value)
@@ -65,6 +67,24 @@ class Waiver:
 
     def expired(self, today: datetime.date) -> bool:
         return today > self.expires
+
+
+def today_of(given: str | None) -> datetime.date:
+    """`--today` as given, else $DYNAMO_CONTRACTS_TODAY, else today's date (UTC); ValueError saying what to write."""
+    given = given or os.environ.get(TODAY_VARIABLE)
+    if not given:
+        return datetime.datetime.now(datetime.UTC).date()
+    try:
+        return datetime.date.fromisoformat(given)
+    except ValueError:
+        raise ValueError(f"--today={given}: not a date; write YYYY-MM-DD (2026-03-01)") from None
+
+
+def expired(waivers: Collection[Waiver], today: datetime.date) -> list[Problem]:
+    """Each expired waiver as a problem at its line: what it covered blocks again."""
+    return [Problem(w.file, w.line, f"this waiver expired on {w.expires} (today is {today}): what it covered "
+                    f"({w.covers()}) blocks again; renew it with a new date (approved by {w.approved_by}) or close "
+                    "the gap") for w in waivers if w.expired(today)]
 
 
 def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection[str] = KINDS) -> list[Waiver]:

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
 
+from provision.desired import waivers as provision_waivers
 from provision.desired.waivers import INPUT_UNKNOWN, Waiver
 from steps.results.findings import Cause, Finding, Kind, Outcome
 
@@ -55,6 +56,4 @@ def waive(waivers: Sequence[Waiver], consumer: str, scenario: str, environment: 
 
 def expired(waivers: Sequence[Waiver], today: datetime.date) -> list[str]:
     """Each expired waiver as an error at its line: what it covered blocks again."""
-    return [f"{w.where}: this waiver expired on {w.expires} (today is {today}): what it covered ({w.covers()}) "
-            f"blocks again; renew it with a new date (approved by {w.approved_by}) or close the gap"
-            for w in waivers if w.expired(today)]
+    return [str(problem) for problem in provision_waivers.expired(waivers, today)]

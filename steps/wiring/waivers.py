@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
 from collections.abc import Callable
 
 import pytest
 
 from provision.desired.model import DesiredState
-from provision.desired.waivers import Waiver, load_waivers
+from provision.desired.waivers import TODAY_VARIABLE, Waiver, load_waivers, today_of
 from provision.errors import ContractError, Problem
 from steps.gherkin.parse import ParsedFeatures
 from steps.results import waivers as matching
@@ -24,7 +23,6 @@ from steps.results.findings import Finding
 
 WAIVERS = pytest.StashKey[list[Waiver]]()
 TODAY = pytest.StashKey[datetime.date]()
-TODAY_VARIABLE = "DYNAMO_CONTRACTS_TODAY"
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -34,13 +32,10 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def _today(config: pytest.Config) -> datetime.date:
-    given = config.getoption("contracts_today", None) or os.environ.get(TODAY_VARIABLE)
-    if not given:
-        return datetime.datetime.now(datetime.UTC).date()
     try:
-        return datetime.date.fromisoformat(given)
-    except ValueError:
-        raise pytest.UsageError(f"--today={given}: not a date; write YYYY-MM-DD (2026-03-01)") from None
+        return today_of(config.getoption("contracts_today", None))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def configure(config: pytest.Config, folder: str, desired: DesiredState, parsed: ParsedFeatures) -> None:
