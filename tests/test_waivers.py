@@ -111,7 +111,8 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
     assert "43 failed (43 accepted as risk)" in run.output
     assert "order_lambda         ready with accepted risk" in run.output
 
-    expired = project.run("--env=moto", "--today=2026-04-01", f"--readiness-report={out}")
+    expired = project.run("--env=moto", "--today=2026-04-01", f"--readiness-report={out}", "--github-annotations=on",
+                          f"--sarif={sarif}")
     assert expired.result.ret == 1, expired.output
     after = report_of(out)
     assert after["verdict"] == "BLOCKED"
@@ -120,6 +121,15 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
     assert after["consumers"]["campaigns_lambda"]["status"] == "unverified"
     assert ("Waiver expired: contracts/waivers.yaml:2: this waiver expired on 2026-03-31 (today is 2026-04-01)"
             in expired.output)
+    # ... and an error at its line everywhere else: the annotation, the SARIF, readiness.json and .md
+    assert [line.split("::")[1] for line in expired.output.splitlines() if "title=waiver expired" in line] == [
+        f"error file=contracts/waivers.yaml,line={n},title=waiver expired" for n in (2, 7, 12)], expired.output
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results
+                  if r["ruleId"] == "waiver" and r["level"] == "error") == [2, 7, 12]
+    assert [w.split(": this waiver expired on 2026-03-31")[0] for w in after["expired_waivers"]] == [
+        "contracts/waivers.yaml:2", "contracts/waivers.yaml:7", "contracts/waivers.yaml:12"]
+    assert "## Expired waivers" in (out / "readiness.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow  # pytest in a subprocess

@@ -255,7 +255,8 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      warnings=sorted({f.warning for f in findings if f.warning} | {
                          f"advisory, failing: {f.message()}" for f in findings if f.failed and f.advisory
                          and not f.waiver}), unknown=_unseen(observed),
-                     notes=[] if observed is None else list(observed.notes))
+                     notes=[] if observed is None else list(observed.notes),
+                     expired_waivers=list(run.expired_waivers))
 
 
 def build(run: RunResults) -> Readiness | SideBySide:

@@ -211,6 +211,13 @@ def _accepted(report: Readiness) -> list[str]:
         (g.describe(), ", ".join(g.consumers), g.waiver) for g in accepted]), ""]
 
 
+def _expired(report: Readiness) -> list[str]:
+    """Waivers past their date, each at its file:line: what they covered blocks again."""
+    if not report.expired_waivers:
+        return []
+    return ["## Expired waivers", "", *[f"- ❌ {line}" for line in report.expired_waivers], ""]
+
+
 def _notes(report: Readiness) -> list[str]:
     """What the source's reader said about what it read (a state given for a plan), under the status."""
     return [f"**Source**: {'; '.join(report.notes)}.", ""] if report.notes else []
@@ -225,7 +232,8 @@ def render(report: Readiness) -> str:
              "## Naming inconsistencies", "", *_naming(report), "",
              "## Downstream impact", "", *_impact(report), "",
              "## Not verified here", "", *_unverified(report), "",
-             "## Success criteria", "", *_criteria(report), "", *_warnings(report), *_accepted(report)]
+             "## Success criteria", "", *_criteria(report), "", *_warnings(report), *_expired(report),
+             *_accepted(report)]
     if report.gaps:
         lines += ["## All gaps", "", *table(("Gap", "Expected", "Found", "Blocks", "Who must act", "Stated at"), [
             (g.describe(), g.expected, g.actual,

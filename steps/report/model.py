@@ -205,6 +205,7 @@ class Readiness:
     warnings: list[str] = field(default_factory=list)  # what holds but should not (a role over-privileged)
     notes: list[str] = field(default_factory=list)  # what the source's reader said about what it read
     unknown: Unseen = field(default_factory=Unseen)  # required, not read, but something not read may define it
+    expired_waivers: list[str] = field(default_factory=list)  # each at its file:line: what it covered blocks again
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -242,6 +243,7 @@ class Readiness:
             "inactive": self.inactive,
             "warnings": self.warnings,
             **({"notes": self.notes} if self.notes else {}),
+            **({"expired_waivers": self.expired_waivers} if self.expired_waivers else {}),
         }
 
 
