@@ -22,7 +22,9 @@ from provision.cost import command as cost_command
 from provision.desired import schema_command
 from provision.desired.load import load_contracts
 from provision.desired.model import DesiredState, Environment
-from provision.errors import RefusedError, ToolError
+from provision.desired.waivers import TODAY_VARIABLE, load_waivers, today_of
+from provision.desired.waivers import expired as waiver_problems
+from provision.errors import ContractError, RefusedError, ToolError
 from provision.export import command as export_command
 from provision.iam import command as iam_command
 from provision.importing import command as import_command
@@ -59,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common(argparse.SUPPRESS)
 
-    commands.add_parser("validate", parents=[common], help="check the contracts and exit (no backend is touched)")
+    validate = commands.add_parser("validate", parents=[common],
+                                   help="check the contracts and their waivers, and exit (no backend is touched)")
+    validate.add_argument("--today", default=None, metavar="YYYY-MM-DD",
+                          help=f"the date waivers expire against (default: ${TODAY_VARIABLE}, else today, UTC)")
     iam_command.add_parser(commands, [common])
     cost_command.add_parser(commands, [common])
     export_command.add_parser(commands, [common])
@@ -144,10 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         return schema_command.run(args)
     desired = load_contracts(Path(args.contracts))
     if args.command == "validate":
-        gsis = sum(len(t.global_indexes) for t in desired.tables)
-        print(f"contracts are valid: {len(desired.tables)} tables, {gsis} GSIs, {len(desired.plans)} backup "
-              f"plans, environments {', '.join(desired.environments)}")
-        return EXIT_OK
+        return _validate(desired, args)
     env = _environment(desired, args.env)
     if args.endpoint_url and env.is_aws:
         raise ToolError(f"--endpoint-url is for DynamoDB Local and moto environments (moto's server); "
@@ -175,6 +177,24 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Applied {len(result.done)} change(s) to '{env.name}'." if result.done else "Nothing to do.")
             return EXIT_OK
         return _destroy(backend, desired, env, args.timeout)
+
+
+def _validate(desired: DesiredState, args: argparse.Namespace) -> int:
+    """The contracts, then their waivers: malformed, naming nothing that exists, or expired, each at its line.
+    (The consumers and scenarios a waiver names are in features/, which the contracts suite checks.)"""
+    try:
+        today = today_of(args.today)
+    except ValueError as error:
+        raise ToolError(str(error)) from None
+    waivers = load_waivers(Path(args.contracts), desired)
+    expired = waiver_problems(waivers, today)
+    if expired:
+        raise ContractError(expired)
+    gsis = sum(len(t.global_indexes) for t in desired.tables)
+    print(f"contracts are valid: {len(desired.tables)} tables, {gsis} GSIs, {len(desired.plans)} backup "
+          f"plans, environments {', '.join(desired.environments)}"
+          + (f"; {len(waivers)} waiver(s) in force on {today}" if waivers else ""))
+    return EXIT_OK
 
 
 def _environment(desired: DesiredState, name: str) -> Environment:

@@ -5,6 +5,8 @@ A limit of the source (an alarm's state, which only CloudWatch knows) never fail
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -13,11 +15,13 @@ from typing import Any
 
 import pytest
 
+from provision.desired.waivers import Waiver
 from provision.observed.state import Unknowable
 from steps.results.findings import Finding, Kind, Outcome
-from steps.results.unknowns import INPUT_UNKNOWN_EXIT
+from steps.results.unknowns import INPUT_UNKNOWN_EXIT, blocking_unknowns
+from steps.results.waivers import waive
 from tests import spawn
-from tests.test_report_library import ROOT, python
+from tests.test_report_library import ROOT, copy_of_this_project, python
 
 
 def run(out: Path, *args: str) -> spawn.CompletedProcess[str]:
@@ -99,3 +103,78 @@ def test_the_readiness_report_lists_input_unknowns_apart(root_with_a_variable: P
     assert marked
     assert all("var.env" in u["reason"] for u in marked)
     assert "what the input lacks" in (tmp_path / "readiness.md").read_text(encoding="utf-8")
+
+
+# --- a waiver covers an input unknown (issue 20, item 3: "unless --allow-unknown is given or a waiver covers it") --
+
+UNKNOWNS_WAIVER = """\
+waivers:
+  - kind: input_unknown
+    environment: sit
+    approved_by: Platform team
+    reason: "the sit var file is being moved to the pipeline"
+    expires: 2026-03-31
+"""
+
+
+def waived_run(folder: Path, terraform: Path, waivers: str, today: str) -> spawn.CompletedProcess[str]:
+    """The project copied into `folder` with `waivers` as contracts/waivers.yaml, run on `terraform` on `today`."""
+    project = copy_of_this_project(folder / "project")
+    (project / "contracts" / "waivers.yaml").write_text(waivers, encoding="utf-8")
+    return python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--env=sit", f"--readiness-report={folder}",
+                  f"--against=terraform:{terraform}", f"--today={today}", cwd=project, SOURCE_DATE_EPOCH="0")
+
+
+@pytest.mark.slow  # pytest in a subprocess, twice
+def test_a_waiver_in_force_accepts_the_unknowns_it_covers_and_the_day_after_they_block(root_with_a_variable: Path,
+                                                                                        tmp_path: Path) -> None:
+    done = waived_run(tmp_path / "in-force", root_with_a_variable, UNKNOWNS_WAIVER, "2026-03-31")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "because the input leaves them unknown" not in done.stdout
+    said = ("accepted as risk, waived by contracts/waivers.yaml:2 (kind input_unknown, in sit): approved by Platform "
+            "team, until 2026-03-31: the sit var file is being moved to the pipeline")
+    assert said in done.stdout.split("Unknown in the input", 1)[1], done.stdout[-3000:]
+    unknown = [f for f in findings(tmp_path / "in-force") if f["outcome"] == "unverifiable" and f["unknown"] == "input"]
+    assert unknown
+    assert all(f["waiver"].startswith("waived by contracts/waivers.yaml:2") for f in unknown)
+    report = json.loads((tmp_path / "in-force" / "readiness.json").read_text(encoding="utf-8"))
+    listed = [u for u in report["unverified"] if u.get("unknown") == "input"]
+    assert listed
+    assert all(said in u["reason"] for u in listed)  # still unverified (never a pass), with who, why, until when
+    assert report["verdict"] == "UNVERIFIED"
+
+    after = waived_run(tmp_path / "expired", root_with_a_variable, UNKNOWNS_WAIVER, "2026-04-01")
+    assert after.returncode == INPUT_UNKNOWN_EXIT, after.stdout[-3000:]
+    assert "because the input leaves them unknown" in after.stdout
+    assert ("Waiver expired: contracts/waivers.yaml:2: this waiver expired on 2026-03-31 (today is 2026-04-01)"
+            in after.stdout)
+    assert not [f for f in findings(tmp_path / "expired") if f["waiver"]]
+
+
+@pytest.mark.slow  # pytest in a subprocess
+def test_a_waiver_of_one_table_accepts_only_that_tables_unknowns(root_with_a_variable: Path, tmp_path: Path) -> None:
+    one_table = UNKNOWNS_WAIVER.replace("  - kind: input_unknown\n", "  - table: orders\n")
+    done = waived_run(tmp_path, root_with_a_variable, one_table, "2026-03-31")
+    assert done.returncode == INPUT_UNKNOWN_EXIT, done.stdout[-3000:]  # the other tables' unknowns still block
+    unknown = [f for f in findings(tmp_path) if f["outcome"] == "unverifiable" and f["unknown"] == "input"]
+    assert {f["table"] for f in unknown if f["waiver"]} == {"orders"}
+    assert {f["table"] for f in unknown if not f["waiver"]} - {None, "orders"}
+
+
+def test_the_gate_accepts_an_unknown_only_when_allowed_or_waived() -> None:
+    unknown = Finding(Kind.GSI, Outcome.UNVERIFIABLE, "GSI OrdersByUser of table orders", "GSI OrdersByUser",
+                      "cannot be read here", table="orders", name="OrdersByUser",
+                      reason="var.env has no default and no value is given", unknown=Unknowable.INPUT)
+    limit = dataclasses.replace(unknown, unknown=Unknowable.LIMIT, reason="DynamoDB Local has no CloudWatch")
+    day = datetime.date(2026, 3, 31)
+    waiver = Waiver("contracts/waivers.yaml", 2, "Platform team", "moving the var file", day, kind="input_unknown")
+    in_force = waive([waiver], "order_lambda", "O2", "sit", day)
+    assert blocking_unknowns([unknown, limit], allow_unknown=False) == [unknown]
+    assert blocking_unknowns([unknown], allow_unknown=True) == []
+    assert blocking_unknowns([in_force(unknown), in_force(limit)], allow_unknown=False) == []
+    assert in_force(limit) == limit  # a limit of the source is no input unknown: nothing to waive
+    assert in_force(unknown).outcome is Outcome.UNVERIFIABLE  # accepted, never a pass
+    expired = waive([waiver], "order_lambda", "O2", "sit", day + datetime.timedelta(days=1))
+    assert blocking_unknowns([expired(unknown)], allow_unknown=False) == [unknown]
+    failed = dataclasses.replace(unknown, outcome=Outcome.FAILED, unknown=None, reason="")
+    assert in_force(failed) == failed  # `kind: input_unknown` covers no failure

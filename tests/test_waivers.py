@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.waivers import Waiver  # noqa: E402
+from provision.desired.waivers import INPUT_UNKNOWN, KINDS, Waiver  # noqa: E402
 from steps.report.build import build  # noqa: E402
 from steps.report.markdown import render  # noqa: E402
 from steps.report.model import Readiness, Verdict  # noqa: E402
@@ -114,7 +114,8 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
     assert "43 failed (43 accepted as risk)" in run.output
     assert "order_lambda         ready with accepted risk" in run.output
 
-    expired = project.run("--env=moto", "--today=2026-04-01", f"--readiness-report={out}")
+    expired = project.run("--env=moto", "--today=2026-04-01", f"--readiness-report={out}", "--github-annotations=on",
+                          f"--sarif={sarif}")
     assert expired.result.ret == 1, expired.output
     after = report_of(out)
     assert after["verdict"] == "BLOCKED"
@@ -123,6 +124,15 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
     assert after["consumers"]["campaigns_lambda"]["status"] == "unverified"
     assert ("Waiver expired: contracts/waivers.yaml:2: this waiver expired on 2026-03-31 (today is 2026-04-01)"
             in expired.output)
+    # ... and an error at its line everywhere else: the annotation, the SARIF, readiness.json and .md
+    assert [line.split("::")[1] for line in expired.output.splitlines() if "title=waiver expired" in line] == [
+        f"error file=contracts/waivers.yaml,line={n},title=waiver expired" for n in (2, 7, 12)], expired.output
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results
+                  if r["ruleId"] == "waiver" and r["level"] == "error") == [2, 7, 12]
+    assert [w.split(": this waiver expired on 2026-03-31")[0] for w in after["expired_waivers"]] == [
+        "contracts/waivers.yaml:2", "contracts/waivers.yaml:7", "contracts/waivers.yaml:12"]
+    assert "## Expired waivers" in (out / "readiness.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow  # pytest in a subprocess
@@ -137,6 +147,8 @@ def test_plan_a_accepts_orders_and_users_as_risk_until_the_waivers_expire(tmp_pa
      "contracts/waivers.yaml:2: kind 'gsii' does not exist; did you mean 'gsi'?"),
     ("  - table: orders\n    reason: r\n    expires: 2026-03-31\n",
      "contracts/waivers.yaml:2: this waiver has no 'approved_by'"),
+    ("  - table: orders\n    approved_by: Tech Lead\n    reason: r\n    expires: 2026-13-31\n",
+     "contracts/waivers.yaml:5: expires: '2026-13-31' is not a date; write YYYY-MM-DD"),
 ])
 def test_a_malformed_waiver_stops_the_run_at_its_line(tmp_path: Path, waiver: str, said: str) -> None:
     project = ContractProject(tmp_path, subprocess_runner(tmp_path))
@@ -251,3 +263,8 @@ def test_every_field_a_waiver_gives_narrows_it_and_what_it_leaves_out_matches_an
     assert marked.waiver.startswith("waived by contracts/waivers.yaml:2 (table orders, in every environment)")
     assert not marked.blocking
     assert waive([waiver(table="orders")], "order_lambda", "O2", "sit", day + datetime.timedelta(days=1))(gsi) == gsi
+
+
+def test_the_kinds_a_waiver_may_name_are_the_kinds_of_claim_and_input_unknown() -> None:
+    """The provisioner's layer cannot import the steps' `Kind`: its own list of them must stay the same."""
+    assert sorted(KINDS) == sorted([*(k.value for k in Kind), INPUT_UNKNOWN])

@@ -11,6 +11,7 @@ which day it is. Consumers and scenarios are known only to the features: the ste
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,15 @@ from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_pat
 from provision.errors import ContractError, Problem
 
 SECTION = "waivers"
+TODAY_VARIABLE = "DYNAMO_CONTRACTS_TODAY"  # the date waivers expire against, when no --today is given (for tests)
 COVERS = ("consumer", "scenario", "table", "index", "kind", "environment")
 STATED = ("approved_by", "reason", "expires")
+INPUT_UNKNOWN = "input_unknown"  # the kind that covers only claims the input left unknown (a variable with no value)
+# What `kind` may name: the kinds of claim of the steps' findings (`steps.results.findings.Kind`, which this layer
+# cannot import; a test keeps the two equal), and `input_unknown`.
+KINDS = ("table", "key", "gsi", "lsi", "projection", "billing", "stream", "encryption", "pitr", "ttl",
+         "deletion_protection", "table_class", "tags", "backup_vault", "backup_plan", "backup_coverage", "table_set",
+         "gsi_set", "naming", "access_pattern", "alarm", "replica", "cost", "permission", "drift", INPUT_UNKNOWN)
 FIELDS = (*COVERS, *STATED)
 
 
@@ -61,7 +69,25 @@ class Waiver:
         return today > self.expires
 
 
-def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection[str]) -> list[Waiver]:
+def today_of(given: str | None) -> datetime.date:
+    """`--today` as given, else $DYNAMO_CONTRACTS_TODAY, else today's date (UTC); ValueError saying what to write."""
+    given = given or os.environ.get(TODAY_VARIABLE)
+    if not given:
+        return datetime.datetime.now(datetime.UTC).date()
+    try:
+        return datetime.date.fromisoformat(given)
+    except ValueError:
+        raise ValueError(f"--today={given}: not a date; write YYYY-MM-DD (2026-03-01)") from None
+
+
+def expired(waivers: Collection[Waiver], today: datetime.date) -> list[Problem]:
+    """Each expired waiver as a problem at its line: what it covered blocks again."""
+    return [Problem(w.file, w.line, f"this waiver expired on {w.expires} (today is {today}): what it covered "
+                    f"({w.covers()}) blocks again; renew it with a new date (approved by {w.approved_by}) or close "
+                    "the gap") for w in waivers if w.expired(today)]
+
+
+def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection[str] = KINDS) -> list[Waiver]:
     """Every waiver under the contracts folder; raise `ContractError` listing every malformed one."""
     problems: list[Problem] = []
     waivers: list[Waiver] = []

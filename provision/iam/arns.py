@@ -1,11 +1,13 @@
 """The exact ARNs of one environment's stack: its tables and their indexes, its backup vaults and plans,
-the role AWS Backup uses, and the patterns IAM forces where a name or id is not known beforehand."""
+the role AWS Backup uses, the tool's own tables there (the verdict store, where it records verdicts), and the
+patterns IAM forces where a name or id is not known beforehand."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from provision.desired.model import DEFAULT_BACKUP_ROLE, Environment
+from provision.desired.own_tables import own_tables
 from provision.desired.stack import Stack
 from provision.errors import ToolError
 
@@ -60,6 +62,7 @@ class StackArns:
     protected: bool
     alarms: tuple[str, ...] = ()  # the alarms' names
     lambda_roles: tuple[str, ...] = ()  # the consumers' Lambda roles (lambda_roles; {consumer} as *), sorted
+    own_tables: tuple[str, ...] = ()  # the tool's own tables the environment has (the verdict store), sorted
 
     @property
     def any_alarm(self) -> str:
@@ -72,6 +75,10 @@ class StackArns:
     @property
     def table_arns(self) -> list[str]:
         return [self.arns.table(t) for t in self.tables]
+
+    @property
+    def own_table_arns(self) -> list[str]:
+        return [self.arns.table(t) for t in self.own_tables]
 
     @property
     def tables_like_pattern(self) -> str:
@@ -93,7 +100,8 @@ def of_stack(stack: Stack, *, account: str | None = None) -> StackArns:
                      env.table_name_pattern.format(table="*", env=env.name),
                      env.backup_role_arn or arns.default_backup_role(), env.protected,
                      alarms=tuple(sorted(stack.alarms)),
-                     lambda_roles=tuple(env.lambda_roles.role_arn_patterns(env.name, arns.account)))
+                     lambda_roles=tuple(env.lambda_roles.role_arn_patterns(env.name, arns.account)),
+                     own_tables=tuple(sorted(own_tables(env))))
 
 
 def _account(env: Environment) -> str:

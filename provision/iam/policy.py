@@ -13,6 +13,11 @@ scoped to: one statement per scope, its Sid saying what the scope is and, where 
   the reader reads every plan to find ours by name. Vaults: exact ARNs. The backup role: exact, passed to AWS
   Backup only. KMS keys: `key/*` of the account and region (the AWS managed key's id is not in the contracts).
 - List operations IAM does not scope to a resource (ListTables, ListBackupVaults, ...): `*`.
+- The tool's own verdict store (`dynamo-contracts-verdicts`, only in an environment with `record_verdicts: true`):
+  its exact ARN. The reader, the role CI runs the contracts with, may put and query its items (a run records each
+  consumer's verdict; can-i-deploy queries them; record-deployment puts one), and nothing else there; the
+  provisioner creates, reads and updates it as a table of the contracts, and never deletes it. A consumer's Lambda
+  role gets nothing on it.
 """
 
 from __future__ import annotations
@@ -88,6 +93,10 @@ class Use:
     index: str | None = None
 
 
+# What the runs that record verdicts, can-i-deploy and record-deployment call on the verdict store (the steps'
+# `deployments.store`, which this layer cannot import: tests/test_iam_verdicts.py records its calls and checks them).
+VERDICT_STORE_CALLS = (ops.PUT_ITEM, ops.QUERY)
+
 ANY = Scope("AccountWideListsIamCannotScope", ("*",),
             "these list operations (and backup-storage:MountCapsule, which CreateBackupVault needs) take no resource")
 
@@ -117,6 +126,12 @@ def _scopes(stack: StackArns) -> Mapping[str, Scope]:
                               "of the environment); no role declared, no statement"),
         "role": Scope("PassTheBackupRoleToAwsBackupOnly", (stack.backup_role,), "",
                       (("StringEquals", "iam:PassedToService", "backup.amazonaws.com"),)),
+        "own-tables": Scope("TheToolsOwnVerdictStore", tuple(stack.own_table_arns),
+                            "the tool's own table (record_verdicts): created and kept like a table of the contracts, "
+                            "never deleted"),
+        "verdicts": Scope("RecordAndReadVerdictsInTheToolsOwnTable", tuple(stack.own_table_arns),
+                          "items of the tool's own table only: each run's verdicts, can-i-deploy's answers, "
+                          "record-deployment"),
     }
 
 
@@ -174,6 +189,11 @@ def role_policy(role: Role, stack: StackArns) -> Policy:
         for action in _actions(op):
             for scope in [scopes[n] for n in _scope_names(op, action)] or [ANY]:
                 grants.setdefault(scope, set()).add(action)
+            if role is Role.PROVISIONER and Touches.TABLE in op.touches and op != ops.DELETE_TABLE \
+                    and action.startswith("dynamodb:"):
+                grants.setdefault(scopes["own-tables"], set()).add(action)
+    if role is Role.READER:
+        grants[scopes["verdicts"]] = {a for op in VERDICT_STORE_CALLS for a in _actions(op)}
     return _statements(grants)
 
 

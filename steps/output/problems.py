@@ -3,7 +3,8 @@
 One problem per gap, never per symptom: the four claims a missing GSI fails are one gap (`steps.report.build`
 groups them), placed where its fix goes (the Terraform `file:line` or the `contracts/` file the gap's action
 names), else at the feature line of its first claim; its message names every consumer it blocks and every
-line that needs it. A scenario that failed with no failed claim (a step raised) is a problem at its line.
+line that needs it. A scenario that failed with no failed claim (a step raised) is a problem at its line; a waiver
+past its date is one at its line of contracts/ (what it covered blocks again, as its own gap).
 A warning (a role granted more than it needs) is one, not blocking; claims that could not be verified here or
 were not run are notes, one per check kind and reason. Annotations and SARIF are both written from these.
 """
@@ -11,6 +12,7 @@ were not run are notes, one per check kind and reason. Annotations and SARIF are
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,6 +25,8 @@ from steps.results.run import RunResults, SourceResults
 from steps.results.scenarios import ScenarioResult
 
 SCENARIO_RULE = "scenario"  # a scenario that failed with no failed claim: a step raised, or its cleanup failed
+WAIVER_RULE = "waiver"  # a waiver past its date, at its line of contracts/: what it covered blocks again
+_EXPIRED = re.compile(r"^(?P<file>.+?):(?P<line>[0-9]+): (?P<what>.*)$", re.DOTALL)
 
 
 class Level(StrEnum):
@@ -56,6 +60,7 @@ def problems(run: RunResults, places: Places) -> list[Problem]:
         found += _failed_scenarios(source, places, label)
         found += _warnings(source, places, label)
         found += _open(source, places, label)
+    found += _expired(run, places)
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.NOTE: 2}
     return sorted(found, key=lambda p: order[p.level])
 
@@ -75,6 +80,19 @@ def _folded(found: list[Problem], gaps: list[Gap]) -> list[Problem]:
             continue
         kept.append(problem)
     return kept
+
+
+def _expired(run: RunResults, places: Places) -> list[Problem]:
+    """Each expired waiver, an error at its `file:line` (`contracts/waivers.yaml:2: this waiver expired on ...`)."""
+    found = []
+    for text in run.expired_waivers:
+        located = _EXPIRED.match(text)
+        place = places.find(located["file"], int(located["line"])) if located else None
+        what = located["what"] if located else text
+        found.append(Problem(Level.ERROR, WAIVER_RULE, "waiver expired", _sentence(what), place,
+                             identity=_identity(WAIVER_RULE, located["file"] if located else None,
+                                                what.split(" (today is ", 1)[0])))
+    return found
 
 
 def _identity(*parts: str | None) -> str:

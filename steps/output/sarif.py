@@ -1,11 +1,11 @@
 """SARIF 2.1.0 of a contract run (`--sarif FILE`), for code scanning and any SARIF viewer.
 
 One rule per check kind (a finding's `Kind`: table, gsi, key, projection, pitr, backup_coverage, ...), plus
-`scenario` for a scenario that failed with no failed claim. One result per problem (`steps.output.problems`):
-level error for a gap, warning for what blocks nothing, note for what could not be verified here; located
-where its fix goes, relative to the repository's root (`%SRCROOT%`), with the feature lines that need it as
-related locations and the consumers it blocks in its message and properties. The file is written whole or
-not at all (`steps.results.files.write_whole`).
+`scenario` for a scenario that failed with no failed claim, and `waiver` for a waiver past its date. One result
+per problem (`steps.output.problems`): level error for a gap, warning for what blocks nothing, note for what
+could not be verified here; located where its fix goes, relative to the repository's root (`%SRCROOT%`), with
+the feature lines that need it as related locations and the consumers it blocks in its message and properties.
+The file is written whole or not at all (`steps.results.files.write_whole`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from steps.output.places import Place
-from steps.output.problems import SCENARIO_RULE, Level, Problem
+from steps.output.problems import SCENARIO_RULE, WAIVER_RULE, Level, Problem
 from steps.results.files import write_whole
 from steps.results.findings import Kind
 
@@ -53,6 +53,7 @@ RULES: dict[str, str] = {  # every check kind, in words: what its claims are abo
     Kind.PERMISSION: "A consumer's Lambda role may make every call of its access patterns",
     Kind.DRIFT: "The environment matches the desired state (a change the plan would make)",
     SCENARIO_RULE: "A contract scenario runs to its verdict (no step raises, its cleanup succeeds)",
+    WAIVER_RULE: "A waiver in contracts/ is in force (not past its expiry date)",
 }
 LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "note"}
 

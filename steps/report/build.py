@@ -143,7 +143,8 @@ def _where(finding: Finding) -> VerifiedWhere:
 
 def _unverified(results: Results, requirements: Requirements) -> list[Unverified]:
     """What was not verified: claims unverifiable here or not run, then consumers not checked in full."""
-    found = {(f.subject, f.reason): _where(f) for f in results.findings()
+    found = {(f.subject, f"{f.reason}; accepted as risk, {f.waiver}" if f.waiver else f.reason): _where(f)
+             for f in results.findings()
              if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)}
     listed = [Unverified(check, reason, where) for (check, reason), where in sorted(found.items())]
     grouped = results.by_consumer()
@@ -258,7 +259,7 @@ def build_source(run: RunResults, source: SourceResults) -> Readiness:
                      notes=[] if observed is None else list(observed.notes),
                      matrix=build_matrix(results, needs_of(set(requirements.tables), set(requirements.gsis)),
                                          {c: s.status is not ConsumerState.NOT_CHECKED for c, s in consumers.items()}),
-                     cost=_cost(findings))
+                     cost=_cost(findings), expired_waivers=list(run.expired_waivers))
 
 
 def _cost(findings: list[Finding]) -> list[str]:

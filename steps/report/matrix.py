@@ -85,17 +85,18 @@ def _why_failed(finding: Finding) -> str:
 
 
 def _cell(findings: list[Finding]) -> Cell:
-    failed = list(dict.fromkeys(_why_failed(f) for f in findings if f.blocking))
+    """The reasons in name order: the same whatever order the scenarios ran in (pytest-xdist)."""
+    failed = sorted({_why_failed(f) for f in findings if f.blocking})
     if failed:
         return Cell(CellState.GAP, "; ".join(failed))
-    waived = list(dict.fromkeys(f"{_why_failed(f)}: {f.waiver}" for f in findings if f.failed and f.waiver))
+    waived = sorted({f"{_why_failed(f)}: {f.waiver}" for f in findings if f.failed and f.waiver})
     if waived:
         return Cell(CellState.WAIVED, "; ".join(waived))
-    advisory = list(dict.fromkeys(_why_failed(f) for f in findings if f.failed and f.advisory))
+    advisory = sorted({_why_failed(f) for f in findings if f.failed and f.advisory})
     if advisory:
         return Cell(CellState.WARNING, "advisory, failing: " + "; ".join(advisory))
-    open_ = list(dict.fromkeys(f"{f.subject}: {f.reason or 'not run here'}" for f in findings
-                               if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)))
+    open_ = sorted({f"{f.subject}: {f.reason or 'not run here'}" for f in findings
+                    if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN)})
     if open_:
         return Cell(CellState.UNVERIFIABLE, "; ".join(open_))
     return Cell(CellState.READY, f"{len(findings)} claim{'s' if len(findings) != 1 else ''} verified")

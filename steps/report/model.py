@@ -208,6 +208,7 @@ class Readiness:
     unknown: Unseen = field(default_factory=Unseen)  # required, not read, but something not read may define it
     matrix: Matrix = field(default_factory=Matrix)  # which consumer each table and GSI blocks
     cost: list[str] = field(default_factory=list)  # the cost claims: "estimated $14.68 a month (at most $50.00 ...)"
+    expired_waivers: list[str] = field(default_factory=list)  # each at its file:line: what it covered blocks again
 
     def not_checked(self) -> list[str]:
         return [c for c, s in self.consumers.items() if s.status is ConsumerState.NOT_CHECKED]
@@ -245,6 +246,7 @@ class Readiness:
             "inactive": self.inactive,
             "warnings": self.warnings, "matrix": self.matrix.data(), "cost": self.cost,
             **({"notes": self.notes} if self.notes else {}),
+            **({"expired_waivers": self.expired_waivers} if self.expired_waivers else {}),
         }
 
 

@@ -69,21 +69,25 @@ class RunResults:
     requirements: Requirements
     expected_vaults: list[str]  # physical names of the vaults the contracts require
     sources: list[SourceResults] = field(default_factory=list)
+    expired_waivers: list[str] = field(default_factory=list)  # "contracts/waivers.yaml:2: this waiver expired on ..."
 
     def data(self) -> dict[str, Any]:
         return {"format": FORMAT, "environment": self.environment, "generated_at": self.generated_at,
                 "requirements": self.requirements.data(), "expected_vaults": list(self.expected_vaults),
-                "sources": [s.data() for s in self.sources]}
+                "sources": [s.data() for s in self.sources],
+                **({"expired_waivers": list(self.expired_waivers)} if self.expired_waivers else {})}
 
     @classmethod
     def from_data(cls, data: Any) -> RunResults:
-        data = obj(data, "", ("format", "environment", "generated_at", "requirements", "expected_vaults", "sources"))
+        data = obj(data, "", ("format", "environment", "generated_at", "requirements", "expected_vaults", "sources"),
+                   ("expired_waivers",))
         if not data["sources"]:
             raise Malformed("sources", "holds no source: nothing was checked")
         return cls(text(data["environment"], "environment"), text(data["generated_at"], "generated_at"),
                    Requirements.from_data(data["requirements"], "requirements"),
                    texts(data["expected_vaults"], "expected_vaults"),
-                   items(data["sources"], "sources", SourceResults.from_data))
+                   items(data["sources"], "sources", SourceResults.from_data),
+                   texts(data.get("expired_waivers", []), "expired_waivers"))
 
     def dumps(self) -> str:
         """The results as saved: their content and its digest."""

@@ -3,8 +3,9 @@
 A claim a source cannot tell because of what the source is (DynamoDB Local has no CloudWatch, a static source
 knows no alarm's state) is a limit: accepted, and listed. A claim left unknown by the input (a Terraform variable
 with no value, a module not followed, a data source, a value known only after apply) fails the gate with
-`INPUT_UNKNOWN_EXIT` unless it is accepted: `accepted` is the one place that decides it (`--allow-unknown`
-today; a waiver can be plugged in there). The category is the finding's typed `unknown`, never its words.
+`INPUT_UNKNOWN_EXIT` unless it is accepted: `accepted` is the one place that decides it: `--allow-unknown` accepts
+every one, a waiver in force only those it covers (the claim then carries it: `steps.results.waivers`; an expired
+waiver marks nothing). The category is the finding's typed `unknown`, never its words.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ INPUT_UNKNOWN_EXIT = 6  # nothing wrong found, but the input left claims unknown
 
 
 def accepted(finding: Finding, allow_unknown: bool) -> bool:
-    """Whether this input unknown is accepted for the run (the hook a waiver plugs into)."""
-    return allow_unknown
+    """Whether this input unknown is accepted for the run: by `--allow-unknown`, or by the waiver that covers it."""
+    return allow_unknown or bool(finding.waiver)
 
 
 def blocking_unknowns(findings: Iterable[Finding], allow_unknown: bool) -> list[Finding]:

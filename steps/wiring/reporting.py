@@ -36,6 +36,7 @@ from steps.results.environment import EnvironmentSummary
 from steps.results.expected import Requirements
 from steps.results.run import RunResults, SourceResults
 from steps.run.session import ContractSession
+from steps.wiring import waivers
 from steps.wiring.lines import own_line
 from steps.wiring.results import collect
 
@@ -191,7 +192,8 @@ def run_results(session: pytest.Session, contract_session: ContractSession) -> R
         backend = env.backend.value if not source.static else (observed.backend if observed else source.name)
         sources.append(SourceResults(label, backend, observed, collect(stats, label if several else None),
                                      source.origin))
-    return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), sources)
+    return RunResults(env.name, now(), wanted, sorted(env.backup_name(v) for v in wanted.vaults), sources,
+                      waivers.expired(config))
 
 
 def now() -> str:

@@ -37,10 +37,11 @@ def label(status: ConsumerStatus) -> str:
 def write(reporter: Any, results: Results, where: str, required: Requirements,
           consumers: Iterable[str] = ()) -> None:
     counts = results.counts()
+    waived = sum(1 for f in results.findings() if f.failed and f.waiver)
     reporter.write_sep("=", f"contract checks on {where}")
     reporter.write_line(
         f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed"
-        f"{f' ({waived} accepted as risk)' if (waived := sum(1 for f in results.findings() if f.waiver)) else ''}, "
+        f"{f' ({waived} accepted as risk)' if waived else ''}, "
         f"{counts[Outcome.UNVERIFIABLE]} unverifiable here, {counts[Outcome.NOT_RUN]} not run")
     statuses = consumer_statuses(results, required)
     checked = {consumer for consumer, status in statuses.items() if status.scenarios_checked}
@@ -60,15 +61,18 @@ def write(reporter: Any, results: Results, where: str, required: Requirements,
                             yellow=True)
         for advice in what_to_give(unknowns):
             reporter.write_line(f"  - {advice}", yellow=True)
-        for reason, count in sorted(Counter(f.reason for f in unknowns).items()):
+        for reason, count in sorted(Counter(f.reason for f in unknowns if not f.waiver).items()):
             reporter.write_line(f"  {count:>3} x {reason}")
+        for reason, count in sorted(Counter(f"{f.reason}; accepted as risk, {f.waiver}"
+                                            for f in unknowns if f.waiver).items()):
+            reporter.write_line(f"  {count:>3} x {reason}", yellow=True)
     reasons = Counter(f.reason for f in results.findings()
                       if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN) and not f.input_unknown)
     if reasons:
         reporter.write_line("Not verified here (check these against AWS before calling it ready):")
         for reason, count in sorted(reasons.items()):
             reporter.write_line(f"  {count:>3} x {reason}")
-    accepted = Counter(f"{f.subject}: {f.waiver}" for f in results.findings() if f.waiver)
+    accepted = Counter(f"{f.subject}: {f.waiver}" for f in results.findings() if f.failed and f.waiver)
     if accepted:
         reporter.write_line("Accepted risk (failing, waived, not blocking):", yellow=True)
         for what, count in sorted(accepted.items()):

@@ -1,5 +1,6 @@
 """Waivers in the run: `--today`, reading `waivers:` from contracts/, checking the consumers and scenarios they name
-against the features, and marking each failed claim a waiver in force accepts (`steps.results.waivers`).
+against the features, and marking each failed claim, or claim the input left unknown, a waiver in force accepts
+(`steps.results.waivers`; a waived unknown does not fail the gate: `steps.results.unknowns.accepted`).
 
 A malformed waiver (no owner, reason or expiry; a name nothing defines) stops the run before anything runs, at its
 file:line. An expired one does not stop it: what it covered blocks again, and the summary says so at its line.
@@ -9,21 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import os
 from collections.abc import Callable
 
 import pytest
 
 from provision.desired.model import DesiredState
-from provision.desired.waivers import Waiver, load_waivers
+from provision.desired.waivers import TODAY_VARIABLE, Waiver, load_waivers, today_of
 from provision.errors import ContractError, Problem
 from steps.gherkin.parse import ParsedFeatures
 from steps.results import waivers as matching
-from steps.results.findings import Finding, Kind
+from steps.results.findings import Finding
 
 WAIVERS = pytest.StashKey[list[Waiver]]()
 TODAY = pytest.StashKey[datetime.date]()
-TODAY_VARIABLE = "DYNAMO_CONTRACTS_TODAY"
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -33,20 +32,17 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def _today(config: pytest.Config) -> datetime.date:
-    given = config.getoption("contracts_today", None) or os.environ.get(TODAY_VARIABLE)
-    if not given:
-        return datetime.datetime.now(datetime.UTC).date()
     try:
-        return datetime.date.fromisoformat(given)
-    except ValueError:
-        raise pytest.UsageError(f"--today={given}: not a date; write YYYY-MM-DD (2026-03-01)") from None
+        return today_of(config.getoption("contracts_today", None))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def configure(config: pytest.Config, folder: str, desired: DesiredState, parsed: ParsedFeatures) -> None:
     """Read the waivers and check what they name; a mistake is a usage error at its line."""
     today = _today(config)
     try:
-        found = load_waivers(folder, desired, [k.value for k in Kind])
+        found = load_waivers(folder, desired)
     except ContractError as error:
         raise pytest.UsageError(str(error)) from None
     consumers = set(parsed.consumers)
