@@ -52,7 +52,7 @@ def exact_tables(target: Target, names: list[str], must: bool) -> list[Finding]:
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", required=must,
                       reason=_because(_difference(wanted, actual), hidden, outcome), unknown=unknown_of(hidden),
-                      expected_names=tuple(sorted(wanted)))
+                      expected_names=tuple(sorted(wanted)), unexpected_names=tuple(sorted(actual - wanted)))
     missing = [table_exists(target, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 
@@ -89,7 +89,7 @@ def exact_indexes(target: Target, table: str, names: list[str], must: bool) -> l
                       f"exactly {len(wanted)}: {', '.join(sorted(wanted))}",
                       f"{len(actual)}: {', '.join(sorted(actual)) or 'none'}", table=table, required=must,
                       reason=_because(_difference(wanted, actual), unseen, outcome), unknown=unknown_of(unseen),
-                      expected_names=tuple(sorted(wanted)))
+                      expected_names=tuple(sorted(wanted)), unexpected_names=tuple(sorted(actual - wanted)))
     missing = [index_exists(target, GSI, table, name, True) for name in sorted(wanted - actual)] if must else []
     return [summary, *missing]
 

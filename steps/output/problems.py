@@ -70,11 +70,12 @@ SETS = {Kind.TABLE_SET.value: Kind.TABLE.value, Kind.GSI_SET.value: Kind.GSI.val
 
 def _folded(found: list[Problem], gaps: list[Gap]) -> list[Problem]:
     """A set's gap ("GSIs of table orders: missing OrdersByUser") is a symptom of the missing index's gap when it
-    says nothing more (no name not expected) and its fix goes at the same place: one annotation, not two."""
+    says nothing more (no name found that is not expected: `Gap.unexpected`) and its fix goes at the same place:
+    one annotation, not two."""
     kept = []
     for problem, gap in zip(found, gaps, strict=True):
         member = SETS.get(problem.rule)
-        if member is not None and "not expected" not in gap.subject and any(
+        if member is not None and not gap.unexpected and any(
                 other.rule == member and other.place == problem.place and problem.place is not None
                 for other in found):
             continue

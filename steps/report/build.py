@@ -78,7 +78,8 @@ def _gaps(results: Results, environment: str) -> list[Gap]:
         gaps.append(Gap(kind, name or None, table or None, best.expected, best.actual,
                         sorted({s.consumer for s, _ in found}), best.reason, best.closest, subject, cause, action,
                         stated, next((f.change for _, f in found if f.change), None), waived,
-                        all(f.advisory or f.waiver for _, f in found) and any(f.advisory for _, f in found)))
+                        all(f.advisory or f.waiver for _, f in found) and any(f.advisory for _, f in found),
+                        list(best.unexpected_names)))
     return gaps
 
 

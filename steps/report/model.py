@@ -115,6 +115,7 @@ class Gap:
     change: str | None = None  # a difference from the desired state: the plan's change kind
     waiver: str = ""  # accepted risk: every claim of the gap is waived, by this (who, why, until when, where)
     advisory: bool = False  # every claim of the gap is advisory (@advisory): a warning
+    unexpected: list[str] = field(default_factory=list)  # an exact set's gap: the names found but not required
 
     @property
     def blocking(self) -> bool:

@@ -83,6 +83,7 @@ class Finding:
     reason: str = ""  # why it failed or could not be verified, in plain words
     closest: str | None = None  # for a missing index: the name found that most likely means it
     expected_names: tuple[str, ...] = ()  # for exact sets: every name required
+    unexpected_names: tuple[str, ...] = ()  # for exact sets: every name found that is not required
     cause: Cause | None = None  # when it failed because that table, index or vault is missing
     action: str = ""  # who must do what, and where, to close the gap ("the platform team must add ...")
     change: str | None = None  # for a difference from the desired state: the plan's change kind (CreateIndex)
@@ -129,7 +130,8 @@ REQUIRED = ("kind", "outcome", "subject", "expected", "actual")
 READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, in its order
     "kind": choice(Kind), "outcome": choice(Outcome), "subject": text, "expected": text, "actual": text,
     "table": maybe(text), "name": maybe(text), "required": flag, "reason": text, "closest": maybe(text),
-    "expected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
+    "expected_names": lambda value, where: tuple(texts(value, where)),
+    "unexpected_names": lambda value, where: tuple(texts(value, where)), "cause": maybe(choice(Cause)),
     "action": text, "change": maybe(text), "line": maybe(count), "not_run": maybe(choice(NotRun)),
     "warning": text, "unknown": maybe(choice(Unknowable)), "waiver": text, "advisory": flag,
 }
