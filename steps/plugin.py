@@ -98,7 +98,7 @@ def _configure(config: pytest.Config) -> None:
         desired = load_contracts(options.contracts)
     except ContractError as error:
         raise pytest.UsageError(str(error)) from None
-    desired = verdicts.with_option(config, desired, options.env, options.against == ("live",))
+    desired = verdicts.with_option(config, desired, options.env, options.only_live)
     if options.env not in desired.environments:
         raise pytest.UsageError(f"--env {options.env}: no such environment in {options.contracts}; choose one of: "
                                 f"{', '.join(desired.environments)}")

@@ -31,6 +31,7 @@ from steps.checks.cost import within_budget
 from steps.checks.target import Target
 from steps.results.findings import Kind, Outcome
 from tests import spawn
+from tests.origins import ON_AWS, ON_MOTO
 from tests.test_report_library import ROOT, copy_of_this_project, python
 
 QUIET = ApplyOptions(progress=lambda _line: None)
@@ -155,11 +156,11 @@ def test_an_alarm_in_alarm_state_fails_on_aws_and_is_unverifiable_where_nothing_
     stack = resolve(desired, desired.environments["sit"])
     firing = {n: dataclasses.replace(a, state="ALARM" if n == "orders-sit-system-errors" else "OK")
               for n, a in observed_from_stack(stack).alarms.items()}  # type: ignore[union-attr]
-    on_aws = target(desired, source="aws", alarms=firing)
+    on_aws = target(desired, origin=ON_AWS, alarms=firing)
     assert alarms_quiet(on_aws, "orders").outcome is Outcome.FAILED
     assert alarms_quiet(on_aws, "orders").actual == "orders-sit-system-errors in ALARM"
     assert alarms_quiet(on_aws, "users").outcome is Outcome.PASSED
-    on_moto = target(desired, source="moto", alarms=firing)
+    on_moto = target(desired, origin=ON_MOTO, alarms=firing)
     assert alarms_quiet(on_moto, "orders").outcome is Outcome.UNVERIFIABLE
     assert "never evaluates them" in alarms_quiet(on_moto, "orders").reason
 

@@ -135,7 +135,7 @@ CASES: dict[str, Case] = {
     # --- a table, its keys and settings ------------------------------------------------------------------
     "exists": Case(checks.table_exists, ("orders", True), same, Outcome.PASSED, ("orders-sit, ACTIVE",)),
     "exists, missing": Case(checks.table_exists, ("orders", True), without_table("orders"), Outcome.FAILED,
-                            ("found no table orders-sit in sit (contracts)",), Cause.TABLE),
+                            ("found no table orders-sit in sit (schema)",), Cause.TABLE),
     "exists, not active": Case(checks.table_exists, ("orders", True), table("orders", status="UPDATING"),
                                Outcome.FAILED, ("found orders-sit, UPDATING",)),
     "must not exist": Case(checks.table_exists, ("orders", False), same, Outcome.FAILED, ("expected no such table",)),

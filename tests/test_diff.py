@@ -47,6 +47,7 @@ from provision.planning.changes import (
     UpdateTtl,
 )
 from provision.planning.diff import diff
+from tests.origins import ON_LOCAL, ON_MOTO
 
 LOCAL_GAP = Unverifiable("dynamodb-local", "not reported")
 ACCOUNT = "210987654321"
@@ -86,7 +87,7 @@ def test_an_environment_that_matches_the_contracts_needs_no_change(moto: Stack) 
 
 def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> None:
     moto = with_account(moto, ACCOUNT)
-    empty = ObservedState("moto", "moto", {}, ObservedBackups({}, {}), alarms={})
+    empty = ObservedState(ON_MOTO, "moto", {}, ObservedBackups({}, {}), alarms={})
     changes = diff(moto, empty, BackendKind.AWS)
     created = [c.target for c in changes if isinstance(c, CreateTable)]
     assert created == sorted(moto.tables)
@@ -107,7 +108,7 @@ def test_an_empty_environment_gets_every_table_then_the_backups(moto: Stack) -> 
 
 
 def test_the_default_backup_role_is_in_the_environments_account_and_the_plan_line_names_it(moto: Stack) -> None:
-    changes = diff(with_account(moto, ACCOUNT), ObservedState("moto", "moto", {}), BackendKind.AWS)
+    changes = diff(with_account(moto, ACCOUNT), ObservedState(ON_MOTO, "moto", {}), BackendKind.AWS)
     selection = next(c for c in changes if isinstance(c, CreateSelection))
     assert selection.iam_role_arn == DEFAULT_ROLE
     assert selection.describe().endswith(f"as role {DEFAULT_ROLE}")
@@ -125,7 +126,7 @@ def test_without_an_account_the_role_comes_from_the_observed_tables_arns(moto: S
 
 
 def test_without_any_account_the_selection_is_refused_with_what_to_set(moto: Stack) -> None:
-    changes = diff(with_account(moto, None), ObservedState("moto", "moto", {}), BackendKind.AWS)
+    changes = diff(with_account(moto, None), ObservedState(ON_MOTO, "moto", {}), BackendKind.AWS)
     assert not [c for c in changes if isinstance(c, CreateSelection)]
     refused = [c for c in changes if isinstance(c, Refused)]
     assert kinds(refused) == [("Refused", "bbws-dynamodb-daily-moto")]
@@ -139,13 +140,13 @@ def test_without_any_account_the_selection_is_refused_with_what_to_set(moto: Sta
 def test_a_backup_role_arn_given_is_used_as_it_is(moto: Stack) -> None:
     role = "arn:aws:iam::222222222222:role/backup"
     stack = dataclasses.replace(moto, environment=dataclasses.replace(moto.environment, backup_role_arn=role))
-    selection = next(c for c in diff(stack, ObservedState("moto", "moto", {}), BackendKind.AWS)
+    selection = next(c for c in diff(stack, ObservedState(ON_MOTO, "moto", {}), BackendKind.AWS)
                      if isinstance(c, CreateSelection))
     assert selection.iam_role_arn == role
 
 
 def test_a_selection_the_backend_cannot_hold_is_skipped_even_without_an_account(moto: Stack) -> None:
-    changes = diff(with_account(moto, None), ObservedState("moto", "moto", {}), BackendKind.MOTO)
+    changes = diff(with_account(moto, None), ObservedState(ON_MOTO, "moto", {}), BackendKind.MOTO)
     selection = next(c for c in changes if isinstance(c, CreateSelection))
     assert selection.skipped is not None
     assert selection.iam_role_arn is None
@@ -154,7 +155,7 @@ def test_a_selection_the_backend_cannot_hold_is_skipped_even_without_an_account(
 
 def test_on_dynamodb_local_what_it_cannot_hold_is_shown_as_skipped(stack_for: Callable[[str], Stack]) -> None:
     local = stack_for("local")
-    changes = diff(local, ObservedState("dynamodb-local", "local", {}), BackendKind.DYNAMODB_LOCAL)
+    changes = diff(local, ObservedState(ON_LOCAL, "local", {}), BackendKind.DYNAMODB_LOCAL)
     skipped = {(c.kind, c.target) for c in changes if c.skipped is not None}
     assert ("UpdatePitr", "orders-local") in skipped
     assert ("TagTable", "orders-local") in skipped
@@ -286,7 +287,7 @@ def test_where_tags_cannot_be_read_a_table_not_in_the_contracts_is_never_deleted
         stack_for: Callable[[str], Stack]) -> None:
     local = stack_for("local")
     for tags in (LOCAL_GAP, {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE}):  # tags as read, or a state built elsewhere
-        observed = ObservedState("dynamodb-local", "local", {"payments-team-local": stray("payments-team-local", tags)})
+        observed = ObservedState(ON_LOCAL, "local", {"payments-team-local": stray("payments-team-local", tags)})
         changes = [c for c in diff(local, observed, BackendKind.DYNAMODB_LOCAL) if c.target == "payments-team-local"]
         assert kinds(changes) == [("LeftAlone", "payments-team-local")]
         assert isinstance(changes[0], LeftAlone)

@@ -56,6 +56,7 @@ from provision.observed.state import (
     TagCondition,
 )
 from tests import terraform_oracle
+from tests.origins import FROM_TERRAFORM
 from tests.test_report_library import ROOT, python
 
 BRIEF = Path("tests") / "brief" / "terraform"  # as a user gives it, from the project's folder
@@ -241,7 +242,7 @@ def _alarm(name: str, table: str, metric: str = "ReadThrottleEvents", statistic:
 def test_selections_become_covers_and_alarms_become_rules_each_or_a_placeholder(tmp_path: Path) -> None:
     role = "arn:aws:iam::444444444444:role/backup"
     arn = "arn:aws:dynamodb:eu-west-1:444444444444:table/{}"
-    state = ObservedState("terraform", "sit", {
+    state = ObservedState(FROM_TERRAFORM, "sit", {
         "orders-sit": _table("orders-sit", {"Backup": "daily"}), "users-sit": _table("users-sit", {})},
         ObservedBackups({"vault-sit": ObservedVault("vault-sit", "arn:aws:kms:eu-west-1:444444444444:key/v")}, {
             "every-sit": _plan("every-sit", ObservedSelection("s", resources=("arn:aws:dynamodb:*:*:table/*",),
@@ -286,7 +287,7 @@ def test_a_stack_the_loader_refuses_though_nothing_is_unknown_is_an_error_and_no
         tmp_path: Path) -> None:
     """Terraform takes a TTL on a string key; the contracts refuse it (no item would ever expire)."""
     table = dataclasses.replace(_table("orders-sit", {}), ttl_attribute="id")
-    state = ObservedState("terraform", "sit", {"orders-sit": table}, alarms={})
+    state = ObservedState(FROM_TERRAFORM, "sit", {"orders-sit": table}, alarms={})
     imported = build(state, Options("terraform:infra", "sit", account_id="444444444444"))
     assert imported.placeholders == []
     out = tmp_path / "contracts"

@@ -37,6 +37,7 @@ from steps import checks  # noqa: E402
 from steps.checks.target import Target  # noqa: E402
 from steps.results.findings import Finding, Outcome  # noqa: E402
 from tests.contract_project import ContractProject, pytester_runner  # noqa: E402
+from tests.origins import ON_AWS  # noqa: E402
 
 pytest_plugins = ["pytester"]
 QUIET = {"show": lambda _text: None}
@@ -148,7 +149,7 @@ def read_one(sit: Stack, table: dict[str, Any], pitr: dict[str, Any] | None = No
 
 
 def target_with(sit: Stack, table: ObservedTable) -> Target:
-    return Target(sit.environment, ObservedState("aws", "sit", {"orders-sit": table}), sit)
+    return Target(sit.environment, ObservedState(ON_AWS, "sit", {"orders-sit": table}), sit)
 
 
 @pytest.fixture

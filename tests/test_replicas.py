@@ -32,6 +32,7 @@ from steps.checks.replicas import replicated  # noqa: E402
 from steps.checks.target import Target  # noqa: E402
 from steps.results.findings import Outcome  # noqa: E402
 from tests.contract_project import CONTRACTS, ContractProject, ContractRun, subprocess_runner  # noqa: E402
+from tests.origins import ON_AWS, ON_LOCAL, ON_MOTO  # noqa: E402
 
 FOLDER = Path(__file__).parent / "terraform" / "hcl" / "replicas"
 REPLICAS = ["us-east-1", {"region": "ap-southeast-2", "point_in_time_recovery": True}]
@@ -187,8 +188,8 @@ def test_the_schema_holds_the_replicas_and_moto_and_dynamodb_local_cannot_tell(
         is Outcome.PASSED
     for env in ("moto", "local"):
         observed = observed_from_stack(stack(replicated_contracts, env))
-        found = replicated(target(replicated_contracts, env, dataclasses.replace(observed, source=(
-            "moto" if env == "moto" else "dynamodb-local"))), "orders", "us-east-1", True)
+        found = replicated(target(replicated_contracts, env, dataclasses.replace(observed, origin=(
+            ON_MOTO if env == "moto" else ON_LOCAL))), "orders", "us-east-1", True)
         assert found.outcome is Outcome.UNVERIFIABLE
         assert "no global tables" in found.reason
         changes = [c for c in diff(stack(replicated_contracts, env), observed, desired_backend(replicated_contracts,
@@ -207,7 +208,7 @@ def test_apply_refuses_a_missing_replica_and_says_how_to_make_it(replicated_cont
     schema = observed_from_stack(sit)
     orders = dataclasses.replace(schema.tables["orders-sit"], replicas=(ObservedReplica("us-east-1", "ACTIVE", None,
                                                                                         True, False),))
-    observed = dataclasses.replace(schema, source="aws", tables={**schema.tables, "orders-sit": orders})
+    observed = dataclasses.replace(schema, origin=ON_AWS, tables={**schema.tables, "orders-sit": orders})
     plan = Plan(sit.environment, "aws", diff(sit, observed, sit.environment.backend))
     [refused] = plan.refused
     assert refused.describe() == ("refused on table orders-sit: no replica in ap-southeast-2. "

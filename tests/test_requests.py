@@ -25,6 +25,7 @@ from provision.observed.state import ObservedState
 from provision.planning.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
 from provision.planning.diff import diff
 from provision.planning.plan import Plan
+from tests.origins import ON_AWS
 
 QUIET = ApplyOptions(progress=lambda _line: None, first_retry_delay=0.001)
 PLAN_ID = "8f1c0a4e-0000-4000-8000-000000000001"
@@ -52,7 +53,7 @@ def stubbed() -> Iterator[Callable[[str], tuple[Any, Stubber]]]:
 
 
 def backups_of(stack: Stack) -> list[Any]:
-    empty = ObservedState("aws", stack.environment.name, {})
+    empty = ObservedState(ON_AWS, stack.environment.name, {})
     return [c for c in diff(stack, empty, BackendKind.AWS) if c.is_backup]
 
 

@@ -31,6 +31,7 @@ from provision.observed.state import ObservedBackups, ObservedEncryption, Observ
 from provision.observed.terraform.plan_json import read_plan
 from provision.observed.terraform.to_observed import observe
 from tests.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, Finding, tally
+from tests.origins import ON_MOTO
 from tests.terraform_oracle import MOTO_ACCOUNT, apply, moto_server, needs_terraform
 from tests.terraform_roots import ROOTS, Root
 from tests.test_terraform_oracle import PROVEN_BY_APPLY, findings_of, hcl_state, kind_of
@@ -75,7 +76,7 @@ def read_live(url: str, env: Environment, regions: set[str]) -> ObservedState:
         for into, found in ((vaults, state.backups.vaults), (plans, state.backups.plans)):
             assert isinstance(found, dict), found  # moto reports vaults and plans
             into.update(found)
-    return ObservedState("moto", env.name, tables, ObservedBackups(vaults, plans))
+    return ObservedState(ON_MOTO, env.name, tables, ObservedBackups(vaults, plans))
 
 
 @dataclass(frozen=True)

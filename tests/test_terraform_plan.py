@@ -34,6 +34,7 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
+from provision.observed.origin import Origin, SourceKind
 from provision.observed.state import (
     ObservedEncryption,
     ObservedPlan,
@@ -102,7 +103,7 @@ def test_a_known_table_is_read_whole(sit: Environment) -> None:
     state = observed(CHILD.name, sit)
     assert (state.source, state.environment) == ("plan", "sit")
     assert set(state.tables) == {"orders-sit", "campaigns-sit", "products-sit"}
-    assert state.origin == str(CHILD)
+    assert state.origin == Origin(SourceKind.PLAN, where=str(CHILD))
     orders = state.tables["orders-sit"]
     assert (orders.status, orders.arn) == ("ACTIVE", arn("orders-sit"))
     assert orders.defined_at == f"{CHILD}: aws_dynamodb_table.orders"

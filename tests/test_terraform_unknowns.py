@@ -26,6 +26,7 @@ from provision.observed.terraform.records import Configuration, Reference, Resou
 from provision.observed.terraform.to_observed import observe  # noqa: E402
 from steps.checks.coverage import selection_covers  # noqa: E402
 from tests.contract_project import ContractProject, ContractRun, subprocess_runner  # noqa: E402
+from tests.origins import FROM_TERRAFORM  # noqa: E402
 
 FOLDER = Path(__file__).parent / "terraform" / "hcl" / "unknowns"
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +207,7 @@ def test_the_desired_state_diff_skips_only_the_tag_known_after_apply(sit: Enviro
     orders = schema.tables["orders-sit"]
     tags = {**orders.tags, "Project": "other", "Stack": UNKNOWN}  # one known wrong, one known after apply
     stray = dataclasses.replace(orders, name="audit-sit", tags={OWNERSHIP_TAG_KEY: UNKNOWN})
-    observed = dataclasses.replace(schema, source="terraform", tables={
+    observed = dataclasses.replace(schema, origin=FROM_TERRAFORM, tables={
         **schema.tables, "orders-sit": dataclasses.replace(orders, tags=tags), "audit-sit": stray})
     changes = [c for c in diff(stack, observed, sit.backend) if c.target in ("orders-sit", "audit-sit")]
     tagging = sorted((sorted(c.tags.items()), c.skipped is not None) for c in changes if isinstance(c, TagTable))
@@ -229,7 +230,7 @@ def test_a_terraform_alarm_of_its_own_name_is_compared_setting_by_setting(sit: E
     throttles, errors = alarms.pop("orders-sit-read-throttles"), alarms.pop("orders-sit-system-errors")
     alarms["orders_reads"] = dataclasses.replace(throttles, name="orders_reads", threshold=5.0)  # Terraform's name
     alarms["orders_errors"] = dataclasses.replace(errors, name="orders_errors", actions=(UNKNOWN,))
-    observed = dataclasses.replace(schema, source="terraform", alarms=alarms)
+    observed = dataclasses.replace(schema, origin=FROM_TERRAFORM, alarms=alarms)
     changes = {c.target: c for c in diff(stack, observed, sit.backend) if isinstance(c, PutAlarm)}
     assert set(changes) == {"orders-sit-read-throttles", "orders-sit-system-errors"}
     assert changes["orders-sit-read-throttles"].was == "threshold 5.0"  # the one known difference

@@ -36,6 +36,7 @@ from tests.contract_project import (  # noqa: E402
     pytester_runner,
     subprocess_runner,
 )
+from tests.origins import ON_AWS  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.contract_project"]
 
@@ -194,7 +195,7 @@ def _with_index(stack: Stack, table: str, index: ObservedIndex) -> ObservedState
     seen = observed.tables[physical]
     tables = {**observed.tables, physical: type(seen)(**{**seen.__dict__, "global_indexes": {
         **seen.global_indexes, index.name: index}})}
-    return ObservedState(observed.source, observed.environment, tables, observed.backups)
+    return ObservedState(observed.origin, observed.environment, tables, observed.backups)
 
 
 def test_a_gsi_still_creating_is_reported_as_not_active_yet_never_as_missing(stack_for: Any) -> None:
@@ -229,12 +230,12 @@ def test_the_closest_index_shares_the_whole_key_schema_or_there_is_no_hint(stack
     orders = gone[stack.physical_table("orders")]
     gone[orders.name] = type(orders)(**{**orders.__dict__, "global_indexes": {
         k: v for k, v in orders.global_indexes.items() if k != "OrdersByUser"}})
-    target = Target(stack.environment, ObservedState("aws", "sit", gone, observed.backups), stack)
+    target = Target(stack.environment, ObservedState(ON_AWS, "sit", gone, observed.backups), stack)
     assert target.closest_index("orders", "OrdersByUser") is None  # same partition key, other sort key
     renamed = ObservedIndex("UserOrdersIndex", stack.spec("orders").global_index("OrdersByUser").keys,
                             Projection(ProjectionType.ALL))
     gone[orders.name] = type(orders)(**{**orders.__dict__, "global_indexes": {"UserOrdersIndex": renamed}})
-    target = Target(stack.environment, ObservedState("aws", "sit", gone, observed.backups), stack)
+    target = Target(stack.environment, ObservedState(ON_AWS, "sit", gone, observed.backups), stack)
     assert target.closest_index("orders", "OrdersByUser") == "UserOrdersIndex"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from provision.backends import Backend
 from provision.desired.model import BackendKind, DesiredState, Environment
 from provision.errors import ToolError
+from provision.observed.origin import SourceKind, kind_of
 from provision.observed.sources import SourceContext, SourceError, open_source
 from provision.observed.state import ObservedState
 
@@ -31,7 +32,7 @@ def read(spec: str, env: str, var_files: Sequence[Path]) -> ObservedState:
     if kind not in KINDS or not argument:
         raise ToolError(f"--from {spec}: import reads terraform:DIR (a folder of .tf files) or plan:FILE (the JSON "
                         "of `terraform show -json`), e.g. --from terraform:infra/envs/sit")
-    if kind == "plan" and var_files:
+    if kind_of(spec) is SourceKind.PLAN and var_files:
         raise ToolError("--tf-var-file is for --from terraform:DIR; a plan holds its variables' values already")
     context = SourceContext(DesiredState((), (), (), {}), _no_backend, tuple(var_files))
     try:

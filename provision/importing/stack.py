@@ -105,7 +105,7 @@ def _stack_file(state: ObservedState, drafts: Sequence[TableDraft], defaults: Ma
     if _convention(drafts, state.tables):
         nodes.append(Entry("conventions", Block((Entry("index_naming", DEFAULT_INDEX_NAMING),))))
     body: list[Node] = [_setting(k, v) for k, v in defaults.items()]
-    body += tag_nodes(tags, state.origin or state.source)
+    body += tag_nodes(tags, state.origin.where or state.source)
     body += [alarms.unknown] if alarms.unknown else _alarm_nodes(common_alarms)
     nodes.append(Entry("defaults", Block(tuple(body))))
     for hidden in state.unresolved:

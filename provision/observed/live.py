@@ -32,6 +32,7 @@ from provision.desired.model import (
 )
 from provision.desired.own_tables import is_own
 from provision.observed.capabilities import Feature, gap
+from provision.observed.origin import Origin
 from provision.observed.state import (
     Keys,
     ObservedAlarm,
@@ -85,7 +86,7 @@ def observe(backend: Backend, env: Environment, tables: Iterable[str] | None = N
     """
     names = tables_named_like(backend, env) if tables is None else list(tables)
     return ObservedState(
-        source=backend.name,
+        origin=Origin.live(backend.kind),
         environment=env.name,
         tables=read_tables(backend, names, listed=tables is None),
         backups=read_backups(backend),

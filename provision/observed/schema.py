@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
 from provision.desired.stack import Stack
+from provision.observed.origin import Origin, SourceKind
 from provision.observed.state import (
     ObservedAlarm,
     ObservedBackups,
@@ -24,7 +25,7 @@ from provision.observed.state import (
     TagCondition,
 )
 
-SOURCE = "contracts"
+SOURCE = SourceKind.SCHEMA.value  # the word its unverifiable facts say: "unverifiable on schema"
 
 
 def observed_from_stack(stack: Stack) -> ObservedState:
@@ -60,4 +61,5 @@ def observed_from_stack(stack: Stack) -> ObservedState:
     alarms = {name: ObservedAlarm(name, a.rule.kind.metric, a.table, a.rule.threshold, a.rule.period_seconds,
                                   a.rule.evaluation_periods, ALARM_COMPARISON, ALARM_STATISTIC, a.actions, "OK")
               for name, a in stack.alarms.items()}
-    return ObservedState(SOURCE, stack.environment.name, tables, ObservedBackups(vaults, plans), alarms=alarms)
+    return ObservedState(Origin(SourceKind.SCHEMA), stack.environment.name, tables, ObservedBackups(vaults, plans),
+                         alarms=alarms)

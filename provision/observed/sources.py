@@ -25,12 +25,16 @@ from provision.desired.model import DesiredState, Environment
 from provision.desired.stack import resolve
 from provision.errors import ToolError
 from provision.observed import live
+from provision.observed.origin import SourceKind, kind_of
 from provision.observed.schema import observed_from_stack
 from provision.observed.state import ObservedState
 from provision.observed.terraform.records import Configuration, TerraformError
 
 
 class Source(Protocol):
+    @property
+    def kind(self) -> SourceKind: ...
+
     @property
     def name(self) -> str:
         """The source's kind as written on the command line: live, schema, terraform, plan."""
@@ -63,36 +67,47 @@ class SourceContext:
     var_files: tuple[Path, ...] = ()
 
 
+class _Kinded:
+    """A source's name and whether it is static, told by its kind."""
+
+    kind: SourceKind
+
+    @property
+    def name(self) -> str:
+        return self.kind.value
+
+    @property
+    def static(self) -> bool:
+        return self.kind.static
+
+
 @dataclass(frozen=True)
-class LiveSource:
+class LiveSource(_Kinded):
     backend: Callable[[], Backend]
-    name: str = "live"
+    kind: SourceKind = SourceKind.LIVE
     origin: str = ""
-    static: bool = False
 
     def observe(self, env: Environment) -> ObservedState:
         return live.observe(self.backend(), env)
 
 
 @dataclass(frozen=True)
-class SchemaSource:
+class SchemaSource(_Kinded):
     desired: DesiredState
-    name: str = "schema"
+    kind: SourceKind = SourceKind.SCHEMA
     origin: str = ""
-    static: bool = True
 
     def observe(self, env: Environment) -> ObservedState:
         return observed_from_stack(resolve(self.desired, env))
 
 
 @dataclass(frozen=True)
-class TerraformSource:
+class TerraformSource(_Kinded):
     """A folder of .tf files. python-hcl2 is imported only when a run reads one."""
 
     folder: Path
     var_files: tuple[Path, ...] = ()
-    name: str = "terraform"
-    static: bool = True
+    kind: SourceKind = SourceKind.TERRAFORM
 
     @property
     def origin(self) -> str:
@@ -105,12 +120,11 @@ class TerraformSource:
 
 
 @dataclass(frozen=True)
-class PlanSource:
+class PlanSource(_Kinded):
     """The JSON of `terraform show -json PLANFILE` (or of a state)."""
 
     file: Path
-    name: str = "plan"
-    static: bool = True
+    kind: SourceKind = SourceKind.PLAN
 
     @property
     def origin(self) -> str:
@@ -138,14 +152,14 @@ def _argument(spec: str, what: str, example: str) -> str:
     return argument
 
 
-FACTORIES: dict[str, Callable[[str, SourceContext], Source]] = {
-    "live": lambda _spec, context: LiveSource(context.backend),
-    "schema": lambda _spec, context: SchemaSource(context.desired),
-    "terraform": lambda spec, context: TerraformSource(Path(_argument(spec, "folder of .tf files", "infra/sit")),
-                                                       context.var_files),
-    "plan": lambda spec, context: PlanSource(Path(_argument(spec, "plan JSON", "plan.json"))),
+FACTORIES: dict[SourceKind, Callable[[str, SourceContext], Source]] = {
+    SourceKind.LIVE: lambda _spec, context: LiveSource(context.backend),
+    SourceKind.SCHEMA: lambda _spec, context: SchemaSource(context.desired),
+    SourceKind.TERRAFORM: lambda spec, context: TerraformSource(
+        Path(_argument(spec, "folder of .tf files", "infra/sit")), context.var_files),
+    SourceKind.PLAN: lambda spec, context: PlanSource(Path(_argument(spec, "plan JSON", "plan.json"))),
 }
-TAKES_ARGUMENT = {"terraform": "DIR", "plan": "FILE"}
+TAKES_ARGUMENT = {SourceKind.TERRAFORM: "DIR", SourceKind.PLAN: "FILE"}
 
 
 def forms() -> str:
@@ -155,12 +169,13 @@ def forms() -> str:
 
 def open_source(spec: str, context: SourceContext) -> Source:
     """The source a command line names: `live`, `schema`, `terraform:DIR` or `plan:FILE`."""
-    kind, colon, _ = spec.partition(":")
-    factory = FACTORIES.get(kind)
-    if factory is None:
+    word, colon, _ = spec.partition(":")
+    kind = kind_of(spec)
+    factory = None if kind is None else FACTORIES[kind]
+    if factory is None or kind is None:
         raise SourceError(f"--against {spec}: no such source; choose one of: {forms()}")
     if colon and kind not in TAKES_ARGUMENT:
-        raise SourceError(f"--against {spec}: {kind} takes no argument; write --against {kind}")
+        raise SourceError(f"--against {spec}: {word} takes no argument; write --against {word}")
     return factory(spec, context)
 
 

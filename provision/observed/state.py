@@ -26,6 +26,7 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
+from provision.observed.origin import Origin
 
 T = TypeVar("T")
 
@@ -400,15 +401,19 @@ class Unresolved:
 class ObservedState:
     """One environment as read at one moment: its tables (by physical name) and backups."""
 
-    source: str  # who read it: dynamodb-local, moto, aws, contracts, terraform, plan
+    origin: Origin  # where it came from: the kind of source, the backend read, the folder or file
     environment: str
     tables: Mapping[str, ObservedTable]
     backups: ObservedBackups = ObservedBackups()
     unresolved: tuple[Unresolved, ...] = ()  # what a static source could not follow
     alarms: Mapping[str, ObservedAlarm] | Unverifiable | None = None  # None: this source reads no alarms
-    origin: str = ""  # what a static source read: the Terraform folder, the plan file
     notes: tuple[str, ...] = ()  # what its reader wants said that is no check's finding ("... is a Terraform state",
     # two tables of one name)
+
+    @property
+    def source(self) -> str:
+        """The word the outputs use for where it came from (moto, schema, terraform): `origin.label`."""
+        return self.origin.label
 
     def unread_alarms(self) -> Unverifiable:
         """Why a source that reads no alarms (alarms is None) cannot tell them."""

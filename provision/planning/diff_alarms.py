@@ -24,8 +24,6 @@ from provision.planning.changes import (
     PutAlarm,
 )
 
-STATIC_SOURCES = ("terraform", "plan")  # what Terraform will build, not an environment
-
 
 def alarms(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[Change]:
     """Each alarm the contracts give a table, made or brought back to them; alarms of other names are left alone.
@@ -40,7 +38,7 @@ def alarms(stack: Stack, observed: ObservedState, backend: BackendKind) -> list[
         if isinstance(seen, Unverifiable):
             changes.append(PutAlarm(target=name, alarm=alarm, skipped=seen))
             continue
-        current = seen.get(name) or (_watching(seen, alarm) if observed.source in STATIC_SOURCES else None)
+        current = seen.get(name) or (_watching(seen, alarm) if observed.origin.kind.terraform else None)
         if current is None:
             changes.append(PutAlarm(target=name, alarm=alarm, skipped=observed.hidden("alarm")))
             continue

@@ -10,13 +10,11 @@ from pathlib import PurePath
 from provision.desired.model import BackendKind, Environment, KeySchema, TableSpec
 from provision.desired.naming import conforming_name, follows_convention
 from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from provision.observed.schema import SOURCE as SCHEMA_SOURCE
 from provision.observed.state import ObservedState, ObservedTable, Unverifiable
 from steps.results.environment import EnvironmentSummary
 from steps.results.expected import Requirements
 from steps.results.findings import Finding, Kind
 
-TERRAFORM_SOURCES = frozenset({"terraform", "plan"})
 # Claims whose gap is not the Terraform's own to close: the check names who acts (IAM, the budget), or none is run.
 NOT_TERRAFORMS = frozenset({Kind.PERMISSION, Kind.ACCESS_PATTERN, Kind.COST, Kind.DRIFT})
 # The setting of a table a kind of claim is about (`ObservedTable.given_at`).
@@ -44,7 +42,7 @@ class Target:
     def capabilities(self) -> BackendKind:
         """Whose limits apply to what can be told: the backend read, or for a static source (the schema,
         which holds everything it defines) none."""
-        return BackendKind(self.observed.source) if self.observed.source in set(BackendKind) else BackendKind.AWS
+        return self.observed.origin.capabilities
 
     def physical(self, table: str) -> str:
         return self.environment.table_name(table)
@@ -117,12 +115,12 @@ class Target:
     @property
     def static(self) -> bool:
         """Whether this is a file's account of the environment (the schema, Terraform), not the environment."""
-        return self.terraform or self.observed.source == SCHEMA_SOURCE
+        return self.observed.origin.kind.static
 
     @property
     def terraform(self) -> bool:
         """Whether this is what Terraform will build (a folder of .tf files, or a plan), not an environment."""
-        return self.observed.source in TERRAFORM_SOURCES
+        return self.observed.origin.kind.terraform
 
     def to_build(self, what: str, table: str | None = None) -> str:
         """Who must act when the desired state defines `what` but this source lacks it: for Terraform, its owners,
@@ -130,7 +128,8 @@ class Target:
         if not self.terraform:
             return ""
         seen = self.table(table) if table else None
-        where = seen.defined_at if seen is not None and seen.defined_at else f"the Terraform in {self.observed.origin}"
+        where = (seen.defined_at if seen is not None and seen.defined_at
+                 else f"the Terraform in {self.observed.origin.where}")
         defined = self._defined_in(table)
         return f"the owners of the Terraform: add {what} to {where}, as {defined} defines it"
 
@@ -154,7 +153,7 @@ class Target:
 
     def _written(self, seen: ObservedTable | None, setting: str | None = None) -> str:
         """Where a table's `setting` is given (a module's argument), else where it is written, else the folder."""
-        anywhere = f"the Terraform in {self.observed.origin}"
+        anywhere = f"the Terraform in {self.observed.origin.where}"
         if seen is None:
             return anywhere
         written = seen.defined_at or anywhere
@@ -177,7 +176,7 @@ class Target:
 
     def _fixed_at(self, finding: Finding) -> str:
         seen = self.table(finding.table) if finding.table else None
-        anywhere = f"the Terraform in {self.observed.origin}"
+        anywhere = f"the Terraform in {self.observed.origin.where}"
         if finding.kind is Kind.TABLE_SET and finding.expected_names:  # the tables too many, and the folder
             extra = [t for n, t in sorted(self.logical_tables().items()) if n not in finding.expected_names]
             missing = set(finding.expected_names) - set(self.logical_tables())

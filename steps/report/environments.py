@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from provision.observed.origin import SourceKind, kind_of
 from steps.report.build import build
 from steps.report.markdown import MARK, STATUS, table
 from steps.report.model import Readiness, Verdict
@@ -32,7 +33,8 @@ def environment_report(run: RunResults) -> Readiness:
     built = build(run)
     if isinstance(built, Readiness):
         return built
-    return built.sources.get("live") or next(iter(built.sources.values()))
+    live = [r for label, r in built.sources.items() if kind_of(label) is SourceKind.LIVE]
+    return live[0] if live else next(iter(built.sources.values()))
 
 
 def load_environments(envs: list[str], pattern: str) -> dict[str, tuple[Path, Readiness]]:

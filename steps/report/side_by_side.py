@@ -51,8 +51,9 @@ def _expected(report: Readiness) -> dict[str, str]:
 
 
 def _heading(label: str, report: SideBySide) -> str:
-    origin = report.origins.get(label)
-    return f"{label} ({origin})" if origin else f"{label} ({report.sources[label].backend})"
+    """A source's column: its label and what it read, or the backend it read (live: moto); the schema is itself."""
+    said = report.origins.get(label) or report.sources[label].backend
+    return label if said == label else f"{label} ({said})"
 
 
 def _side_by_side(report: SideBySide) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from provision.observed.origin import SourceKind, kind_of
 from steps.results.environment import EnvironmentSummary
 from steps.results.expected import Requirements
 from steps.results.files import write_whole
@@ -39,14 +40,15 @@ class SourceResults:
     """What one source of observed state was, held and showed: `live` (the environment's backend), `schema`..."""
 
     name: str
-    backend: str  # dynamodb-local, moto, aws, contracts
+    backend: str  # what the outputs call it: dynamodb-local, moto, aws (live), schema, terraform, plan
     observed: EnvironmentSummary | None  # None: the source could not be read in this run
     results: Results
     origin: str = ""  # what a static source read: the Terraform folder, the plan file
 
     @property
     def static(self) -> bool:
-        return self.name != "live"
+        """Whether it was a file's account (its label's kind is not live)."""
+        return kind_of(self.name) is not SourceKind.LIVE
 
     def data(self) -> dict[str, Any]:
         return {"name": self.name, "backend": self.backend, "origin": self.origin,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from provision.desired.model import Environment
+from provision.observed.origin import SourceKind, kind_of
 from provision.observed.sources import forms
 
 DEFAULT_ENV = "local"
@@ -61,13 +62,18 @@ class ContractOptions:
     provision: bool
     confirm_prod: bool
     read_only: bool = False
-    against: tuple[str, ...] = ("live",)
+    against: tuple[str, ...] = (SourceKind.LIVE.value,)
     tf_var_files: tuple[Path, ...] = ()
 
     @property
     def live(self) -> bool:
         """Whether the environment itself is among the sources."""
-        return "live" in self.against
+        return SourceKind.LIVE in [kind_of(spec) for spec in self.against]
+
+    @property
+    def only_live(self) -> bool:
+        """Whether the environment itself is the one source (no file's account beside it)."""
+        return [kind_of(spec) for spec in self.against] == [SourceKind.LIVE]
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> ContractOptions:
@@ -90,7 +96,7 @@ def sources(given: list[str] | None) -> tuple[str, ...]:
     """`--against a,b --against c` as (a, b, c); none given: live. An empty one (`--against=`, `--against=,`,
     `a,,b`) is a mistake, not live: refused."""
     if given is None:
-        return ("live",)
+        return (SourceKind.LIVE.value,)
     specs = tuple(part.strip() for value in given for part in value.split(","))
     if not specs or not all(specs):
         shown = " ".join(f"--against={value}" for value in given)

@@ -20,6 +20,7 @@ from provision.backends.dynamodb_local import ENDPOINT_VARIABLE
 from provision.desired.model import DesiredState
 from provision.desired.own_tables import VERDICTS_TABLE
 from provision.errors import ToolError
+from provision.observed.origin import SourceKind, kind_of
 from steps.deployments.recording import verdict_records
 from steps.deployments.store import StoreMissing, VerdictStore
 from steps.report.build import build
@@ -62,7 +63,7 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
     env = contract_session.environment
     if hasattr(config, "workeroutput") or not env.record_verdicts or contract_session.failure:
         return
-    if contract_session.labels != ["live"] or config.option.collectonly:
+    if [kind_of(label) for label in contract_session.labels] != [SourceKind.LIVE] or config.option.collectonly:
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     readiness = build(run_results(session, contract_session))

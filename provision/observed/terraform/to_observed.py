@@ -28,6 +28,7 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
+from provision.observed.origin import Origin, SourceKind
 from provision.observed.state import (
     ObservedBackups,
     ObservedEncryption,
@@ -82,9 +83,10 @@ def observe(config: Configuration, env: Environment) -> ObservedState:
     vaults, hidden_vaults = vaults_of(config.of_type(VAULT), index, source)
     plans, hidden_plans = plans_of(config, index, source)
     alarms, hidden_alarms = alarms_of(config.of_type(ALARM), index, source)
-    return ObservedState(source, env.name, tables, ObservedBackups(vaults, plans),
+    return ObservedState(Origin(SourceKind(source), where=config.origin), env.name, tables,
+                         ObservedBackups(vaults, plans),
                          (*config.unresolved, *unresolved, *hidden_vaults, *hidden_plans, *hidden_alarms),
-                         alarms=alarms, origin=config.origin, notes=(*config.notes, *notes))
+                         alarms=alarms, notes=(*config.notes, *notes))
 
 
 
