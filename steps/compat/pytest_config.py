@@ -1,0 +1,77 @@
+"""pytest's internals the plugin uses: its rootdir decision, made again, and its terminal reporter's writer.
+
+pytest decides its rootdir and configuration file from the command line before any plugin loads, and offers
+no public way to decide them again (steps.wiring.early_setup says when that is needed); its terminal reporter
+offers `write_line`, which cannot tell whether the current line already holds progress (steps.wiring.lines).
+Both are done here with pytest's own private functions and attributes, each named with what breaks on upgrade;
+tests/test_compat.py pins them against the installed pytest.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest.config.findpaths import determine_setup
+
+__all__ = ["Setup", "can_redecide", "decide_setup", "progress_file", "redecide", "set_progress_file",
+           "terminal_writer"]
+
+Setup = tuple[Path, Path | None, Any, Any]  # rootpath, inipath, the ini values, the ignored ini files (pytest's types)
+
+# The private attributes of pytest.Config that hold the setup decided at start (config/__init__.py): if a
+# release renames one, `can_redecide` is False and the plugin refuses the run with the way round it.
+SETUP_ATTRIBUTES = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_config_files",
+                    "_configure_python_path", "_parser")
+
+
+def decide_setup(namespace: Any, rootdir: str | None, invocation_dir: Path) -> Setup:
+    """(rootpath, inipath, ini values, ignored files) as pytest decides them (`_pytest.config.findpaths.
+    determine_setup`) from the parsed options `namespace` (inifilename, override_ini, file_or_dir) and a
+    rootdir. Breaks if determine_setup changes its keyword arguments or its 4-tuple."""
+    rootpath, inipath, inicfg, ignored = determine_setup(
+        inifile=namespace.inifilename, override_ini=namespace.override_ini, args=namespace.file_or_dir,
+        rootdir_cmd_arg=rootdir, invocation_dir=invocation_dir)
+    return rootpath, inipath, inicfg, ignored
+
+
+def can_redecide(config: pytest.Config) -> bool:
+    """Whether this pytest keeps its setup where `redecide` sets it."""
+    return all(hasattr(config, name) for name in SETUP_ATTRIBUTES)
+
+
+def redecide(config: pytest.Config, setup: Setup, args: list[str]) -> None:
+    """Put a new setup in place before the conftests load, as pytest does at start with the one it found:
+    rootpath, inipath and ini values on the config, the ini cache emptied, the header's rootdir/inifile, the
+    new ini's addopts prepended to `args` (and their `-p` plugins considered), its `pythonpath` applied, and
+    the known options parsed again (into config.known_args_namespace). Call only when `can_redecide`."""
+    rootpath, inipath, inicfg, ignored = setup
+    config._rootpath, config._inipath, config._inicfg = rootpath, inipath, inicfg
+    config._ignored_config_files = ignored
+    config._inicache.clear()
+    config._parser.extra_info.update(rootdir=str(rootpath), inifile=str(inipath))
+    addopts = list(config.getini("addopts"))
+    args[:] = addopts + args
+    config.pluginmanager.consider_preparse(addopts, exclude_only=False)
+    config._configure_python_path()
+    config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
+
+
+def terminal_writer(reporter: Any) -> Any:
+    """The terminal reporter's TerminalWriter (`TerminalReporter._tw`): only it knows whether the current line
+    holds anything (`width_of_current_line`). Breaks if `_tw` is renamed: then `reporter.write_line` is the
+    public way, at the cost of a message after the progress dots of `-q`."""
+    return reporter._tw
+
+
+def progress_file(reporter: Any) -> Path | None:
+    """The file whose progress the current line shows (`TerminalReporter.currentfspath`, undocumented), or
+    None; set to None, the reporter writes the file's name again before its next result."""
+    found = getattr(reporter, "currentfspath", None)
+    return found if isinstance(found, Path) else None
+
+
+def set_progress_file(reporter: Any, path: Path | None) -> None:
+    reporter.currentfspath = path
