@@ -17,8 +17,13 @@ from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 from pytest_bdd.gherkin_parser import GherkinDocument, get_gherkin_document
 from pytest_bdd.parser import PARAM_RE, Feature, Scenario, ScenarioTemplate, Step
-from pytest_bdd.reporting import ScenarioReport, test_report_context_registry
-from pytest_bdd.scenario import scenario_wrapper_template_registry
+from pytest_bdd.reporting import ScenarioReport
+
+try:  # pytest-bdd 9 keeps a scenario function's template and a report's scenario in registries
+    from pytest_bdd.reporting import test_report_context_registry as _report_contexts
+    from pytest_bdd.scenario import scenario_wrapper_template_registry as _templates
+except ImportError:  # pytest-bdd 8: on the function (`__scenario__`) and the report (`.scenario`, `.item`)
+    _report_contexts = _templates = None  # type: ignore[assignment]
 
 __all__ = ["PLACEHOLDER", "Feature", "GherkinDocument", "GherkinParseError", "Scenario", "ScenarioTemplate",
            "Step", "cucumber_features", "example_of", "gherkin_document", "gherkin_errors", "load_feature",
@@ -69,10 +74,14 @@ def own_steps(template: ScenarioTemplate) -> list[Step]:
 
 def template_of(function: Any) -> ScenarioTemplate | None:
     """The scenario template behind a function pytest-bdd's `scenario` made, None for any other object
-    (scenario.scenario_wrapper_template_registry, a WeakKeyDictionary keyed by the function). Needed to know
-    which collected items are scenarios, and which scenario. Breaks if the registry is renamed or re-keyed."""
+    (pytest-bdd 9: scenario.scenario_wrapper_template_registry, a WeakKeyDictionary keyed by the function;
+    8: the function's `__scenario__`). Needed to know which collected items are scenarios, and which scenario.
+    Breaks if the registry is renamed or re-keyed: no feature's scenario would be collected."""
+    if _templates is None:
+        found = getattr(function, "__scenario__", None)
+        return found if isinstance(found, ScenarioTemplate) else None
     try:
-        return scenario_wrapper_template_registry.get(function)
+        return _templates.get(function)
     except TypeError:  # not weak-referenceable (None, a builtin): not a scenario
         return None
 
@@ -102,8 +111,14 @@ def cucumber_features(config: Any) -> dict[str, Any] | None:
 
 def report_context(report: Any) -> tuple[str, str] | None:
     """(feature filename, scenario id) of a report of a scenario, as pytest-bdd's Cucumber writer keyed it
-    (reporting.test_report_context_registry), None for any other report."""
-    context = test_report_context_registry.get(report)
+    (pytest-bdd 9: reporting.test_report_context_registry; 8: the report's `.scenario` and `.item`), None for
+    any other report. Breaks if that moves: the Cucumber JSON would keep pytest-bdd's own step results."""
+    if _report_contexts is None:
+        scenario, item = getattr(report, "scenario", None), getattr(report, "item", None)
+        if isinstance(scenario, dict) and isinstance(item, dict):
+            return scenario["feature"]["filename"], item["name"]
+        return None
+    context = _report_contexts.get(report)
     return (context.scenario["feature"]["filename"], context.name) if context is not None else None
 
 

@@ -1,4 +1,4 @@
-"""pytest's internals the plugin uses: its rootdir decision, made again, and its terminal reporter's writer.
+"""pytest's internals the plugin uses: its rootdir decision made again, its options' defaults, its terminal writer.
 
 pytest decides its rootdir and configuration file from the command line before any plugin loads, and offers
 no public way to decide them again (steps.wiring.early_setup says when that is needed); its terminal reporter
@@ -10,14 +10,15 @@ tests/test_compat.py pins them against the installed pytest.
 from __future__ import annotations
 
 import copy
+import inspect
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _pytest.config.findpaths import determine_setup
 
-__all__ = ["Setup", "can_redecide", "decide_setup", "progress_file", "redecide", "set_progress_file",
-           "terminal_writer"]
+__all__ = ["Setup", "can_redecide", "decide_setup", "option_defaults", "progress_file", "redecide",
+           "set_progress_file", "terminal_writer"]
 
 Setup = tuple[Path, Path | None, Any, Any]  # rootpath, inipath, the ini values, the ignored ini files (pytest's types)
 
@@ -30,15 +31,19 @@ SETUP_ATTRIBUTES = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_c
 def decide_setup(namespace: Any, rootdir: str | None, invocation_dir: Path) -> Setup:
     """(rootpath, inipath, ini values, ignored files) as pytest decides them (`_pytest.config.findpaths.
     determine_setup`) from the parsed options `namespace` (inifilename, override_ini, file_or_dir) and a
-    rootdir. Breaks if determine_setup changes its keyword arguments or its 4-tuple."""
-    rootpath, inipath, inicfg, ignored = determine_setup(
-        inifile=namespace.inifilename, override_ini=namespace.override_ini, args=namespace.file_or_dir,
-        rootdir_cmd_arg=rootdir, invocation_dir=invocation_dir)
-    return rootpath, inipath, inicfg, ignored
+    rootdir. pytest 9 takes `override_ini` and also returns the ignored files; 8.3 takes neither (then there are
+    none). Breaks if determine_setup changes its keyword arguments again."""
+    given = {"override_ini": namespace.override_ini} if "override_ini" in inspect.signature(
+        determine_setup).parameters else {}
+    found = determine_setup(inifile=namespace.inifilename, args=namespace.file_or_dir, rootdir_cmd_arg=rootdir,
+                            invocation_dir=invocation_dir, **given)
+    return found[0], found[1], found[2], found[3] if len(found) > 3 else []
 
 
 def can_redecide(config: pytest.Config) -> bool:
-    """Whether this pytest keeps its setup where `redecide` sets it."""
+    """Whether this pytest keeps its setup where `redecide` sets it: pytest 9 does; 8.3 applies `pythonpath` in a
+    hook of its own instead of `_configure_python_path`, so there a run that needs its setup decided again is
+    refused, with the way round it."""
     return all(hasattr(config, name) for name in SETUP_ATTRIBUTES)
 
 
@@ -57,6 +62,14 @@ def redecide(config: pytest.Config, setup: Setup, args: list[str]) -> None:
     config.pluginmanager.consider_preparse(addopts, exclude_only=False)
     config._configure_python_path()
     config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
+
+
+def option_defaults(parser: pytest.Parser, group: str) -> dict[str, object]:
+    """dest -> default of each option added to `group` (`OptionGroup.options`, undocumented, a list of
+    `Argument`). An option without a default gives None: pytest 9 sets `Argument.default` always, 8.3 only when
+    one is given. Breaks if `.options` or `Argument.dest` goes: the plugin could no longer tell that one of its
+    options was given outside a contracts project (it would stay inert instead of refusing the run)."""
+    return {option.dest: getattr(option, "default", None) for option in parser.getgroup(group).options}
 
 
 def terminal_writer(reporter: Any) -> Any:
