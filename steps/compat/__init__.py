@@ -15,12 +15,17 @@ Internal, and imported only here: every `_pytest.*` module and private attribute
 `config._bddcucumberjson`. tests/test_compat.py fails if any other module of steps/ or provision/ imports one.
 
 - `steps.compat.bdd`: pytest-bdd.
-- `steps.compat.pytest_config`: pytest's setup (rootdir, configuration file) and its terminal writer.
+- `steps.compat.pytest_config`: pytest's setup (rootdir, ini file), its options' defaults, its terminal writer.
 - `steps.compat.rewriting`: pytest's assertion rewriter (imported when `steps` is, so it imports nothing).
 
-Versions (checked with `pip index versions`): pytest-bdd 9.0.1 is its newest release and the current major;
-the plugin runs on it (the features on DynamoDB Local and on moto, and the test suite), and on 8.1, the
-lowest release pyproject.toml allows. pytest-bdd 10 does not exist yet, so the range stays `<10`: a new
-major may move any of the internals below, and tests/test_compat.py is the first thing to run against it.
-pytest 9.2 is its newest release; `<10` for the same reason.
+Versions (checked with `pip index versions`, December 2026): pytest-bdd 9.0.1 is its newest release, the
+current major, and the one constraints/runtime.txt pins; pytest 9.2.0 likewise. Both pass tests/test_compat.py,
+and the contracts on DynamoDB Local and on moto. So do the lowest releases pyproject.toml allows, pytest 8.3.5 with
+pytest-bdd 8.1.0, with the same verdicts and the same Cucumber JSON: where 8.x keeps a scenario's template and a
+report's scenario elsewhere, or determine_setup takes other arguments, the wrappers here read it there. Two limits
+of the old releases, not of the plugin: pytest 8.3 cannot have its setup decided again (`--contracts DIR` outside
+the project is refused with `--contracts=DIR` instead), and pytest-bdd 8.1 does not run on pytest 9.2 at all
+(it reads `FixtureManager._arg2fixturedefs`, which pytest 9.2 no longer has) although it declares `pytest>=7`.
+pytest-bdd 10 and pytest 10 do not exist yet, so both ranges stay `<10`: a new major may move any internal used
+here, and tests/test_compat.py is the first thing to run against it.
 """
