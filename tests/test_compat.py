@@ -126,6 +126,20 @@ def test_the_cucumber_writer_is_found_where_pytest_bdd_puts_it(tmp_path: Path) -
     assert bdd.cucumber_features(config) == {}
 
 
+def test_the_cucumber_option_is_read_by_its_dest() -> None:
+    from _pytest.config.argparsing import Parser
+
+    parser = Parser(_ispytest=True)
+    cucumber_json.add_options(parser)  # pytest-bdd's own --cucumberjson
+
+    def config(*args: str) -> SimpleNamespace:
+        parsed = vars(parser.parse_known_args(list(args)))
+        return SimpleNamespace(getoption=lambda dest, default: parsed.get(dest, default))
+
+    assert bdd.cucumber_json_asked(config("--cucumberjson=c.json"))
+    assert not bdd.cucumber_json_asked(config())
+
+
 class _Item:
     name = "plain"
 
@@ -157,7 +171,11 @@ def test_pytest_decides_the_setup_from_a_folder(tmp_path: Path, request: pytest.
     (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\naddopts = ['-q']\n", encoding="utf-8")
     (tmp_path / "features").mkdir()
     namespace = SimpleNamespace(inifilename=None, override_ini=None, file_or_dir=[str(tmp_path / "features")])
-    rootpath, inipath, inicfg, _ = pytest_config.decide_setup(namespace, None, tmp_path)
+    config = SimpleNamespace(known_args_namespace=namespace, invocation_params=SimpleNamespace(dir=tmp_path))
+    assert pytest_config.known_options(config) is namespace  # type: ignore[arg-type]
+    assert {"rootdir", "inifilename", "override_ini", "confcutdir", "file_or_dir"} <= set(
+        vars(pytest_config.known_options(request.config)))  # the real one holds what the plugin reads
+    rootpath, inipath, inicfg, _ = pytest_config.decide_setup(config, None)  # type: ignore[arg-type]
     assert (rootpath, inipath) == (tmp_path, tmp_path / "pyproject.toml")
     assert "addopts" in inicfg
     # pytest 9 keeps its setup where redecide sets it (8.3 does not: the plugin then refuses with the way round)
@@ -191,9 +209,9 @@ def test_the_plugins_packages_are_unmarked_in_pytests_rewriter() -> None:
 
 PUBLIC_BDD_NAMES = {"scenario", "scenarios", "given", "when", "then", "step", "parsers"}
 PUBLIC_BDD_MODULES = {"pytest_bdd", "pytest_bdd.parsers"}
-INTERNAL_NAMES = {bdd.EXAMPLE_PARAMETER, bdd.CUCUMBER_WRITER, rewriting.MARKED_FOR_REWRITE, "_steps", "_tw",
-                  "scenario_wrapper_template_registry", "test_report_context_registry", "__scenario__",
-                  *pytest_config.SETUP_ATTRIBUTES}
+INTERNAL_NAMES = {bdd.EXAMPLE_PARAMETER, bdd.CUCUMBER_WRITER, bdd.CUCUMBER_OPTION, rewriting.MARKED_FOR_REWRITE,
+                  "_steps", "_tw", "known_args_namespace", "currentfspath", "scenario_wrapper_template_registry",
+                  "test_report_context_registry", "__scenario__", *pytest_config.SETUP_ATTRIBUTES}
 
 
 def _internals(path: Path) -> list[str]:

@@ -26,8 +26,8 @@ except ImportError:  # pytest-bdd 8: on the function (`__scenario__`) and the re
     _report_contexts = _templates = None  # type: ignore[assignment]
 
 __all__ = ["PLACEHOLDER", "Feature", "GherkinDocument", "GherkinParseError", "Scenario", "ScenarioTemplate",
-           "Step", "cucumber_features", "example_of", "gherkin_document", "gherkin_errors", "load_feature",
-           "own_steps", "rendered", "report_context", "scenario_data", "template_of"]
+           "Step", "cucumber_features", "cucumber_json_asked", "example_of", "gherkin_document", "gherkin_errors",
+           "load_feature", "own_steps", "rendered", "report_context", "scenario_data", "template_of"]
 
 # pytest-bdd's `<name>` placeholder of an outline (parser.PARAM_RE): the plugin lists the names a step uses,
 # to name one no Examples column fills. If it moves, import it from its new place; if it goes, `<(\w+)>`.
@@ -39,6 +39,7 @@ PLACEHOLDER: re.Pattern[str] = PARAM_RE
 EXAMPLE_PARAMETER = "_pytest_bdd_example"
 # Where pytest-bdd's `--cucumberjson` keeps its writer on the config (cucumber_json.py, `configure`).
 CUCUMBER_WRITER = "_bddcucumberjson"
+CUCUMBER_OPTION = "cucumber_json_path"  # the `dest` of pytest-bdd's --cucumberjson (cucumber_json.add_options)
 
 
 def load_feature(path: Path) -> Feature:
@@ -98,6 +99,11 @@ def rendered(item: Any) -> Scenario | None:
     row; None for any other test. `ScenarioTemplate.render(row)` is what pytest-bdd itself runs."""
     template = template_of(getattr(item, "obj", None) or getattr(item, "function", None))
     return template.render(example_of(item)) if template is not None else None
+
+
+def cucumber_json_asked(config: Any) -> bool:
+    """Whether `--cucumberjson=FILE` was given (pytest-bdd's option, kept as `cucumber_json_path`)."""
+    return bool(config.getoption(CUCUMBER_OPTION, None))
 
 
 def cucumber_features(config: Any) -> dict[str, Any] | None:

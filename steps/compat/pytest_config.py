@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from _pytest.config.findpaths import determine_setup
 
-__all__ = ["Setup", "can_redecide", "decide_setup", "option_defaults", "progress_file", "redecide",
+__all__ = ["Setup", "can_redecide", "decide_setup", "known_options", "option_defaults", "progress_file", "redecide",
            "set_progress_file", "terminal_writer"]
 
 Setup = tuple[Path, Path | None, Any, Any]  # rootpath, inipath, the ini values, the ignored ini files (pytest's types)
@@ -28,15 +28,23 @@ SETUP_ATTRIBUTES = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_c
                     "_configure_python_path", "_parser")
 
 
-def decide_setup(namespace: Any, rootdir: str | None, invocation_dir: Path) -> Setup:
+def known_options(config: pytest.Config) -> Any:
+    """The options as pytest parsed them before the conftests load, with the plugins' options known
+    (`Config.known_args_namespace`, undocumented): `--contracts DIR`'s DIR is no test path there, and
+    `rootdir`, `inifilename`, `override_ini`, `confcutdir`, `file_or_dir` are the command line's."""
+    return config.known_args_namespace
+
+
+def decide_setup(config: pytest.Config, rootdir: str | None) -> Setup:
     """(rootpath, inipath, ini values, ignored files) as pytest decides them (`_pytest.config.findpaths.
-    determine_setup`) from the parsed options `namespace` (inifilename, override_ini, file_or_dir) and a
-    rootdir. pytest 9 takes `override_ini` and also returns the ignored files; 8.3 takes neither (then there are
-    none). Breaks if determine_setup changes its keyword arguments again."""
+    determine_setup`) from the known options (inifilename, override_ini, file_or_dir) and a rootdir, from the
+    folder pytest was run in. pytest 9 takes `override_ini` and also returns the ignored files; 8.3 takes
+    neither (then there are none). Breaks if determine_setup changes its keyword arguments again."""
+    namespace = known_options(config)
     given = {"override_ini": namespace.override_ini} if "override_ini" in inspect.signature(
         determine_setup).parameters else {}
     found = determine_setup(inifile=namespace.inifilename, args=namespace.file_or_dir, rootdir_cmd_arg=rootdir,
-                            invocation_dir=invocation_dir, **given)
+                            invocation_dir=config.invocation_params.dir, **given)
     return found[0], found[1], found[2], found[3] if len(found) > 3 else []
 
 
@@ -50,9 +58,12 @@ def can_redecide(config: pytest.Config) -> bool:
 def redecide(config: pytest.Config, setup: Setup, args: list[str]) -> None:
     """Put a new setup in place before the conftests load, as pytest does at start with the one it found:
     rootpath, inipath and ini values on the config, the ini cache emptied, the header's rootdir/inifile, the
-    new ini's addopts prepended to `args` (and their `-p` plugins considered), its `pythonpath` applied, and
-    the known options parsed again (into config.known_args_namespace). Call only when `can_redecide`."""
+    new ini's addopts prepended to `args` (and their `-p` plugins considered), its `pythonpath` applied, the
+    known options parsed again, and a `confcutdir` pytest defaulted to the old ini's folder moved to the new
+    one's. Call only when `can_redecide`."""
     rootpath, inipath, inicfg, ignored = setup
+    old = config.inipath.parent if config.inipath else config.rootpath
+    defaulted_confcutdir = known_options(config).confcutdir == str(old)
     config._rootpath, config._inipath, config._inicfg = rootpath, inipath, inicfg
     config._ignored_config_files = ignored
     config._inicache.clear()
@@ -62,6 +73,8 @@ def redecide(config: pytest.Config, setup: Setup, args: list[str]) -> None:
     config.pluginmanager.consider_preparse(addopts, exclude_only=False)
     config._configure_python_path()
     config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
+    if defaulted_confcutdir:
+        config.known_args_namespace.confcutdir = str(inipath.parent if inipath else rootpath)
 
 
 def option_defaults(parser: pytest.Parser, group: str) -> dict[str, object]:

@@ -115,5 +115,5 @@ def _tags(item: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def configure(config: pytest.Config) -> None:
-    if config.getoption("cucumber_json_path", None) and not hasattr(config, "workerinput"):
+    if bdd.cucumber_json_asked(config) and not hasattr(config, "workerinput"):
         config.pluginmanager.register(CucumberSteps(config), "contracts-cucumber-steps")
