@@ -22,10 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_bdd.parser import Step
-
 from provision.desired.model import DesiredState, TableSpec
 from steps.checks.key_types import strings_for_numbers
+from steps.compat.bdd import Step
 from steps.gherkin.parse import ParsedScenario
 from steps.sentences import catalogue
 from steps.sentences.query import ConditionError, items_from_table, parse_condition, typed

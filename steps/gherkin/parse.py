@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.feature import get_feature
-from pytest_bdd.gherkin_parser import get_gherkin_document
-from pytest_bdd.parser import PARAM_RE, Feature, ScenarioTemplate, Step
+
+from steps.compat import bdd
+from steps.compat.bdd import Feature, GherkinParseError, ScenarioTemplate, Step
 
 FEATURES = "features"
 KEYWORDS = ("Feature", "Background", "Scenario", "Scenario Outline", "Scenario Template", "Example", "Examples",
@@ -88,10 +87,8 @@ def _closest_keyword(word: str) -> str | None:
 
 def _syntax_error(error: GherkinParseError, where: str) -> list[str]:
     """Gherkin's own errors (every one it found), in words, each with its line."""
-    cause = error.__cause__
-    raw = [(e.location["line"], str(e)) for e in getattr(cause, "errors", [])] or [(error.line, error.message)]
     problems = []
-    for line, message in raw:
+    for line, message in bdd.gherkin_errors(error):
         message = _POSITION.sub("", message)
         message = EXPLAINED.get(message, message)
         expected = _EXPECTED.search(message)
@@ -153,7 +150,7 @@ def _rendered(consumer: str, where: str, template: ScenarioTemplate) -> Iterator
 
 def _duplicate_names(path: Path, where: str) -> list[str]:
     """pytest-bdd keeps one scenario per name in a feature: a second one of the same name is silently lost."""
-    document = get_gherkin_document(str(path.resolve()))
+    document = bdd.gherkin_document(path)
     children = list(document.feature.children) if document.feature else []
     children += [c for child in children if child.rule for c in child.rule.children]
     seen: dict[str, int] = {}
@@ -180,10 +177,10 @@ def _outline_problems(template: ScenarioTemplate, where: str) -> list[str]:
         return [f"{where}:{template.line_number}: this Scenario Outline has no Examples rows: add an 'Examples:' "
                 "table with a column for each <placeholder> and one row per case"]
     problems = []
-    for step in template._steps:
+    for step in bdd.own_steps(template):
         texts = [step.name, step.docstring or ""]
         texts += [cell.value for row in (step.datatable.rows if step.datatable else []) for cell in row.cells]
-        unknown = sorted({name for text in texts for name in PARAM_RE.findall(text) if name not in columns})
+        unknown = sorted({name for text in texts for name in bdd.PLACEHOLDER.findall(text) if name not in columns})
         if unknown:
             placeholders = ", ".join(f"<{name}>" for name in unknown)
             problems.append(f"{where}:{step.line_number}: {placeholders} is not a column of this outline's Examples "
@@ -195,7 +192,7 @@ def _outline_problems(template: ScenarioTemplate, where: str) -> list[str]:
 def _checks_nothing(template: ScenarioTemplate, where: str) -> str | None:
     """A scenario's claims are its own Then steps: without one it checks nothing (a Background's steps are every
     scenario's, so a scenario made only of them states nothing of its own), yet it would pass."""
-    own = template._steps
+    own = bdd.own_steps(template)
     if any(step.type == "then" for step in own):
         return None
     at = f"{where}:{template.line_number}: the scenario '{template.name}'"
@@ -221,7 +218,7 @@ def _scenario_problems(feature: Feature, path: Path, where: str) -> list[str]:
 def parse_feature(path: Path, rootpath: Path) -> tuple[list[ParsedScenario], list[str]]:
     where, consumer = _relative(path, rootpath), _consumer(path, rootpath)
     try:
-        feature = get_feature(str(path.parent), path.name)  # pytest-bdd's FeatureParser, and its cache
+        feature = bdd.load_feature(path)  # pytest-bdd's FeatureParser, and its cache
     except GherkinParseError as error:
         return [], _syntax_error(error, where)
     problems = _misread_lines(path, where, feature)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from steps.compat import pytest_config
 from steps.gherkin.parse import FEATURES
 
 CONTRACTS = "contracts"
@@ -26,8 +27,7 @@ _OPTIONS: dict[str, object] = {}  # the plugin's options: dest -> default (fille
 
 def remember_options(parser: pytest.Parser, group: str) -> None:
     """Note the options of `group` (the plugin's), to tell later whether any was given."""
-    for option in parser.getgroup(group).options:
-        _OPTIONS[option.dest] = option.default
+    _OPTIONS.update(pytest_config.option_defaults(parser, group))
 
 
 def given_options(config: pytest.Config) -> list[str]:

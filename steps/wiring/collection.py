@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from steps.compat import bdd
 from steps.gherkin.parse import FEATURES
 from steps.sentences import catalogue
 from steps.wiring import results as properties
@@ -108,9 +109,7 @@ def needs_backend(item: pytest.Item) -> bool:
     template = template_of(item)
     if template is None:
         return False
-    callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-    found = [catalogue.find(step.type, step.name) for step in template.render(example).steps]
+    found = [catalogue.find(step.type, step.name) for step in template.render(bdd.example_of(item)).steps]
     return any(sentence is not None and sentence.module in QUERYING_MODULES for sentence in found)
 
 
@@ -121,9 +120,7 @@ def unmatched_steps(items: list[pytest.Item], rootpath: Path) -> list[str]:
         template = template_of(item)
         if template is None:
             continue
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-        for step in template.render(example).steps:
+        for step in template.render(bdd.example_of(item)).steps:
             if catalogue.find(step.type, step.name) is not None:
                 continue
             try:

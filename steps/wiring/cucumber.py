@@ -19,10 +19,9 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 import pytest
-from pytest_bdd.reporting import ScenarioReport, test_report_context_registry
 
+from steps.compat import bdd
 from steps.wiring import results as properties
-from steps.wiring.feature_items import template_of
 
 HOOK = "steps.plugin: the scenario's verdict"
 
@@ -35,12 +34,12 @@ class CucumberSteps:
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        writer = getattr(self.config, "_bddcucumberjson", None)
-        context = test_report_context_registry.get(report)
-        if writer is None or context is None or report.when == "setup":
+        features = bdd.cucumber_features(self.config)
+        context = bdd.report_context(report)
+        if features is None or context is None or report.when == "setup":
             return
-        feature = writer.features.get(context.scenario["feature"]["filename"])
-        elements = [e for e in (feature or {}).get("elements", []) if e.get("id") == context.name]
+        filename, name = context
+        elements = [e for e in (features.get(filename) or {}).get("elements", []) if e.get("id") == name]
         if not elements:
             return
         element = elements[-1]
@@ -58,9 +57,9 @@ class CucumberSteps:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
                                   ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        writer = getattr(self.config, "_bddcucumberjson", None)
-        if writer is not None and report.when == "setup" and report.skipped:
-            add_not_run(writer.features, item, skip_reason(report))
+        features = bdd.cucumber_features(self.config)
+        if features is not None and report.when == "setup" and report.skipped:
+            add_not_run(features, item, skip_reason(report))
         return report
 
 
@@ -90,12 +89,10 @@ def rewrite_steps(steps: list[dict[str, Any]], outcomes: Mapping[Any, Mapping[st
 
 def add_not_run(features: dict[str, Any], item: pytest.Item, reason: str) -> None:
     """Add a scenario skipped before its first step, as pytest-bdd would have written it, every step skipped."""
-    template = template_of(item)
-    if template is None:
+    scenario = bdd.rendered(item)
+    if scenario is None:
         return
-    callspec = getattr(item, "callspec", None)
-    scenario = ScenarioReport(template.render(callspec.params.get("_pytest_bdd_example", {}) if callspec else {}))
-    data = scenario.serialize()
+    data = bdd.scenario_data(scenario)
     feature = data["feature"]
     entry = features.setdefault(feature["filename"], {
         "keyword": feature["keyword"], "uri": feature["rel_filename"],
@@ -105,7 +102,7 @@ def add_not_run(features: dict[str, Any], item: pytest.Item, reason: str) -> Non
         "elements": []})
     steps: list[dict[str, Any]] = [{"keyword": step.keyword, "name": step.name, "line": step.line_number,
                                     "match": {"location": ""}, "result": {"status": "skipped", "duration": 0}}
-                                   for step in scenario.scenario.steps]
+                                   for step in scenario.steps]
     if steps:
         steps[0]["result"]["error_message"] = reason  # why it was not run
     entry["elements"].append({"keyword": data["keyword"], "id": item.name, "name": data["name"],
@@ -118,5 +115,5 @@ def _tags(item: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def configure(config: pytest.Config) -> None:
-    if config.getoption("cucumber_json_path", None) and not hasattr(config, "workerinput"):
+    if bdd.cucumber_json_asked(config) and not hasattr(config, "workerinput"):
         config.pluginmanager.register(CucumberSteps(config), "contracts-cucumber-steps")

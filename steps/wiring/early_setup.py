@@ -16,13 +16,12 @@ collected. The setup is then decided again with the project's folder (contracts/
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from _pytest.config.findpaths import determine_setup
 
+from steps.compat import pytest_config
 from steps.wiring import activation
 
 OPTIONS_WITH_A_FOLDER = ("--contracts",)
@@ -36,41 +35,26 @@ def separate_values(args: Sequence[str]) -> list[str]:
 def repair(config: pytest.Config, args: list[str]) -> None:
     """Decide rootdir and configuration file again when an option's folder was taken for a test path, or when
     pytest, run inside a project's features/ folder with no configuration file, took a folder there for the root."""
-    namespace = config.known_args_namespace  # parsed with the plugin's options known: DIR is no path here
-    rootdir = namespace.rootdir or None
+    rootdir = pytest_config.known_options(config).rootdir or None  # parsed with the plugin's options known
     if not separate_values(args):
         project = _project_of(config)
         if project is None:
             return
         rootdir = str(project)
-    rootpath, inipath, inicfg, ignored = determine_setup(
-        inifile=namespace.inifilename, override_ini=namespace.override_ini, args=namespace.file_or_dir,
-        rootdir_cmd_arg=rootdir, invocation_dir=config.invocation_params.dir)
-    if (rootpath, inipath) == (config.rootpath, config.inipath):
+    setup = pytest_config.decide_setup(config, rootdir)
+    if (setup[0], setup[1]) == (config.rootpath, config.inipath):
         return  # DIR was inside the project: pytest found the same setup
-    needed = ("_rootpath", "_inipath", "_inicfg", "_inicache", "_ignored_config_files", "_configure_python_path")
-    if not all(hasattr(config, name) for name in needed):
+    if not pytest_config.can_redecide(config):
         raise pytest.UsageError(f"pytest took the folder after {OPTIONS_WITH_A_FOLDER[0]} for a test path; write "
                                 f"{OPTIONS_WITH_A_FOLDER[0]}=DIR (with '=') instead" if separate_values(args) else
                                 f"pytest took {config.rootpath} for the project's root: run pytest from {rootdir}, "
                                 f"or give --rootdir={rootdir}")
-    defaulted_confcutdir = namespace.confcutdir == str(config.inipath.parent if config.inipath else config.rootpath)
-    config._rootpath, config._inipath, config._inicfg = rootpath, inipath, inicfg
-    config._ignored_config_files = ignored
-    config._inicache.clear()
-    config._parser.extra_info.update(rootdir=str(rootpath), inifile=str(inipath))
-    addopts = list(config.getini("addopts"))
-    args[:] = addopts + args
-    config.pluginmanager.consider_preparse(addopts, exclude_only=False)
-    config._configure_python_path()
-    config.known_args_namespace = config._parser.parse_known_args(args, namespace=copy.copy(config.option))
-    if defaulted_confcutdir:
-        config.known_args_namespace.confcutdir = str(inipath.parent if inipath else rootpath)
+    pytest_config.redecide(config, setup, args)
 
 
 def _project_of(config: pytest.Config) -> Path | None:
     """The project whose features/ pytest's rootdir is in, when no configuration file or --rootdir decided it."""
-    if config.inipath is not None or config.known_args_namespace.rootdir:
+    if config.inipath is not None or pytest_config.known_options(config).rootdir:
         return None
     if (config.rootpath / activation.CONTRACTS).is_dir():
         return None

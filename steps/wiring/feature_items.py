@@ -19,10 +19,9 @@ from typing import Any
 
 import pytest
 from pytest_bdd import scenario
-from pytest_bdd.feature import get_feature
-from pytest_bdd.parser import ScenarioTemplate
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
+from steps.compat import bdd
+from steps.compat.bdd import ScenarioTemplate
 from steps.gherkin.parse import FEATURES
 
 SUFFIX = ".feature"
@@ -51,7 +50,7 @@ class ScenarioItem(pytest.Function):
     """A scenario, located at its line in the feature (not in pytest-bdd's wrapper code)."""
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        template = scenario_wrapper_template_registry.get(self.obj)
+        template = bdd.template_of(self.obj)
         if template is None:
             return super().reportinfo()
         return Path(template.feature.filename), template.line_number - 1, self.name
@@ -64,7 +63,7 @@ class FeatureFile(pytest.Module):
         relative = self.path.resolve().relative_to(self.config.rootpath.resolve())
         module = types.ModuleType(".".join(relative.with_suffix("").parts) + "_feature")
         module.__file__ = str(self.path)
-        feature = get_feature(str(self.path.parent), self.path.name)  # parsed already: pytest-bdd's cache
+        feature = bdd.load_feature(self.path)  # parsed already: pytest-bdd's cache
         for template in feature.scenarios.values():
             wrapper = scenario(str(self.path), template.name, features_base_dir=str(self.path.parent))(_no_body)
             wrapper.__module__ = module.__name__
@@ -72,7 +71,7 @@ class FeatureFile(pytest.Module):
         return module
 
     def istestfunction(self, obj: object, name: str) -> bool:
-        return callable(obj) and scenario_wrapper_template_registry.get(obj) is not None
+        return callable(obj) and bdd.template_of(obj) is not None
 
     def istestclass(self, obj: object, name: str) -> bool:
         return False
@@ -100,5 +99,4 @@ def ignore(collection_path: Path, config: pytest.Config) -> bool | None:
 
 def template_of(item: Any) -> ScenarioTemplate | None:
     """The scenario of an item (or of a Metafunc, while it is parametrised); None for any other test."""
-    function = getattr(item, "obj", None) or getattr(item, "function", None)
-    return scenario_wrapper_template_registry.get(function)  # type: ignore[arg-type]
+    return bdd.template_of(getattr(item, "obj", None) or getattr(item, "function", None))

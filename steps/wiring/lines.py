@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 from typing import Any
+
+from steps.compat import pytest_config
 
 _WRITING = threading.Lock()
 
@@ -21,12 +22,12 @@ _WRITING = threading.Lock()
 def own_line(reporter: Any, text: str, resume: bool = False, **markup: bool) -> None:
     """Write `text` on a line of its own; with `resume`, the progress line it interrupted goes on after it."""
     with _WRITING:
-        writer = reporter._tw  # the reporter's TerminalWriter: only it knows what the current line holds
-        interrupted = reporter.currentfspath
+        writer = pytest_config.terminal_writer(reporter)  # only it knows what the current line holds
+        interrupted = pytest_config.progress_file(reporter)
         if writer.width_of_current_line:
             writer.line()
-        reporter.currentfspath = None
+        pytest_config.set_progress_file(reporter, None)
         writer.line(text, **markup)
-        if resume and isinstance(interrupted, Path):
+        if resume and interrupted is not None:
             writer.write(os.path.relpath(interrupted, reporter.startpath) + " ")
-            reporter.currentfspath = interrupted
+            pytest_config.set_progress_file(reporter, interrupted)

@@ -10,7 +10,6 @@ every scenario of the run at once (one run of the evaluator, or one simulation p
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import pytest
 
@@ -22,6 +21,7 @@ from provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocu
 from provision.iam.arns import StackArns, of_stack
 from provision.iam.policy import Policy, consumer_policy
 from steps.checks.permissions import Claim, claims_of, findings, over_privileged, requests_of
+from steps.compat import bdd
 from steps.gherkin.parse import PARSED
 from steps.results.findings import Finding
 from steps.run.session import ContractSession
@@ -113,9 +113,8 @@ def _claims(item: pytest.Item, session: ContractSession) -> list[Claim]:
         if template is None:
             item.stash[CLAIMS] = []
         else:
-            callspec: Any = getattr(item, "callspec", None)
-            example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-            item.stash[CLAIMS] = claims_of(session.environment, scenario_calls(template.render(example).steps))
+            steps = template.render(bdd.example_of(item)).steps
+            item.stash[CLAIMS] = claims_of(session.environment, scenario_calls(steps))
     return item.stash[CLAIMS]
 
 

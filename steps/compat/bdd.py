@@ -1,0 +1,135 @@
+"""pytest-bdd's internals the plugin uses: its Gherkin model, its scenario registry, its Cucumber JSON writer.
+
+pytest-bdd's public API (`scenario`, `step`, `parsers`) makes tests from features; the plugin also reads
+the features itself (to find a mistake before collection, to list what the contracts require) and
+rewrites the Cucumber JSON, which needs pytest-bdd's model and bookkeeping. Every use of them is here,
+each wrapper saying what breaks when a release moves it (tests/test_compat.py pins each one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.feature import get_feature
+from pytest_bdd.gherkin_parser import GherkinDocument, get_gherkin_document
+from pytest_bdd.parser import PARAM_RE, Feature, Scenario, ScenarioTemplate, Step
+from pytest_bdd.reporting import ScenarioReport
+
+try:  # pytest-bdd 9 keeps a scenario function's template and a report's scenario in registries
+    from pytest_bdd.reporting import test_report_context_registry as _report_contexts
+    from pytest_bdd.scenario import scenario_wrapper_template_registry as _templates
+except ImportError:  # pytest-bdd 8: on the function (`__scenario__`) and the report (`.scenario`, `.item`)
+    _report_contexts = _templates = None  # type: ignore[assignment]
+
+__all__ = ["PLACEHOLDER", "Feature", "GherkinDocument", "GherkinParseError", "Scenario", "ScenarioTemplate",
+           "Step", "cucumber_features", "cucumber_json_asked", "example_of", "gherkin_document", "gherkin_errors",
+           "load_feature", "own_steps", "rendered", "report_context", "scenario_data", "template_of"]
+
+# pytest-bdd's `<name>` placeholder of an outline (parser.PARAM_RE): the plugin lists the names a step uses,
+# to name one no Examples column fills. If it moves, import it from its new place; if it goes, `<(\w+)>`.
+PLACEHOLDER: re.Pattern[str] = PARAM_RE
+
+# The parameter pytest-bdd parametrises an outline's scenario function with, one example row (a dict of
+# column -> value) per test (scenario.py, `_pytest_bdd_example`); a plain scenario has none. Renamed in a
+# release, every outline row would be read as its first, unfilled template: `example_of` is the one reader.
+EXAMPLE_PARAMETER = "_pytest_bdd_example"
+# Where pytest-bdd's `--cucumberjson` keeps its writer on the config (cucumber_json.py, `configure`).
+CUCUMBER_WRITER = "_bddcucumberjson"
+CUCUMBER_OPTION = "cucumber_json_path"  # the `dest` of pytest-bdd's --cucumberjson (cucumber_json.add_options)
+
+
+def load_feature(path: Path) -> Feature:
+    """The feature at `path`, parsed by pytest-bdd (feature.get_feature) into its own cache, so collection,
+    which asks the same function, does not parse it again. Raises GherkinParseError for a Gherkin mistake.
+    Needed because the plugin checks every feature before collection; breaks if get_feature changes its
+    arguments (base folder, file name) or stops caching by absolute path (collection would parse twice)."""
+    return get_feature(str(path.parent), path.name)
+
+
+def gherkin_document(path: Path) -> GherkinDocument:
+    """The raw Gherkin document (gherkin_parser.get_gherkin_document): every scenario as written, even two of
+    one name, which pytest-bdd's Feature keeps only one of (the plugin names the lost one). Breaks if the
+    document's shape (feature.children[].scenario / .rule, .location.line) changes."""
+    return get_gherkin_document(str(path.resolve()))
+
+
+def gherkin_errors(error: GherkinParseError) -> list[tuple[int, str]]:
+    """(line, message) of every mistake Gherkin found, not only the first pytest-bdd reports: pytest-bdd raises
+    GherkinParseError from gherkin's CompositeParserException, whose `errors` each have `location["line"]`.
+    Falls back to pytest-bdd's own (line, message) where the cause is not there."""
+    cause = error.__cause__
+    found = [(e.location["line"], str(e)) for e in getattr(cause, "errors", [])]
+    return found or [(error.line, error.message)]
+
+
+def own_steps(template: ScenarioTemplate) -> list[Step]:
+    """A scenario's own steps, without the Background's (`ScenarioTemplate._steps`; `.steps` has both): a
+    scenario made only of its Background's steps claims nothing of its own. Breaks if `_steps` is renamed:
+    then the own steps are `.steps` less `.all_background_steps`."""
+    return list(template._steps)
+
+
+def template_of(function: Any) -> ScenarioTemplate | None:
+    """The scenario template behind a function pytest-bdd's `scenario` made, None for any other object
+    (pytest-bdd 9: scenario.scenario_wrapper_template_registry, a WeakKeyDictionary keyed by the function;
+    8: the function's `__scenario__`). Needed to know which collected items are scenarios, and which scenario.
+    Breaks if the registry is renamed or re-keyed: no feature's scenario would be collected."""
+    if _templates is None:
+        found = getattr(function, "__scenario__", None)
+        return found if isinstance(found, ScenarioTemplate) else None
+    try:
+        return _templates.get(function)
+    except TypeError:  # not weak-referenceable (None, a builtin): not a scenario
+        return None
+
+
+def example_of(item: Any) -> Mapping[str, str]:
+    """The example row (column -> value) an item of an outline runs with, {} for a plain scenario: the value
+    of pytest-bdd's EXAMPLE_PARAMETER in the item's callspec."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(EXAMPLE_PARAMETER, {}) if callspec else {}
+
+
+def rendered(item: Any) -> Scenario | None:
+    """The scenario an item (or a Metafunc, while it is parametrised) runs, placeholders filled with its example
+    row; None for any other test. `ScenarioTemplate.render(row)` is what pytest-bdd itself runs."""
+    template = template_of(getattr(item, "obj", None) or getattr(item, "function", None))
+    return template.render(example_of(item)) if template is not None else None
+
+
+def cucumber_json_asked(config: Any) -> bool:
+    """Whether `--cucumberjson=FILE` was given (pytest-bdd's option, kept as `cucumber_json_path`)."""
+    return bool(config.getoption(CUCUMBER_OPTION, None))
+
+
+def cucumber_features(config: Any) -> dict[str, Any] | None:
+    """The features `--cucumberjson` will write (filename -> feature entry, each with its `elements`), None
+    without the option: pytest-bdd's writer is `config._bddcucumberjson`, its entries `.features`. The plugin
+    rewrites step results there. Breaks if the writer moves: the Cucumber JSON would then show pytest-bdd's
+    own step results (tests/test_compat.py and the Cucumber tests fail first)."""
+    writer = getattr(config, CUCUMBER_WRITER, None)
+    return writer.features if writer is not None else None
+
+
+def report_context(report: Any) -> tuple[str, str] | None:
+    """(feature filename, scenario id) of a report of a scenario, as pytest-bdd's Cucumber writer keyed it
+    (pytest-bdd 9: reporting.test_report_context_registry; 8: the report's `.scenario` and `.item`), None for
+    any other report. Breaks if that moves: the Cucumber JSON would keep pytest-bdd's own step results."""
+    if _report_contexts is None:
+        scenario, item = getattr(report, "scenario", None), getattr(report, "item", None)
+        if isinstance(scenario, dict) and isinstance(item, dict):
+            return scenario["feature"]["filename"], item["name"]
+        return None
+    context = _report_contexts.get(report)
+    return (context.scenario["feature"]["filename"], context.name) if context is not None else None
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as pytest-bdd serialises it for Cucumber JSON (reporting.ScenarioReport.serialize): name,
+    keyword, line_number, description, tags and `feature` (filename, rel_filename, keyword, name, line_number,
+    description, language, tags). Used to write a scenario pytest-bdd left out, in its own shape."""
+    return dict(ScenarioReport(scenario).serialize())
