@@ -317,7 +317,10 @@ def test_scenario_names_as_written_with_their_line_in_failures_junit_and_the_rep
     report = json.loads((out / "readiness.json").read_text())
     assert report["consumers"]["alpha"]["failed"] == [
         "Orders keep a history : per user (features/alpha/contract.feature:3)"]
-    assert "Orders keep a history : per user (features/alpha/contract.feature:3)" in (out / "readiness.md").read_text()
+    markdown = (out / "readiness.md").read_text()  # a brief: the count per consumer, the claim's line per gap
+    assert any(line.startswith("| alpha | ❌ blocked |") and line.endswith("| 1 of 1 |")
+               for line in markdown.splitlines())
+    assert "features/alpha/contract.feature:4" in markdown  # the step that claims it
 
 
 def test_a_marker_naming_no_consumer_is_an_error_listing_the_consumers(project: ContractProject) -> None:
