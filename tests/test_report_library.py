@@ -261,7 +261,7 @@ def test_against_the_schema_checks_every_contract_with_no_backend(tmp_path: Path
     assert done.returncode == 0, done.stdout[-3000:]
     assert "provisioned" not in done.stdout  # no backend was started or provisioned
     report = json.loads((tmp_path / "readiness.json").read_text())
-    assert report["backend"] == "contracts"  # what was read: the desired state, not the environment's backend
+    assert report["backend"] == "schema"  # what was read: contracts/ (the schema), not the environment's backend
     assert report["gaps"] == []
     not_run = [u for u in report["unverified"] if u["reason"].startswith("not run against schema")]
     assert len(not_run) == 12  # every access pattern: no query runs on the desired state
