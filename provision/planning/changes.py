@@ -6,16 +6,11 @@ The diff creates them (`provision.planning.diff`), the plan orders and checks th
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from provision.desired.model import (
-    BackupPlan,
-    BackupVault,
     Billing,
     Capacity,
     Encryption,
@@ -24,69 +19,15 @@ from provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG, Alarm
-from provision.observed.state import Unverifiable
-
-
-@dataclass(frozen=True, kw_only=True)
-class Change:
-    """One thing to do to one resource (`target`: a physical table, vault or plan name)."""
-
-    target: str
-    skipped: Unverifiable | None = None  # the backend cannot do or report this: shown, never done
-
-    order: ClassVar[int] = 50
-    symbol: ClassVar[str] = "~"
-    destructive: ClassVar[bool] = False
-    is_backup: ClassVar[bool] = False
-    informational: ClassVar[bool] = False  # shown in the plan, never done (nothing to do)
-    topic: ClassVar[str] = "change"  # what it is about, to group skipped changes in a plan
-
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
-    def lowers_protection(self) -> bool:
-        """Whether it takes a protection away from a table (deletion protection, point-in-time recovery).
-
-        Treated like a delete by the plan: it is how data becomes deletable, or unrecoverable.
-        """
-        return False
-
-    def describe(self) -> str:
-        raise NotImplementedError
-
-    def as_terraform(self, desired: str) -> str | None:
-        """The difference as a Terraform source has it, where the provisioner's words would say something else (a
-        table Terraform would create is no live table whose data is lost); `desired`: the contracts' folder."""
-        return None
-
-    def data(self) -> dict[str, Any]:
-        """A JSON-ready form, for `plan --format json` and reports."""
-        fields = {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "skipped"}
-        result = {"kind": self.kind, **fields, "summary": self.describe()}
-        if self.lowers_protection:
-            result["lowers_protection"] = True
-        if self.skipped is not None:
-            result["skipped"] = str(self.skipped)
-        return result
-
-
-def plain(value: Any) -> Any:
-    """A value as JSON data: dataclasses by field (where a thing is written left out), enums by value, sets sorted."""
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "source"}
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, frozenset | set):
-        items = [plain(v) for v in value]
-        return sorted(items, key=lambda v: v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str))
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
+from provision.desired.stack import OWNERSHIP_TAG
+from provision.planning.change import Change as Change  # re-exported: every change is found here
+from provision.planning.change import plain as plain
+from provision.planning.changes_backup import CreateBackupPlan as CreateBackupPlan
+from provision.planning.changes_backup import CreateSelection as CreateSelection
+from provision.planning.changes_backup import CreateVault as CreateVault
+from provision.planning.changes_backup import DeleteSelection as DeleteSelection
+from provision.planning.changes_backup import PutAlarm as PutAlarm
+from provision.planning.changes_backup import UpdateBackupPlan as UpdateBackupPlan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,107 +254,3 @@ class TagTable(Change):
 
     def describe(self) -> str:
         return f"tag table {self.target}: " + ", ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
-
-
-@dataclass(frozen=True, kw_only=True)
-class CreateVault(Change):
-    vault: BackupVault
-    order: ClassVar[int] = 70
-    symbol: ClassVar[str] = "+"
-    is_backup: ClassVar[bool] = True
-    topic: ClassVar[str] = "backup vault"
-
-    def describe(self) -> str:
-        key = f" encrypted with {self.vault.kms_key}" if self.vault.kms_key else ""
-        return f"create backup vault {self.target}{key}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class CreateBackupPlan(Change):
-    plan: BackupPlan
-    order: ClassVar[int] = 71
-    symbol: ClassVar[str] = "+"
-    is_backup: ClassVar[bool] = True
-    topic: ClassVar[str] = "backup plan"
-
-    def describe(self) -> str:
-        rule = self.plan.rule
-        return (f"create backup plan {self.target}: {rule.schedule} into vault {rule.vault}, "
-                f"keep {rule.retention_days} days")
-
-
-@dataclass(frozen=True, kw_only=True)
-class UpdateBackupPlan(Change):
-    plan: BackupPlan
-    plan_id: str
-    was: str = ""
-    order: ClassVar[int] = 71
-    is_backup: ClassVar[bool] = True
-    topic: ClassVar[str] = "backup plan"
-
-    def describe(self) -> str:
-        rule = self.plan.rule
-        return (f"update backup plan {self.target}: {rule.schedule} into vault {rule.vault}, keep "
-                f"{rule.retention_days} days (was {self.was})")
-
-
-@dataclass(frozen=True, kw_only=True)
-class CreateSelection(Change):
-    plan: BackupPlan
-    resources: tuple[str, ...]
-    iam_role_arn: str | None  # None only when skipped: the account, so the default role, is unknown
-    plan_id: str | None = None  # None: the plan is created by the same apply
-    replaces_id: str | None = None  # one of the plan's own selections that differs: deleted once this one exists
-    order: ClassVar[int] = 72
-    symbol: ClassVar[str] = "+"
-    is_backup: ClassVar[bool] = True
-    topic: ClassVar[str] = "backup selection"
-
-    @property
-    def selection_name(self) -> str:
-        """Its name carries a digest of its content: a replacement never shares the old one's name."""
-        return self.plan.selection_name_for(self.resources)
-
-    def describe(self) -> str:
-        role = f", as role {self.iam_role_arn}" if self.iam_role_arn else ""
-        if self.replaces_id:
-            return (f"replace backup selection of plan {self.target} by {self.selection_name} (created before the "
-                    f"old one is deleted): {self.plan.covers}{role}")
-        return f"create backup selection {self.selection_name} of plan {self.target}: {self.plan.covers}{role}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeleteSelection(Change):
-    """One of the plan's own selections that another one of ours, created first, takes the place of."""
-
-    plan_id: str
-    selection_id: str
-    name: str
-    kept: str  # the selection that covers the tables instead
-    order: ClassVar[int] = 73
-    symbol: ClassVar[str] = "-"
-    is_backup: ClassVar[bool] = True
-    topic: ClassVar[str] = "backup selection"
-
-    def describe(self) -> str:
-        return f"remove backup selection {self.name} of plan {self.target} (replaced by {self.kept})"
-
-
-@dataclass(frozen=True, kw_only=True)
-class PutAlarm(Change):
-    """Create a table's CloudWatch alarm, or bring it back to the contracts (PutMetricAlarm replaces it whole)."""
-
-    alarm: Alarm
-    was: str | None = None  # what differs in the alarm there is; None: there is none
-    order: ClassVar[int] = 80  # its own target (the alarm's name): applied beside the tables, needing none of them
-    topic: ClassVar[str] = "alarm"
-
-    @property
-    def symbol(self) -> str:  # type: ignore[override]
-        return "+" if self.was is None else "~"
-
-    def describe(self) -> str:
-        verb = "create" if self.was is None else "update"
-        actions = f", notifying {', '.join(self.alarm.actions)}" if self.alarm.actions else ""
-        was = f" (was: {self.was})" if self.was else ""
-        return f"{verb} alarm {self.target} on table {self.alarm.table}: {self.alarm.rule}{actions}{was}"
