@@ -19,25 +19,25 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from provision.apply.executor import ApplyOptions
-from provision.apply.safety import check_account
-from provision.backends import Backend, open_backend
-from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
-from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
 from provision.errors import RefusedError, ToolError
 from provision.iam import simulate
 from provision.observed.sources import Source, SourceContext, open_sources
-from provision.planning.plan import Plan
-from provision.workflow import provision
 from steps.checks.target import Target
 from steps.run.env_names import named_for_another
 from steps.run.options import ContractOptions
 from steps.run.phases import Phases
+
+if TYPE_CHECKING:  # a live run's modules (botocore, the apply, the launchers) are imported where it needs them:
+    # a run of static sources never does, and importing them cost it about a fifth of its time
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from provision.backends import Backend
+    from provision.backends.dynamodb_local_launch import LocalInstance
+    from provision.planning.plan import Plan
 
 
 class ContractSession:
@@ -75,9 +75,11 @@ class ContractSession:
 
     def needs_throwaway_local(self) -> bool:
         env = self.environment
-        given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
-        live = any(not s.static for s in self.sources.values())
-        return env.backend is BackendKind.DYNAMODB_LOCAL and not given and live
+        if env.backend is not BackendKind.DYNAMODB_LOCAL or all(s.static for s in self.sources.values()):
+            return False
+        from provision.backends.dynamodb_local import ENDPOINT_VARIABLE
+
+        return not (self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url)
 
     def read_static(self) -> None:
         """Read every static source now (files only, in milliseconds): a Terraform folder that does not parse
@@ -96,6 +98,8 @@ class ContractSession:
 
         The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
         if self.needs_throwaway_local() and self._launched is None:
+            from provision.backends.dynamodb_local import launch
+
             self._launched_at = time.perf_counter()
             self._launched = launch(progress=say_now)
 
@@ -103,6 +107,8 @@ class ContractSession:
         """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
         its workers, which would otherwise each download it)."""
         if self.needs_throwaway_local():
+            from provision.backends.dynamodb_local import fetch
+
             fetch(progress=say_now)
 
     def prepare_evaluator(self) -> None:
@@ -121,6 +127,8 @@ class ContractSession:
         if self._unusable is not None:
             raise self._unusable
         if self._backend is None:
+            from provision.backends import open_backend
+
             endpoint = self.options.endpoint_url
             if self._launched is not None:
                 with self.phases.timing("waiting for the backend"):
@@ -139,6 +147,9 @@ class ContractSession:
         return self._backend
 
     def _provision(self, backend: Backend) -> None:
+        from provision.apply.executor import ApplyOptions
+        from provision.workflow import provision
+
         env, options = self.environment, self.options
         if env.is_aws and not options.provision:
             return  # dev, sit, prod are read as they are unless --provision
@@ -175,6 +186,8 @@ class ContractSession:
     def check_account_for_writes(self) -> None:
         """AWS only, asked once: the credentials belong to the environment's account, or AccountMismatchError."""
         if self.environment.is_aws and self._account is None:
+            from provision.apply.safety import check_account
+
             self._account = check_account(self.backend(), self.environment)
 
     def unreadable(self, error: BotoCoreError | ClientError) -> str:
