@@ -9,6 +9,7 @@ and its observed state (steps.run.session), checks (steps.checks), scenario verd
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import time
 from collections.abc import Callable
@@ -212,6 +213,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_itemcollected(item: pytest.Item) -> None:
     if activation.is_active(item.config):
         collection.mark_consumer(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if activation.is_active(session.config):  # (a run that is not the contracts' is left as it is)
+        gc.freeze()  # the items, parsed features and states read live until the run ends: out of the collector's sight
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
