@@ -120,7 +120,7 @@ def _configure(config: pytest.Config) -> None:
             session.read_static()  # a .tf that does not parse, a plan of another format: stop before anything runs
         if _is_xdist_controller(config):
             session.fetch_local()  # once here; the workers start their own backends from it
-            session.prepare_evaluator()  # and the IAM policy evaluator, which they use
+            session.prepare_evaluator(prestart=False)  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
         session.start()  # the JVM starts now and overlaps with collection
         if not hasattr(config, "workerinput"):

@@ -57,6 +57,8 @@ class ContractSession:
         self._account: str | None = None  # the caller's account, once checked for writes
         self.phases = Phases()  # where the time goes, for the benchmark
         self._launched_at = 0.0
+        self._evaluator: simulate.Prestarted | None = None  # node, started early for the IAM claims
+        self._evaluator_taken = False
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
         self.sources: dict[str, Source] = open_sources(  # by label: live, schema, terraform, plan
@@ -111,15 +113,23 @@ class ContractSession:
 
             fetch(progress=say_now)
 
-    def prepare_evaluator(self) -> None:
+    def prepare_evaluator(self, prestart: bool = True) -> None:
         """Install the IAM policy evaluator now, saying so on stderr, if this run evaluates the Lambda roles'
         declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
-        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable."""
+        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable.
+        With `prestart`, node is started now too and loads the evaluator while the run collects (take_evaluator)."""
         env = self.environment
         evaluates = not env.is_aws or any(s.static for s in self.sources.values())
         if env.lambda_roles.declared and evaluates:
             with contextlib.suppress(simulate.SimulatorMissing):
                 simulate.install(progress=say_now)
+                if prestart and self._evaluator is None:
+                    self._evaluator = simulate.Prestarted.start()
+
+    def take_evaluator(self) -> simulate.Prestarted | None:
+        """The evaluator started by prepare_evaluator, for the run's first batch (then None); ended at close."""
+        found, self._evaluator_taken = (None if self._evaluator_taken else self._evaluator), True
+        return found
 
     def backend(self) -> Backend:
         """The backend, started and provisioned once. A provisioning that failed or was refused fails every later
@@ -234,6 +244,8 @@ class ContractSession:
 
     def close(self) -> None:
         self._exit.close()
+        if self._evaluator is not None:
+            self._evaluator.stop()  # (nothing, once it has run its batch)
         if self._launched is not None:
             with contextlib.suppress(Exception):
                 self._launched.stop()
