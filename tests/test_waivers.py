@@ -248,3 +248,22 @@ def test_every_field_a_waiver_gives_narrows_it_and_what_it_leaves_out_matches_an
     assert marked.waiver.startswith("waived by contracts/waivers.yaml:2 (table orders, in every environment)")
     assert not marked.blocking
     assert waive([waiver(table="orders")], "order_lambda", "O2", "sit", day + datetime.timedelta(days=1))(gsi) == gsi
+
+
+def test_waivers_are_found_however_their_key_is_spelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files that cannot hold a `waivers:` key are not parsed again; a key spelled with an escape still counts."""
+    import shutil
+
+    from provision.desired.load import load_contracts
+    from provision.desired.waivers import load_waivers
+
+    monkeypatch.chdir(tmp_path)
+    contracts = tmp_path / "contracts"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "contracts", contracts)
+    desired = load_contracts(contracts)
+    entry = "  - table: {t}\n    approved_by: Tech Lead\n    reason: Phase 2\n    expires: 2026-03-31\n"
+    (contracts / "plain.yaml").write_text("waivers:\n" + entry.format(t="orders"), encoding="utf-8")
+    (contracts / "escaped.yaml").write_text('"w\\x61ivers":\n' + entry.format(t="users"), encoding="utf-8")
+    found = load_waivers(contracts, desired, [k.value for k in Kind])
+    assert sorted((w.table, w.where) for w in found) == [("orders", "contracts/plain.yaml:2"),
+                                                        ("users", "contracts/escaped.yaml:2")]
