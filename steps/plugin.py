@@ -116,8 +116,6 @@ def _configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[SESSION] = session
     try:
-        if not hasattr(config, "workerinput") and not _is_xdist_controller(config):
-            session.prestart_evaluator()  # node loads the IAM evaluator on the other core while we read and collect
         if not hasattr(config, "workerinput"):
             session.read_static()  # a .tf that does not parse, a plan of another format: stop before anything runs
         if _is_xdist_controller(config):

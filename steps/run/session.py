@@ -118,20 +118,13 @@ class ContractSession:
         declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
         DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable.
         With `prestart`, node is started now too and loads the evaluator while the run collects (take_evaluator)."""
-        if self._evaluates():
+        env = self.environment
+        evaluates = not env.is_aws or any(s.static for s in self.sources.values())
+        if env.lambda_roles.declared and evaluates:
             with contextlib.suppress(simulate.SimulatorMissing):
                 simulate.install(progress=say_now)
-                if prestart:
-                    self.prestart_evaluator()
-
-    def prestart_evaluator(self) -> None:
-        """Start node now if this run evaluates declared policies and the evaluator is installed (take_evaluator)."""
-        if self._evaluator is None and not self._evaluator_taken and self._evaluates():
-            self._evaluator = simulate.Prestarted.start()
-
-    def _evaluates(self) -> bool:
-        env = self.environment
-        return env.lambda_roles.declared and (not env.is_aws or any(s.static for s in self.sources.values()))
+                if prestart and self._evaluator is None:
+                    self._evaluator = simulate.Prestarted.start()
 
     def take_evaluator(self) -> simulate.Prestarted | None:
         """The evaluator started by prepare_evaluator, for the run's first batch (then None); ended at close."""
