@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.targets import targets
-from benchmarks.timing import PYTEST, ROOT, Case, Samples, interleaved
+from benchmarks.timing import PACKAGES, PYTEST, ROOT, Case, Samples, compile_project, interleaved
 
 PEER_PLAN = ROOT / "benchmarks" / "peer" / "plan.json"  # the stack of contracts/ for sit, as a Terraform plan
 BRIEF_TF = ROOT / "tests" / "brief" / "terraform"
@@ -60,7 +60,8 @@ def scale_figures(scratch: Path, repeat: int, small_run: Samples) -> dict[str, A
 
 def machine() -> dict[str, Any]:
     return {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(),
-            "date": datetime.now(UTC).date().isoformat()}
+            "date": datetime.now(UTC).date().isoformat(),
+            "bytecode": f"{', '.join(PACKAGES)} compiled before timing, as an installed copy is"}
 
 
 def _row(name: str, summary: dict[str, Any], baseline: float | None) -> str:
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="leave out provisioning under AWS-like latency (about 4 minutes)")
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="dynamo-contracts-bench-"))
+    compile_project()
     try:
         samples = interleaved(verdict_cases(scratch, not args.no_peer), args.repeat)
         results: dict[str, Any] = {"machine": machine(), "repeat": args.repeat,

@@ -1,4 +1,4 @@
-"""The targets of the benchmark (issue 12), each a ratio of two figures measured in the same run."""
+"""The targets of the benchmark (issues 12, 18 and 22), each a ratio of two figures measured in the same run."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     floor = _median(results, "floor: import boto3, moto, pytest_bdd")
     peer = _median(results, "peer: terraform-compliance, same checks, same plan")
     plan = _median(results, "every contract --against=plan:FILE")
+    terraform = _median(results, "every contract --against=terraform:DIR (the brief's)")
+    schema = _median(results, "every contract --against=schema")
+    version = _median(results, "floor: pytest --version")
     found = [
         _target("every contract on DynamoDB Local <= 1.3 x (DynamoDB Local start + provisioning + checks on moto)",
                 local, None if start is None else 1.3 * (
@@ -33,6 +36,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     + _phase(results, "every contract on moto", "checks"))),
         _target("every contract on moto <= 3 x the import floor", moto, None if floor is None else 3 * floor),
         _target("a static source (plan) < terraform-compliance on the same checks", plan, peer),
+        _target("--against=terraform: (the brief's) <= 1.18 x terraform-compliance (issue 18)", terraform,
+                None if peer is None else 1.18 * peer),
+        _target("the static path (terraform:) <= 0.5 x terraform-compliance (issue 22)", terraform,
+                None if peer is None else 0.5 * peer),
+        _target("--against=schema <= 1.5 x (pytest --version + its checks) (issue 22)", schema,
+                None if version is None else 1.5 * (version + _phase(results, "every contract --against=schema",
+                                                                     "checks"))),
     ]
     scale = results.get("scale")
     if scale and moto:

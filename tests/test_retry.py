@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, with_retry
-from provision.backends import CLIENT_CONFIG, local_session
+from provision.backends import client_config, local_session
 from provision.backends.retries import Deadline, DeadlineBoundRetries, DeadlineExceeded, RetryBound, bound_retries
 from tests.fake_dynamodb import THROTTLING, Answer, Script, fake_dynamodb, throttled_for_good
 
@@ -189,7 +189,7 @@ def throttled_at_first(times: int) -> Script:
 
 
 def bounded_client(endpoint_url: str, bound: RetryBound) -> Any:
-    client = local_session("eu-west-1").client("dynamodb", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+    client = local_session("eu-west-1").client("dynamodb", endpoint_url=endpoint_url, config=client_config())
     bound_retries(client, bound)
     return client
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from provision.backends import CLIENT_CONFIG, Backend, local_session
+from provision.backends import Backend, client_config, local_session
 from provision.desired.model import BackendKind, DesiredState, EncryptionType, Environment
 from provision.observed import live
 from provision.observed.state import ObservedBackups, ObservedEncryption, ObservedState, ObservedTable, Unverifiable
@@ -47,7 +47,7 @@ class ServerBackend(Backend):
     def client(self, service: str) -> Any:
         if service not in self._clients:
             self._clients[service] = self.session.client(  # type: ignore[call-overload]
-                service, endpoint_url=self.endpoint_url, config=CLIENT_CONFIG)
+                service, endpoint_url=self.endpoint_url, config=client_config())
         return self._clients[service]
 
 

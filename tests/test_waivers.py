@@ -268,3 +268,22 @@ def test_every_field_a_waiver_gives_narrows_it_and_what_it_leaves_out_matches_an
 def test_the_kinds_a_waiver_may_name_are_the_kinds_of_claim_and_input_unknown() -> None:
     """The provisioner's layer cannot import the steps' `Kind`: its own list of them must stay the same."""
     assert sorted(KINDS) == sorted([*(k.value for k in Kind), INPUT_UNKNOWN])
+
+
+def test_waivers_are_found_however_their_key_is_spelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files that cannot hold a `waivers:` key are not parsed again; a key spelled with an escape still counts."""
+    import shutil
+
+    from provision.desired.load import load_contracts
+    from provision.desired.waivers import load_waivers
+
+    monkeypatch.chdir(tmp_path)
+    contracts = tmp_path / "contracts"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "contracts", contracts)
+    desired = load_contracts(contracts)
+    entry = "  - table: {t}\n    approved_by: Tech Lead\n    reason: Phase 2\n    expires: 2026-03-31\n"
+    (contracts / "plain.yaml").write_text("waivers:\n" + entry.format(t="orders"), encoding="utf-8")
+    (contracts / "escaped.yaml").write_text('"w\\x61ivers":\n' + entry.format(t="users"), encoding="utf-8")
+    found = load_waivers(contracts, desired, [k.value for k in Kind])
+    assert sorted((w.table, w.where) for w in found) == [("orders", "contracts/plain.yaml:2"),
+                                                        ("users", "contracts/escaped.yaml:2")]

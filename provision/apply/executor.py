@@ -70,7 +70,7 @@ def _stderr(message: str) -> None:
 
 # DynamoDB runs up to 50 CreateTable/UpdateTable/DeleteTable operations on tables with secondary indexes at once
 # per account and region (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html);
-# the clients' connection pool is as large (provision.backends.backend.CLIENT_CONFIG).
+# the clients' connection pool is as large (provision.backends.backend.client_config()).
 TABLE_OPERATIONS = 50
 
 

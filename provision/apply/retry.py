@@ -1,6 +1,6 @@
 """Retries within the apply's deadline: botocore's own, bounded; and ours, for what botocore does not retry.
 
-botocore's standard retry mode (`provision.backends.CLIENT_CONFIG`) retries throttling,
+botocore's standard retry mode (`provision.backends.client_config()`) retries throttling,
 LimitExceededException and server errors inside each call, with jittered backoff of up to
 20 s. Left alone it runs past any deadline (an apply with `--timeout 20` took 60 s under
 throttling that never ended), so every client of a backend carries `DeadlineBoundRetries`

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from provision.backends.backend import CLIENT_CONFIG, LOCAL_CREDENTIALS, Backend, local_session
+from provision.backends.backend import LOCAL_CREDENTIALS, Backend, client_config, local_session
 from provision.backends.extras import require
 from provision.desired.model import BackendKind, Environment
 
-__all__ = ["CLIENT_CONFIG", "LOCAL_CREDENTIALS", "Backend", "local_session", "open_backend"]
+__all__ = ["LOCAL_CREDENTIALS", "Backend", "client_config", "local_session", "open_backend"]
 
 
 @contextmanager

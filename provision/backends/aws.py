@@ -6,7 +6,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.backends import operations as ops
-from provision.backends.backend import CLIENT_CONFIG, Backend
+from provision.backends.backend import Backend, client_config
 from provision.desired.model import BackendKind, Environment
 from provision.errors import BackendError
 
@@ -15,7 +15,7 @@ def aws_backend(env: Environment) -> Backend:
     try:
         session = boto3.Session(profile_name=env.profile, region_name=env.region)
         if env.role_arn:
-            sts = session.client("sts", config=CLIENT_CONFIG)
+            sts = session.client("sts", config=client_config())
             creds = ops.ASSUME_ROLE.call(sts, RoleArn=env.role_arn, RoleSessionName=f"dynamo-contracts-{env.name}")
             credentials = creds["Credentials"]
             session = boto3.Session(

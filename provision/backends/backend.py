@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
-
-from botocore.config import Config
 
 from provision.backends.retries import RetryBound, bound_retries
 from provision.desired.model import BackendKind
 
-if TYPE_CHECKING:  # boto3 takes a tenth of a second to import: a run of static sources never needs it
+if TYPE_CHECKING:  # boto3 and botocore's client modules take a tenth of a second to import: static runs need neither
     import boto3
+    from botocore.config import Config
 
-# botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to
-# 20 s), within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
-# One connection per table an apply changes at once (provision.apply.executor.TABLE_OPERATIONS).
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60,
-                       max_pool_connections=50)
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+
+@cache
+def client_config() -> Config:
+    """Every client's settings, made on first use (botocore.config imports botocore's HTTP stack).
+
+    botocore retries throttling, limits and server errors itself (standard mode: 5 retries, backoff up to 20 s),
+    within the deadline of the apply running (`Backend.retry_bound`); provision.apply.retry handles the rest.
+    One connection per table an apply changes at once (provision.apply.executor.TABLE_OPERATIONS).
+    """
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60,
+                  max_pool_connections=50)
 
 
 @dataclass
@@ -51,13 +60,13 @@ class Backend:
         if service not in self._clients:
             every_service = self.kind is BackendKind.MOTO  # moto's server serves every service at one address
             endpoint = self.endpoint_url if service == "dynamodb" or every_service else None
-            client = self.session.client(service, endpoint_url=endpoint, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+            client = self.session.client(service, endpoint_url=endpoint, config=client_config())  # type: ignore[call-overload]
             bound_retries(client, self.retry_bound)
             self._clients[service] = client
         return self._clients[service]
 
     def resource(self) -> Any:
-        return self.session.resource("dynamodb", endpoint_url=self.endpoint_url, config=CLIENT_CONFIG)
+        return self.session.resource("dynamodb", endpoint_url=self.endpoint_url, config=client_config())
 
 
 def local_session(region: str) -> boto3.Session:

@@ -24,9 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from botocore.config import Config
-from botocore.exceptions import ReadTimeoutError
-
 from provision.backends import operations as ops
 from provision.backends.backend import local_session
 from provision.backends.extras import require
@@ -44,8 +41,8 @@ IMAGE = "amazon/dynamodb-local"
 CONTAINER_PORT = 8000
 STOP_GRACE_SECONDS = 10.0
 POLL_SECONDS = 0.1
-# One quick attempt per poll: the polling loop is the retry.
-PROBE_CONFIG = Config(connect_timeout=1, read_timeout=3, retries={"total_max_attempts": 1})
+# One quick attempt per poll: the polling loop is the retry (a botocore Config, made by _probe_client).
+PROBE_SETTINGS: dict[str, Any] = {"connect_timeout": 1, "read_timeout": 3, "retries": {"total_max_attempts": 1}}
 
 
 class LocalInstance(Protocol):
@@ -122,6 +119,8 @@ def endpoint_answers(endpoint_url: str, region: str = "us-east-1", patience: flo
     is asked again until `patience` seconds have passed, so a loaded machine does not make a running instance
     look dead.
     """
+    from botocore.exceptions import ReadTimeoutError  # here, as _probe_client's Config: a static run never asks
+
     client = _probe_client(endpoint_url, region)
     deadline = time.monotonic() + patience
     while True:
@@ -137,7 +136,9 @@ def endpoint_answers(endpoint_url: str, region: str = "us-east-1", patience: flo
 
 
 def _probe_client(endpoint_url: str, region: str) -> Any:
-    return local_session(region).client("dynamodb", endpoint_url=endpoint_url, config=PROBE_CONFIG)
+    from botocore.config import Config  # here: iam.simulate imports this module for its cache folder, statically
+
+    return local_session(region).client("dynamodb", endpoint_url=endpoint_url, config=Config(**PROBE_SETTINGS))
 
 
 def _probe(client: Any) -> bool:

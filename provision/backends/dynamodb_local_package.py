@@ -15,8 +15,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,6 +90,9 @@ def _jar_folder(where: Path) -> Path | None:
 
 def _download(url: str, target: Path, say: Callable[[str], None]) -> None:
     """Copy `url` into `target`, saying how far it got every tenth of the way (or every 10 MB if no size is known)."""
+    import urllib.error  # here: urllib.request brings http.client and ssl, which only a download needs
+    import urllib.request
+
     try:
         timeout = DOWNLOAD_TIMEOUT_SECONDS
         with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:

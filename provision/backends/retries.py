@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from botocore.retries import standard
-
 from provision.errors import ToolError
 
 
@@ -101,6 +99,8 @@ def bound_retries(client: Any, bound: RetryBound) -> None:
     that id, registered again by botocore's own `register_retry_handler` (same policy, same
     attempts, a handle this time), and that handler is wrapped.
     """
+    from botocore.retries import standard  # a client is being made: botocore is loaded; a static run never is here
+
     retries = client.meta.config.retries or {}
     if retries.get("mode") != "standard":
         raise ValueError(f"bound_retries needs botocore's standard retry mode, not {retries.get('mode')}")

@@ -74,10 +74,10 @@ def _pricing_client(env: Environment) -> Any:
     import boto3
 
     from provision.backends.aws import aws_backend
-    from provision.backends.backend import CLIENT_CONFIG
+    from provision.backends.backend import client_config
 
     session = aws_backend(env).session if env.is_aws else boto3.Session()
-    return session.client("pricing", region_name=PRICE_LIST_API_REGION, config=CLIENT_CONFIG)
+    return session.client("pricing", region_name=PRICE_LIST_API_REGION, config=client_config())
 
 
 def _environment(desired: DesiredState, name: str) -> Environment:

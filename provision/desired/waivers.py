@@ -92,8 +92,10 @@ def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection
     problems: list[Problem] = []
     waivers: list[Waiver] = []
     for path in sorted(p for p in Path(directory).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()):
+        if not _may_hold_waivers(path):
+            continue
         name = display_path(path)
-        data = load_yaml(path, name, []) if path.is_file() else None
+        data = load_yaml(path, name, [])
         if data is None or data is EMPTY or not isinstance(data, SourceDict) or SECTION not in data:
             continue  # the contracts loader reports what is wrong with the file itself
         entries = data[SECTION]
@@ -111,6 +113,16 @@ def load_waivers(directory: Path | str, desired: DesiredState, kinds: Collection
     if problems:
         raise ContractError(problems)
     return waivers
+
+
+def _may_hold_waivers(path: Path) -> bool:
+    """Whether the file could have a `waivers:` key: it names it, or has an escape that could spell it
+    (`"w\\x61ivers"`). The others are not parsed a second time (the contracts loader has read them all)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # the contracts loader says it cannot be read
+    return SECTION in text or "\\" in text
 
 
 def _read(entry: object, file: str, line: int, desired: DesiredState, kinds: Collection[str],

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from provision.backends import Backend
 from provision.backends import operations as ops
-from provision.backends.backend import CLIENT_CONFIG
+from provision.backends.backend import client_config
 from provision.desired.model import (
     AttributeType,
     Billing,
@@ -290,7 +290,7 @@ class _TableReader:
         region = str(replica["RegionName"])
 
         def pitr() -> bool:
-            client = self.backend.session.client("dynamodb", region_name=region, config=CLIENT_CONFIG)
+            client = self.backend.session.client("dynamodb", region_name=region, config=client_config())
             description = ops.DESCRIBE_CONTINUOUS_BACKUPS.call(client, TableName=name)["ContinuousBackupsDescription"]
             return description.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
 

@@ -24,7 +24,6 @@ from provision.backends import Backend
 from provision.desired.model import DesiredState, Environment
 from provision.desired.stack import resolve
 from provision.errors import ToolError
-from provision.observed import live
 from provision.observed.origin import SourceKind, kind_of
 from provision.observed.schema import observed_from_stack
 from provision.observed.state import ObservedState
@@ -88,6 +87,8 @@ class LiveSource(_Kinded):
     origin: str = ""
 
     def observe(self, env: Environment) -> ObservedState:
+        from provision.observed import live  # the live reader: a run of static sources never needs it
+
         return live.observe(self.backend(), env)
 
 

@@ -19,25 +19,25 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from provision.apply.executor import ApplyOptions
-from provision.apply.safety import check_account
-from provision.backends import Backend, open_backend
-from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, fetch, launch
-from provision.backends.dynamodb_local_launch import LocalInstance
 from provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
 from provision.desired.stack import resolve
 from provision.errors import RefusedError, ToolError
 from provision.iam import simulate
 from provision.observed.sources import Source, SourceContext, open_sources
-from provision.planning.plan import Plan
-from provision.workflow import provision
 from steps.checks.target import Target
 from steps.run.env_names import named_for_another
 from steps.run.options import ContractOptions
 from steps.run.phases import Phases
+
+if TYPE_CHECKING:  # a live run's modules (botocore, the apply, the launchers) are imported where it needs them:
+    # a run of static sources never does, and importing them cost it about a fifth of its time
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from provision.backends import Backend
+    from provision.backends.dynamodb_local_launch import LocalInstance
+    from provision.planning.plan import Plan
 
 
 class ContractSession:
@@ -57,6 +57,8 @@ class ContractSession:
         self._account: str | None = None  # the caller's account, once checked for writes
         self.phases = Phases()  # where the time goes, for the benchmark
         self._launched_at = 0.0
+        self._evaluator: simulate.Prestarted | None = None  # node, started early for the IAM claims
+        self._evaluator_taken = False
         self.failure: str | None = None  # why the environment could not be read: nothing was checked
         self.provisioned: str | None = None  # what provisioning did, in words, once it is done
         self.sources: dict[str, Source] = open_sources(  # by label: live, schema, terraform, plan
@@ -75,9 +77,11 @@ class ContractSession:
 
     def needs_throwaway_local(self) -> bool:
         env = self.environment
-        given = self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
-        live = any(not s.static for s in self.sources.values())
-        return env.backend is BackendKind.DYNAMODB_LOCAL and not given and live
+        if env.backend is not BackendKind.DYNAMODB_LOCAL or all(s.static for s in self.sources.values()):
+            return False
+        from provision.backends.dynamodb_local import ENDPOINT_VARIABLE
+
+        return not (self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url)
 
     def read_static(self) -> None:
         """Read every static source now (files only, in milliseconds): a Terraform folder that does not parse
@@ -96,6 +100,8 @@ class ContractSession:
 
         The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
         if self.needs_throwaway_local() and self._launched is None:
+            from provision.backends.dynamodb_local import launch
+
             self._launched_at = time.perf_counter()
             self._launched = launch(progress=say_now)
 
@@ -103,17 +109,27 @@ class ContractSession:
         """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
         its workers, which would otherwise each download it)."""
         if self.needs_throwaway_local():
+            from provision.backends.dynamodb_local import fetch
+
             fetch(progress=say_now)
 
-    def prepare_evaluator(self) -> None:
+    def prepare_evaluator(self, prestart: bool = True) -> None:
         """Install the IAM policy evaluator now, saying so on stderr, if this run evaluates the Lambda roles'
         declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
-        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable."""
+        DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable.
+        With `prestart`, node is started now too and loads the evaluator while the run collects (take_evaluator)."""
         env = self.environment
         evaluates = not env.is_aws or any(s.static for s in self.sources.values())
         if env.lambda_roles.declared and evaluates:
             with contextlib.suppress(simulate.SimulatorMissing):
                 simulate.install(progress=say_now)
+                if prestart and self._evaluator is None:
+                    self._evaluator = simulate.Prestarted.start()
+
+    def take_evaluator(self) -> simulate.Prestarted | None:
+        """The evaluator started by prepare_evaluator, for the run's first batch (then None); ended at close."""
+        found, self._evaluator_taken = (None if self._evaluator_taken else self._evaluator), True
+        return found
 
     def backend(self) -> Backend:
         """The backend, started and provisioned once. A provisioning that failed or was refused fails every later
@@ -121,6 +137,8 @@ class ContractSession:
         if self._unusable is not None:
             raise self._unusable
         if self._backend is None:
+            from provision.backends import open_backend
+
             endpoint = self.options.endpoint_url
             if self._launched is not None:
                 with self.phases.timing("waiting for the backend"):
@@ -139,6 +157,9 @@ class ContractSession:
         return self._backend
 
     def _provision(self, backend: Backend) -> None:
+        from provision.apply.executor import ApplyOptions
+        from provision.workflow import provision
+
         env, options = self.environment, self.options
         if env.is_aws and not options.provision:
             return  # dev, sit, prod are read as they are unless --provision
@@ -175,6 +196,8 @@ class ContractSession:
     def check_account_for_writes(self) -> None:
         """AWS only, asked once: the credentials belong to the environment's account, or AccountMismatchError."""
         if self.environment.is_aws and self._account is None:
+            from provision.apply.safety import check_account
+
             self._account = check_account(self.backend(), self.environment)
 
     def unreadable(self, error: BotoCoreError | ClientError) -> str:
@@ -221,6 +244,8 @@ class ContractSession:
 
     def close(self) -> None:
         self._exit.close()
+        if self._evaluator is not None:
+            self._evaluator.stop()  # (nothing, once it has run its batch)
         if self._launched is not None:
             with contextlib.suppress(Exception):
                 self._launched.stop()

@@ -127,8 +127,16 @@ def sentence(keyword: Keyword, pattern: str, example: str, meaning: str, *, rege
     return register
 
 
+_FOUND: dict[tuple[str, str, int], Sentence | None] = {}  # by keyword, text and size of the catalogue then
+
+
 def find(keyword: str, text: str) -> Sentence | None:
-    return next((s for s in CATALOGUE if s.keyword == keyword and s.matches(text)), None)
+    """The sentence a step's text is, if any. Asked for each step by several readers (about a thousand times a
+    run, each trying up to every sentence): answered once per text while the catalogue is as it was."""
+    key = (keyword, text, len(CATALOGUE))  # sentences are only added: the size tells a catalogue apart
+    if key not in _FOUND:
+        _FOUND[key] = next((s for s in CATALOGUE if s.keyword == keyword and s.matches(text)), None)
+    return _FOUND[key]
 
 
 def closest(text: str, limit: int = 3) -> list[str]:

@@ -125,6 +125,8 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
     if hasattr(config, "workeroutput") or config.option.collectonly or config.stash.get(REFUSED, False):
         return
     path = sarif_path(config)
+    if path is None and not annotating(config):
+        return  # nothing asked for: the results are not gathered again (a tenth of a second)
     failure = contract_session.failure or config.stash.get(reporting.FAILURE, None)
     if failure:
         _remove_sarif(config)

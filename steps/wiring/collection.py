@@ -38,12 +38,20 @@ def runs_contracts(config: pytest.Config) -> bool:
     return False
 
 
+_CONSUMER = pytest.StashKey["str | None"]()
+
+
 def consumer_of(item: pytest.Item) -> str | None:
-    try:
-        relative = item.path.resolve().relative_to((item.config.rootpath / FEATURES).resolve())
-    except ValueError:
-        return None
-    return relative.parts[0] if len(relative.parts) > 1 else None
+    """The consumer folder under features/ the item's feature file is in (worked out once per item: two path
+    resolutions, asked four times a scenario)."""
+    if _CONSUMER not in item.stash:
+        try:
+            relative = item.path.resolve().relative_to((item.config.rootpath / FEATURES).resolve())
+        except ValueError:
+            item.stash[_CONSUMER] = None
+        else:
+            item.stash[_CONSUMER] = relative.parts[0] if len(relative.parts) > 1 else None
+    return item.stash[_CONSUMER]
 
 
 SOURCE_PARAM = "contract_source"  # the fixture a run of several sources parametrises each scenario with

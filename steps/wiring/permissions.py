@@ -71,7 +71,8 @@ class RunPermissions:
     def _judge(self, on_aws: bool, run: pytest.Session) -> Judge:
         if on_aws not in self._judges:
             judge: Judge = (AwsSimulation(lambda: self.session.backend().client("iam")) if on_aws else
-                            PolicyEvaluation(self.session.environment.region, self._policies))
+                            PolicyEvaluation(self.session.environment.region, self._policies,
+                                             self.session.take_evaluator()))
             judge.answers(self._every_request(run))  # one batch for the whole run, answered from then on
             self._judges[on_aws] = judge
         return self._judges[on_aws]

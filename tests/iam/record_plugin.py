@@ -52,9 +52,9 @@ def pytest_configure(config: pytest.Config) -> None:
     Backend.client = _recording(Backend.client)  # type: ignore[method-assign]
     Backend.resource = _recording(Backend.resource)  # type: ignore[method-assign]
     if os.environ.get("IAM_RECORD_AFTER_PROVISIONING"):
-        from steps.run import session
+        from provision import workflow  # the session imports `provision` from it when it provisions
 
-        session.provision = _unrecorded(session.provision)  # type: ignore[attr-defined]
+        workflow.provision = _unrecorded(workflow.provision)  # type: ignore[method-assign]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
