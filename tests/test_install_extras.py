@@ -54,12 +54,12 @@ def test_the_base_install_checks_a_plan_and_names_the_extra_a_moto_run_needs(bar
 
 def test_a_missing_backend_package_names_its_extra_and_a_missing_inner_module_stays_an_error(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from provision.backends.extras import require
-    from provision.errors import ToolError
+    from dynamo_contracts.provision.backends.extras import require
+    from dynamo_contracts.provision.errors import ToolError
 
     monkeypatch.setitem(sys.modules, "moto", None)  # as if not installed: importing it raises ModuleNotFoundError
     with pytest.raises(ToolError, match=r"backend moto needs moto, .*pip install 'dynamo-contracts\[moto\]'"):
         require("moto", "moto", "backend moto")
     with pytest.raises(ModuleNotFoundError):
-        require("provision.no_such_module", "moto", "nothing")
+        require("dynamo_contracts.provision.no_such_module", "moto", "nothing")
     assert require("json", "none", "json").dumps([]) == "[]"

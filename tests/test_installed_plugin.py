@@ -52,7 +52,8 @@ def pytest_in(folder: Path, *args: str) -> spawn.CompletedProcess[str]:
 
 
 def test_the_plugin_is_registered_as_an_entry_point_of_this_environment() -> None:
-    assert "steps.plugin" in {ep.value for ep in entry_points(group="pytest11")}  # else the tests below prove nothing
+    plugins = {ep.value for ep in entry_points(group="pytest11")}
+    assert "dynamo_contracts.steps.plugin" in plugins  # else the tests below prove nothing
 
 
 def test_in_a_folder_without_contracts_the_plugin_is_inert_and_its_options_still_speak(tmp_path: Path) -> None:
