@@ -67,6 +67,12 @@ def test_the_wheel_installs_one_package_and_leaves_a_projects_own_steps_package_
     assert (steps, provision) == ("None", "None")
     assert Path(plugin).parts[-4:] == ("site-packages", "dynamo_contracts", "steps", "plugin.py")
     assert Path(cli).parts[-4:] == ("site-packages", "dynamo_contracts", "provision", "cli.py")
+    installed = Path(plugin).parent.parent
+    for folder in ("steps", "provision"):  # every module and data file of the folders, as the checkout has them
+        shipped = {p.relative_to(ROOT) for p in (ROOT / folder).rglob("*")
+                   if p.suffix in (".py", ".json", ".cjs", ".j2") and "node_modules" not in p.parts}
+        assert shipped, folder
+        assert {p for p in shipped if not (installed / p).is_file()} == set()
     project = tmp_path / "project"
     project.mkdir()
     for folder in ("contracts", "features"):
