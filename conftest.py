@@ -4,4 +4,4 @@
 `pytest --env=sit` reads sit as it is. See README and steps/plugin.py.
 """
 
-pytest_plugins = ["steps.plugin"]
+pytest_plugins = ["dynamo_contracts.steps.plugin"]

@@ -8,8 +8,8 @@ import time
 
 
 def dynamodb_local_start() -> float:
-    from provision.backends.dynamodb_local import fetch
-    from provision.backends.dynamodb_local_launch import JarProcess
+    from dynamo_contracts.provision.backends.dynamodb_local import fetch
+    from dynamo_contracts.provision.backends.dynamodb_local_launch import JarProcess
 
     home = fetch()
     started = time.perf_counter()

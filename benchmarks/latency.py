@@ -13,13 +13,20 @@ import time
 import uuid
 from pathlib import Path
 
-from provision.apply.executor import ApplyOptions
-from provision.backends import open_backend
-from provision.backends.dynamodb_local import fetch
-from provision.backends.dynamodb_local_launch import JarProcess
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState, GlobalIndex, KeySchema, Projection, ProjectionType, TableSpec
-from provision.workflow import provision
+from dynamo_contracts.provision.apply.executor import ApplyOptions
+from dynamo_contracts.provision.backends import open_backend
+from dynamo_contracts.provision.backends.dynamodb_local import fetch
+from dynamo_contracts.provision.backends.dynamodb_local_launch import JarProcess
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import (
+    DesiredState,
+    GlobalIndex,
+    KeySchema,
+    Projection,
+    ProjectionType,
+    TableSpec,
+)
+from dynamo_contracts.provision.workflow import provision
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 QUIET = ApplyOptions(progress=lambda _line: None, poll_interval=0.5)

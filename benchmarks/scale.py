@@ -49,7 +49,7 @@ def scale_project(folder: Path, tables: int = 200, consumers: int = 10, scenario
                      f'    And the GSI "{index}" of table "{table}" must have the partition key "beta" of type S',
                      ""]
         (consumer / "needs.feature").write_text("\n".join(body), encoding="utf-8")
-    (folder / "conftest.py").write_text('pytest_plugins = ["steps.plugin"]\n')
+    (folder / "conftest.py").write_text('pytest_plugins = ["dynamo_contracts.steps.plugin"]\n')
     (folder / "pytest.ini").write_text("[pytest]\ntestpaths = features\naddopts = --import-mode=importlib\n")
     return folder
 
@@ -87,9 +87,9 @@ def calls(project: Path) -> dict[str, Any]:
     """The contract run's AWS calls in this process, and the naive baseline's on the same moto state."""
     import pytest
 
-    from provision.backends import open_backend
-    from provision.desired.load import load_contracts
-    from provision.observed.live import list_tables
+    from dynamo_contracts.provision.backends import open_backend
+    from dynamo_contracts.provision.desired.load import load_contracts
+    from dynamo_contracts.provision.observed.live import list_tables
 
     scenarios = sum(f.read_text().count("Scenario:") for f in (project / "features").rglob("*.feature"))
     with inside(project), counting() as ours, contextlib.redirect_stdout(io.StringIO()):
@@ -101,8 +101,8 @@ def calls(project: Path) -> dict[str, Any]:
     desired = load_contracts(project / "contracts")
     env = desired.environments["moto"]
     with open_backend(env) as backend:
-        from provision.apply.executor import ApplyOptions
-        from provision.workflow import provision
+        from dynamo_contracts.provision.apply.executor import ApplyOptions
+        from dynamo_contracts.provision.workflow import provision
 
         provision(backend, desired, env, show=lambda _text: None, options=ApplyOptions(progress=lambda _line: None))
         tables = list_tables(backend)
@@ -122,10 +122,10 @@ def calls(project: Path) -> dict[str, Any]:
 
 def provisioning(project: Path) -> dict[str, float]:
     """The whole 200-table apply on moto: as apply runs it in process (one thread), one thread, eight threads."""
-    from provision.apply.executor import ApplyOptions
-    from provision.backends import open_backend
-    from provision.desired.load import load_contracts
-    from provision.workflow import provision
+    from dynamo_contracts.provision.apply.executor import ApplyOptions
+    from dynamo_contracts.provision.backends import open_backend
+    from dynamo_contracts.provision.desired.load import load_contracts
+    from dynamo_contracts.provision.workflow import provision
 
     desired = load_contracts(project / "contracts")
     env = desired.environments["moto"]

@@ -1,5 +1,5 @@
 """`python -m provision`: see provision.cli."""
 
-from provision.cli import main
+from dynamo_contracts.provision.cli import main
 
 raise SystemExit(main())

@@ -16,21 +16,21 @@ from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.apply.executor import ApplyOptions
-from provision.backends import Backend, open_backend
-from provision.cost import command as cost_command
-from provision.desired import schema_command
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState, Environment
-from provision.desired.waivers import TODAY_VARIABLE, load_waivers, today_of
-from provision.desired.waivers import expired as waiver_problems
-from provision.errors import ContractError, RefusedError, ToolError
-from provision.export import command as export_command
-from provision.iam import command as iam_command
-from provision.importing import command as import_command
-from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
-from provision.planning.saved import SavedPlan
-from provision.workflow import destroy, planned, provision
+from dynamo_contracts.provision.apply.executor import ApplyOptions
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.cost import command as cost_command
+from dynamo_contracts.provision.desired import schema_command
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState, Environment
+from dynamo_contracts.provision.desired.waivers import TODAY_VARIABLE, load_waivers, today_of
+from dynamo_contracts.provision.desired.waivers import expired as waiver_problems
+from dynamo_contracts.provision.errors import ContractError, RefusedError, ToolError
+from dynamo_contracts.provision.export import command as export_command
+from dynamo_contracts.provision.iam import command as iam_command
+from dynamo_contracts.provision.importing import command as import_command
+from dynamo_contracts.provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
+from dynamo_contracts.provision.planning.saved import SavedPlan
+from dynamo_contracts.provision.workflow import destroy, planned, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
@@ -223,12 +223,12 @@ def _destroy(backend: Backend, desired: DesiredState, env: Environment, timeout:
 
 
 def _local(action: str, port: int) -> int:
-    from provision.backends import local_service
+    from dynamo_contracts.provision.backends import local_service
 
     root = Path.cwd()
     if action == "fetch":
-        from provision.backends.dynamodb_local import fetch
-        from provision.iam import simulate
+        from dynamo_contracts.provision.backends.dynamodb_local import fetch
+        from dynamo_contracts.provision.iam import simulate
 
         print(f"DynamoDB Local is ready in {fetch(progress=print)}")
         try:

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
-from provision.backends import Backend
-from provision.desired.model import DesiredState, Environment
-from provision.desired.own_tables import own_tables
-from provision.desired.stack import Stack, resolve
-from provision.errors import RefusedError
-from provision.observed.live import observe, read_tables
-from provision.observed.state import ObservedState, ObservedTable
-from provision.planning.changes import Change, DeleteTable, Refused
-from provision.planning.diff import diff, table_changes
-from provision.planning.plan import Plan
-from provision.planning.saved import SavedPlan
+from dynamo_contracts.provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.desired.model import DesiredState, Environment
+from dynamo_contracts.provision.desired.own_tables import own_tables
+from dynamo_contracts.provision.desired.stack import Stack, resolve
+from dynamo_contracts.provision.errors import RefusedError
+from dynamo_contracts.provision.observed.live import observe, read_tables
+from dynamo_contracts.provision.observed.state import ObservedState, ObservedTable
+from dynamo_contracts.provision.planning.changes import Change, DeleteTable, Refused
+from dynamo_contracts.provision.planning.diff import diff, table_changes
+from dynamo_contracts.provision.planning.plan import Plan
+from dynamo_contracts.provision.planning.saved import SavedPlan
 
 DESTROYED = "destroy: a table the contracts name"
 

@@ -1,9 +1,9 @@
 """The consumer-contract step library: plain checks over the observed state, and thin pytest-bdd steps.
 
 pytest rewrites the asserts of every module of a distribution that registers a pytest plugin (our
-`pytest11` entry point): this package and `provision`, about a hundred modules that hold no test
-assert, parsed and rewritten on every run (a fifth of a second on 2 cores, most of a static run's
-margin over pytest's own start). They are unmarked here (steps.compat.rewriting), before any other
+`pytest11` entry point): `dynamo_contracts`, this package and `provision`, about a hundred modules that
+hold no test assert, parsed and rewritten on every run (a fifth of a second on 2 cores, most of a static
+run's margin over pytest's own start). They are unmarked here (steps.compat.rewriting), before any other
 of them is imported. pytest offers no public switch for this (PYTEST_DONT_REWRITE still parses each module);
 where its hook looks otherwise, nothing happens and the modules are rewritten as before.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 
-from steps.compat.rewriting import not_rewritten
+from dynamo_contracts.steps.compat.rewriting import not_rewritten
 
-not_rewritten("steps", "provision")
+not_rewritten("dynamo_contracts")
 gc.freeze()

@@ -20,17 +20,17 @@ PROG = "dynamo-contracts"
 PROVISION = ("validate", "plan", "apply", "destroy", "cost", "iam", "terraform", "import", "schema", "local")
 # command -> (module with main(argv), the words put before the rest of the command line)
 STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "report": ("steps.report.__main__", ()),
-    "scaffold": ("steps.scaffold", ()),
-    "can-i-deploy": ("steps.can_i_deploy.__main__", ()),
-    "record-deployment": ("steps.can_i_deploy.__main__", ("record-deployment",)),
+    "report": ("dynamo_contracts.steps.report.__main__", ()),
+    "scaffold": ("dynamo_contracts.steps.scaffold", ()),
+    "can-i-deploy": ("dynamo_contracts.steps.can_i_deploy.__main__", ()),
+    "record-deployment": ("dynamo_contracts.steps.can_i_deploy.__main__", ("record-deployment",)),
 }
 EXIT_USAGE = 1  # as `python -m provision` exits for bad usage (2 is its "changes pending")
 
 
 def _program(command: str) -> tuple[Callable[[Sequence[str]], int], tuple[str, ...]]:
     """The program's main and the words it is given before the rest; only that program's modules are imported."""
-    module, before = ("provision.cli", (command,)) if command in PROVISION else STEPS[command]
+    module, before = ("dynamo_contracts.provision.cli", (command,)) if command in PROVISION else STEPS[command]
     main: Callable[[Sequence[str]], int] = importlib.import_module(module).main
     return main, before
 
@@ -48,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command.startswith("-"):  # provision's options before its command: dynamo-contracts --contracts DIR plan
         return _program("validate")[0](given)
     if command not in PROVISION and command not in STEPS:
-        from provision.desired.fields import did_you_mean  # the one hint the whole tool gives for a misspelling
+        from dynamo_contracts.provision.desired.fields import (
+            did_you_mean,  # the one hint the whole tool gives for a misspelling
+        )
 
         hint = did_you_mean(command, [*PROVISION, *STEPS]) or f"; choose one of: {', '.join([*PROVISION, *STEPS])}"
         print(f"{PROG}: error: no command '{command}'{hint}", file=sys.stderr)

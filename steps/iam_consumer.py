@@ -15,15 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from provision.desired.model import DEFAULT_ACCOUNT
-from provision.desired.stack import Stack
-from provision.errors import ToolError
-from provision.iam import command
-from provision.iam.arns import of_stack
-from provision.iam.policy import Policy, consumer_policy
-from steps.gherkin.parse import parse_all
-from steps.sentences import catalogue
-from steps.sentences.calls import uses_of
+from dynamo_contracts.provision.desired.model import DEFAULT_ACCOUNT
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.iam import command
+from dynamo_contracts.provision.iam.arns import of_stack
+from dynamo_contracts.provision.iam.policy import Policy, consumer_policy
+from dynamo_contracts.steps.gherkin.parse import parse_all
+from dynamo_contracts.steps.sentences import catalogue
+from dynamo_contracts.steps.sentences.calls import uses_of
 
 
 def policy_for(rootpath: Path, consumer: str, stack: Stack) -> Policy:

@@ -19,20 +19,20 @@ from typing import Any, TypeVar
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.backends import Backend
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState
-from provision.errors import ContractError, ToolError
-from steps.checks.target import Target
-from steps.gherkin import authoring, requirements
-from steps.gherkin import parse as feature_files
-from steps.results.findings import Finding, Kind, NotRun, Outcome
-from steps.run.options import ContractOptions, add_options, misuse
-from steps.run.recorder import ScenarioFindings
-from steps.run.session import ContractSession
-from steps.run.stopping import stop_run
-from steps.sentences import MODULES, catalogue
-from steps.wiring import (
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.errors import ContractError, ToolError
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.gherkin import authoring, requirements
+from dynamo_contracts.steps.gherkin import parse as feature_files
+from dynamo_contracts.steps.results.findings import Finding, Kind, NotRun, Outcome
+from dynamo_contracts.steps.run.options import ContractOptions, add_options, misuse
+from dynamo_contracts.steps.run.recorder import ScenarioFindings
+from dynamo_contracts.steps.run.session import ContractSession
+from dynamo_contracts.steps.run.stopping import stop_run
+from dynamo_contracts.steps.sentences import MODULES, catalogue
+from dynamo_contracts.steps.wiring import (
     activation,
     ci_output,
     collection,
@@ -46,8 +46,8 @@ from steps.wiring import (
     verdicts,
     waivers,
 )
-from steps.wiring import reporting as report
-from steps.wiring import results as properties
+from dynamo_contracts.steps.wiring import reporting as report
+from dynamo_contracts.steps.wiring import results as properties
 
 T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings

@@ -21,11 +21,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.desired.load import load_contracts
-from provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema, ProjectionType, TableSpec
-from provision.desired.yamlsrc import display_path
-from provision.errors import ToolError
-from steps.sentences import catalogue
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import (
+    AttributeType,
+    DesiredState,
+    KeyAttribute,
+    KeySchema,
+    ProjectionType,
+    TableSpec,
+)
+from dynamo_contracts.provision.desired.yamlsrc import display_path
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.steps.sentences import catalogue
 
 FEATURE_FILE = "contract.feature"
 NAME_RULE = re.compile(r"[a-z][a-z0-9_]*")

@@ -11,10 +11,10 @@ from types import ModuleType
 
 import pytest
 
-from provision.backends.dynamodb_local import fetch, launch
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState, Environment
-from provision.desired.stack import Stack, resolve
+from dynamo_contracts.provision.backends.dynamodb_local import fetch, launch
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState, Environment
+from dynamo_contracts.provision.desired.stack import Stack, resolve
 from tests import spawn as spawn_module
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
-from provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir
+from dynamo_contracts.provision.backends.dynamodb_local import ENDPOINT_VARIABLE, cache_dir
 from tests import spawn
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ REAL_CONSUMERS = ("campaigns_lambda", "order_lambda", "platform", "product_lambd
 JAR_CACHE = cache_dir()
 
 PYTEST_INI = "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib\n"
-CONFTEST = 'pytest_plugins = ["steps.plugin"]\n'
+CONFTEST = 'pytest_plugins = ["dynamo_contracts.steps.plugin"]\n'
 INNER_TIMEOUT_SECONDS = 240
 # How long DynamoDB Local's asynchronous work (a table or an index made or dropped) may take on a loaded machine.
 WAIT_SECONDS = 120.0

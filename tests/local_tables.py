@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import socket
 
-from provision.backends import local_session
-from provision.desired.model import BackendKind, Environment
+from dynamo_contracts.provision.backends import local_session
+from dynamo_contracts.provision.desired.model import BackendKind, Environment
 
 
 def local_env(endpoint_url: str | None = None) -> Environment:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from provision.desired.model import AttributeType, KeyAttribute, KeySchema
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, KeySchema
+from dynamo_contracts.provision.observed.state import (
     ObservedPlan,
     ObservedReplica,
     ObservedState,

@@ -16,20 +16,20 @@ from pathlib import Path
 
 import pytest
 
-from provision.apply.executor import ApplyOptions
-from provision.backends import Backend, open_backend
-from provision.desired.load import load_contracts
-from provision.desired.model import AlarmKind, BackendKind, Budget, DesiredState
-from provision.desired.stack import resolve
-from provision.errors import ContractError
-from provision.observed.live import observe
-from provision.observed.schema import observed_from_stack
-from provision.planning.changes import PutAlarm
-from provision.workflow import make_plan, provision
-from steps.checks.alarms import alarms_quiet, table_alarm
-from steps.checks.cost import within_budget
-from steps.checks.target import Target
-from steps.results.findings import Kind, Outcome
+from dynamo_contracts.provision.apply.executor import ApplyOptions
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import AlarmKind, BackendKind, Budget, DesiredState
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.errors import ContractError
+from dynamo_contracts.provision.observed.live import observe
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.planning.changes import PutAlarm
+from dynamo_contracts.provision.workflow import make_plan, provision
+from dynamo_contracts.steps.checks.alarms import alarms_quiet, table_alarm
+from dynamo_contracts.steps.checks.cost import within_budget
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Kind, Outcome
 from tests import spawn
 from tests.origins import ON_AWS, ON_MOTO
 from tests.test_report_library import ROOT, copy_of_this_project, python
@@ -122,7 +122,7 @@ def test_an_alarm_changed_by_hand_is_put_back(moto: Backend, desired: DesiredSta
 
 
 def test_dynamodb_local_holds_no_alarm_so_the_plan_shows_them_skipped(desired: DesiredState) -> None:
-    from provision.planning.diff import diff
+    from dynamo_contracts.provision.planning.diff import diff
 
     stack = resolve(desired, desired.environments["local"])
     planned = diff(stack, observed_from_stack(stack), BackendKind.DYNAMODB_LOCAL)

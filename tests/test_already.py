@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from provision.apply import already
-from provision.desired.model import (
+from dynamo_contracts.provision.apply import already
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     GlobalIndex,
     KeyAttribute,
@@ -12,7 +12,7 @@ from provision.desired.model import (
     ProjectionType,
     StreamView,
 )
-from provision.planning.changes import CreateIndex, DeleteIndex, UpdateDeletionProtection, UpdateStream
+from dynamo_contracts.provision.planning.changes import CreateIndex, DeleteIndex, UpdateDeletionProtection, UpdateStream
 
 KEYS = KeySchema(KeyAttribute("tenantId", AttributeType.S), KeyAttribute("status", AttributeType.S))
 BY_STATUS = GlobalIndex("OrdersByStatus", KEYS, Projection(ProjectionType.INCLUDE, frozenset({"total", "userId"})))

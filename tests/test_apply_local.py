@@ -15,9 +15,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from provision.apply.executor import ApplyOptions, apply_plan
-from provision.backends import Backend, open_backend
-from provision.desired.model import (
+from dynamo_contracts.provision.apply.executor import ApplyOptions, apply_plan
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     DesiredState,
     Environment,
@@ -29,10 +29,10 @@ from provision.desired.model import (
     StreamView,
     TableSpec,
 )
-from provision.desired.stack import resolve
-from provision.errors import RefusedError
-from provision.observed.live import list_tables, observe
-from provision.workflow import destroy_plan, make_plan, provision
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.errors import RefusedError
+from dynamo_contracts.provision.observed.live import list_tables, observe
+from dynamo_contracts.provision.workflow import destroy_plan, make_plan, provision
 
 pytestmark = pytest.mark.slow
 

@@ -11,15 +11,22 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from provision.apply import requests
-from provision.apply.executor import ApplyOptions, apply_plan
-from provision.backends import Backend, open_backend
-from provision.desired.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType, TableSpec
-from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
-from provision.errors import AccountMismatchError, RefusedError
-from provision.observed.live import list_tables, observe
-from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
-from provision.workflow import destroy, make_plan, provision
+from dynamo_contracts.provision.apply import requests
+from dynamo_contracts.provision.apply.executor import ApplyOptions, apply_plan
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.desired.model import (
+    DesiredState,
+    Environment,
+    GlobalIndex,
+    Projection,
+    ProjectionType,
+    TableSpec,
+)
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
+from dynamo_contracts.provision.errors import AccountMismatchError, RefusedError
+from dynamo_contracts.provision.observed.live import list_tables, observe
+from dynamo_contracts.provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
+from dynamo_contracts.provision.workflow import destroy, make_plan, provision
 
 QUIET = ApplyOptions(progress=lambda _line: None)
 
@@ -92,7 +99,7 @@ def test_a_removed_gsi_is_deleted_on_moto_but_needs_the_option_on_aws(moto: Back
 
 
 def aws_env_on_moto(desired: DesiredState, account: str) -> Environment:
-    from provision.desired.model import BackendKind
+    from dynamo_contracts.provision.desired.model import BackendKind
 
     return dataclasses.replace(desired.environments["sit"], backend=BackendKind.AWS, account_id=account)
 

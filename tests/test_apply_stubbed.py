@@ -15,11 +15,11 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from provision.apply.executor import ApplyError, ApplyOptions, ApplyResult, apply_plan
-from provision.backends import Backend
-from provision.desired.model import BackendKind
-from provision.desired.stack import Stack
-from provision.planning.changes import (
+from dynamo_contracts.provision.apply.executor import ApplyError, ApplyOptions, ApplyResult, apply_plan
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.desired.model import BackendKind
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.planning.changes import (
     Change,
     CreateBackupPlan,
     CreateSelection,
@@ -29,7 +29,7 @@ from provision.planning.changes import (
     UpdatePitr,
     UpdateTtl,
 )
-from provision.planning.plan import Plan
+from dynamo_contracts.provision.planning.plan import Plan
 
 TABLE = "orders-moto"
 ARN = f"arn:aws:dynamodb:eu-west-1:123456789012:table/{TABLE}"

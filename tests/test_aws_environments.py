@@ -182,7 +182,7 @@ ORDERS_ACCESS = """Feature: a tenant's orders
 # moto has no iam:SimulatePrincipalPolicy: where a test is about items, not the Lambda roles
 # (tests/test_lambda_access.py asks the Stubber), IAM is made to say that the roles may.
 ROLES_MAY = """
-import provision.iam.access as _access
+import dynamo_contracts.provision.iam.access as _access
 
 
 def _allowed(self, *asked):  # (client,) role, action, arns

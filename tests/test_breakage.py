@@ -289,9 +289,9 @@ class LiveTables:
 
 def provision_in_process(project: ContractProject, endpoint: str) -> None:
     """What the plugin does before checking: plan and apply the project's contracts on its `local` environment."""
-    from provision.backends import open_backend
-    from provision.desired.load import load_contracts
-    from provision.workflow import provision
+    from dynamo_contracts.provision.backends import open_backend
+    from dynamo_contracts.provision.desired.load import load_contracts
+    from dynamo_contracts.provision.workflow import provision
 
     desired = load_contracts(project.contracts)
     env = desired.environments["local"]

@@ -14,10 +14,10 @@ import pytest
 from tests import spawn
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.load import load_contracts  # noqa: E402
-from provision.desired.own_tables import VERDICTS_TABLE  # noqa: E402
-from provision.errors import ContractError  # noqa: E402
-from steps.deployments.version import contract_version  # noqa: E402
+from dynamo_contracts.provision.desired.load import load_contracts  # noqa: E402
+from dynamo_contracts.provision.desired.own_tables import VERDICTS_TABLE  # noqa: E402
+from dynamo_contracts.provision.errors import ContractError  # noqa: E402
+from dynamo_contracts.steps.deployments.version import contract_version  # noqa: E402
 from tests.contract_project import ContractProject, inner_environment, subprocess_runner  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.contract_project"]
@@ -34,7 +34,7 @@ FAILS = """Feature: an index that is not there
 
 
 def can_i_deploy(project: ContractProject, endpoint: str, *args: str) -> spawn.CompletedProcess[str]:
-    return spawn.run([sys.executable, "-m", "steps.can_i_deploy", *args, "--endpoint-url", endpoint],
+    return spawn.run([sys.executable, "-m", "dynamo_contracts.steps.can_i_deploy", *args, "--endpoint-url", endpoint],
                      cwd=project.path, env=inner_environment(), capture_output=True, text=True, timeout=120,
                      check=False)
 
@@ -94,7 +94,7 @@ def test_can_i_deploy_answers_from_the_verdicts_a_run_recorded(tmp_path: Path, d
     assert "no verdict of" in never.stderr
 
     project.set_environment("local", record_verdicts=True)  # the store is planned, and there already
-    planned = spawn.run([sys.executable, "-m", "provision", "plan", "--env", "local", "--endpoint-url",
+    planned = spawn.run([sys.executable, "-m", "dynamo_contracts.provision", "plan", "--env", "local", "--endpoint-url",
                               dynamodb_local_endpoint], cwd=tmp_path, env=inner_environment(), capture_output=True,
                         text=True, timeout=120, check=False)
     assert planned.returncode == 0, planned.stdout + planned.stderr  # nothing to do, nothing deleted
@@ -108,8 +108,8 @@ def test_no_table_of_the_contracts_may_take_the_reserved_prefix(tmp_path: Path) 
 
 
 def test_the_store_is_planned_only_where_verdicts_are_recorded(tmp_path: Path) -> None:
-    from provision.backends import open_backend
-    from provision.workflow import make_plan
+    from dynamo_contracts.provision.backends import open_backend
+    from dynamo_contracts.provision.workflow import make_plan
 
     project = ContractProject(tmp_path, subprocess_runner(tmp_path))
     for recorded in (False, True):
@@ -123,13 +123,13 @@ def test_the_store_is_planned_only_where_verdicts_are_recorded(tmp_path: Path) -
 def test_the_store_is_no_table_of_the_stack_even_where_the_pattern_could_name_it(tmp_path: Path) -> None:
     """A pattern of `{table}` names every table `dynamo-contracts-verdicts` could be: the store is still left out
     of the environment's tables, so the platform's exact set holds, and no plan touches it once it is there."""
-    from provision.backends import open_backend
-    from provision.desired.stack import resolve
-    from provision.observed.live import observe
-    from provision.workflow import make_plan, provision
-    from steps.checks.desired import exact_desired_tables
-    from steps.checks.target import Target
-    from steps.results.findings import Outcome
+    from dynamo_contracts.provision.backends import open_backend
+    from dynamo_contracts.provision.desired.stack import resolve
+    from dynamo_contracts.provision.observed.live import observe
+    from dynamo_contracts.provision.workflow import make_plan, provision
+    from dynamo_contracts.steps.checks.desired import exact_desired_tables
+    from dynamo_contracts.steps.checks.target import Target
+    from dynamo_contracts.steps.results.findings import Outcome
 
     project = ContractProject(tmp_path, subprocess_runner(tmp_path))
     project.set_environment("moto", record_verdicts=True, table_name_pattern="{table}")
@@ -158,9 +158,9 @@ def test_recording_where_no_verdict_would_last_or_none_is_the_environments_is_re
 
 
 def test_the_newest_verdict_of_the_version_answers_and_only_ready_is_yes() -> None:
-    from steps.deployments.answer import answer
-    from steps.deployments.records import VerdictRecord
-    from steps.deployments.store import History
+    from dynamo_contracts.steps.deployments.answer import answer
+    from dynamo_contracts.steps.deployments.records import VerdictRecord
+    from dynamo_contracts.steps.deployments.store import History
 
     def verdict(status: str, at: str, version: str = "sha256:aa") -> VerdictRecord:
         return VerdictRecord("sit", "order_lambda", version, "", status, f"{status} because", "3 of 3", at, "aws")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import FeatureParser
 
-from steps.sentences import catalogue
+from dynamo_contracts.steps.sentences import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = catalogue.load_all()

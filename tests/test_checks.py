@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     BillingMode,
     DesiredState,
@@ -27,9 +27,9 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
-from provision.desired.stack import Stack, resolve
-from provision.observed.schema import observed_from_stack
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.stack import Stack, resolve
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.observed.state import (
     ObservedBackups,
     ObservedEncryption,
     ObservedIndex,
@@ -39,11 +39,11 @@ from provision.observed.state import (
     TagCondition,
     Unverifiable,
 )
-from steps import checks
-from steps.checks.coverage import selection_covers
-from steps.checks.desired import exact_desired_indexes, exact_desired_tables, matches_desired_state
-from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Outcome
+from dynamo_contracts.steps import checks
+from dynamo_contracts.steps.checks.coverage import selection_covers
+from dynamo_contracts.steps.checks.desired import exact_desired_indexes, exact_desired_tables, matches_desired_state
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Cause, Finding, Outcome
 
 ENV = "sit"
 CANNOT = Unverifiable("aws", "cannot tell")
@@ -386,7 +386,7 @@ def test_a_requested_index_the_desired_state_has_under_a_conforming_name_is_aske
 
 
 def test_claims_failing_for_one_missing_index_say_it_once_and_other_causes_each_once(stack: Stack) -> None:
-    from steps.run.recorder import ScenarioFindings
+    from dynamo_contracts.steps.run.recorder import ScenarioFindings
 
     target = target_of(stack, without_table("users"))
     recorded = ScenarioFindings()

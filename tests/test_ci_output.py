@@ -20,14 +20,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from steps.output import annotations as github
-from steps.output import junit, sarif
-from steps.output.places import Place, Places
-from steps.output.problems import SCENARIO_RULE, WAIVER_RULE, Level, problems
-from steps.results.expected import Requirements
-from steps.results.findings import Cause, Finding, Kind, Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from dynamo_contracts.steps.output import annotations as github
+from dynamo_contracts.steps.output import junit, sarif
+from dynamo_contracts.steps.output.places import Place, Places
+from dynamo_contracts.steps.output.problems import SCENARIO_RULE, WAIVER_RULE, Level, problems
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
 from tests.contract_project import REPO_ROOT, ContractProject, pytester_runner
 
 pytest_plugins = ["pytester"]

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from provision.backends import local_session, open_backend
-from provision.backends.dynamodb_local_launch import free_port
-from provision.desired.load import load_contracts
-from provision.observed.live import tables_named_like
-from provision.workflow import provision
+from dynamo_contracts.provision.backends import local_session, open_backend
+from dynamo_contracts.provision.backends.dynamodb_local_launch import free_port
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.observed.live import tables_named_like
+from dynamo_contracts.provision.workflow import provision
 from tests import spawn
 from tests.fake_dynamodb import fake_dynamodb, throttled_for_good
 

@@ -11,15 +11,15 @@ from types import ModuleType
 
 import pytest
 
-from provision import cli
-from steps import console
+from dynamo_contracts.provision import cli
+from dynamo_contracts.steps import console
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_installed_command_is_the_console() -> None:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts == {"dynamo-contracts": "steps.console:main"}
+    assert scripts == {"dynamo-contracts": "dynamo_contracts.steps.console:main"}
 
 
 def test_every_provision_command_and_only_those_go_to_python_m_provision() -> None:

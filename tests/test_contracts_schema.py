@@ -17,9 +17,9 @@ import jsonschema
 import pytest
 import yaml
 
-from provision.desired import json_schema
-from provision.desired.load import load_contracts
-from provision.errors import ContractError
+from dynamo_contracts.provision.desired import json_schema
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.errors import ContractError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / json_schema.COMMITTED

@@ -18,15 +18,15 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from provision.cost import command
-from provision.cost.estimate import Estimate, estimate
-from provision.cost.prices import UNITS, Dimension, Prices, file_prices, live_prices, parse_price_list
-from provision.cost.usage import runs_per_day
-from provision.desired.limits import QUOTAS_PAGE
-from provision.desired.load import load_contracts
-from provision.desired.model import BillingMode, ReadConsistency, TableClass, TableUsage, Usage
-from provision.desired.stack import resolve
-from provision.errors import ContractError, Problem
+from dynamo_contracts.provision.cost import command
+from dynamo_contracts.provision.cost.estimate import Estimate, estimate
+from dynamo_contracts.provision.cost.prices import UNITS, Dimension, Prices, file_prices, live_prices, parse_price_list
+from dynamo_contracts.provision.cost.usage import runs_per_day
+from dynamo_contracts.provision.desired.limits import QUOTAS_PAGE
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import BillingMode, ReadConsistency, TableClass, TableUsage, Usage
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.errors import ContractError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 D = Dimension

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from provision.observed.state import ObservedSelection, TagCondition, Unverifiable
-from steps.checks.coverage import selection_covers
+from dynamo_contracts.provision.observed.state import ObservedSelection, TagCondition, Unverifiable
+from dynamo_contracts.steps.checks.coverage import selection_covers
 
 ARN = "arn:aws:dynamodb:eu-west-1:222222222222:table/orders-sit"
 TAGS = {"Backup": "daily", "Project": "bbws"}

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     BackendKind,
     KeyAttribute,
@@ -15,9 +15,9 @@ from provision.desired.model import (
     Projection,
     ProjectionType,
 )
-from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from provision.observed.schema import observed_from_stack
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.observed.state import (
     ObservedBackups,
     ObservedEncryption,
     ObservedLocalIndex,
@@ -26,7 +26,7 @@ from provision.observed.state import (
     ObservedTable,
     Unverifiable,
 )
-from provision.planning.changes import (
+from dynamo_contracts.provision.planning.changes import (
     CreateBackupPlan,
     CreateIndex,
     CreateSelection,
@@ -46,7 +46,7 @@ from provision.planning.changes import (
     UpdateStream,
     UpdateTtl,
 )
-from provision.planning.diff import diff
+from dynamo_contracts.provision.planning.diff import diff
 from tests.origins import ON_LOCAL, ON_MOTO
 
 LOCAL_GAP = Unverifiable("dynamodb-local", "not reported")

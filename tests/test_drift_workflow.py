@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.load import load_contracts
 from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 
-from provision.backends import dynamodb_local, dynamodb_local_package, local_service, open_backend
-from provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend, fetch
-from provision.backends.dynamodb_local_launch import free_port
-from provision.desired.model import BackendKind
-from provision.errors import BackendError
+from dynamo_contracts.provision.backends import dynamodb_local, dynamodb_local_package, local_service, open_backend
+from dynamo_contracts.provision.backends.dynamodb_local import JarProcess, dynamodb_local_backend, fetch
+from dynamo_contracts.provision.backends.dynamodb_local_launch import free_port
+from dynamo_contracts.provision.desired.model import BackendKind
+from dynamo_contracts.provision.errors import BackendError
 from tests import spawn
 from tests.local_tables import local_env, port_open, table_names
 
@@ -247,8 +247,8 @@ def test_jar_process_that_dies_reports_its_output(tmp_path: Path) -> None:
 JVM_LAUNCHER = """
 import sys, time
 from pathlib import Path
-from provision.backends.dynamodb_local import fetch
-from provision.backends.dynamodb_local_launch import JarProcess
+from dynamo_contracts.provision.backends.dynamodb_local import fetch
+from dynamo_contracts.provision.backends.dynamodb_local_launch import JarProcess
 jar = JarProcess.start(fetch(Path(sys.argv[1])))
 print(jar.pid, jar.log_file, flush=True)
 time.sleep(600)

@@ -21,8 +21,8 @@ ENVS = ("dev", "sit", "prod")
 
 
 def report(project: ContractProject, *args: str) -> spawn.CompletedProcess[str]:
-    return spawn.run([sys.executable, "-m", "steps.report", *args], cwd=project.path, env=inner_environment(),
-                     capture_output=True, text=True, timeout=120, check=False)
+    return spawn.run([sys.executable, "-m", "dynamo_contracts.steps.report", *args], cwd=project.path,
+                     env=inner_environment(), capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.slow

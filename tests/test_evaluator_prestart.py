@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from provision.iam import simulate
+from dynamo_contracts.provision.iam import simulate
 from tests.test_lambda_access import ROLE, TABLE, allow, policy
 
 

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from steps.output import annotations as github
-from steps.output import sarif
-from steps.output.places import Place, Places
-from steps.output.problems import WAIVER_RULE, Level, problems
-from steps.report.build import build
-from steps.report.markdown import render
-from steps.report.model import Readiness
-from steps.results.expected import Requirements
-from steps.results.findings import Finding as Claim
-from steps.results.findings import Kind, Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from dynamo_contracts.steps.output import annotations as github
+from dynamo_contracts.steps.output import sarif
+from dynamo_contracts.steps.output.places import Place, Places
+from dynamo_contracts.steps.output.problems import WAIVER_RULE, Level, problems
+from dynamo_contracts.steps.report.build import build
+from dynamo_contracts.steps.report.markdown import render
+from dynamo_contracts.steps.report.model import Readiness
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.findings import Finding as Claim
+from dynamo_contracts.steps.results.findings import Kind, Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
 from tests.test_ci_output import sarif_errors
 
 EXPIRED = ("contracts/waivers.yaml:7: this waiver expired on 2026-03-31 (today is 2026-04-01): what it covered "

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState, TableClass, TableOverrides
-from provision.desired.stack import resolve
-from provision.export import command, layout
-from provision.export.hcl import Attr, Blank, Block, Call, Expr, render
-from provision.observed.schema import observed_from_stack
-from provision.observed.state import ObservedState
-from provision.observed.terraform.hcl import read_folder
-from provision.observed.terraform.to_observed import observe
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState, TableClass, TableOverrides
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.export import command, layout
+from dynamo_contracts.provision.export.hcl import Attr, Blank, Block, Call, Expr, render
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.observed.state import ObservedState
+from dynamo_contracts.provision.observed.terraform.hcl import read_folder
+from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests import spawn, terraform_oracle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +92,7 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
         desired: DesiredState, exported: Path, tmp_path: Path) -> None:
     folder = tmp_path / "infra"
     spawn.run(["cp", "-r", str(exported), str(folder)], check=True)
-    run = [sys.executable, "-m", "provision", "terraform", "--out", str(folder), "--check"]
+    run = [sys.executable, "-m", "dynamo_contracts.provision", "terraform", "--out", str(folder), "--check"]
     clean = spawn.run(run, cwd=ROOT, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert f"{folder} is what contracts/ makes (15 files)" in clean.stdout

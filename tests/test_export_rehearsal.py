@@ -32,9 +32,8 @@ def test_the_export_applied_by_terraform_on_moto_holds_every_contract_as_the_pro
     terraform_oracle.needs_terraform()
     project = ContractProject(tmp_path / "project", subprocess_runner(tmp_path / "project"))
     project.copy_real_features()
-    done = spawn.run([sys.executable, "-m", "provision", "terraform", "--env", "moto", "--out", "infra"],
-                     cwd=project.path, capture_output=True, text=True,
-                     env=inner_environment())
+    done = spawn.run([sys.executable, "-m", "dynamo_contracts.provision", "terraform", "--env", "moto",
+                      "--out", "infra"], cwd=project.path, capture_output=True, text=True, env=inner_environment())
     assert done.returncode == 0, done.stderr
     iam = boto3.client("iam", endpoint_url=moto_server, region_name="us-east-1", aws_access_key_id="rehearsal",
                        aws_secret_access_key="rehearsal")

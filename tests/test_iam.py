@@ -26,24 +26,24 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from policy_sentry.querying.actions import get_action_data
 
-from provision.apply.executor import ApplyOptions, apply_plan
-from provision.backends import Backend, local_session, open_backend
-from provision.backends import operations as ops
-from provision.backends.operations import Role, Touches
-from provision.desired.model import BackendKind, DesiredState, Environment
-from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack, resolve
-from provision.errors import ToolError
-from provision.iam import command
-from provision.iam.access import AccessRequest, AwsSimulation
-from provision.iam.arns import of_stack
-from provision.iam.policy import Policy, role_policy
-from provision.observed import capabilities
-from provision.observed.capabilities import Feature
-from provision.observed.live import observe, read_backups
-from provision.planning.changes import CreateSelection, CreateVault, UpdateBackupPlan
-from provision.planning.plan import Plan
-from provision.workflow import provision
-from steps import iam_consumer
+from dynamo_contracts.provision.apply.executor import ApplyOptions, apply_plan
+from dynamo_contracts.provision.backends import Backend, local_session, open_backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.operations import Role, Touches
+from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack, resolve
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.iam import command
+from dynamo_contracts.provision.iam.access import AccessRequest, AwsSimulation
+from dynamo_contracts.provision.iam.arns import of_stack
+from dynamo_contracts.provision.iam.policy import Policy, role_policy
+from dynamo_contracts.provision.observed import capabilities
+from dynamo_contracts.provision.observed.capabilities import Feature
+from dynamo_contracts.provision.observed.live import observe, read_backups
+from dynamo_contracts.provision.planning.changes import CreateSelection, CreateVault, UpdateBackupPlan
+from dynamo_contracts.provision.planning.plan import Plan
+from dynamo_contracts.provision.workflow import provision
+from dynamo_contracts.steps import iam_consumer
 from tests import spawn
 from tests.contract_project import CONFTEST, PYTEST_INI
 from tests.iam import evaluate

@@ -19,18 +19,18 @@ from typing import Any
 import parliament  # type: ignore[import-untyped]
 import pytest
 
-from provision.backends import open_backend
-from provision.backends.operations import Role
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState, Environment
-from provision.desired.own_tables import VERDICTS_TABLE
-from provision.desired.stack import Stack, resolve
-from provision.iam.arns import of_stack
-from provision.iam.policy import role_policy
-from provision.workflow import provision
-from steps import iam_consumer
-from steps.deployments.records import DeploymentRecord, VerdictRecord
-from steps.deployments.store import VerdictStore
+from dynamo_contracts.provision.backends import open_backend
+from dynamo_contracts.provision.backends.operations import Role
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState, Environment
+from dynamo_contracts.provision.desired.own_tables import VERDICTS_TABLE
+from dynamo_contracts.provision.desired.stack import Stack, resolve
+from dynamo_contracts.provision.iam.arns import of_stack
+from dynamo_contracts.provision.iam.policy import role_policy
+from dynamo_contracts.provision.workflow import provision
+from dynamo_contracts.steps import iam_consumer
+from dynamo_contracts.steps.deployments.records import DeploymentRecord, VerdictRecord
+from dynamo_contracts.steps.deployments.store import VerdictStore
 from tests.iam import evaluate
 from tests.iam.recorder import Call, Recorder
 from tests.test_iam import CONSUMER, MOTO_ACCOUNT, QUIET, ROOT, _run, needs_node

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from provision import cli
-from provision.desired.load import load_contracts
-from provision.desired.model import (
+from dynamo_contracts.provision import cli
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -35,15 +35,15 @@ from provision.desired.model import (
     Projection,
     ProjectionType,
 )
-from provision.desired.stack import Stack, resolve
-from provision.errors import ToolError
-from provision.export import command as export_command
-from provision.export import layout
-from provision.importing import command as import_command
-from provision.importing import folder, names
-from provision.importing.stack import Options, build
-from provision.observed.schema import observed_from_stack
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.stack import Stack, resolve
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.export import command as export_command
+from dynamo_contracts.provision.export import layout
+from dynamo_contracts.provision.importing import command as import_command
+from dynamo_contracts.provision.importing import folder, names
+from dynamo_contracts.provision.importing.stack import Options, build
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.observed.state import (
     ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,
@@ -406,8 +406,8 @@ def test_bad_input_is_one_clear_error_and_nothing_is_written(
 def test_the_brief_imported_then_run_against_the_features_names_its_missing_tables_renamed_gsis_and_vault(
         tmp_path: Path) -> None:
     out = tmp_path / "contracts"
-    done = python("-m", "provision", "import", "--from", "terraform:tests/brief/terraform", "--env", "sit",
-                  "--tf-var-file", "tests/brief/terraform/sit.tfvars", "--out", str(out))
+    done = python("-m", "dynamo_contracts.provision", "import", "--from", "terraform:tests/brief/terraform",
+                  "--env", "sit", "--tf-var-file", "tests/brief/terraform/sit.tfvars", "--out", str(out))
     assert done.returncode == 0, done.stderr
     run = python("-m", "pytest", "-p", "no:cacheprovider", "-q", "--contracts", str(out), "--env=sit",
                  "--against=schema", f"--readiness-report={tmp_path / 'report'}", SOURCE_DATE_EPOCH="0")

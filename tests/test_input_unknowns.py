@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from provision.desired.waivers import Waiver
-from provision.observed.state import Unknowable
-from steps.results.findings import Finding, Kind, Outcome
-from steps.results.unknowns import INPUT_UNKNOWN_EXIT, blocking_unknowns
-from steps.results.waivers import waive
+from dynamo_contracts.provision.desired.waivers import Waiver
+from dynamo_contracts.provision.observed.state import Unknowable
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
+from dynamo_contracts.steps.results.unknowns import INPUT_UNKNOWN_EXIT, blocking_unknowns
+from dynamo_contracts.steps.results.waivers import waive
 from tests import spawn
 from tests.test_report_library import ROOT, copy_of_this_project, python
 

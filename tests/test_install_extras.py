@@ -11,6 +11,8 @@ from types import ModuleType
 
 import pytest
 
+from tests.own_steps import add_own_steps, check_own_steps_run
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,14 +54,46 @@ def test_the_base_install_checks_a_plan_and_names_the_extra_a_moto_run_needs(bar
     assert "contracts are valid" in done.stdout
 
 
+def test_the_wheel_installs_one_package_and_leaves_a_projects_own_steps_package_alone(bare: Path, tmp_path: Path,
+                                                                                        spawn: ModuleType) -> None:
+    """The wheel holds dynamo_contracts (steps/ and provision/ under it) and no top-level `steps` or `provision`;
+    a project with its own `steps` package runs its tests and the contracts with the installed `pytest`."""
+    found = ("import importlib.util as u; print(u.find_spec('steps'), u.find_spec('provision'), "
+             "u.find_spec('dynamo_contracts.steps.plugin').origin, "
+             "u.find_spec('dynamo_contracts.provision.cli').origin)")
+    done = spawn.run([str(bare), "-c", found], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    steps, provision, plugin, cli = done.stdout.split()
+    assert (steps, provision) == ("None", "None")
+    assert Path(plugin).parts[-4:] == ("site-packages", "dynamo_contracts", "steps", "plugin.py")
+    assert Path(cli).parts[-4:] == ("site-packages", "dynamo_contracts", "provision", "cli.py")
+    installed = Path(plugin).parent.parent
+    for folder in ("steps", "provision"):  # every module and data file of the folders, as the checkout has them
+        shipped = {p.relative_to(ROOT) for p in (ROOT / folder).rglob("*")
+                   if p.suffix in (".py", ".json", ".cjs", ".j2") and "node_modules" not in p.parts}
+        assert shipped, folder
+        assert {p for p in shipped if not (installed / p).is_file()} == set()
+    project = tmp_path / "project"
+    project.mkdir()
+    for folder in ("contracts", "features"):
+        shutil.copytree(ROOT / folder, project / folder)
+    add_own_steps(project)
+    plan = ROOT / "benchmarks" / "peer" / "plan.json"
+    done = spawn.run([str(bare.parent / "pytest"), "-rA", "-p", "no:cacheprovider", "--env=sit",
+                      f"--against=plan:{plan}"], cwd=project)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    check_own_steps_run(project, done.stdout)
+    assert "PASSED features/" in done.stdout
+
+
 def test_a_missing_backend_package_names_its_extra_and_a_missing_inner_module_stays_an_error(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from provision.backends.extras import require
-    from provision.errors import ToolError
+    from dynamo_contracts.provision.backends.extras import require
+    from dynamo_contracts.provision.errors import ToolError
 
     monkeypatch.setitem(sys.modules, "moto", None)  # as if not installed: importing it raises ModuleNotFoundError
     with pytest.raises(ToolError, match=r"backend moto needs moto, .*pip install 'dynamo-contracts\[moto\]'"):
         require("moto", "moto", "backend moto")
     with pytest.raises(ModuleNotFoundError):
-        require("provision.no_such_module", "moto", "nothing")
+        require("dynamo_contracts.provision.no_such_module", "moto", "nothing")
     assert require("json", "none", "json").dumps([]) == "[]"

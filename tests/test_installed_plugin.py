@@ -17,6 +17,7 @@ import pytest
 
 from tests import spawn
 from tests.contract_project import CONTRACTS
+from tests.own_steps import add_own_steps, check_own_steps_run
 
 pytestmark = pytest.mark.slow  # pytest in a subprocess
 
@@ -45,14 +46,17 @@ def holds(basket, count):
 '''
 
 
-def pytest_in(folder: Path, *args: str) -> spawn.CompletedProcess[str]:
+def pytest_in(folder: Path, *args: str, program: tuple[str, ...] = (sys.executable, "-m", "pytest")
+              ) -> spawn.CompletedProcess[str]:
+    """`python -m pytest ARGS` in `folder` (or `program`, such as this venv's `pytest` command)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")}
-    return spawn.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", *args],
+    return spawn.run([*program, "-p", "no:cacheprovider", "-p", "no:randomly", *args],
                      cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_the_plugin_is_registered_as_an_entry_point_of_this_environment() -> None:
-    assert "steps.plugin" in {ep.value for ep in entry_points(group="pytest11")}  # else the tests below prove nothing
+    plugins = {ep.value for ep in entry_points(group="pytest11")}
+    assert "dynamo_contracts.steps.plugin" in plugins  # else the tests below prove nothing
 
 
 def test_in_a_folder_without_contracts_the_plugin_is_inert_and_its_options_still_speak(tmp_path: Path) -> None:
@@ -102,3 +106,15 @@ def test_a_configuration_file_inside_features_is_refused_saying_where_to_run(con
     assert (f"pytest took {features} for the project's root (the configuration file pytest.ini is there), but the "
             f"project is {contracts_project}, which holds contracts/ and features/: run pytest from "
             f"{contracts_project}, or give --rootdir={contracts_project}") in done.stderr
+
+
+def test_a_projects_own_steps_package_is_its_own_beside_the_plugin(contracts_project: Path) -> None:
+    """The plugin is imported as dynamo_contracts.steps: the project's `steps` package, which its conftest.py and
+    a test import, is the project's, through `pytest` (the venv's script puts no project folder first on sys.path)
+    and `python -m pytest` (which does) alike, and the contracts are checked all the same."""
+    add_own_steps(contracts_project)
+    for program in ((str(Path(sys.executable).parent / "pytest"),), (sys.executable, "-m", "pytest")):
+        done = pytest_in(contracts_project, "--against=schema", "-rA", program=program)
+        assert done.returncode == 0, f"{program}\n" + done.stdout[-3000:] + done.stderr[-3000:]
+        check_own_steps_run(contracts_project, done.stdout)
+        assert "PASSED features/order_lambda/contract.feature::orders is there" in done.stdout

@@ -21,18 +21,18 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from provision.backends import operations as ops
-from provision.desired.lambda_roles import LambdaRole, PolicyFile, PolicySource
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState
-from provision.errors import ContractError, ToolError
-from provision.iam import simulate
-from provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision, PolicyEvaluation
-from provision.iam.policy import Policy, Scope, Statement
-from provision.iam.privilege import excess
-from steps.checks.permissions import Call, claims_of, findings, over_privileged
-from steps.gherkin.authoring import role_problems
-from steps.results.findings import Kind, NotRun, Outcome
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicyFile, PolicySource
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.errors import ContractError, ToolError
+from dynamo_contracts.provision.iam import simulate
+from dynamo_contracts.provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision, PolicyEvaluation
+from dynamo_contracts.provision.iam.policy import Policy, Scope, Statement
+from dynamo_contracts.provision.iam.privilege import excess
+from dynamo_contracts.steps.checks.permissions import Call, claims_of, findings, over_privileged
+from dynamo_contracts.steps.gherkin.authoring import role_problems
+from dynamo_contracts.steps.results.findings import Kind, NotRun, Outcome
 from tests import spawn
 from tests.test_report_library import ROOT, copy_of_this_project, python
 
@@ -370,7 +370,7 @@ def project(tmp_path: Path) -> Path:
 
 def _orders_policy_without_query_on(index: str) -> str:
     """order_lambda's generated policy on moto, less Query on one index."""
-    done = python("-m", "steps.iam_consumer", "--env", "sit", "--role", "consumer:order_lambda")
+    done = python("-m", "dynamo_contracts.steps.iam_consumer", "--env", "sit", "--role", "consumer:order_lambda")
     assert done.returncode == 0, done.stderr
     text = done.stdout.replace("222222222222", "123456789012").replace("-sit", "-moto")
     document = json.loads(text)
@@ -510,7 +510,8 @@ def test_a_first_run_says_it_installs_the_evaluator_keeps_npms_reason_and_warns_
     for name in ("readiness.md", "readiness.json", "results.json"):
         assert "123456789012" not in (out / name).read_text(), name
     rebuilt = project / "rebuilt"
-    python("-m", "steps.report", str(out / "results.json"), "--out", str(rebuilt))  # BLOCKED: -m left 4 unchecked
+    # BLOCKED: -m left 4 unchecked
+    python("-m", "dynamo_contracts.steps.report", str(out / "results.json"), "--out", str(rebuilt))
     for name in ("readiness.md", "readiness.json"):
         assert (rebuilt / name).read_text() == (out / name).read_text(), name
     python(*args, f"--readiness-report={project / 'shown'}", "--show-accounts", cwd=project, **environment)

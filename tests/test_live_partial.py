@@ -18,8 +18,8 @@ import pytest
 from botocore.stub import Stubber
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.backends import Backend, open_backend  # noqa: E402
-from provision.desired.model import (  # noqa: E402
+from dynamo_contracts.provision.backends import Backend, open_backend  # noqa: E402
+from dynamo_contracts.provision.desired.model import (  # noqa: E402
     AttributeType,
     BackendKind,
     BillingMode,
@@ -27,15 +27,15 @@ from provision.desired.model import (  # noqa: E402
     ProjectionType,
     StreamView,
 )
-from provision.desired.stack import Stack  # noqa: E402
-from provision.observed.live import observe, read_tables  # noqa: E402
-from provision.observed.state import ObservedState, ObservedTable, Unverifiable  # noqa: E402
-from provision.planning.changes import DeleteIndex, Refused  # noqa: E402
-from provision.planning.diff import diff  # noqa: E402
-from provision.workflow import provision  # noqa: E402
-from steps import checks  # noqa: E402
-from steps.checks.target import Target  # noqa: E402
-from steps.results.findings import Finding, Outcome  # noqa: E402
+from dynamo_contracts.provision.desired.stack import Stack  # noqa: E402
+from dynamo_contracts.provision.observed.live import observe, read_tables  # noqa: E402
+from dynamo_contracts.provision.observed.state import ObservedState, ObservedTable, Unverifiable  # noqa: E402
+from dynamo_contracts.provision.planning.changes import DeleteIndex, Refused  # noqa: E402
+from dynamo_contracts.provision.planning.diff import diff  # noqa: E402
+from dynamo_contracts.provision.workflow import provision  # noqa: E402
+from dynamo_contracts.steps import checks  # noqa: E402
+from dynamo_contracts.steps.checks.target import Target  # noqa: E402
+from dynamo_contracts.steps.results.findings import Finding, Outcome  # noqa: E402
 from tests.contract_project import ContractProject, pytester_runner  # noqa: E402
 from tests.origins import ON_AWS  # noqa: E402
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState
-from provision.desired.stack import resolve
-from provision.desired.yamlsrc import load_yaml
-from provision.errors import ContractError, Problem
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.desired.yamlsrc import load_yaml
+from dynamo_contracts.provision.errors import ContractError, Problem
 from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -608,7 +608,7 @@ def test_all_mistakes_reported_together_sorted_by_file_and_line(tmp_path: Path) 
 
 def run_validate(contracts: Path) -> spawn.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return spawn.run([sys.executable, "-m", "provision", "--contracts", str(contracts), "validate"],
+    return spawn.run([sys.executable, "-m", "dynamo_contracts.provision", "--contracts", str(contracts), "validate"],
                      cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from provision.backends import local_service
-from provision.backends.dynamodb_local import dynamodb_local_backend
-from provision.backends.dynamodb_local_launch import free_port
-from provision.errors import BackendError
+from dynamo_contracts.provision.backends import local_service
+from dynamo_contracts.provision.backends.dynamodb_local import dynamodb_local_backend
+from dynamo_contracts.provision.backends.dynamodb_local_launch import free_port
+from dynamo_contracts.provision.errors import BackendError
 from tests import spawn
 from tests.local_tables import create_table, local_env, port_open, table_names
 

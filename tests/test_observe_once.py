@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from provision.backends import Backend, open_backend
-from provision.desired.model import DesiredState
-from provision.observed.live import observe
-from provision.workflow import provision
-from steps.run.options import ContractOptions
-from steps.run.session import ContractSession
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.observed.live import observe
+from dynamo_contracts.provision.workflow import provision
+from dynamo_contracts.steps.run.options import ContractOptions
+from dynamo_contracts.steps.run.session import ContractSession
 
 QUIET = {"show": lambda _text: None}
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.load import load_contracts
-from steps import scaffold
-from steps.gherkin import authoring
-from steps.gherkin.parse import parse_all
-from steps.sentences import catalogue
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.steps import scaffold
+from dynamo_contracts.steps.gherkin import authoring
+from dynamo_contracts.steps.gherkin.parse import parse_all
+from dynamo_contracts.steps.sentences import catalogue
 from tests import spawn
 from tests.contract_project import INNER_TIMEOUT_SECONDS, REAL_CONSUMERS, REPO_ROOT, inner_environment
 
@@ -206,7 +206,7 @@ def test_the_catalogue_help_says_what_each_flag_does(capsys: pytest.CaptureFixtu
 
 @pytest.mark.slow
 def test_a_scaffolded_consumer_runs_alone_and_shows_up_in_the_readiness_report(project: Path) -> None:
-    made = program(project, "-m", "steps.scaffold", "invoice_lambda", "--table", "orders")
+    made = program(project, "-m", "dynamo_contracts.steps.scaffold", "invoice_lambda", "--table", "orders")
     assert made.returncode == 0, made.stderr
     assert "created features/invoice_lambda/contract.feature" in made.stdout
     assert "/features/invoice_lambda/ @bbws/" in made.stdout  # the CODEOWNERS line to add
@@ -230,7 +230,7 @@ def test_a_scaffolded_consumer_runs_alone_and_shows_up_in_the_readiness_report(p
 @pytest.mark.slow
 def test_scaffolded_consumers_of_every_table_pass_beside_the_others(project: Path) -> None:
     for consumer, tables in (("invoice_lambda", ["orders"]), ("every_table_lambda", TABLES)):
-        made = program(project, "-m", "steps.scaffold", consumer, "--table", *tables)
+        made = program(project, "-m", "dynamo_contracts.steps.scaffold", consumer, "--table", *tables)
         assert made.returncode == 0, made.stderr
     everyone = program(project, "-m", "pytest", "--env=moto", "--readiness-report=out")
     assert everyone.returncode == 0, everyone.stdout[-4000:] + everyone.stderr[-2000:]
@@ -243,7 +243,7 @@ def test_scaffolded_consumers_of_every_table_pass_beside_the_others(project: Pat
 def test_refusals_as_a_program_exit_1_without_a_traceback(project: Path) -> None:
     before = tree(project)
     for args in (["order_lambda"], ["Order-Lambda"], ["new_lambda", "--table", "invoices"]):
-        done = program(project, "-m", "steps.scaffold", *args)
+        done = program(project, "-m", "dynamo_contracts.steps.scaffold", *args)
         assert done.returncode == 1, done.stdout
         assert done.stderr.startswith("scaffold: ")
         assert "Traceback" not in done.stderr
@@ -252,13 +252,13 @@ def test_refusals_as_a_program_exit_1_without_a_traceback(project: Path) -> None
 
 @pytest.mark.slow
 def test_the_catalogue_as_a_program_lists_and_helps(project: Path) -> None:
-    listed = program(project, "-m", "steps.sentences.catalogue", "--list")
+    listed = program(project, "-m", "dynamo_contracts.steps.sentences.catalogue", "--list")
     assert listed.returncode == 0, listed.stderr
     assert 'Then the table "{table:Name}" {must:Must} exist\n    Then the table "orders" must exist\n' in listed.stdout
-    helped = program(project, "-m", "steps.sentences.catalogue", "--help")
+    helped = program(project, "-m", "dynamo_contracts.steps.sentences.catalogue", "--help")
     assert helped.returncode == 0
     assert "--list" in helped.stdout
     assert "--markdown [FILE]" in helped.stdout
-    helped = program(project, "-m", "steps.scaffold", "--help")
+    helped = program(project, "-m", "dynamo_contracts.steps.scaffold", "--help")
     assert helped.returncode == 0
     assert "--table TABLE" in helped.stdout

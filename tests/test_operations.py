@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from provision.apply.safety import check_account
-from provision.backends import Backend, open_backend
-from provision.backends import operations as ops
-from provision.backends.operations import Role
-from provision.desired.model import DesiredState
-from provision.observed.live import observe, read_tables
-from provision.observed.state import ObservedTable
-from provision.workflow import provision
-from steps.sentences.query import Marker, delete_items, key_condition, parse_condition, put_new, query
+from dynamo_contracts.provision.apply.safety import check_account
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.operations import Role
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.observed.live import observe, read_tables
+from dynamo_contracts.provision.observed.state import ObservedTable
+from dynamo_contracts.provision.workflow import provision
+from dynamo_contracts.steps.sentences.query import Marker, delete_items, key_condition, parse_condition, put_new, query
 
 
 def test_the_reader_role_needs_exactly_these_actions() -> None:

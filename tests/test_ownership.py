@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from provision.apply import requests
-from provision.desired.load import load_contracts
-from provision.desired.model import DesiredState
-from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
-from provision.errors import ContractError
+from dynamo_contracts.provision.apply import requests
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
+from dynamo_contracts.provision.errors import ContractError
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNERSHIP_LINE = "    ManagedBy: dynamo-contracts\n"

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from provision.desired.stack import Stack
-from provision.errors import RefusedError
-from provision.observed.state import Unverifiable
-from provision.planning.changes import (
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.errors import RefusedError
+from dynamo_contracts.provision.observed.state import Unverifiable
+from dynamo_contracts.provision.planning.changes import (
     CreateIndex,
     DeleteIndex,
     DeleteTable,
@@ -19,7 +19,7 @@ from provision.planning.changes import (
     UpdateDeletionProtection,
     UpdatePitr,
 )
-from provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
+from dynamo_contracts.provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
 
 
 def plan_for(stack: Stack, *changes: object) -> Plan:

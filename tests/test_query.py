@@ -11,9 +11,9 @@ import moto
 import pytest
 from boto3.dynamodb.conditions import ConditionExpressionBuilder
 
-from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
-from provision.observed.state import ObservedIndex, ObservedTable
-from steps.sentences.query import (
+from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType
+from dynamo_contracts.provision.observed.state import ObservedIndex, ObservedTable
+from dynamo_contracts.steps.sentences.query import (
     ConditionError,
     KeyCondition,
     Marker,
@@ -137,7 +137,7 @@ def test_every_written_item_is_deleted_even_when_one_delete_fails(orders: Any) -
 def test_the_numbers_dynamodb_stores_are_those_boto3_checks() -> None:
     from boto3.dynamodb.types import DYNAMODB_CONTEXT
 
-    from steps.sentences.query import DYNAMODB_NUMBERS
+    from dynamo_contracts.steps.sentences.query import DYNAMODB_NUMBERS
 
     assert (DYNAMODB_NUMBERS.Emin, DYNAMODB_NUMBERS.Emax, DYNAMODB_NUMBERS.prec) == (
         DYNAMODB_CONTEXT.Emin, DYNAMODB_CONTEXT.Emax, DYNAMODB_CONTEXT.prec)

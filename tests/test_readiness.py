@@ -9,19 +9,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from provision.desired.model import AttributeType, BackendKind, Environment, KeyAttribute, KeySchema
-from provision.desired.stack import Stack
-from provision.observed.schema import observed_from_stack
-from provision.observed.state import ObservedTable, Unverifiable
-from steps.checks.target import Target
-from steps.report.build import NOT_CHECKED_REASON, build
-from steps.report.markdown import render
-from steps.report.model import ConsumerState, Readiness, Verdict
-from steps.results.environment import EnvironmentSummary
-from steps.results.expected import Requirements
-from steps.results.findings import Cause, Finding, Kind, Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from dynamo_contracts.provision.desired.model import AttributeType, BackendKind, Environment, KeyAttribute, KeySchema
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.observed.state import ObservedTable, Unverifiable
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.report.build import NOT_CHECKED_REASON, build
+from dynamo_contracts.steps.report.markdown import render
+from dynamo_contracts.steps.report.model import ConsumerState, Readiness, Verdict
+from dynamo_contracts.steps.results.environment import EnvironmentSummary
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
 
 READY, BLOCKED, NOT_CHECKED = Verdict.READY, Verdict.BLOCKED, ConsumerState.NOT_CHECKED
 

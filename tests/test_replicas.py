@@ -17,20 +17,20 @@ import yaml
 from moto import mock_aws
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.load import load_contracts  # noqa: E402
-from provision.desired.model import DesiredState, Environment, Replica  # noqa: E402
-from provision.desired.stack import Stack, resolve  # noqa: E402
-from provision.errors import ContractError, RefusedError  # noqa: E402
-from provision.observed.schema import observed_from_stack  # noqa: E402
-from provision.observed.state import ObservedReplica, ObservedState, Unverifiable  # noqa: E402
-from provision.observed.terraform.records import Configuration, Resource, Unknown  # noqa: E402
-from provision.observed.terraform.to_observed import observe  # noqa: E402
-from provision.planning.changes import Refused  # noqa: E402
-from provision.planning.diff import diff  # noqa: E402
-from provision.planning.plan import Plan  # noqa: E402
-from steps.checks.replicas import replicated  # noqa: E402
-from steps.checks.target import Target  # noqa: E402
-from steps.results.findings import Outcome  # noqa: E402
+from dynamo_contracts.provision.desired.load import load_contracts  # noqa: E402
+from dynamo_contracts.provision.desired.model import DesiredState, Environment, Replica  # noqa: E402
+from dynamo_contracts.provision.desired.stack import Stack, resolve  # noqa: E402
+from dynamo_contracts.provision.errors import ContractError, RefusedError  # noqa: E402
+from dynamo_contracts.provision.observed.schema import observed_from_stack  # noqa: E402
+from dynamo_contracts.provision.observed.state import ObservedReplica, ObservedState, Unverifiable  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.records import Configuration, Resource, Unknown  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.to_observed import observe  # noqa: E402
+from dynamo_contracts.provision.planning.changes import Refused  # noqa: E402
+from dynamo_contracts.provision.planning.diff import diff  # noqa: E402
+from dynamo_contracts.provision.planning.plan import Plan  # noqa: E402
+from dynamo_contracts.steps.checks.replicas import replicated  # noqa: E402
+from dynamo_contracts.steps.checks.target import Target  # noqa: E402
+from dynamo_contracts.steps.results.findings import Outcome  # noqa: E402
 from tests.contract_project import CONTRACTS, ContractProject, ContractRun, subprocess_runner  # noqa: E402
 from tests.origins import ON_AWS, ON_LOCAL, ON_MOTO  # noqa: E402
 
@@ -245,8 +245,8 @@ def aws_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     tables: its DescribeTable answer in eu-west-1 gets the Replicas AWS reports for such a table."""
     import boto3
 
-    from provision.backends.backend import Backend
-    from provision.desired.model import BackendKind
+    from dynamo_contracts.provision.backends.backend import Backend
+    from dynamo_contracts.provision.desired.model import BackendKind
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     with mock_aws():
@@ -269,7 +269,7 @@ def aws_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_aws_reports_each_replica_with_its_point_in_time_recovery(aws_backend: Any) -> None:
-    from provision.observed.live import read_tables
+    from dynamo_contracts.provision.observed.live import read_tables
 
     [replica] = read_tables(aws_backend, ["orders-sit"])["orders-sit"].replicas  # type: ignore[misc]
     assert isinstance(replica, ObservedReplica)

@@ -79,9 +79,9 @@ def test_the_cost_is_its_figure_against_the_budget_where_the_environment_declare
 
 def test_a_matrix_cell_is_a_gap_only_for_a_failure_that_blocks() -> None:
     """A waived failure shows as waived with its waiver, an advisory one as a warning; a blocking one wins."""
-    from steps.report.matrix import CellState, build_matrix
-    from steps.results.findings import Cause, Finding, Kind, Outcome
-    from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+    from dynamo_contracts.steps.report.matrix import CellState, build_matrix
+    from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
+    from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
 
     def missing(table: str, **given: object) -> Finding:
         return Finding(Kind.TABLE, Outcome.FAILED, f"table {table}", "exists", "missing", table=table,

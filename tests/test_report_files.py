@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from steps.report.__main__ import main as report_main
-from steps.report.files import LOCK, hold_folder
-from steps.results import files
-from steps.results.files import write_whole
+from dynamo_contracts.steps.report.__main__ import main as report_main
+from dynamo_contracts.steps.report.files import LOCK, hold_folder
+from dynamo_contracts.steps.results import files
+from dynamo_contracts.steps.results.files import write_whole
 from tests import spawn
 from tests.test_report_library import RESULTS, signed
 

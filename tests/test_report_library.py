@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from steps.report.__main__ import main as report_main
-from steps.results import environment
-from steps.results.accounts import mask, mask_accounts
-from steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
-from steps.results.run import RunResults, digest
+from dynamo_contracts.steps.report.__main__ import main as report_main
+from dynamo_contracts.steps.results import environment
+from dynamo_contracts.steps.results.accounts import mask, mask_accounts
+from dynamo_contracts.steps.results.findings import READERS, Cause, Finding, Kind, NotRun, Outcome
+from dynamo_contracts.steps.results.run import RunResults, digest
 from tests import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def brief_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_report_rebuilt_from_saved_results_is_the_one_the_run_wrote(tmp_path: Path, args: tuple[str, ...]) -> None:
     out = tmp_path / "run"
     contracts(out, *args)  # no SOURCE_DATE_EPOCH: the time the run wrote is in its results
-    rebuilt = python("-m", "steps.report", str(out / "results.json"), "--out", str(tmp_path / "again"))
+    rebuilt = python("-m", "dynamo_contracts.steps.report", str(out / "results.json"), "--out", str(tmp_path / "again"))
     verdict = json.loads((out / "readiness.json").read_text())["verdict"]
     assert rebuilt.returncode == (1 if verdict == "BLOCKED" else 0), rebuilt.stderr
     for name in ("readiness.md", "readiness.json"):
@@ -208,7 +208,7 @@ def test_a_real_runs_results_edited_to_passed_rebuild_nothing(brief_run: Path, t
             for finding in scenario["findings"]:
                 finding["outcome"] = "passed"
     (tmp_path / "results.json").write_text(json.dumps(data, indent=2))
-    done = python("-m", "steps.report", str(tmp_path / "results.json"))
+    done = python("-m", "dynamo_contracts.steps.report", str(tmp_path / "results.json"))
     assert done.returncode == 2, done.stdout
     assert "does not match its digest" in done.stderr
     assert "Traceback" not in done.stderr

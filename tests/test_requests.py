@@ -16,15 +16,15 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
-from provision.apply import requests
-from provision.apply.executor import ApplyError, ApplyOptions, apply_plan
-from provision.backends import Backend
-from provision.desired.model import BackendKind, DesiredState
-from provision.desired.stack import Stack
-from provision.observed.state import ObservedState
-from provision.planning.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
-from provision.planning.diff import diff
-from provision.planning.plan import Plan
+from dynamo_contracts.provision.apply import requests
+from dynamo_contracts.provision.apply.executor import ApplyError, ApplyOptions, apply_plan
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.desired.model import BackendKind, DesiredState
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.observed.state import ObservedState
+from dynamo_contracts.provision.planning.changes import CreateBackupPlan, CreateSelection, CreateTable, CreateVault
+from dynamo_contracts.provision.planning.diff import diff
+from dynamo_contracts.provision.planning.plan import Plan
 from tests.origins import ON_AWS
 
 QUIET = ApplyOptions(progress=lambda _line: None, first_retry_delay=0.001)
@@ -95,7 +95,7 @@ def test_a_selection_by_tag_uses_list_of_tags(desired: DesiredState, stubbed: Ca
                                               stack_for: Callable[[str], Stack]) -> None:
     import dataclasses
 
-    from provision.desired.model import Coverage
+    from dynamo_contracts.provision.desired.model import Coverage
 
     plan = dataclasses.replace(next(iter(stack_for("sit").plans.values())), covers=Coverage(tags={"Backup": "daily"}))
     request = requests.create_selection(plan, PLAN_ID, [], "arn:aws:iam::222222222222:role/backup")

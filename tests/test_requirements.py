@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.load import load_contracts
-from steps.gherkin.parse import parse_all
-from steps.gherkin.requirements import Requirements, of_features, of_step
-from steps.sentences import catalogue
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.steps.gherkin.parse import parse_all
+from dynamo_contracts.steps.gherkin.requirements import Requirements, of_features, of_step
+from dynamo_contracts.steps.sentences import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 catalogue.load_all()

@@ -9,9 +9,15 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, with_retry
-from provision.backends import client_config, local_session
-from provision.backends.retries import Deadline, DeadlineBoundRetries, DeadlineExceeded, RetryBound, bound_retries
+from dynamo_contracts.provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, with_retry
+from dynamo_contracts.provision.backends import client_config, local_session
+from dynamo_contracts.provision.backends.retries import (
+    Deadline,
+    DeadlineBoundRetries,
+    DeadlineExceeded,
+    RetryBound,
+    bound_retries,
+)
 from tests.fake_dynamodb import THROTTLING, Answer, Script, fake_dynamodb, throttled_for_good
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from provision.apply.executor import ApplyOptions
-from provision.backends import Backend, open_backend
-from provision.backends import operations as ops
-from provision.desired.model import DesiredState
-from provision.observed.live import list_tables
-from provision.planning.saved import PlanFileError, SavedPlan, StalePlanError
-from provision.workflow import planned, provision
+from dynamo_contracts.provision.apply.executor import ApplyOptions
+from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.model import DesiredState
+from dynamo_contracts.provision.observed.live import list_tables
+from dynamo_contracts.provision.planning.saved import PlanFileError, SavedPlan, StalePlanError
+from dynamo_contracts.provision.workflow import planned, provision
 from tests.test_cli import assert_clean_error, contracts, local_tables, run, workdir
 
 QUIET = ApplyOptions(progress=lambda _line: None)

@@ -14,11 +14,11 @@ import moto
 import pytest
 from filelock import FileLock
 
-from provision.desired.model import BackendKind, DesiredState, Environment
-from provision.errors import AccountMismatchError
-from steps.run.env_names import named_for_another
-from steps.run.options import ContractOptions
-from steps.run.session import ContractSession, lock_path
+from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment
+from dynamo_contracts.provision.errors import AccountMismatchError
+from dynamo_contracts.steps.run.env_names import named_for_another
+from dynamo_contracts.steps.run.options import ContractOptions
+from dynamo_contracts.steps.run.session import ContractSession, lock_path
 
 MOTO_ACCOUNT = "123456789012"
 

@@ -10,14 +10,14 @@ from types import ModuleType
 
 import pytest
 
-from steps.report.build import build, disagreements
-from steps.report.files import write_report
-from steps.report.model import SideBySide, Verdict
-from steps.results.environment import EnvironmentSummary
-from steps.results.expected import Requirements
-from steps.results.findings import Cause, Finding, Kind, Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from dynamo_contracts.steps.report.build import build, disagreements
+from dynamo_contracts.steps.report.files import write_report
+from dynamo_contracts.steps.report.model import SideBySide, Verdict
+from dynamo_contracts.steps.results.environment import EnvironmentSummary
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
 from tests import spawn
 from tests.test_report_library import contracts
 

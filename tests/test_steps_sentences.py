@@ -838,7 +838,7 @@ def _steps_of(item: Case) -> list[tuple[str, str]]:
 
 
 def test_the_cases_name_exactly_the_catalogue_sentences() -> None:
-    from steps.sentences import MODULES, catalogue
+    from dynamo_contracts.steps.sentences import MODULES, catalogue
 
     for module in MODULES:
         __import__(module)
@@ -847,7 +847,7 @@ def test_the_cases_name_exactly_the_catalogue_sentences() -> None:
 
 @pytest.mark.parametrize("item", CASES, ids=CASE_IDS)
 def test_each_case_uses_its_sentence(item: Case) -> None:
-    from steps.sentences import catalogue
+    from dynamo_contracts.steps.sentences import catalogue
 
     used = [found.pattern for keyword, text in _steps_of(item) if (found := catalogue.find(keyword, text))]
     assert len(used) == len(_steps_of(item)), f"a step of '{item.title}' matches no sentence"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steps.results.findings import Finding, Kind, Outcome
-from steps.wiring.results import CONSUMER, FINDINGS, collect
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
+from dynamo_contracts.steps.wiring.results import CONSUMER, FINDINGS, collect
 
 NODE = "features/alpha/contract.feature::orders"
 CLAIM = Finding(Kind.TABLE, Outcome.PASSED, "table orders", "orders-sit, ACTIVE", "orders-sit, ACTIVE", table="orders")

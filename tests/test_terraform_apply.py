@@ -24,12 +24,18 @@ from typing import Any
 
 import pytest
 
-from provision.backends import Backend, client_config, local_session
-from provision.desired.model import BackendKind, DesiredState, EncryptionType, Environment
-from provision.observed import live
-from provision.observed.state import ObservedBackups, ObservedEncryption, ObservedState, ObservedTable, Unverifiable
-from provision.observed.terraform.plan_json import read_plan
-from provision.observed.terraform.to_observed import observe
+from dynamo_contracts.provision.backends import Backend, client_config, local_session
+from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, EncryptionType, Environment
+from dynamo_contracts.provision.observed import live
+from dynamo_contracts.provision.observed.state import (
+    ObservedBackups,
+    ObservedEncryption,
+    ObservedState,
+    ObservedTable,
+    Unverifiable,
+)
+from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
+from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, Finding, tally
 from tests.origins import ON_MOTO
 from tests.terraform_oracle import MOTO_ACCOUNT, apply, moto_server, needs_terraform

@@ -10,18 +10,24 @@ from typing import Any
 
 import pytest
 
-from provision.desired.load import load_contracts
-from provision.desired.model import Environment
-from provision.desired.stack import resolve
-from provision.observed.state import ObservedTable, Unverifiable
-from provision.observed.terraform.hcl import read_folder
-from provision.observed.terraform.plan_json import read_plan
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
-from provision.observed.terraform.to_observed import observe
-from steps.checks.inventory import exact_tables
-from steps.checks.tables import table_exists
-from steps.checks.target import Target
-from steps.results.findings import Outcome
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.desired.model import Environment
+from dynamo_contracts.provision.desired.stack import resolve
+from dynamo_contracts.provision.observed.state import ObservedTable, Unverifiable
+from dynamo_contracts.provision.observed.terraform.hcl import read_folder
+from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+)
+from dynamo_contracts.provision.observed.terraform.to_observed import observe
+from dynamo_contracts.steps.checks.inventory import exact_tables
+from dynamo_contracts.steps.checks.tables import table_exists
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Outcome
 from tests.terraform_oracle import plan
 
 CASES = Path(__file__).parent / "terraform" / "hcl"

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from provision.observed.terraform.hcl import read_folder
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
+from dynamo_contracts.provision.observed.terraform.hcl import read_folder
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+)
 
 CASES = Path(__file__).parent / "terraform" / "hcl"
 PLAN_HINT = "check a plan instead (--against plan:FILE)"
@@ -680,6 +686,6 @@ def test_a_symbolic_link_that_loops_or_points_at_nothing_is_refused_naming_it(tm
     pytest.param('a = "x"\nb = "y"\n', None, id="closed"),
 ])
 def test_open_string_finds_the_line_a_string_opens_on(text: str, line: int | None) -> None:
-    from provision.observed.terraform.hcl_syntax import open_string
+    from dynamo_contracts.provision.observed.terraform.hcl_syntax import open_string
 
     assert open_string(text) == line

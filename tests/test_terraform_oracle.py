@@ -21,13 +21,19 @@ from pathlib import Path
 
 import pytest
 
-from provision.desired.model import DesiredState, EncryptionType, Environment
-from provision.observed.state import ObservedEncryption, ObservedState, PartialKeys, UnreadKey, Unverifiable
-from provision.observed.terraform.hcl import read_folder
-from provision.observed.terraform.plan_config import PlanConfig
-from provision.observed.terraform.plan_json import read_plan
-from provision.observed.terraform.records import TerraformError
-from provision.observed.terraform.to_observed import observe
+from dynamo_contracts.provision.desired.model import DesiredState, EncryptionType, Environment
+from dynamo_contracts.provision.observed.state import (
+    ObservedEncryption,
+    ObservedState,
+    PartialKeys,
+    UnreadKey,
+    Unverifiable,
+)
+from dynamo_contracts.provision.observed.terraform.hcl import read_folder
+from dynamo_contracts.provision.observed.terraform.plan_config import PlanConfig
+from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
+from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.oracle_compare import CLAIM, UNVERIFIABLE, WRONG, Finding, compare
 from tests.terraform_oracle import moto_server, needs_terraform, plan
 from tests.terraform_roots import ROOTS, Root, planned

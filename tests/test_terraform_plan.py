@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -34,8 +34,8 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
-from provision.observed.origin import Origin, SourceKind
-from provision.observed.state import (
+from dynamo_contracts.provision.observed.origin import Origin, SourceKind
+from dynamo_contracts.provision.observed.state import (
     ObservedEncryption,
     ObservedPlan,
     ObservedSelection,
@@ -45,9 +45,15 @@ from provision.observed.state import (
     Unresolved,
     Unverifiable,
 )
-from provision.observed.terraform.plan_json import read_plan
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
-from provision.observed.terraform.to_observed import observe
+from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+)
+from dynamo_contracts.provision.observed.terraform.to_observed import observe
 
 PLANS = Path(__file__).parent / "terraform" / "plans"
 ACCOUNT = "222222222222"  # sit's, in contracts/environments.yaml

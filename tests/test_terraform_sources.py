@@ -199,7 +199,8 @@ def test_terraform_of_another_environment_stops_the_run_naming_the_env_to_give(
 # botocore's client and HTTP stack (a tenth of a second and more), the provisioning lock, the apply.
 LIVE_ONLY = ("moto", "testcontainers", "docker", "boto3", "urllib3", "filelock", "botocore.config",
              "botocore.client", "botocore.endpoint", "botocore.parsers", "botocore.retries.standard",
-             "provision.apply.executor", "provision.workflow", "provision.observed.live")
+             "dynamo_contracts.provision.apply.executor", "dynamo_contracts.provision.workflow",
+             "dynamo_contracts.provision.observed.live")
 
 
 @pytest.mark.usefixtures("spawn")  # pytest in a subprocess
@@ -309,7 +310,8 @@ def test_a_state_given_as_a_plan_is_read_and_says_so_in_the_terminal_and_the_rep
     assert f"Note on the source: {note}" in done.stdout, done.stdout[-3000:]
     assert f"**Source**: {note}." in (tmp_path / "out" / "readiness.md").read_text(encoding="utf-8")
     assert report(tmp_path / "out")["notes"] == [note]
-    rebuilt = python("-m", "steps.report", str(tmp_path / "out" / "results.json"), "--out", str(tmp_path / "again"))
+    rebuilt = python("-m", "dynamo_contracts.steps.report", str(tmp_path / "out" / "results.json"),
+                     "--out", str(tmp_path / "again"))
     assert rebuilt.returncode in (0, 1), rebuilt.stderr
     assert f"**Source**: {note}." in (tmp_path / "again" / "readiness.md").read_text(encoding="utf-8")
 
@@ -324,7 +326,7 @@ def test_a_state_given_as_a_plan_is_read_and_says_so_in_the_terminal_and_the_rep
 ])
 def test_against_names_sources_and_an_empty_one_is_refused_not_taken_for_live(
         given: list[str] | None, expected: tuple[str, ...] | None) -> None:
-    from steps.run.options import sources
+    from dynamo_contracts.steps.run.options import sources
 
     if expected is not None:
         assert sources(given) == expected

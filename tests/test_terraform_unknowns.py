@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.load import load_contracts  # noqa: E402
-from provision.desired.model import Environment  # noqa: E402
-from provision.observed.state import (  # noqa: E402
+from dynamo_contracts.provision.desired.load import load_contracts  # noqa: E402
+from dynamo_contracts.provision.desired.model import Environment  # noqa: E402
+from dynamo_contracts.provision.observed.state import (  # noqa: E402
     ObservedSelection,
     ObservedState,
     TagCondition,
     Unverifiable,
 )
-from provision.observed.terraform.records import Configuration, Reference, Resource, Unknown  # noqa: E402
-from provision.observed.terraform.to_observed import observe  # noqa: E402
-from steps.checks.coverage import selection_covers  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.records import Configuration, Reference, Resource, Unknown  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.to_observed import observe  # noqa: E402
+from dynamo_contracts.steps.checks.coverage import selection_covers  # noqa: E402
 from tests.contract_project import ContractProject, ContractRun, subprocess_runner  # noqa: E402
 from tests.origins import FROM_TERRAFORM  # noqa: E402
 
@@ -197,10 +197,10 @@ def test_a_selection_with_unknown_entries_covers_by_its_known_ones(
 
 
 def test_the_desired_state_diff_skips_only_the_tag_known_after_apply(sit: Environment) -> None:
-    from provision.desired.stack import OWNERSHIP_TAG_KEY, resolve
-    from provision.observed.schema import observed_from_stack
-    from provision.planning.changes import LeftAlone, TagTable
-    from provision.planning.diff import diff
+    from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, resolve
+    from dynamo_contracts.provision.observed.schema import observed_from_stack
+    from dynamo_contracts.provision.planning.changes import LeftAlone, TagTable
+    from dynamo_contracts.provision.planning.diff import diff
 
     stack = resolve(load_contracts(ROOT / "contracts"), sit)
     schema = observed_from_stack(stack)
@@ -218,10 +218,10 @@ def test_the_desired_state_diff_skips_only_the_tag_known_after_apply(sit: Enviro
 
 
 def test_a_terraform_alarm_of_its_own_name_is_compared_setting_by_setting(sit: Environment) -> None:
-    from provision.desired.stack import resolve
-    from provision.observed.schema import observed_from_stack
-    from provision.planning.changes import PutAlarm
-    from provision.planning.diff import diff
+    from dynamo_contracts.provision.desired.stack import resolve
+    from dynamo_contracts.provision.observed.schema import observed_from_stack
+    from dynamo_contracts.provision.planning.changes import PutAlarm
+    from dynamo_contracts.provision.planning.diff import diff
 
     stack = resolve(load_contracts(ROOT / "contracts"), sit)
     schema = observed_from_stack(stack)

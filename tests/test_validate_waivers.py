@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from provision import cli
+from dynamo_contracts.provision import cli
 from tests.test_cli import CONTRACTS, assert_clean_error, run_as_typed
 
 IN_FORCE = ("  - table: orders\n    environment: sit\n    approved_by: Tech Lead\n    reason: Phase 2\n"

@@ -16,20 +16,20 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType  # noqa: E402
-from provision.desired.stack import Stack  # noqa: E402
-from provision.observed.schema import observed_from_stack  # noqa: E402
-from provision.observed.state import ObservedIndex, ObservedState  # noqa: E402
-from steps import checks  # noqa: E402
-from steps.checks.target import Target, summarize  # noqa: E402
-from steps.report.build import build  # noqa: E402
-from steps.report.markdown import render  # noqa: E402
-from steps.report.model import Readiness  # noqa: E402
-from steps.results.expected import Requirements  # noqa: E402
-from steps.results.findings import Finding, Kind, Outcome  # noqa: E402
-from steps.results.run import RunResults, SourceResults  # noqa: E402
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
-from steps.wiring import terminal  # noqa: E402
+from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, KeySchema, Projection, ProjectionType  # noqa: E402
+from dynamo_contracts.provision.desired.stack import Stack  # noqa: E402
+from dynamo_contracts.provision.observed.schema import observed_from_stack  # noqa: E402
+from dynamo_contracts.provision.observed.state import ObservedIndex, ObservedState  # noqa: E402
+from dynamo_contracts.steps import checks  # noqa: E402
+from dynamo_contracts.steps.checks.target import Target, summarize  # noqa: E402
+from dynamo_contracts.steps.report.build import build  # noqa: E402
+from dynamo_contracts.steps.report.markdown import render  # noqa: E402
+from dynamo_contracts.steps.report.model import Readiness  # noqa: E402
+from dynamo_contracts.steps.results.expected import Requirements  # noqa: E402
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome  # noqa: E402
+from dynamo_contracts.steps.results.run import RunResults, SourceResults  # noqa: E402
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
+from dynamo_contracts.steps.wiring import terminal  # noqa: E402
 from tests.contract_project import (  # noqa: E402
     CONFTEST,
     ContractProject,
@@ -292,7 +292,7 @@ ACCESS_FEATURE = """Feature: many writes
 
 @pytest.mark.slow
 def test_dynamodb_local_killed_mid_run_stops_it_with_one_message_and_no_traceback(tmp_path: Path) -> None:
-    from provision.backends.dynamodb_local import launch
+    from dynamo_contracts.provision.backends.dynamodb_local import launch
 
     instance = launch()
     try:
@@ -331,7 +331,7 @@ def test_an_interrupted_write_is_cleaned_up(tmp_path: Path, dynamodb_local_endpo
     pattern = project.isolate_local()
     project.feature("alpha", ACCESS_FEATURE)
     (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
-        import steps.sentences.access as access
+        import dynamo_contracts.steps.sentences.access as access
 
         real_put = access.put_new
 
@@ -368,8 +368,8 @@ def test_an_interrupted_cleanup_still_deletes_every_item_then_stops_the_run(tmp_
     (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
         import types
 
-        import provision.backends.operations as ops
-        import steps.sentences.query as query
+        import dynamo_contracts.provision.backends.operations as ops
+        import dynamo_contracts.steps.sentences.query as query
 
         real_delete = ops.DELETE_ITEM
 

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 pytest.register_assert_rewrite("tests.contract_project")
-from provision.desired.waivers import INPUT_UNKNOWN, KINDS, Waiver  # noqa: E402
-from steps.report.build import build  # noqa: E402
-from steps.report.markdown import render  # noqa: E402
-from steps.report.model import Readiness, Verdict  # noqa: E402
-from steps.results.expected import Requirements  # noqa: E402
-from steps.results.findings import Cause, Finding, Kind, Outcome  # noqa: E402
-from steps.results.run import RunResults, SourceResults  # noqa: E402
-from steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
-from steps.results.waivers import covers, waive  # noqa: E402
+from dynamo_contracts.provision.desired.waivers import INPUT_UNKNOWN, KINDS, Waiver  # noqa: E402
+from dynamo_contracts.steps.report.build import build  # noqa: E402
+from dynamo_contracts.steps.report.markdown import render  # noqa: E402
+from dynamo_contracts.steps.report.model import Readiness, Verdict  # noqa: E402
+from dynamo_contracts.steps.results.expected import Requirements  # noqa: E402
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome  # noqa: E402
+from dynamo_contracts.steps.results.run import RunResults, SourceResults  # noqa: E402
+from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult  # noqa: E402
+from dynamo_contracts.steps.results.waivers import covers, waive  # noqa: E402
 from tests.contract_project import ContractProject, subprocess_runner  # noqa: E402
 from tests.test_verdicts import drift_after_provisioning  # noqa: E402
 
@@ -274,8 +274,8 @@ def test_waivers_are_found_however_their_key_is_spelled(tmp_path: Path, monkeypa
     """Files that cannot hold a `waivers:` key are not parsed again; a key spelled with an escape still counts."""
     import shutil
 
-    from provision.desired.load import load_contracts
-    from provision.desired.waivers import load_waivers
+    from dynamo_contracts.provision.desired.load import load_contracts
+    from dynamo_contracts.provision.desired.waivers import load_waivers
 
     monkeypatch.chdir(tmp_path)
     contracts = tmp_path / "contracts"

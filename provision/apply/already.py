@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from functools import singledispatch
 from typing import Any
 
-from provision.apply import requests
-from provision.desired.model import BillingMode, EncryptionType, GlobalIndex, StreamView
-from provision.planning.changes import (
+from dynamo_contracts.provision.apply import requests
+from dynamo_contracts.provision.desired.model import BillingMode, EncryptionType, GlobalIndex, StreamView
+from dynamo_contracts.provision.planning.changes import (
     Change,
     CreateIndex,
     DeleteIndex,

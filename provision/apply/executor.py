@@ -24,15 +24,21 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError, WaiterError
 
-from provision.apply import already, requests
-from provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
-from provision.apply.safety import check_account
-from provision.backends import Backend
-from provision.backends import operations as ops
-from provision.backends.retries import Deadline, DeadlineExceeded
-from provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, AttributeType, BackendKind, KeyAttribute
-from provision.errors import ToolError
-from provision.planning.changes import (
+from dynamo_contracts.provision.apply import already, requests
+from dynamo_contracts.provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
+from dynamo_contracts.provision.apply.safety import check_account
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.retries import Deadline, DeadlineExceeded
+from dynamo_contracts.provision.desired.model import (
+    ALARM_COMPARISON,
+    ALARM_STATISTIC,
+    AttributeType,
+    BackendKind,
+    KeyAttribute,
+)
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.planning.changes import (
     AwaitActive,
     Change,
     CreateBackupPlan,
@@ -55,7 +61,7 @@ from provision.planning.changes import (
     UpdateTableClass,
     UpdateTtl,
 )
-from provision.planning.plan import Plan
+from dynamo_contracts.provision.planning.plan import Plan
 
 T = TypeVar("T")
 

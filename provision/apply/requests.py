@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     BackupPlan,
     BackupVault,
     Billing,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.backends import Backend
-from provision.backends import operations as ops
-from provision.desired.model import Environment
-from provision.errors import AccountMismatchError
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.model import Environment
+from dynamo_contracts.provision.errors import AccountMismatchError
 
 
 def check_account(backend: Backend, env: Environment) -> str:

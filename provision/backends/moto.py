@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 from moto import mock_aws
 
-from provision.backends.backend import Backend, local_session
-from provision.desired.model import BackendKind, Environment
+from dynamo_contracts.provision.backends.backend import Backend, local_session
+from dynamo_contracts.provision.desired.model import BackendKind, Environment
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """`python -m provision.cost --env ENV`: the cost command on its own; see provision.cost.command."""
 
-from provision.cost.command import main
+from dynamo_contracts.provision.cost.command import main
 
 raise SystemExit(main())

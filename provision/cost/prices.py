@@ -18,8 +18,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.desired.model import TableClass
-from provision.errors import ToolError
+from dynamo_contracts.provision.desired.model import TableClass
+from dynamo_contracts.provision.errors import ToolError
 
 PRICE_LISTS = "price_lists"
 PRICE_LIST_API_REGION = "us-east-1"  # the Price List API answers in us-east-1, eu-central-1 and ap-south-1
@@ -96,14 +96,14 @@ def every_key() -> Iterator[PriceKey]:
 
 def price_regions() -> list[str]:
     """The regions with a data file."""
-    folder = resources.files(__package__ or "provision.cost").joinpath(PRICE_LISTS)
+    folder = resources.files(__package__ or "dynamo_contracts.provision.cost").joinpath(PRICE_LISTS)
     return sorted(item.name.removesuffix(".json") for item in folder.iterdir() if item.name.endswith(".json"))
 
 
 def file_prices(region: str) -> Prices:
     """The prices of `region` from its data file; a `ToolError` naming the regions there are if it has none."""
     name = f"{PRICE_LISTS}/{region}.json"
-    resource = resources.files(__package__ or "provision.cost").joinpath(name)
+    resource = resources.files(__package__ or "dynamo_contracts.provision.cost").joinpath(name)
     if not resource.is_file():
         raise ToolError(f"no price list for region '{region}' (there are: {', '.join(price_regions())}); add "
                         f"provision/cost/{name} from the AWS pricing pages, or read the prices live with "

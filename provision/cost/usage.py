@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from provision.cost.prices import Dimension
-from provision.desired.limits import HOURS_PER_MONTH, read_units, write_units
-from provision.desired.model import (
+from dynamo_contracts.provision.cost.prices import Dimension
+from dynamo_contracts.provision.desired.limits import HOURS_PER_MONTH, read_units, write_units
+from dynamo_contracts.provision.desired.model import (
     BackupPlan,
     BillingMode,
     ProjectionType,

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from provision.desired.yamlsrc import SourceDict, SourceList
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList
+from dynamo_contracts.provision.errors import Problem
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -15,16 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from provision.desired import limits
-from provision.desired.fields import Fields, describe, did_you_mean
-from provision.desired.load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
-from provision.desired.load_replicas import check_replica_regions
-from provision.desired.load_table import TableDefaults, TableReader
-from provision.desired.model import BackupPlan, BackupRule, BackupVault, Coverage, DesiredState, Location
-from provision.desired.naming import DEFAULT_INDEX_NAMING
-from provision.desired.schedule import schedule_problem
-from provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
-from provision.errors import ContractError, Problem
+from dynamo_contracts.provision.desired import limits
+from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
+from dynamo_contracts.provision.desired.load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
+from dynamo_contracts.provision.desired.load_replicas import check_replica_regions
+from dynamo_contracts.provision.desired.load_table import TableDefaults, TableReader
+from dynamo_contracts.provision.desired.model import (
+    BackupPlan,
+    BackupRule,
+    BackupVault,
+    Coverage,
+    DesiredState,
+    Location,
+)
+from dynamo_contracts.provision.desired.naming import DEFAULT_INDEX_NAMING
+from dynamo_contracts.provision.desired.schedule import schedule_problem
+from dynamo_contracts.provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
+from dynamo_contracts.provision.errors import ContractError, Problem
 
 SECTIONS = ("tables", "defaults", "backup", "environments", "conventions", "waivers")  # waivers: see waivers.py
 BACKUP_KEYS = ("vaults", "plans")

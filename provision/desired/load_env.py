@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from provision.desired import limits
-from provision.desired.fields import Fields, describe
-from provision.desired.load_index import name_problem
-from provision.desired.load_lambda_roles import read_lambda_roles
-from provision.desired.load_table import check_ownership_tag, check_tags
-from provision.desired.load_usage import check_usage_tables, read_budget, read_usage
-from provision.desired.model import (
+from dynamo_contracts.provision.desired import limits
+from dynamo_contracts.provision.desired.fields import Fields, describe
+from dynamo_contracts.provision.desired.load_index import name_problem
+from dynamo_contracts.provision.desired.load_lambda_roles import read_lambda_roles
+from dynamo_contracts.provision.desired.load_table import check_ownership_tag, check_tags
+from dynamo_contracts.provision.desired.load_usage import check_usage_tables, read_budget, read_usage
+from dynamo_contracts.provision.desired.model import (
     BackendKind,
     BackupPlan,
     BackupVault,
@@ -30,9 +30,9 @@ from provision.desired.model import (
     TableOverrides,
     TableSpec,
 )
-from provision.desired.own_tables import RESERVED_PREFIX, is_own
-from provision.desired.yamlsrc import SourceDict
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.own_tables import RESERVED_PREFIX, is_own
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict
+from dynamo_contracts.provision.errors import Problem
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",

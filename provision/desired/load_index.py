@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from provision.desired import limits
-from provision.desired.fields import Fields, describe
-from provision.desired.model import (
+from dynamo_contracts.provision.desired import limits
+from dynamo_contracts.provision.desired.fields import Fields, describe
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     BillingMode,
     Capacity,
@@ -22,9 +22,9 @@ from provision.desired.model import (
     Projection,
     ProjectionType,
 )
-from provision.desired.naming import conforming_name, follows_convention
-from provision.desired.yamlsrc import SourceDict
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.naming import conforming_name, follows_convention
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict
+from dynamo_contracts.provision.errors import Problem
 
 KEY_KEYS = ("name", "type")
 GSI_KEYS = ("partition_key", "sort_key", "projection", "capacity")

@@ -21,8 +21,8 @@ import json.scanner
 from pathlib import Path
 from typing import Any
 
-from provision.desired.fields import Fields, describe, did_you_mean
-from provision.desired.lambda_roles import (
+from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
+from dynamo_contracts.provision.desired.lambda_roles import (
     PLACEHOLDERS,
     ROLE_ARN,
     LambdaRoles,
@@ -30,9 +30,9 @@ from provision.desired.lambda_roles import (
     PolicySource,
     RoleDeclaration,
 )
-from provision.desired.model import Location
-from provision.desired.yamlsrc import SourceDict, SourceList, display_path
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.model import Location
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList, display_path
+from dynamo_contracts.provision.errors import Problem
 
 KEYS = ("defaults", "consumers")
 ROLE_KEYS = ("role_arn", "policies")

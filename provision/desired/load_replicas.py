@@ -19,10 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from provision.desired.fields import Fields, describe
-from provision.desired.model import Encryption, EncryptionType, Environment, Location, Replica, TableSpec
-from provision.desired.yamlsrc import SourceDict, SourceList
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.fields import Fields, describe
+from dynamo_contracts.provision.desired.model import (
+    Encryption,
+    EncryptionType,
+    Environment,
+    Location,
+    Replica,
+    TableSpec,
+)
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList
+from dynamo_contracts.provision.errors import Problem
 
 REPLICA_KEYS = ("region", "kms_key", "point_in_time_recovery", "propagate_tags")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from provision.desired import limits
-from provision.desired.fields import Fields, describe
-from provision.desired.load_alarms import read_alarms
-from provision.desired.load_index import IndexReader, check_name, index_data, read_capacity, read_key
-from provision.desired.load_replicas import read_replicas
-from provision.desired.model import (
+from dynamo_contracts.provision.desired import limits
+from dynamo_contracts.provision.desired.fields import Fields, describe
+from dynamo_contracts.provision.desired.load_alarms import read_alarms
+from dynamo_contracts.provision.desired.load_index import IndexReader, check_name, index_data, read_capacity, read_key
+from dynamo_contracts.provision.desired.load_replicas import read_replicas
+from dynamo_contracts.provision.desired.model import (
     AlarmRule,
     AttributeType,
     Billing,
@@ -29,9 +29,9 @@ from provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from provision.desired.yamlsrc import SourceDict
-from provision.errors import Problem
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from dynamo_contracts.provision.desired.yamlsrc import SourceDict
+from dynamo_contracts.provision.errors import Problem
 
 T = TypeVar("T")
 

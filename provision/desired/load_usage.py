@@ -24,11 +24,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from provision.desired import limits
-from provision.desired.fields import Fields, describe, did_you_mean
-from provision.desired.model import Budget, Environment, Location, ReadConsistency, TableSpec, TableUsage, Usage
-from provision.desired.yamlsrc import EMPTY, SourceDict, display_path, load_yaml
-from provision.errors import Problem
+from dynamo_contracts.provision.desired import limits
+from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
+from dynamo_contracts.provision.desired.model import (
+    Budget,
+    Environment,
+    Location,
+    ReadConsistency,
+    TableSpec,
+    TableUsage,
+    Usage,
+)
+from dynamo_contracts.provision.desired.yamlsrc import EMPTY, SourceDict, display_path, load_yaml
+from dynamo_contracts.provision.errors import Problem
 
 BUDGET_KEYS = ("monthly_usd",)
 USAGE_KEYS = ("defaults", "tables")

@@ -12,12 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from provision.desired.backups import BackupPlan as BackupPlan  # re-exported, as the rest of the model is found here
-from provision.desired.backups import BackupRule as BackupRule
-from provision.desired.backups import BackupVault as BackupVault
-from provision.desired.backups import Coverage as Coverage
-from provision.desired.lambda_roles import LambdaRole, LambdaRoles
-from provision.desired.location import Location as Location  # re-exported: where most of its users find it
+from dynamo_contracts.provision.desired.backups import (
+    BackupPlan as BackupPlan,  # re-exported, as the rest of the model is found here
+)
+from dynamo_contracts.provision.desired.backups import BackupRule as BackupRule
+from dynamo_contracts.provision.desired.backups import BackupVault as BackupVault
+from dynamo_contracts.provision.desired.backups import Coverage as Coverage
+from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, LambdaRoles
+from dynamo_contracts.provision.desired.location import (
+    Location as Location,  # re-exported: where most of its users find it
+)
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's, and what ARNs say where an environment names no account
 ALARM_COMPARISON, ALARM_STATISTIC = "GreaterThanOrEqualToThreshold", "Sum"  # how every alarm of the stack compares

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from provision.desired.json_schema import COMMITTED, render
-from provision.errors import ToolError
+from dynamo_contracts.provision.desired.json_schema import COMMITTED, render
+from dynamo_contracts.provision.errors import ToolError
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 

@@ -13,7 +13,15 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from provision.desired.model import AlarmRule, BackupPlan, BackupVault, Coverage, DesiredState, Environment, TableSpec
+from dynamo_contracts.provision.desired.model import (
+    AlarmRule,
+    BackupPlan,
+    BackupVault,
+    Coverage,
+    DesiredState,
+    Environment,
+    TableSpec,
+)
 
 OWNERSHIP_TAG_KEY = "ManagedBy"
 OWNERSHIP_TAG_VALUE = "dynamo-contracts"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     AlarmRule,
@@ -26,8 +26,19 @@ from provision.desired.model import (
     ProjectionType,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, Value, identifier, string
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from dynamo_contracts.provision.export.hcl import (
+    Attr,
+    Blank,
+    Block,
+    Call,
+    Comment,
+    Expr,
+    Item,
+    Value,
+    identifier,
+    string,
+)
 
 TABLES = "tables.tf"
 BACKUP = "backup.tf"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from provision.desired.model import DEFAULT_BACKUP_ROLE, Environment
-from provision.desired.own_tables import own_tables
-from provision.desired.stack import Stack
-from provision.errors import ToolError
+from dynamo_contracts.provision.desired.model import DEFAULT_BACKUP_ROLE, Environment
+from dynamo_contracts.provision.desired.own_tables import own_tables
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.errors import ToolError
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from provision.desired.model import DEFAULT_BACKUP_ROLE, EncryptionType
-from provision.errors import ToolError
-from provision.importing.document import Block, Entry, Node, Note, Placeholder
-from provision.observed.state import ObservedEncryption, ObservedState
+from dynamo_contracts.provision.desired.model import DEFAULT_BACKUP_ROLE, EncryptionType
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.importing.document import Block, Entry, Node, Note, Placeholder
+from dynamo_contracts.provision.observed.state import ObservedEncryption, ObservedState
 
 STAND_IN_ACCOUNT = "000000000000"
 ACCOUNT_IN_ARN = re.compile(r"arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):")

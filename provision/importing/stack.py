@@ -17,15 +17,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from provision.desired.naming import DEFAULT_INDEX_NAMING, follows_convention
-from provision.desired.stack import OWNERSHIP_TAG_KEY
-from provision.errors import ToolError
-from provision.importing import environment, names
-from provision.importing.alarms import Alarms, read_alarms
-from provision.importing.backups import StackTables, read_backups
-from provision.importing.document import Block, Entry, Node, Note, Placeholder, placeholders, render
-from provision.importing.tables import DEFAULTABLE, Setting, TableDraft, draft, tag_nodes
-from provision.observed.state import ObservedState
+from dynamo_contracts.provision.desired.naming import DEFAULT_INDEX_NAMING, follows_convention
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY
+from dynamo_contracts.provision.errors import ToolError
+from dynamo_contracts.provision.importing import environment, names
+from dynamo_contracts.provision.importing.alarms import Alarms, read_alarms
+from dynamo_contracts.provision.importing.backups import StackTables, read_backups
+from dynamo_contracts.provision.importing.document import Block, Entry, Node, Note, Placeholder, placeholders, render
+from dynamo_contracts.provision.importing.tables import DEFAULTABLE, Setting, TableDraft, draft, tag_nodes
+from dynamo_contracts.provision.observed.state import ObservedState
 
 HEADER = "Imported by `python -m provision import` from {spec} for environment {env}."
 HOW = ("A commented `# key: ...` line is a setting not written (unknown here, or not something contracts/ can say), "

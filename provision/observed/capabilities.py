@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from provision.desired.model import BackendKind
-from provision.observed.state import Unverifiable
+from dynamo_contracts.provision.desired.model import BackendKind
+from dynamo_contracts.provision.observed.state import Unverifiable
 
 
 class Feature(StrEnum):

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from provision.backends import Backend
-from provision.backends import operations as ops
-from provision.backends.backend import client_config
-from provision.desired.model import (
+from dynamo_contracts.provision.backends import Backend
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.backends.backend import client_config
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -30,10 +30,10 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
-from provision.desired.own_tables import is_own
-from provision.observed.capabilities import Feature, gap
-from provision.observed.origin import Origin
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.own_tables import is_own
+from dynamo_contracts.provision.observed.capabilities import Feature, gap
+from dynamo_contracts.provision.observed.origin import Origin
+from dynamo_contracts.provision.observed.state import (
     Keys,
     ObservedAlarm,
     ObservedBackups,

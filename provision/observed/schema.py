@@ -6,10 +6,10 @@ Lets consumer contracts be checked against `contracts/` itself before anything i
 
 from __future__ import annotations
 
-from provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
-from provision.desired.stack import Stack
-from provision.observed.origin import Origin, SourceKind
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.observed.origin import Origin, SourceKind
+from dynamo_contracts.provision.observed.state import (
     ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,

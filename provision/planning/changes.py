@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     Billing,
     Capacity,
     Encryption,
@@ -19,15 +19,15 @@ from provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG
-from provision.planning.change import Change as Change  # re-exported: every change is found here
-from provision.planning.change import plain as plain
-from provision.planning.changes_backup import CreateBackupPlan as CreateBackupPlan
-from provision.planning.changes_backup import CreateSelection as CreateSelection
-from provision.planning.changes_backup import CreateVault as CreateVault
-from provision.planning.changes_backup import DeleteSelection as DeleteSelection
-from provision.planning.changes_backup import PutAlarm as PutAlarm
-from provision.planning.changes_backup import UpdateBackupPlan as UpdateBackupPlan
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG
+from dynamo_contracts.provision.planning.change import Change as Change  # re-exported: every change is found here
+from dynamo_contracts.provision.planning.change import plain as plain
+from dynamo_contracts.provision.planning.changes_backup import CreateBackupPlan as CreateBackupPlan
+from dynamo_contracts.provision.planning.changes_backup import CreateSelection as CreateSelection
+from dynamo_contracts.provision.planning.changes_backup import CreateVault as CreateVault
+from dynamo_contracts.provision.planning.changes_backup import DeleteSelection as DeleteSelection
+from dynamo_contracts.provision.planning.changes_backup import PutAlarm as PutAlarm
+from dynamo_contracts.provision.planning.changes_backup import UpdateBackupPlan as UpdateBackupPlan
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,7 +7,7 @@ reason instead of silently dropping it.
 
 from __future__ import annotations
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     BackendKind,
     Billing,
     BillingMode,
@@ -17,9 +17,9 @@ from provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from provision.observed.capabilities import Feature, gap
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from dynamo_contracts.provision.observed.capabilities import Feature, gap
+from dynamo_contracts.provision.observed.state import (
     ObservedIndex,
     ObservedState,
     ObservedTable,
@@ -27,7 +27,7 @@ from provision.observed.state import (
     key_agrees,
     keys_agree,
 )
-from provision.planning.changes import (
+from dynamo_contracts.provision.planning.changes import (
     AwaitActive,
     Change,
     CreateIndex,
@@ -46,9 +46,9 @@ from provision.planning.changes import (
     UpdateTableClass,
     UpdateTtl,
 )
-from provision.planning.diff_alarms import alarms
-from provision.planning.diff_backups import backups
-from provision.planning.diff_replicas import replica_changes
+from dynamo_contracts.provision.planning.diff_alarms import alarms
+from dynamo_contracts.provision.planning.diff_backups import backups
+from dynamo_contracts.provision.planning.diff_replicas import replica_changes
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
                  "copy the data, move the consumers, then remove the old table from the contracts")

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     BackendKind,
 )
-from provision.desired.stack import Alarm, Stack
-from provision.observed.capabilities import Feature, gap
-from provision.observed.state import (
+from dynamo_contracts.provision.desired.stack import Alarm, Stack
+from dynamo_contracts.provision.observed.capabilities import Feature, gap
+from dynamo_contracts.provision.observed.state import (
     ObservedAlarm,
     ObservedState,
     Unverifiable,
 )
-from provision.planning.changes import (
+from dynamo_contracts.provision.planning.changes import (
     Change,
     PutAlarm,
 )

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.apply.safety import check_account
-from provision.backends import open_backend
-from provision.desired.load import load_contracts
-from provision.errors import ContractError, ToolError
-from steps.deployments.answer import answer
-from steps.deployments.records import DeploymentRecord
-from steps.deployments.store import StoreMissing, VerdictStore
-from steps.deployments.version import contract_version, git_commit
+from dynamo_contracts.provision.apply.safety import check_account
+from dynamo_contracts.provision.backends import open_backend
+from dynamo_contracts.provision.desired.load import load_contracts
+from dynamo_contracts.provision.errors import ContractError, ToolError
+from dynamo_contracts.steps.deployments.answer import answer
+from dynamo_contracts.steps.deployments.records import DeploymentRecord
+from dynamo_contracts.steps.deployments.store import StoreMissing, VerdictStore
+from dynamo_contracts.steps.deployments.version import contract_version, git_commit
 
 RECORD_DEPLOYMENT = "record-deployment"
 

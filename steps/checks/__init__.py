@@ -3,11 +3,17 @@
 The step modules call them; a unit test or a Terraform-based run can call them directly.
 """
 
-from steps.checks.backups import backup_coverage, vault_exists
-from steps.checks.indexes import index_exists, index_key, index_projection, index_projects
-from steps.checks.inventory import exact_indexes, exact_tables, index_count, naming_convention, table_count
-from steps.checks.key_types import key_type_conflicts
-from steps.checks.tables import (
+from dynamo_contracts.steps.checks.backups import backup_coverage, vault_exists
+from dynamo_contracts.steps.checks.indexes import index_exists, index_key, index_projection, index_projects
+from dynamo_contracts.steps.checks.inventory import (
+    exact_indexes,
+    exact_tables,
+    index_count,
+    naming_convention,
+    table_count,
+)
+from dynamo_contracts.steps.checks.key_types import key_type_conflicts
+from dynamo_contracts.steps.checks.tables import (
     billing_mode,
     deletion_protection,
     encryption,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifiable, all_of, any_of
-from steps.checks.coverage import selection_covers
-from steps.checks.tables import missing_table
-from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from dynamo_contracts.provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifiable, all_of, any_of
+from dynamo_contracts.steps.checks.coverage import selection_covers
+from dynamo_contracts.steps.checks.tables import missing_table
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
 
 
 def vault_exists(target: Target, vault: str, must: bool) -> Finding:

@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 
-from provision.observed.state import Maybe, ObservedSelection, TagCondition, Unverifiable, all_of, any_of, negated
+from dynamo_contracts.provision.observed.state import (
+    Maybe,
+    ObservedSelection,
+    TagCondition,
+    Unverifiable,
+    all_of,
+    any_of,
+    negated,
+)
 
 
 def _arn_matches(arn: str, patterns: tuple[str | Unverifiable, ...]) -> Maybe:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from provision.desired.naming import follows_convention
-from provision.observed.state import Unknowable, Unverifiable
-from steps.checks.indexes import GSI, index_exists
-from steps.checks.tables import missing_table, table_exists
-from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from dynamo_contracts.provision.desired.naming import follows_convention
+from dynamo_contracts.provision.observed.state import Unknowable, Unverifiable
+from dynamo_contracts.steps.checks.indexes import GSI, index_exists
+from dynamo_contracts.steps.checks.tables import missing_table, table_exists
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
 
 
 def _difference(expected: set[str], actual: set[str]) -> str:

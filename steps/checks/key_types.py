@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from provision.desired.model import AttributeType, KeyAttribute, TableSpec
-from steps.checks.target import Target
-from steps.results.findings import Finding, Kind, Outcome
+from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, TableSpec
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
 
 
 def is_number(raw: str) -> bool:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from provision.desired.model import AttributeType, BillingMode, EncryptionType, KeyAttribute, StreamView, TableClass
-from provision.observed.state import ObservedTable, UnreadKey, Unverifiable
-from steps.checks.key_types import redefined_key
-from steps.checks.target import Target
-from steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from dynamo_contracts.provision.desired.model import (
+    AttributeType,
+    BillingMode,
+    EncryptionType,
+    KeyAttribute,
+    StreamView,
+    TableClass,
+)
+from dynamo_contracts.provision.observed.state import ObservedTable, UnreadKey, Unverifiable
+from dynamo_contracts.steps.checks.key_types import redefined_key
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
 
 T = TypeVar("T")
 

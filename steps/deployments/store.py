@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from provision.backends import operations as ops
-from provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
-from steps.deployments.records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
+from dynamo_contracts.steps.deployments.records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
 
 
 class StoreMissing(LookupError):

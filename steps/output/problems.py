@@ -17,12 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from steps.output.places import Place, Places
-from steps.report.build import build_source
-from steps.report.model import Gap
-from steps.results.findings import Finding, Kind, Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import ScenarioResult
+from dynamo_contracts.steps.output.places import Place, Places
+from dynamo_contracts.steps.report.build import build_source
+from dynamo_contracts.steps.report.model import Gap
+from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import ScenarioResult
 
 SCENARIO_RULE = "scenario"  # a scenario that failed with no failed claim: a step raised, or its cleanup failed
 WAIVER_RULE = "waiver"  # a waiver past its date, at its line of contracts/: what it covered blocks again

@@ -18,12 +18,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from steps.report.build import build
-from steps.report.environments import DEFAULT_RESULTS, load_environments, write_environments
-from steps.report.environments import FILES as ENV_FILES
-from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
-from steps.report.model import Verdict
-from steps.results.run import ResultsFileError, RunResults
+from dynamo_contracts.steps.report.build import build
+from dynamo_contracts.steps.report.environments import DEFAULT_RESULTS, load_environments, write_environments
+from dynamo_contracts.steps.report.environments import FILES as ENV_FILES
+from dynamo_contracts.steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
+from dynamo_contracts.steps.report.model import Verdict
+from dynamo_contracts.steps.results.run import ResultsFileError, RunResults
 
 
 def main(argv: Sequence[str] | None = None) -> int:

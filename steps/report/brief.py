@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from steps.report import standing
-from steps.report.model import ConsumerState, Gap, Readiness, Verdict
-from steps.report.owners import Codeowners
-from steps.results.findings import Cause, Kind
+from dynamo_contracts.steps.report import standing
+from dynamo_contracts.steps.report.model import ConsumerState, Gap, Readiness, Verdict
+from dynamo_contracts.steps.report.owners import Codeowners
+from dynamo_contracts.steps.results.findings import Cause, Kind
 
 FILE = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.(?:ya?ml|tf|tfvars|json|feature)\b")
 

@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from provision.observed.origin import SourceKind, kind_of
-from steps.report.build import build
-from steps.report.markdown import MARK, STATUS, table
-from steps.report.model import Readiness, Verdict
-from steps.report.side_by_side import ROWS, SHOWN_GAPS
-from steps.results.files import write_whole
-from steps.results.run import RunResults
+from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
+from dynamo_contracts.steps.report.build import build
+from dynamo_contracts.steps.report.markdown import MARK, STATUS, table
+from dynamo_contracts.steps.report.model import Readiness, Verdict
+from dynamo_contracts.steps.report.side_by_side import ROWS, SHOWN_GAPS
+from dynamo_contracts.steps.results.files import write_whole
+from dynamo_contracts.steps.results.run import RunResults
 
 FILES = ("environments.md", "environments.json")
 DEFAULT_RESULTS = "readiness/{env}/results.json"

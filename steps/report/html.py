@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.report.markdown import context
-from steps.report.matrix import LEGEND, MARK
-from steps.report.model import Readiness, SideBySide
-from steps.report.owners import Codeowners
-from steps.report.templating import render_template
+from dynamo_contracts.steps.report.markdown import context
+from dynamo_contracts.steps.report.matrix import LEGEND, MARK
+from dynamo_contracts.steps.report.model import Readiness, SideBySide
+from dynamo_contracts.steps.report.owners import Codeowners
+from dynamo_contracts.steps.report.templating import render_template
 
 
 def _views(readiness: Readiness | SideBySide, codeowners: Codeowners | None) -> dict[str, Any]:

@@ -7,12 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from steps.report import brief, standing
-from steps.report.model import TABLE_MISSING, ConsumerState, ConsumerStatus, Count, Readiness, Verdict, VerifiedWhere
-from steps.report.owners import Codeowners
-from steps.report.standing import unknown
-from steps.report.templating import render_template
-from steps.results.findings import Kind
+from dynamo_contracts.steps.report import brief, standing
+from dynamo_contracts.steps.report.model import (
+    TABLE_MISSING,
+    ConsumerState,
+    ConsumerStatus,
+    Count,
+    Readiness,
+    Verdict,
+    VerifiedWhere,
+)
+from dynamo_contracts.steps.report.owners import Codeowners
+from dynamo_contracts.steps.report.standing import unknown
+from dynamo_contracts.steps.report.templating import render_template
+from dynamo_contracts.steps.results.findings import Kind
 
 STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.ACCEPTED_RISK: "☑️ ready with accepted risk",
           ConsumerState.BLOCKED: "❌ blocked",

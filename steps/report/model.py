@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from steps.report.matrix import Matrix
-from steps.results.findings import Cause, Kind, Outcome
+from dynamo_contracts.steps.report.matrix import Matrix
+from dynamo_contracts.steps.results.findings import Cause, Kind, Outcome
 
 
 class Verdict(StrEnum):

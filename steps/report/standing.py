@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from steps.report.model import TABLE_MISSING, Count, Gap, Readiness, Unseen
-from steps.results.findings import Cause, Kind
+from dynamo_contracts.steps.report.model import TABLE_MISSING, Count, Gap, Readiness, Unseen
+from dynamo_contracts.steps.results.findings import Cause, Kind
 
 
 class Standing(StrEnum):

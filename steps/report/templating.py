@@ -19,7 +19,7 @@ def cell(text: object) -> str:
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("steps.report", "templates"), undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("dynamo_contracts.steps.report", "templates"), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["cell"] = cell

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from steps.results.findings import Finding, Outcome
-from steps.results.reading import at, choice, items, obj, text
+from dynamo_contracts.steps.results.findings import Finding, Outcome
+from dynamo_contracts.steps.results.reading import at, choice, items, obj, text
 
 
 class ScenarioOutcome(StrEnum):

@@ -5,11 +5,11 @@ know every sentence.
 """
 
 MODULES = [
-    "steps.sentences.tables",
-    "steps.sentences.indexes",
-    "steps.sentences.backups",
-    "steps.sentences.alarms",
-    "steps.sentences.inventory",
-    "steps.sentences.desired",
-    "steps.sentences.access",
+    "dynamo_contracts.steps.sentences.tables",
+    "dynamo_contracts.steps.sentences.indexes",
+    "dynamo_contracts.steps.sentences.backups",
+    "dynamo_contracts.steps.sentences.alarms",
+    "dynamo_contracts.steps.sentences.inventory",
+    "dynamo_contracts.steps.sentences.desired",
+    "dynamo_contracts.steps.sentences.access",
 ]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from provision.backends import operations as ops
-from provision.desired.stack import Stack
-from provision.iam.policy import Use
-from steps.checks.permissions import Call
-from steps.sentences import catalogue
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.stack import Stack
+from dynamo_contracts.provision.iam.policy import Use
+from dynamo_contracts.steps.checks.permissions import Call
+from dynamo_contracts.steps.sentences import catalogue
 
 HOLDS_ITEMS = 'the table "{table:Name}" holds the items:'
 QUERYING = "querying the "

@@ -25,7 +25,7 @@ from parse import with_pattern
 from pytest_bdd import parsers, step
 from pytest_bdd.parsers import StepParser
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     AlarmKind,
     AttributeType,
     BillingMode,
@@ -170,7 +170,7 @@ def load_all() -> list[Sentence]:
     """Import every step module the plugin loads, and return the sentences they registered."""
     import importlib
 
-    from steps.sentences import MODULES, catalogue
+    from dynamo_contracts.steps.sentences import MODULES, catalogue
 
     for module in MODULES:
         importlib.import_module(module)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from steps.checks import desired
-from steps.checks.cost import within_budget
-from steps.checks.target import Target
-from steps.run.recorder import ScenarioFindings
-from steps.sentences.catalogue import sentence
+from dynamo_contracts.steps.checks import desired
+from dynamo_contracts.steps.checks.cost import within_budget
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.run.recorder import ScenarioFindings
+from dynamo_contracts.steps.sentences.catalogue import sentence
 
 
 @sentence("then", "the environment {must:Must} have exactly the tables of the desired state",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from steps import checks
-from steps.checks.target import Target
-from steps.run.recorder import ScenarioFindings
-from steps.sentences.catalogue import sentence
+from dynamo_contracts.steps import checks
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.run.recorder import ScenarioFindings
+from dynamo_contracts.steps.sentences.catalogue import sentence
 
 
 @sentence("then", "the environment {must:Must} have exactly these tables:",

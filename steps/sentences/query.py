@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from provision.backends import operations as ops
-from provision.observed.state import ObservedTable, Unverifiable
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.observed.state import ObservedTable, Unverifiable
 
 if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it
     from boto3.dynamodb.conditions import ConditionBase

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from provision.desired.model import AttributeType, BillingMode, EncryptionType, StreamView, TableClass
-from steps import checks
-from steps.checks.replicas import replicated
-from steps.checks.target import Target
-from steps.run.recorder import ScenarioFindings
-from steps.sentences.catalogue import sentence
+from dynamo_contracts.provision.desired.model import AttributeType, BillingMode, EncryptionType, StreamView, TableClass
+from dynamo_contracts.steps import checks
+from dynamo_contracts.steps.checks.replicas import replicated
+from dynamo_contracts.steps.checks.target import Target
+from dynamo_contracts.steps.run.recorder import ScenarioFindings
+from dynamo_contracts.steps.sentences.catalogue import sentence
 
 
 @sentence("then", 'the table "{table:Name}" {must:Must} exist',

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from steps.compat import pytest_config
-from steps.gherkin.parse import FEATURES
+from dynamo_contracts.steps.compat import pytest_config
+from dynamo_contracts.steps.gherkin.parse import FEATURES
 
 CONTRACTS = "contracts"
 ACTIVE = pytest.StashKey[bool]()

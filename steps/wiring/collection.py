@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from steps.compat import bdd
-from steps.gherkin.parse import FEATURES
-from steps.sentences import catalogue
-from steps.wiring import results as properties
-from steps.wiring.feature_items import template_of
+from dynamo_contracts.steps.compat import bdd
+from dynamo_contracts.steps.gherkin.parse import FEATURES
+from dynamo_contracts.steps.sentences import catalogue
+from dynamo_contracts.steps.wiring import results as properties
+from dynamo_contracts.steps.wiring.feature_items import template_of
 
 
 def consumers(rootpath: Path) -> list[str]:
@@ -109,7 +109,7 @@ def _location(item: pytest.Item) -> tuple[str, int] | None:
     return str(path), template.line_number
 
 
-QUERYING_MODULES = frozenset({"steps.sentences.access"})  # sentences that write items and run queries
+QUERYING_MODULES = frozenset({"dynamo_contracts.steps.sentences.access"})  # sentences that write items and run queries
 
 
 def needs_backend(item: pytest.Item) -> bool:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from steps.compat import pytest_config
-from steps.wiring import activation
+from dynamo_contracts.steps.compat import pytest_config
+from dynamo_contracts.steps.wiring import activation
 
 OPTIONS_WITH_A_FOLDER = ("--contracts",)
 

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from pytest_bdd import scenario
 
-from steps.compat import bdd
-from steps.compat.bdd import ScenarioTemplate
-from steps.gherkin.parse import FEATURES
+from dynamo_contracts.steps.compat import bdd
+from dynamo_contracts.steps.compat.bdd import ScenarioTemplate
+from dynamo_contracts.steps.gherkin.parse import FEATURES
 
 SUFFIX = ".feature"
 

@@ -14,7 +14,7 @@ import os
 import threading
 from typing import Any
 
-from steps.compat import pytest_config
+from dynamo_contracts.steps.compat import pytest_config
 
 _WRITING = threading.Lock()
 

@@ -24,21 +24,21 @@ from typing import Any
 
 import pytest
 
-from steps.checks.target import summarize
-from steps.gherkin import requirements
-from steps.gherkin.parse import PARSED
-from steps.report.build import build
-from steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
-from steps.report.html import render_summary
-from steps.report.model import Verdict
-from steps.results.accounts import mask_accounts
-from steps.results.environment import EnvironmentSummary
-from steps.results.expected import Requirements
-from steps.results.run import RunResults, SourceResults
-from steps.run.session import ContractSession
-from steps.wiring import waivers
-from steps.wiring.lines import own_line
-from steps.wiring.results import collect
+from dynamo_contracts.steps.checks.target import summarize
+from dynamo_contracts.steps.gherkin import requirements
+from dynamo_contracts.steps.gherkin.parse import PARSED
+from dynamo_contracts.steps.report.build import build
+from dynamo_contracts.steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
+from dynamo_contracts.steps.report.html import render_summary
+from dynamo_contracts.steps.report.model import Verdict
+from dynamo_contracts.steps.results.accounts import mask_accounts
+from dynamo_contracts.steps.results.environment import EnvironmentSummary
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.run.session import ContractSession
+from dynamo_contracts.steps.wiring import waivers
+from dynamo_contracts.steps.wiring.lines import own_line
+from dynamo_contracts.steps.wiring.results import collect
 
 OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
 FAILURE = pytest.StashKey[str]()

@@ -10,13 +10,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from steps.report.build import build_source
-from steps.report.model import ConsumerState, ConsumerStatus
-from steps.results.expected import Requirements
-from steps.results.findings import Outcome
-from steps.results.run import RunResults, SourceResults
-from steps.results.scenarios import Results
-from steps.results.unknowns import what_to_give
+from dynamo_contracts.steps.report.build import build_source
+from dynamo_contracts.steps.report.model import ConsumerState, ConsumerStatus
+from dynamo_contracts.steps.results.expected import Requirements
+from dynamo_contracts.steps.results.findings import Outcome
+from dynamo_contracts.steps.results.run import RunResults, SourceResults
+from dynamo_contracts.steps.results.scenarios import Results
+from dynamo_contracts.steps.results.unknowns import what_to_give
 
 LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready",
           ConsumerState.ACCEPTED_RISK: "ready with accepted risk"}

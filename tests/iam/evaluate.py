@@ -8,8 +8,8 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from provision.iam import simulate as simulate_module
-from provision.iam.privilege import matches
+from dynamo_contracts.provision.iam import simulate as simulate_module
+from dynamo_contracts.provision.iam.privilege import matches
 from tests.iam.recorder import UNCATALOGUED, Call
 
 NPM_CI = simulate_module.FETCH_COMMAND  # installs the evaluator (it installs itself on first use too)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from provision.backends.backend import Backend
+from dynamo_contracts.provision.backends.backend import Backend
 from tests.iam.recorder import Recorder
 
 MOTO_ACCOUNT = "123456789012"
@@ -52,7 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     Backend.client = _recording(Backend.client)  # type: ignore[method-assign]
     Backend.resource = _recording(Backend.resource)  # type: ignore[method-assign]
     if os.environ.get("IAM_RECORD_AFTER_PROVISIONING"):
-        from provision import workflow  # the session imports `provision` from it when it provisions
+        from dynamo_contracts.provision import workflow  # the session imports `provision` from it when it provisions
 
         workflow.provision = _unrecorded(workflow.provision)  # type: ignore[method-assign]
 

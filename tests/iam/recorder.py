@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from provision.backends import operations as ops
-from provision.desired.stack import OWNERSHIP_TAG_KEY
+from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY
 
 TagsOf = Callable[[str], Mapping[str, str]]  # a table's ARN -> its tags, read apart from the recorded session
 

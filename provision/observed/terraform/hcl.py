@@ -16,13 +16,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from provision.observed.terraform import hcl_given, hcl_unread
-from provision.observed.terraform.hcl_files import Declarations, declarations, module_files
-from provision.observed.terraform.hcl_folder import Folder, Tree
-from provision.observed.terraform.hcl_modules import Installed
-from provision.observed.terraform.hcl_syntax import shown_path
-from provision.observed.terraform.hcl_vars import given_values
-from provision.observed.terraform.records import (
+from dynamo_contracts.provision.observed.terraform import hcl_given, hcl_unread
+from dynamo_contracts.provision.observed.terraform.hcl_files import Declarations, declarations, module_files
+from dynamo_contracts.provision.observed.terraform.hcl_folder import Folder, Tree
+from dynamo_contracts.provision.observed.terraform.hcl_modules import Installed
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import shown_path
+from dynamo_contracts.provision.observed.terraform.hcl_vars import given_values
+from dynamo_contracts.provision.observed.terraform.records import (
     Configuration,
     Resource,
     TerraformError,

@@ -12,12 +12,19 @@ from typing import Any
 
 from lark import Tree
 
-from provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate, evaluate_plain, hidden, items
-from provision.observed.terraform.hcl_lifecycle import ignore_changes
-from provision.observed.terraform.hcl_providers import IMPLICIT, ProviderConfig
-from provision.observed.terraform.hcl_schema import RESOURCES, convert_values
-from provision.observed.terraform.hcl_syntax import Block, Body, name_text
-from provision.observed.terraform.records import TerraformError, Unknown
+from dynamo_contracts.provision.observed.terraform.hcl_eval import (
+    EvalError,
+    Scope,
+    evaluate,
+    evaluate_plain,
+    hidden,
+    items,
+)
+from dynamo_contracts.provision.observed.terraform.hcl_lifecycle import ignore_changes
+from dynamo_contracts.provision.observed.terraform.hcl_providers import IMPLICIT, ProviderConfig
+from dynamo_contracts.provision.observed.terraform.hcl_schema import RESOURCES, convert_values
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import Block, Body, name_text
+from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
 

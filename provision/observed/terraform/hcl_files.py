@@ -15,10 +15,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.observed.terraform.hcl_json import parse_json_file
-from provision.observed.terraform.hcl_merge import merge_block
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Body, broken_link, parse_file, shown_path
-from provision.observed.terraform.records import TerraformError
+from dynamo_contracts.provision.observed.terraform.hcl_json import parse_json_file
+from dynamo_contracts.provision.observed.terraform.hcl_merge import merge_block
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import (
+    Attribute,
+    Block,
+    Body,
+    broken_link,
+    parse_file,
+    shown_path,
+)
+from dynamo_contracts.provision.observed.terraform.records import TerraformError
 
 __all__ = ["Declarations", "ModuleFiles", "declarations", "is_override", "module_files", "read_by_terraform"]
 

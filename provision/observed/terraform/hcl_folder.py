@@ -17,14 +17,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from provision.observed.terraform.hcl_blocks import resource_values
-from provision.observed.terraform.hcl_eval import HINT, EvalError, Namespace, Scope, evaluate, evaluate_plain, hidden
-from provision.observed.terraform.hcl_files import Declarations
-from provision.observed.terraform.hcl_modules import Installed, locate
-from provision.observed.terraform.hcl_providers import ProviderConfig, configuration, passed, provider_of
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Source, shown_path
-from provision.observed.terraform.hcl_types import convert
-from provision.observed.terraform.records import Reference, TerraformError, Unknown
+from dynamo_contracts.provision.observed.terraform.hcl_blocks import resource_values
+from dynamo_contracts.provision.observed.terraform.hcl_eval import (
+    HINT,
+    EvalError,
+    Namespace,
+    Scope,
+    evaluate,
+    evaluate_plain,
+    hidden,
+)
+from dynamo_contracts.provision.observed.terraform.hcl_files import Declarations
+from dynamo_contracts.provision.observed.terraform.hcl_modules import Installed, locate
+from dynamo_contracts.provision.observed.terraform.hcl_providers import (
+    ProviderConfig,
+    configuration,
+    passed,
+    provider_of,
+)
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Block, Source, shown_path
+from dynamo_contracts.provision.observed.terraform.hcl_types import convert
+from dynamo_contracts.provision.observed.terraform.records import Reference, TerraformError, Unknown
 
 VAR_HINT = "give its value with --tf-var-file FILE"
 CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})

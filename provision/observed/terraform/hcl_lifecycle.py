@@ -15,10 +15,10 @@ from typing import Any
 
 from lark import Tree
 
-from provision.observed.terraform.hcl_eval import trees
-from provision.observed.terraform.hcl_schema import RESOURCES
-from provision.observed.terraform.hcl_syntax import Attribute, Body
-from provision.observed.terraform.records import TerraformError, Unknown
+from dynamo_contracts.provision.observed.terraform.hcl_eval import trees
+from dynamo_contracts.provision.observed.terraform.hcl_schema import RESOURCES
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Body
+from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
 
 __all__ = ["ignore_changes"]
 

@@ -9,8 +9,8 @@ argument (`ignore_changes = all` stays); a variable's or an output's nested bloc
 
 from __future__ import annotations
 
-from provision.observed.terraform.hcl_syntax import Attribute, Block, Body
-from provision.observed.terraform.records import TerraformError
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Block, Body
+from dynamo_contracts.provision.observed.terraform.records import TerraformError
 
 __all__ = ["merge_block", "merge_body"]
 

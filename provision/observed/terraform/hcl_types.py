@@ -11,10 +11,10 @@ from typing import Any
 
 from lark import Token, Tree
 
-from provision.observed.terraform.hcl_eval import Scope, evaluate, hidden, trees
-from provision.observed.terraform.hcl_functions import to_number
-from provision.observed.terraform.hcl_syntax import Node, Source, name_text
-from provision.observed.terraform.records import TerraformError
+from dynamo_contracts.provision.observed.terraform.hcl_eval import Scope, evaluate, hidden, trees
+from dynamo_contracts.provision.observed.terraform.hcl_functions import to_number
+from dynamo_contracts.provision.observed.terraform.hcl_syntax import Node, Source, name_text
+from dynamo_contracts.provision.observed.terraform.records import TerraformError
 
 _PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 _Type = Any  # "string" | ("list", inner) | ("object", {name: type}) | ("optional", inner, default) | ...

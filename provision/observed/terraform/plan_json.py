@@ -16,8 +16,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from provision.observed.terraform.plan_config import AFTER_APPLY, PlanConfig
-from provision.observed.terraform.records import Configuration, Resource, TerraformError, other_providers
+from dynamo_contracts.provision.observed.terraform.plan_config import AFTER_APPLY, PlanConfig
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Resource,
+    TerraformError,
+    other_providers,
+)
 
 __all__ = ["read_plan"]
 

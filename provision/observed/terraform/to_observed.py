@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from provision.desired.model import (
+from dynamo_contracts.provision.desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -28,8 +28,8 @@ from provision.desired.model import (
     StreamView,
     TableClass,
 )
-from provision.observed.origin import Origin, SourceKind
-from provision.observed.state import (
+from dynamo_contracts.provision.observed.origin import Origin, SourceKind
+from dynamo_contracts.provision.observed.state import (
     ObservedBackups,
     ObservedEncryption,
     ObservedIndex,
@@ -41,11 +41,17 @@ from provision.observed.state import (
     input_unknown,
     only,
 )
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
-from provision.observed.terraform.to_observed_alarms import alarms_of
-from provision.observed.terraform.to_observed_backups import plans_of, vaults_of
-from provision.observed.terraform.to_observed_replicas import replicas_of
-from provision.observed.terraform.values import (
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+)
+from dynamo_contracts.provision.observed.terraform.to_observed_alarms import alarms_of
+from dynamo_contracts.provision.observed.terraform.to_observed_backups import plans_of, vaults_of
+from dynamo_contracts.provision.observed.terraform.to_observed_replicas import replicas_of
+from dynamo_contracts.provision.observed.terraform.values import (
     ALARM,
     GSI,
     KMS_KEYS,

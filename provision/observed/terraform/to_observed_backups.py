@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from provision.observed.state import (
+from dynamo_contracts.provision.observed.state import (
     ObservedPlan,
     ObservedRule,
     ObservedSelection,
@@ -18,8 +18,22 @@ from provision.observed.state import (
     Unverifiable,
     input_unknown,
 )
-from provision.observed.terraform.records import Configuration, Reference, Resource, TerraformError, Unknown
-from provision.observed.terraform.values import PLAN, SELECTION, Block, NotKnown, References, known, unique
+from dynamo_contracts.provision.observed.terraform.records import (
+    Configuration,
+    Reference,
+    Resource,
+    TerraformError,
+    Unknown,
+)
+from dynamo_contracts.provision.observed.terraform.values import (
+    PLAN,
+    SELECTION,
+    Block,
+    NotKnown,
+    References,
+    known,
+    unique,
+)
 
 TAG_KEY_PREFIX = "aws:ResourceTag/"
 CONDITIONS = (("string_equals", "StringEquals"), ("string_like", "StringLike"),

@@ -21,12 +21,12 @@ REPO = Path(__file__).resolve().parents[3]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from provision.desired.load import load_contracts  # noqa: E402
-from provision.observed.state import ObservedState, Unverifiable  # noqa: E402
-from provision.observed.terraform.hcl import read_folder  # noqa: E402
-from provision.observed.terraform.plan_json import read_plan  # noqa: E402
-from provision.observed.terraform.records import TerraformError  # noqa: E402
-from provision.observed.terraform.to_observed import observe  # noqa: E402
+from dynamo_contracts.provision.desired.load import load_contracts  # noqa: E402
+from dynamo_contracts.provision.observed.state import ObservedState, Unverifiable  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.hcl import read_folder  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.plan_json import read_plan  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.records import TerraformError  # noqa: E402
+from dynamo_contracts.provision.observed.terraform.to_observed import observe  # noqa: E402
 from tests.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, tally  # noqa: E402
 from tests.terraform_roots import Root, planned  # noqa: E402
 
