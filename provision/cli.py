@@ -164,7 +164,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.out is not None:
                 made.saved().save(args.out)
                 print(f"Saved to {args.out}: apply exactly this plan with "
-                      f"`python -m provision apply --env {env.name} --plan {args.out}`", file=sys.stderr)
+                      f"`dynamo-contracts apply --env {env.name} --plan {args.out}`", file=sys.stderr)
             if plan.refused:
                 return EXIT_ERROR
             return EXIT_PENDING if plan.pending else EXIT_OK
@@ -238,12 +238,12 @@ def _local(action: str, port: int) -> int:
         return EXIT_OK
     if action == "up":
         status = local_service.up(root, port, progress=print)
-        print(f"{status.describe()}\n`python -m provision apply --env local` will use it; "
-              "stop it with `python -m provision local down`")
+        print(f"{status.describe()}\n`dynamo-contracts apply --env local` will use it; "
+              "stop it with `dynamo-contracts local down`")
     elif action == "down":
         print("DynamoDB Local stopped" if local_service.down(root) else "no DynamoDB Local was running")
     else:
         found = local_service.status(root)
-        print(found.describe() if found else "not running (start one with `python -m provision local up`)")
+        print(found.describe() if found else "not running (start one with `dynamo-contracts local up`)")
         return EXIT_OK if found is not None and found.running else EXIT_ERROR
     return EXIT_OK

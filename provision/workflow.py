@@ -97,7 +97,7 @@ def _delete(table: ObservedTable, env: Environment, backend: Backend) -> Change:
     endpoint = f" --endpoint-url {backend.endpoint_url}" if backend.endpoint_url else ""
     return Refused(target=table.name, what="deletion protection is on, and destroy does not turn it off",
                    how=f"If the table is to go, turn the protection off first: set deletion_protection: false for it "
-                       f"in the contracts and run `python -m provision apply --env {env.name}`, or run `aws dynamodb "
+                       f"in the contracts and run `dynamo-contracts apply --env {env.name}`, or run `aws dynamodb "
                        f"update-table --table-name {table.name} --no-deletion-protection-enabled{endpoint}`; then "
                        "run destroy again")
 

@@ -238,7 +238,7 @@ def _scenario_lines(scenario: Scenario) -> list[str]:
 
 
 def _command(consumer: str, tables: Sequence[str]) -> str:
-    return " ".join(["python -m steps.scaffold", consumer, *(f"--table {t}" for t in tables)])
+    return " ".join(["dynamo-contracts scaffold", consumer, *(f"--table {t}" for t in tables)])
 
 
 def feature_text(consumer: str, specs: Sequence[TableSpec], command: str) -> str:

@@ -382,7 +382,7 @@ def test_a_requested_index_the_desired_state_has_under_a_conforming_name_is_aske
     assert checks.index_exists(target, "GSI", "orders", "UserOrders", True).action == (
         "the desired state defines no GSI UserOrders on table orders, but has OrdersByUser "
         "(contracts/tables/orders.yaml): the name UserOrders breaks the index naming convention '<Table>By<Attribute>' "
-        "of the desired state, which `python -m provision validate` enforces; ask for OrdersByUser in the feature")
+        "of the desired state, which `dynamo-contracts validate` enforces; ask for OrdersByUser in the feature")
 
 
 def test_claims_failing_for_one_missing_index_say_it_once_and_other_causes_each_once(stack: Stack) -> None:

@@ -117,7 +117,7 @@ def test_check_jsonschema_and_the_provision_command_agree(tmp_path: Path, spawn:
     stale.write_text("{}\n", encoding="utf-8")
     done = spawn.run([sys.executable, "-m", "provision", "schema", "--out", str(stale), "--check"], cwd=ROOT)
     assert done.returncode == 1, done.stderr
-    assert "provision schema --out" in done.stderr
+    assert "dynamo-contracts schema --out" in done.stderr
     done = spawn.run([sys.executable, "-m", "provision", "schema", "--out", str(stale)], cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert stale.read_text(encoding="utf-8") == SCHEMA.read_text(encoding="utf-8")

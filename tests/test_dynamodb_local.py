@@ -444,7 +444,7 @@ def test_backend_with_an_endpoint_that_does_not_answer_names_it(endpoints: dict[
 @pytest.mark.usefixtures("endpoints")
 def test_backend_without_an_endpoint_or_leave_to_start_one_says_how() -> None:
     with (
-        pytest.raises(BackendError, match="python -m provision local up`, or give --endpoint-url"),
+        pytest.raises(BackendError, match="dynamo-contracts local up`, or give --endpoint-url"),
         dynamodb_local_backend(local_env(), None, start_local=False),
     ):
         pass

@@ -110,7 +110,7 @@ def test_check_passes_on_the_export_and_fails_on_a_hand_edit_a_missing_and_a_sta
     assert "envs/sit/versions.tf: not written yet" in drifted.stdout
     assert "envs/sit/old.tf: is generated but no longer made from contracts/" in drifted.stdout
     assert "backend.tf" not in drifted.stdout
-    assert "run `python -m provision terraform --out" in drifted.stderr
+    assert "run `dynamo-contracts terraform --out" in drifted.stderr
     rewrite = spawn.run(run[:-1], cwd=ROOT, capture_output=True, text=True)
     assert rewrite.returncode == 0
     assert "3 file(s) changed of 15" in rewrite.stdout

@@ -123,7 +123,7 @@ def test_contracts_exported_then_imported_give_back_the_environments_desired_sta
     assert listed == ([] if ALARMS_UNREAD not in err else [
         "  stack.yaml: defaults: alarms: unknown here: CloudWatch alarms (aws_cloudwatch_metric_alarm) are not read "
         "from Terraform yet: check them against the environment (--against live)"])
-    assert "`python -m provision validate --contracts" in err
+    assert "`dynamo-contracts validate --contracts" in err
     assert "passes" in err
 
 

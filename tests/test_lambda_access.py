@@ -277,7 +277,7 @@ def test_aws_needing_context_values_or_saying_no_is_unknown_and_a_missing_role_i
     assert answers[context].decision is Decision.UNKNOWN
     assert "aws:SourceVpce" in answers[context].reason
     assert answers[refused].decision is Decision.UNKNOWN
-    assert "python -m provision iam --role reader" in \
+    assert "dynamo-contracts iam --role reader" in \
         answers[refused].reason
     assert answers[missing].decision is Decision.DENIED
     assert "IAM has no role arn:aws:iam::123456789012:role/gone" in \

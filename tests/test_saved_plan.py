@@ -104,7 +104,7 @@ def test_plan_out_then_apply_plan_on_the_command_line(contracts: Path, workdir: 
     endpoint = ("--env", "local", "--endpoint-url", dynamodb_local)
     made = run("plan", *endpoint, "--out", str(workdir / "plan.json"), cwd=workdir, contracts=contracts)
     assert made.returncode == 2, made.stderr
-    assert "apply exactly this plan with `python -m provision apply --env local --plan" in made.stderr
+    assert "apply exactly this plan with `dynamo-contracts apply --env local --plan" in made.stderr
     saved = json.loads((workdir / "plan.json").read_text())
     assert saved["digest"].startswith("sha256:")
     assert saved["observed"].startswith("sha256:")

@@ -148,7 +148,7 @@ def test_a_setting_no_feature_states_that_drifts_blocks_the_platform_team_with_t
     assert gap["subject"] == subject
     assert line in gap["actual"]
     assert gap["consumers"] == ["platform"]
-    assert gap["action"].startswith("the platform team: apply the plan (`python -m provision apply --env moto`)")
+    assert gap["action"].startswith("the platform team: apply the plan (`dynamo-contracts apply --env moto`)")
 
 
 @pytest.mark.slow  # the whole contract suite in a subprocess

@@ -110,7 +110,7 @@ def dynamodb_local_backend(env: Environment, endpoint_url: str | None, start_loc
         return
     if not start_local:
         raise BackendError(
-            "no DynamoDB Local is running: start one with `python -m provision local up`, or give --endpoint-url"
+            "no DynamoDB Local is running: start one with `dynamo-contracts local up`, or give --endpoint-url"
         )
     instance = launch()
     try:

@@ -71,7 +71,7 @@ class ServiceStatus:
         if self.condition is Condition.STALE:
             return f"DynamoDB Local (pid {self.pid}) is no longer running; its stale state file was removed"
         if self.condition is Condition.NOT_ANSWERING:
-            return f"DynamoDB Local {where} does not answer: stop it with `python -m provision local down`"
+            return f"DynamoDB Local {where} does not answer: stop it with `dynamo-contracts local down`"
         return f"DynamoDB Local {self.condition.value} at {where}"
 
 

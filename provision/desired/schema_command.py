@@ -43,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
             held = out.read_text(encoding="utf-8")
         except OSError as error:
             raise ToolError(f"{out}: cannot be read ({error.strerror or error}); write it with "
-                            f"`python -m provision schema --out {out}`") from None
+                            f"`dynamo-contracts schema --out {out}`") from None
         if held == made:
             print(f"{out} is the schema of the contracts format")
             return EXIT_OK
         sys.stdout.writelines(difflib.unified_diff(held.splitlines(True), made.splitlines(True), str(out), "made"))
-        print(f"{out} differs from the schema this version makes: run `python -m provision schema --out {out}`",
+        print(f"{out} differs from the schema this version makes: run `dynamo-contracts schema --out {out}`",
               file=sys.stderr)
         return EXIT_DIFFERS
     try:

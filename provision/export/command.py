@@ -59,7 +59,7 @@ def environments(desired: DesiredState, names: Sequence[str] | None) -> list[Env
         env = desired.environments[name]
         if env.backend is BackendKind.DYNAMODB_LOCAL:
             raise ToolError(f"--env {name}: a DynamoDB Local environment cannot be built by Terraform (the AWS "
-                            "provider's point-in-time recovery call fails there): use `python -m provision apply`")
+                            "provider's point-in-time recovery call fails there): use `dynamo-contracts apply`")
         chosen.append(env)
     return chosen
 
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                 print(difference)
             if differences:
                 print(f"{args.out} is not what contracts/ makes ({len(differences)} file(s)): run "
-                      f"`python -m provision terraform --out {args.out}` and commit the result", file=sys.stderr)
+                      f"`dynamo-contracts terraform --out {args.out}` and commit the result", file=sys.stderr)
                 return EXIT_DIFFERS
             print(f"{args.out} is what contracts/ makes ({len(files)} files)")
             return EXIT_OK

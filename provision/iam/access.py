@@ -200,7 +200,7 @@ def _service_failure(error: ClientError) -> bool:
 def _not_simulated(role: LambdaRole, error: Exception) -> Answer:
     return Answer(Decision.UNKNOWN, "not simulated",
                   f"iam:SimulatePrincipalPolicy on {role.role_arn} failed ({error}): the credentials of this run "
-                  "need it on the consumers' roles (python -m provision iam --role reader)")
+                  "need it on the consumers' roles (dynamo-contracts iam --role reader)")
 
 
 def _simulated(result: Mapping[str, Any]) -> dict[str, Answer]:

@@ -37,7 +37,7 @@ NPM_BOUNDS = {"fetch-timeout": "15000", "fetch-retries": "1", "fetch-retry-minti
               "fetch-retry-maxtimeout": "5000"}
 INSTALL_TIMEOUT_SECONDS = 120  # all of npm ci, whatever it waits on
 RUN_TIMEOUT_SECONDS = 120
-FETCH_COMMAND = "python -m provision local fetch"
+FETCH_COMMAND = "dynamo-contracts local fetch"
 
 _log = logging.getLogger(__name__)
 

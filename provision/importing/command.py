@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
         for line in imported.placeholders:
             print(f"  {line}", file=sys.stderr)
     if problems:
-        print(f"until they are filled, `python -m provision validate --contracts {args.out}` says:", file=sys.stderr)
+        print(f"until they are filled, `dynamo-contracts validate --contracts {args.out}` says:", file=sys.stderr)
         for line in problems:
             print(f"  {line}", file=sys.stderr)
     else:
-        print(f"`python -m provision validate --contracts {args.out}` passes", file=sys.stderr)
+        print(f"`dynamo-contracts validate --contracts {args.out}` passes", file=sys.stderr)
     return EXIT_OK

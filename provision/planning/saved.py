@@ -71,7 +71,7 @@ class SavedPlan:
 
     @classmethod
     def load(cls, path: Path) -> SavedPlan:
-        redo = "make it again with `python -m provision plan --env ENV --out FILE`"
+        redo = "make it again with `dynamo-contracts plan --env ENV --out FILE`"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:

@@ -33,5 +33,5 @@ def within_budget(target: Target) -> Finding:
                    f"${found.total_usd:,.2f} a month (largest: {largest or 'none'})",
                    reason="" if within else f"the estimate is ${found.total_usd - budget:,.2f} over the budget",
                    action="" if within else (f"the platform team: lower the expected usage or raise the budget of "
-                                             f"{env.name} ({where}); `python -m provision cost --env {env.name}` shows "
+                                             f"{env.name} ({where}); `dynamo-contracts cost --env {env.name}` shows "
                                              "each line"))

@@ -128,7 +128,7 @@ def _difference(target: Target, change: Change) -> Finding:
     elif isinstance(change, Refused):
         action = f"the platform team: {change.how}"
     else:
-        action = (f"the platform team: apply the plan (`python -m provision apply --env {env}`), or change "
+        action = (f"the platform team: apply the plan (`dynamo-contracts apply --env {env}`), or change "
                   f"the desired state ({where})")
     return Finding(_kind(change), Outcome.FAILED, subject, expected, f"a difference: the plan says '{line}'",
                    table=table, name=name, reason=f"{env} has drifted from the desired state ({change.kind})",

@@ -91,7 +91,7 @@ class Target:
             return (f"the desired state defines no {index_kind} {index} on table {table}: the platform team must add "
                     f"it to {file}")
         breaks = (f"the name {index} breaks the index naming convention '{self.stack.index_naming}' of the desired "
-                  f"state, which `python -m provision validate` enforces")
+                  f"state, which `dynamo-contracts validate` enforces")
         if conforming in names:
             return (f"the desired state defines no {index_kind} {index} on table {table}, but has {conforming} "
                     f"({file}): {breaks}; ask for {conforming} in the feature")

@@ -104,7 +104,7 @@ def _default_action(cause: Cause | None, environment: str) -> str:
     if cause is None:
         return ""
     return (f"the platform team: provision {environment} from the desired state "
-            f"(`python -m provision apply --env {environment}`)")
+            f"(`dynamo-contracts apply --env {environment}`)")
 
 
 def _consumers(results: Results, gaps: list[Gap], requirements: Requirements) -> dict[str, ConsumerStatus]:

@@ -53,7 +53,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.getgroup("contracts").addoption(
         "--readiness-report", dest="readiness_report", default=None, metavar="DIR",
         help="write DIR/readiness.md and DIR/readiness.json, the readiness assessment of this run, and "
-             "DIR/results.json, its plain results (`python -m steps.report DIR/results.json` rebuilds the report)")
+             "DIR/results.json, its plain results (`dynamo-contracts report DIR/results.json` rebuilds the report)")
     parser.getgroup("contracts").addoption(
         "--show-accounts", dest="show_accounts", action="store_true", default=False,
         help="keep the AWS account ids in the readiness report and results.json (masked by default but for their "

@@ -54,7 +54,7 @@ def with_option(config: pytest.Config, desired: DesiredState, env_name: str, liv
     if given and not env.is_aws and not endpoint:
         raise pytest.UsageError(f"--record-verdicts on '{env.name}' ({env.backend.value}) needs a lasting backend: "
                                 "a throwaway one, and the verdicts in it, end with the run; give --endpoint-url "
-                                "(`python -m provision local up` starts a DynamoDB Local that stays)")
+                                "(`dynamo-contracts local up` starts a DynamoDB Local that stays)")
     return dataclasses.replace(desired, environments={**desired.environments, env_name: env})
 
 
