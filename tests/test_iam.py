@@ -26,10 +26,9 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from policy_sentry.querying.actions import get_action_data
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.apply.executor import ApplyOptions, apply_plan
 from dynamo_contracts.provision.backends import Backend, local_session, open_backend
-from dynamo_contracts.provision.backends import operations as ops
-from dynamo_contracts.provision.backends.operations import Role, Touches
 from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment
 from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack, resolve
 from dynamo_contracts.provision.errors import ToolError
@@ -40,6 +39,7 @@ from dynamo_contracts.provision.iam.policy import Policy, role_policy
 from dynamo_contracts.provision.observed import capabilities
 from dynamo_contracts.provision.observed.capabilities import Feature
 from dynamo_contracts.provision.observed.live import observe, read_backups
+from dynamo_contracts.provision.operations import Role, Touches
 from dynamo_contracts.provision.planning.changes import CreateSelection, CreateVault, UpdateBackupPlan
 from dynamo_contracts.provision.planning.plan import Plan
 from dynamo_contracts.provision.workflow import provision
@@ -441,7 +441,7 @@ def test_a_new_call_not_in_the_catalogue_fails_the_check(desired: DesiredState, 
                                                          moto_stack: Stack, kms_readable: None) -> None:
     calls = record_reader(desired, moto_env, moto_stack, extra=_get_resource_policy)
     found = evaluate.not_allowed(policies_of(moto_stack)["reader"].data(), MOTO_ACCOUNT, set(calls))
-    assert found == [f"dynamodb.GetResourcePolicy on {ORDERS}: not in provision/backends/operations.py"]
+    assert found == [f"dynamodb.GetResourcePolicy on {ORDERS}: not in provision/operations.py"]
 
 
 @pytest.mark.slow

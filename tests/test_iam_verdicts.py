@@ -20,13 +20,13 @@ import parliament  # type: ignore[import-untyped]
 import pytest
 
 from dynamo_contracts.provision.backends import open_backend
-from dynamo_contracts.provision.backends.operations import Role
 from dynamo_contracts.provision.desired.load import load_contracts
 from dynamo_contracts.provision.desired.model import DesiredState, Environment
 from dynamo_contracts.provision.desired.own_tables import VERDICTS_TABLE
 from dynamo_contracts.provision.desired.stack import Stack, resolve
 from dynamo_contracts.provision.iam.arns import of_stack
 from dynamo_contracts.provision.iam.policy import role_policy
+from dynamo_contracts.provision.operations import Role
 from dynamo_contracts.provision.workflow import provision
 from dynamo_contracts.steps import iam_consumer
 from dynamo_contracts.steps.deployments.records import DeploymentRecord, VerdictRecord

@@ -21,7 +21,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicyFile, PolicySource
 from dynamo_contracts.provision.desired.load import load_contracts
 from dynamo_contracts.provision.desired.model import DesiredState

@@ -1,4 +1,4 @@
-"""The catalogue of AWS operations (provision/backends/operations.py): each role's IAM actions from the
+"""The catalogue of AWS operations (provision/operations.py): each role's IAM actions from the
 code alone, and every call the tool makes on moto is an entry of the catalogue for the role that made it."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.apply.safety import check_account
 from dynamo_contracts.provision.backends import Backend, open_backend
-from dynamo_contracts.provision.backends import operations as ops
-from dynamo_contracts.provision.backends.operations import Role
 from dynamo_contracts.provision.desired.model import DesiredState
 from dynamo_contracts.provision.observed.live import observe, read_tables
 from dynamo_contracts.provision.observed.state import ObservedTable
+from dynamo_contracts.provision.operations import Role
 from dynamo_contracts.provision.workflow import provision
 from dynamo_contracts.steps.sentences.query import Marker, delete_items, key_condition, parse_condition, put_new, query
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.apply.executor import ApplyOptions
 from dynamo_contracts.provision.backends import Backend, open_backend
-from dynamo_contracts.provision.backends import operations as ops
 from dynamo_contracts.provision.desired.model import DesiredState
 from dynamo_contracts.provision.observed.live import list_tables
 from dynamo_contracts.provision.planning.saved import PlanFileError, SavedPlan, StalePlanError

@@ -368,7 +368,7 @@ def test_an_interrupted_cleanup_still_deletes_every_item_then_stops_the_run(tmp_
     (tmp_path / "conftest.py").write_text(CONFTEST + textwrap.dedent("""
         import types
 
-        import dynamo_contracts.provision.backends.operations as ops
+        import dynamo_contracts.provision.operations as ops
         import dynamo_contracts.steps.sentences.query as query
 
         real_delete = ops.DELETE_ITEM

@@ -24,11 +24,11 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError, WaiterError
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.apply import already, requests
 from dynamo_contracts.provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
 from dynamo_contracts.provision.apply.safety import check_account
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.backends import operations as ops
 from dynamo_contracts.provision.backends.retries import Deadline, DeadlineExceeded
 from dynamo_contracts.provision.desired.model import (
     ALARM_COMPARISON,

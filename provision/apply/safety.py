@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.backends import operations as ops
 from dynamo_contracts.provision.desired.model import Environment
 from dynamo_contracts.provision.errors import AccountMismatchError
 

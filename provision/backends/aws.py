@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.backends.backend import Backend, client_config
 from dynamo_contracts.provision.desired.model import BackendKind, Environment
 from dynamo_contracts.provision.errors import BackendError

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.backends.backend import local_session
 from dynamo_contracts.provision.backends.extras import require
 from dynamo_contracts.provision.errors import BackendError

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.lambda_roles import LambdaRole
 from dynamo_contracts.provision.errors import ToolError
 from dynamo_contracts.provision.iam import simulate

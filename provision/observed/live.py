@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.backends import operations as ops
 from dynamo_contracts.provision.backends.backend import client_config
 from dynamo_contracts.provision.desired.model import (
     AttributeType,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicySource
 from dynamo_contracts.provision.desired.model import DEFAULT_ACCOUNT, Environment
 from dynamo_contracts.provision.iam.access import AccessRequest, Answer, Decision

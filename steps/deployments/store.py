@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
 from dynamo_contracts.steps.deployments.records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
 

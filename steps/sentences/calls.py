@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.stack import Stack
 from dynamo_contracts.provision.iam.policy import Use
 from dynamo_contracts.steps.checks.permissions import Call

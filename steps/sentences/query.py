@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.observed.state import ObservedTable, Unverifiable
 
 if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it

@@ -42,7 +42,7 @@ def simulate(policy: Mapping[str, Any], account: str, calls: Sequence[Call]) -> 
 def not_allowed(policy: Mapping[str, Any], account: str, calls: Iterable[Call]) -> list[str]:
     """Each call the policy does not allow (or that is not in the catalogue), in words; [] when all are."""
     calls = list(calls)
-    unknown = [f"{c.service}.{c.operation} on {c.resource}: not in provision/backends/operations.py"
+    unknown = [f"{c.service}.{c.operation} on {c.resource}: not in provision/operations.py"
                for c in calls if c.action == UNCATALOGUED]
     judged = [c for c in calls if c.action not in (None, UNCATALOGUED)]
     verdicts = simulate(policy, account, judged) if judged else []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.backends import operations as ops
+from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY
 
 TagsOf = Callable[[str], Mapping[str, str]]  # a table's ARN -> its tags, read apart from the recorded session
