@@ -27,7 +27,7 @@ from dynamo_contracts.steps.checks.key_types import strings_for_numbers
 from dynamo_contracts.steps.compat.bdd import Step
 from dynamo_contracts.steps.gherkin.parse import ParsedScenario
 from dynamo_contracts.steps.sentences import catalogue
-from dynamo_contracts.steps.sentences.query import ConditionError, items_from_table, parse_condition, typed
+from dynamo_contracts.steps.sentences.key_conditions import ConditionError, items_from_table, parse_condition, typed
 
 _ABSENT = ("{must:Must} exist", 'have the {kind:IndexKind} "{index:Name}"')
 _EXACT_TABLES = "exactly these tables:"
