@@ -8,6 +8,7 @@ built results; one inner run on a copy of infra/ with a GSI dropped proves them 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -318,3 +319,25 @@ def test_annotations_only_when_asked_and_a_refused_run_leaves_no_sarif(
         "GSI \"OrdersByUser\"'; closest sentences:%0Athe table \"orders\" must have the GSI \"OrdersByDate\"%0Athe "
         "table \"orders\" must have the tags:%0Athe table \"orders\" must have exactly these GSIs:"]
     assert not stale.exists(), "a SARIF of an earlier run must not be uploaded as this one's"
+
+
+def test_an_unknown_a_waiver_accepts_is_noted_as_accepted_risk_with_its_waiver(repository: Places) -> None:
+    """Issue 20: a waived input unknown is listed apart from the others, naming the waiver; never a pass."""
+    waiver = ("waived by contracts/waivers.yaml:2 (table users, in sit): approved by Tech Lead, until 2026-03-31: "
+              "Phase 2")
+    reason = "unverifiable on terraform: var.env has no value"
+    unknown = Finding(Kind.TABLE, Outcome.UNVERIFIABLE, "table orders", "exists", "?", table="orders", reason=reason,
+                      line=5)
+    scenario = ScenarioResult("features/order_lambda/t.feature::t", "t", "order_lambda", ScenarioOutcome.SKIPPED,
+                              (unknown, dataclasses.replace(unknown, subject="table users", table="users",
+                                                            waiver=waiver, line=6)),
+                              "features/order_lambda/t.feature:4")
+    run = RunResults("sit", "1970-01-01T00:00:00+00:00", Requirements(frozenset(), frozenset(), frozenset(),
+                                                                      frozenset(), {"order_lambda": 1}), [],
+                     [SourceResults("terraform", "terraform", None, Results([scenario]), "infra")])
+    notes = {p.title: p for p in problems(run, repository) if p.level is Level.NOTE}
+    accepted = notes["accepted risk: 1 claim unverifiable here: table"]
+    assert accepted.message.endswith(f"Accepted risk: {waiver}.")
+    plain = notes["1 claim unverifiable here: table"]
+    assert "Accepted risk" not in plain.message
+    assert plain.identity != accepted.identity

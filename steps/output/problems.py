@@ -175,23 +175,25 @@ def _warnings(source: SourceResults, places: Places, label: str) -> list[Problem
 
 
 def _open(source: SourceResults, places: Places, label: str) -> list[Problem]:
-    """Claims unverifiable here or not run, one note per check kind and reason."""
-    found: dict[tuple[str, Outcome, str], list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
+    """Claims unverifiable here or not run, one note per check kind and reason (and waiver: an unknown in the input
+    a waiver covers is accepted risk, and says by whom, why and until when)."""
+    found: dict[tuple[str, Outcome, str, str], list[tuple[ScenarioResult, Finding]]] = defaultdict(list)
     for scenario in _scenarios(source):
         for f in sorted(scenario.findings, key=lambda f: f.line or 0):
             if f.outcome in (Outcome.UNVERIFIABLE, Outcome.NOT_RUN):
-                found[(f.kind.value, f.outcome, f.reason)].append((scenario, f))
+                found[(f.kind.value, f.outcome, f.reason, f.waiver)].append((scenario, f))
     problems = []
-    for (kind, outcome, reason), claims in sorted(found.items()):
+    for (kind, outcome, reason, waiver), claims in sorted(found.items()):
         scenario, first = claims[0]
         consumers = tuple(sorted({s.consumer for s, _ in claims}))
         stated = tuple(p for s, f in claims if (p := _step(s, f, places)))
         what = "unverifiable here" if outcome is Outcome.UNVERIFIABLE else "not run here"
         count = f"{len(claims)} claim{'s' if len(claims) > 1 else ''}"
+        accepted = f"\nAccepted risk: {waiver}." if waiver else ""
         problems.append(Problem(
-            Level.NOTE, kind, f"{_prefix(label)}{count} {what}: {kind}",
+            Level.NOTE, kind, f"{_prefix(label)}{'accepted risk: ' if waiver else ''}{count} {what}: {kind}",
             f"{_sentence(reason)}\n{count} of {', '.join(consumers)} ({first.subject}"
-            f"{' and others' if len(claims) > 1 else ''}); not a pass: check them where they can be.",
+            f"{' and others' if len(claims) > 1 else ''}); not a pass: check them where they can be.{accepted}",
             places.first(reason) or (stated[0] if stated else None), stated, consumers, label,
-            _identity(label, kind, outcome.value, reason), len(claims)))
+            _identity(label, kind, outcome.value, reason, *([waiver] if waiver else [])), len(claims)))
     return problems
