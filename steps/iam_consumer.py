@@ -22,8 +22,8 @@ from dynamo_contracts.provision.iam import command
 from dynamo_contracts.provision.iam.arns import of_stack
 from dynamo_contracts.provision.iam.policy import Policy, consumer_policy
 from dynamo_contracts.steps.gherkin.parse import parse_all
+from dynamo_contracts.steps.permissions.calls import uses_of
 from dynamo_contracts.steps.sentences import catalogue
-from dynamo_contracts.steps.sentences.calls import uses_of
 
 
 def policy_for(rootpath: Path, consumer: str, stack: Stack) -> Policy:

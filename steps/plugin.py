@@ -26,6 +26,7 @@ from dynamo_contracts.provision.errors import ContractError, ToolError
 from dynamo_contracts.steps.checks.target import Target
 from dynamo_contracts.steps.gherkin import authoring, requirements
 from dynamo_contracts.steps.gherkin import parse as feature_files
+from dynamo_contracts.steps.permissions import wiring as permissions
 from dynamo_contracts.steps.results.findings import Finding, Kind, NotRun, Outcome
 from dynamo_contracts.steps.run.options import ContractOptions, add_options, misuse
 from dynamo_contracts.steps.run.recorder import ScenarioFindings
@@ -40,7 +41,6 @@ from dynamo_contracts.steps.wiring import (
     early_setup,
     feature_items,
     lines,
-    permissions,
     terminal,
     unknowns,
     verdicts,

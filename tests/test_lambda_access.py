@@ -30,8 +30,8 @@ from dynamo_contracts.provision.iam import simulate
 from dynamo_contracts.provision.iam.access import AccessRequest, Answer, AwsSimulation, Decision, PolicyEvaluation
 from dynamo_contracts.provision.iam.policy import Policy, Scope, Statement
 from dynamo_contracts.provision.iam.privilege import excess
-from dynamo_contracts.steps.checks.permissions import Call, claims_of, findings, over_privileged
 from dynamo_contracts.steps.gherkin.authoring import role_problems
+from dynamo_contracts.steps.permissions.checks import Call, claims_of, findings, over_privileged
 from dynamo_contracts.steps.results.findings import Kind, NotRun, Outcome
 from tests import spawn
 from tests.test_report_library import ROOT, copy_of_this_project, python

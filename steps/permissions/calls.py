@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from dynamo_contracts.provision import operations as ops
 from dynamo_contracts.provision.desired.stack import Stack
 from dynamo_contracts.provision.iam.policy import Use
-from dynamo_contracts.steps.checks.permissions import Call
+from dynamo_contracts.steps.permissions.checks import Call
 from dynamo_contracts.steps.sentences import catalogue
 
 HOLDS_ITEMS = 'the table "{table:Name}" holds the items:'

@@ -20,12 +20,12 @@ from dynamo_contracts.provision.errors import ToolError
 from dynamo_contracts.provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocuments, PolicyEvaluation
 from dynamo_contracts.provision.iam.arns import StackArns, of_stack
 from dynamo_contracts.provision.iam.policy import Policy, consumer_policy
-from dynamo_contracts.steps.checks.permissions import Claim, claims_of, findings, over_privileged, requests_of
 from dynamo_contracts.steps.compat import bdd
 from dynamo_contracts.steps.gherkin.parse import PARSED
+from dynamo_contracts.steps.permissions.calls import scenario_calls, uses_of
+from dynamo_contracts.steps.permissions.checks import Claim, claims_of, findings, over_privileged, requests_of
 from dynamo_contracts.steps.results.findings import Finding
 from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.sentences.calls import scenario_calls, uses_of
 from dynamo_contracts.steps.wiring import collection
 from dynamo_contracts.steps.wiring.feature_items import template_of
 
