@@ -4,7 +4,7 @@
 `python -m provision iam`). It lives here, not in provision, because the provisioner must not read the
 contracts suite (an import contract): this side parses the features and hands `provision.iam` the uses.
 
-What each step calls is read in one place, `steps.sentences.calls`.
+What each step calls is read in one place, `steps.permissions.calls`.
 """
 
 from __future__ import annotations

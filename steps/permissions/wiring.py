@@ -1,7 +1,7 @@
 """Each scenario's permission claims (criterion 7), made before its steps run, so a scenario that stops early,
 or is not run against a static source, still says whether its consumer's role may make its calls.
 
-The claims come from the scenario's steps (`steps.sentences.calls`), the role from the environment's
+The claims come from the scenario's steps (`steps.permissions.calls`), the role from the environment's
 `lambda_roles`, the answers from one judge per run and kind (`provision.iam.access`): IAM itself when the run
 reads a live AWS environment, the declared policies evaluated otherwise. The first claim asks the judge about
 every scenario of the run at once (one run of the evaluator, or one simulation per role and action).
