@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 PROG = "dynamo-contracts"
+PROVISION_MODULE = "dynamo_contracts.provision.cli"  # python -m provision
 PROVISION = ("validate", "plan", "apply", "destroy", "cost", "iam", "terraform", "import", "schema", "local")
 # command -> (module with main(argv), the words put before the rest of the command line)
 STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,7 +31,7 @@ EXIT_USAGE = 1  # as `python -m provision` exits for bad usage (2 is its "change
 
 def _program(command: str) -> tuple[Callable[[Sequence[str]], int], tuple[str, ...]]:
     """The program's main and the words it is given before the rest; only that program's modules are imported."""
-    module, before = ("dynamo_contracts.provision.cli", (command,)) if command in PROVISION else STEPS[command]
+    module, before = (PROVISION_MODULE, (command,)) if command in PROVISION else STEPS[command]
     main: Callable[[Sequence[str]], int] = importlib.import_module(module).main
     return main, before
 
@@ -46,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if given else EXIT_USAGE
     command, rest = given[0], given[1:]
     if command.startswith("-"):  # provision's options before its command: dynamo-contracts --contracts DIR plan
-        return _program("validate")[0](given)
+        provision: Callable[[Sequence[str]], int] = importlib.import_module(PROVISION_MODULE).main
+        return provision(given)
     if command not in PROVISION and command not in STEPS:
         from dynamo_contracts.provision.desired.fields import (
             did_you_mean,  # the one hint the whole tool gives for a misspelling
