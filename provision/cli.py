@@ -16,21 +16,21 @@ from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.apply.executor import ApplyOptions
-from dynamo_contracts.provision.backends import Backend, open_backend
-from dynamo_contracts.provision.cost import command as cost_command
-from dynamo_contracts.provision.desired import schema_command
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.desired.waivers import TODAY_VARIABLE, load_waivers, today_of
-from dynamo_contracts.provision.desired.waivers import expired as waiver_problems
-from dynamo_contracts.provision.errors import ContractError, RefusedError, ToolError
-from dynamo_contracts.provision.export import command as export_command
-from dynamo_contracts.provision.iam import command as iam_command
-from dynamo_contracts.provision.importing import command as import_command
-from dynamo_contracts.provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
-from dynamo_contracts.provision.planning.saved import SavedPlan
-from dynamo_contracts.provision.workflow import destroy, planned, provision
+from .apply.executor import ApplyOptions
+from .backends import Backend, open_backend
+from .cost import command as cost_command
+from .desired import schema_command
+from .desired.load import load_contracts
+from .desired.model import DesiredState, Environment
+from .desired.waivers import TODAY_VARIABLE, load_waivers, today_of
+from .desired.waivers import expired as waiver_problems
+from .errors import ContractError, RefusedError, ToolError
+from .export import command as export_command
+from .iam import command as iam_command
+from .importing import command as import_command
+from .planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION, Plan
+from .planning.saved import SavedPlan
+from .workflow import destroy, planned, provision
 
 EXIT_OK, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
 
@@ -223,12 +223,12 @@ def _destroy(backend: Backend, desired: DesiredState, env: Environment, timeout:
 
 
 def _local(action: str, port: int) -> int:
-    from dynamo_contracts.provision.backends import local_service
+    from .backends import local_service
 
     root = Path.cwd()
     if action == "fetch":
-        from dynamo_contracts.provision.backends.dynamodb_local import fetch
-        from dynamo_contracts.provision.iam import simulate
+        from .backends.dynamodb_local import fetch
+        from .iam import simulate
 
         print(f"DynamoDB Local is ready in {fetch(progress=print)}")
         try:

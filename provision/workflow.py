@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dynamo_contracts.provision.apply.executor import ApplyOptions, ApplyResult, apply_plan
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.desired.own_tables import own_tables
-from dynamo_contracts.provision.desired.stack import Stack, resolve
-from dynamo_contracts.provision.errors import RefusedError
-from dynamo_contracts.provision.observed.live import observe, read_tables
-from dynamo_contracts.provision.observed.state import ObservedState, ObservedTable
-from dynamo_contracts.provision.planning.changes import Change, DeleteTable, Refused
-from dynamo_contracts.provision.planning.diff import diff, table_changes
-from dynamo_contracts.provision.planning.plan import Plan
-from dynamo_contracts.provision.planning.saved import SavedPlan
+from .apply.executor import ApplyOptions, ApplyResult, apply_plan
+from .backends import Backend
+from .desired.model import DesiredState, Environment
+from .desired.own_tables import own_tables
+from .desired.stack import Stack, resolve
+from .errors import RefusedError
+from .observed.live import observe, read_tables
+from .observed.state import ObservedState, ObservedTable
+from .planning.changes import Change, DeleteTable, Refused
+from .planning.diff import diff, table_changes
+from .planning.plan import Plan
+from .planning.saved import SavedPlan
 
 DESTROYED = "destroy: a table the contracts name"
 

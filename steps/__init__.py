@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 
-from dynamo_contracts.steps.compat.rewriting import not_rewritten
+from .compat.rewriting import not_rewritten
 
 not_rewritten("dynamo_contracts")
 gc.freeze()

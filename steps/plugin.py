@@ -19,21 +19,21 @@ from typing import Any, TypeVar
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import DesiredState
-from dynamo_contracts.provision.errors import ContractError, ToolError
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.gherkin import authoring, requirements
-from dynamo_contracts.steps.gherkin import parse as feature_files
-from dynamo_contracts.steps.permissions import wiring as permissions
-from dynamo_contracts.steps.results.findings import Finding, Kind, NotRun, Outcome
-from dynamo_contracts.steps.run.options import ContractOptions, add_options, misuse
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.run.stopping import stop_run
-from dynamo_contracts.steps.sentences import MODULES, catalogue
-from dynamo_contracts.steps.wiring import (
+from ..provision.backends import Backend
+from ..provision.desired.load import load_contracts
+from ..provision.desired.model import DesiredState
+from ..provision.errors import ContractError, ToolError
+from .checks.target import Target
+from .gherkin import authoring, requirements
+from .gherkin import parse as feature_files
+from .permissions import wiring as permissions
+from .results.findings import Finding, Kind, NotRun, Outcome
+from .run.options import ContractOptions, add_options, misuse
+from .run.recorder import ScenarioFindings
+from .run.session import ContractSession
+from .run.stopping import stop_run
+from .sentences import MODULES, catalogue
+from .wiring import (
     activation,
     ci_output,
     collection,
@@ -46,8 +46,8 @@ from dynamo_contracts.steps.wiring import (
     verdicts,
     waivers,
 )
-from dynamo_contracts.steps.wiring import reporting as report
-from dynamo_contracts.steps.wiring import results as properties
+from .wiring import reporting as report
+from .wiring import results as properties
 
 T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings

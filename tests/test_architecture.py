@@ -53,3 +53,30 @@ def test_the_project_imports_its_modules_as_dynamo_contracts() -> None:
                                    for p in (ROOT / folder).rglob("*.py"))]
     assert len(files) > 200
     assert [use for path in files for use in _short_imports(path)] == []
+
+
+def _runs_as_a_script(path: Path) -> bool:
+    """A `__main__.py`, or a module with a `__main__` block: a checkout runs it as `python -m steps.report`, say."""
+    return path.name == "__main__.py" or 'if __name__ == "__main__"' in path.read_text(encoding="utf-8")
+
+
+def _own_imports(path: Path) -> list[tuple[int, int, str]]:
+    """(line, level, module) of each `from X import` in `path` naming the project (relative, or dynamo_contracts)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [(node.lineno, node.level, node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+            and (node.level > 0 or (node.module or "").split(".")[0] == "dynamo_contracts")]
+
+
+def test_a_module_names_its_neighbours_by_where_they_stand() -> None:
+    """Inside steps/ and provision/ a module imports the others relative to itself, so the code never spells the
+    name it is installed under and an import names the file it reads; a module a checkout runs as a script imports
+    by the installed name instead, so what it loads is the package's modules whichever name started it."""
+    files = [p for folder in FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    scripts = {p for p in files if _runs_as_a_script(p)}
+    assert {p.relative_to(ROOT).as_posix() for p in scripts} >= {"provision/__main__.py", "steps/report/__main__.py"}
+    spelled = [f"{p.relative_to(ROOT)}:{line}: {module}" for p in files if p not in scripts
+               for line, level, module in _own_imports(p) if level == 0]
+    relative_in_scripts = [f"{p.relative_to(ROOT)}:{line}: {'.' * level}{module}" for p in scripts
+                           for line, level, module in _own_imports(p) if level > 0]
+    assert spelled == []
+    assert relative_in_scripts == []

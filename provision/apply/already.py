@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from functools import singledispatch
 from typing import Any
 
-from dynamo_contracts.provision.apply import requests
-from dynamo_contracts.provision.desired.model import BillingMode, EncryptionType, GlobalIndex, StreamView
-from dynamo_contracts.provision.planning.changes import (
+from ..desired.model import BillingMode, EncryptionType, GlobalIndex, StreamView
+from ..planning.changes import (
     Change,
     CreateIndex,
     DeleteIndex,
@@ -26,6 +25,7 @@ from dynamo_contracts.provision.planning.changes import (
     UpdateStream,
     UpdateTableClass,
 )
+from . import requests
 
 Description = Mapping[str, Any]  # DescribeTable's "Table"
 

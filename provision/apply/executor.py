@@ -24,21 +24,18 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError, WaiterError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.apply import already, requests
-from dynamo_contracts.provision.apply.retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
-from dynamo_contracts.provision.apply.safety import check_account
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.backends.retries import Deadline, DeadlineExceeded
-from dynamo_contracts.provision.desired.model import (
+from .. import operations as ops
+from ..backends import Backend
+from ..backends.retries import Deadline, DeadlineExceeded
+from ..desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     AttributeType,
     BackendKind,
     KeyAttribute,
 )
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.planning.changes import (
+from ..errors import ToolError
+from ..planning.changes import (
     AwaitActive,
     Change,
     CreateBackupPlan,
@@ -61,7 +58,10 @@ from dynamo_contracts.provision.planning.changes import (
     UpdateTableClass,
     UpdateTtl,
 )
-from dynamo_contracts.provision.planning.plan import Plan
+from ..planning.plan import Plan
+from . import already, requests
+from .retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
+from .safety import check_account
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     BackupPlan,
     BackupVault,
     Billing,

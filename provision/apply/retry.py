@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from botocore.exceptions import ClientError
 
-from dynamo_contracts.provision.backends.retries import Deadline, DeadlineExceeded
+from ..backends.retries import Deadline, DeadlineExceeded
 
 T = TypeVar("T")
 

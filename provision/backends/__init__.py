@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dynamo_contracts.provision.backends.backend import LOCAL_CREDENTIALS, Backend, client_config, local_session
-from dynamo_contracts.provision.backends.extras import require
-from dynamo_contracts.provision.desired.model import BackendKind, Environment
+from ..desired.model import BackendKind, Environment
+from .backend import LOCAL_CREDENTIALS, Backend, client_config, local_session
+from .extras import require
 
 __all__ = ["LOCAL_CREDENTIALS", "Backend", "client_config", "local_session", "open_backend"]
 
@@ -27,16 +27,16 @@ def open_backend(env: Environment, endpoint_url: str | None = None, start_local:
     """
     if env.backend is BackendKind.MOTO:
         require("moto", "moto", f"environment '{env.name}' (backend moto)")
-        from dynamo_contracts.provision.backends.moto import moto_backend
+        from .moto import moto_backend
 
         with moto_backend(env, endpoint_url or env.endpoint_url) as backend:
             yield backend
     elif env.backend is BackendKind.AWS:
-        from dynamo_contracts.provision.backends.aws import aws_backend
+        from .aws import aws_backend
 
         yield aws_backend(env)
     else:
-        from dynamo_contracts.provision.backends.dynamodb_local import dynamodb_local_backend
+        from .dynamodb_local import dynamodb_local_backend
 
         with dynamodb_local_backend(env, endpoint_url, start_local) as backend:
             yield backend

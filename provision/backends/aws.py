@@ -5,10 +5,10 @@ from __future__ import annotations
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.backends.backend import Backend, client_config
-from dynamo_contracts.provision.desired.model import BackendKind, Environment
-from dynamo_contracts.provision.errors import BackendError
+from .. import operations as ops
+from ..desired.model import BackendKind, Environment
+from ..errors import BackendError
+from .backend import Backend, client_config
 
 
 def aws_backend(env: Environment) -> Backend:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from dynamo_contracts.provision.backends.retries import RetryBound, bound_retries
-from dynamo_contracts.provision.desired.model import BackendKind
+from ..desired.model import BackendKind
+from .retries import RetryBound, bound_retries
 
 if TYPE_CHECKING:  # boto3 and botocore's client modules take a tenth of a second to import: static runs need neither
     import boto3

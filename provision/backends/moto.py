@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 from moto import mock_aws
 
-from dynamo_contracts.provision.backends.backend import Backend, local_session
-from dynamo_contracts.provision.desired.model import BackendKind, Environment
+from ..desired.model import BackendKind, Environment
+from .backend import Backend, local_session
 
 
 @contextmanager

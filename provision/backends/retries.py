@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dynamo_contracts.provision.errors import ToolError
+from ..errors import ToolError
 
 
 class Deadline:

@@ -7,7 +7,7 @@ month of the desired state's expected usage into billable quantities, `estimate`
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.cost.estimate import Estimate, Line, TableCost, estimate
-from dynamo_contracts.provision.cost.prices import Dimension, Price, Prices, file_prices
+from .estimate import Estimate, Line, TableCost, estimate
+from .prices import Dimension, Price, Prices, file_prices
 
 __all__ = ["Dimension", "Estimate", "Line", "Price", "Prices", "TableCost", "estimate", "file_prices"]

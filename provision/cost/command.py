@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.cost.estimate import Estimate, estimate
-from dynamo_contracts.provision.cost.prices import PRICE_LIST_API_REGION, Prices, file_prices, live_prices
-from dynamo_contracts.provision.desired.fields import did_you_mean
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.desired.stack import resolve
-from dynamo_contracts.provision.errors import ToolError
+from ..desired.fields import did_you_mean
+from ..desired.load import load_contracts
+from ..desired.model import DesiredState, Environment
+from ..desired.stack import resolve
+from ..errors import ToolError
+from .estimate import Estimate, estimate
+from .prices import PRICE_LIST_API_REGION, Prices, file_prices, live_prices
 
 EXIT_WITHIN, EXIT_ERROR, EXIT_OVER = 0, 1, 2
 
@@ -73,8 +73,8 @@ def _pricing_client(env: Environment) -> Any:
     """A `pricing` client with the environment's credentials (its profile or role on AWS, the default elsewhere)."""
     import boto3
 
-    from dynamo_contracts.provision.backends.aws import aws_backend
-    from dynamo_contracts.provision.backends.backend import client_config
+    from ..backends.aws import aws_backend
+    from ..backends.backend import client_config
 
     session = aws_backend(env).session if env.is_aws else boto3.Session()
     return session.client("pricing", region_name=PRICE_LIST_API_REGION, config=client_config())

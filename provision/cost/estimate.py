@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynamo_contracts.provision.cost.prices import Dimension, Prices
-from dynamo_contracts.provision.cost.usage import Quantity, table_quantities
-from dynamo_contracts.provision.desired.model import BackupPlan, BillingMode, Budget, TableClass, TableSpec, Usage
-from dynamo_contracts.provision.desired.stack import Stack
+from ..desired.model import BackupPlan, BillingMode, Budget, TableClass, TableSpec, Usage
+from ..desired.stack import Stack
+from .prices import Dimension, Prices
+from .usage import Quantity, table_quantities
 
 CENT = 0.01
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.desired.model import TableClass
-from dynamo_contracts.provision.errors import ToolError
+from ..desired.model import TableClass
+from ..errors import ToolError
 
 PRICE_LISTS = "price_lists"
 PRICE_LIST_API_REGION = "us-east-1"  # the Price List API answers in us-east-1, eu-central-1 and ap-south-1

@@ -26,9 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dynamo_contracts.provision.cost.prices import Dimension
-from dynamo_contracts.provision.desired.limits import HOURS_PER_MONTH, read_units, write_units
-from dynamo_contracts.provision.desired.model import (
+from ..desired.limits import HOURS_PER_MONTH, read_units, write_units
+from ..desired.model import (
     BackupPlan,
     BillingMode,
     ProjectionType,
@@ -36,6 +35,7 @@ from dynamo_contracts.provision.desired.model import (
     TableSpec,
     TableUsage,
 )
+from .prices import Dimension
 
 DAYS_PER_MONTH = 365 / 12
 PROJECTED_KB = 0.25  # a KEYS_ONLY or INCLUDE index entry, overhead included

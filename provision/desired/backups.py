@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from dynamo_contracts.provision.desired.location import Location
+from .location import Location
 
 MAX_SELECTION_NAME = 50  # AWS Backup's limit on a selection's name
 SELECTION_DIGEST_LENGTH = 6

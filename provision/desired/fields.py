@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList
-from dynamo_contracts.provision.errors import Problem
+from ..errors import Problem
+from .yamlsrc import SourceDict, SourceList
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.provision.desired import limits, waivers
-from dynamo_contracts.provision.desired.load import (
+from . import limits, waivers
+from .load import (
     BACKUP_KEYS,
     CONVENTION_KEYS,
     COVERS_KEYS,
@@ -29,21 +29,21 @@ from dynamo_contracts.provision.desired.load import (
     SECTIONS,
     VAULT_KEYS,
 )
-from dynamo_contracts.provision.desired.load_alarms import RULE_KEYS
-from dynamo_contracts.provision.desired.load_env import ENVIRONMENT_KEYS, OVERRIDE_KEYS
-from dynamo_contracts.provision.desired.load_index import CAPACITY_KEYS, GSI_KEYS, KEY_KEYS, LSI_KEYS, PROJECTION_KEYS
-from dynamo_contracts.provision.desired.load_lambda_roles import KEYS as LAMBDA_ROLES_KEYS
-from dynamo_contracts.provision.desired.load_lambda_roles import ROLE_KEYS
-from dynamo_contracts.provision.desired.load_replicas import REPLICA_KEYS
-from dynamo_contracts.provision.desired.load_table import DEFAULT_KEYS, ENCRYPTION_KEYS, TABLE_KEYS
-from dynamo_contracts.provision.desired.load_usage import (
+from .load_alarms import RULE_KEYS
+from .load_env import ENVIRONMENT_KEYS, OVERRIDE_KEYS
+from .load_index import CAPACITY_KEYS, GSI_KEYS, KEY_KEYS, LSI_KEYS, PROJECTION_KEYS
+from .load_lambda_roles import KEYS as LAMBDA_ROLES_KEYS
+from .load_lambda_roles import ROLE_KEYS
+from .load_replicas import REPLICA_KEYS
+from .load_table import DEFAULT_KEYS, ENCRYPTION_KEYS, TABLE_KEYS
+from .load_usage import (
     BUDGET_KEYS,
     NUMBER_KEYS,
     TABLE_ENTRY_KEYS,
     TABLE_USAGE_KEYS,
     USAGE_KEYS,
 )
-from dynamo_contracts.provision.desired.model import (
+from .model import (
     AlarmKind,
     AttributeType,
     BackendKind,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.provision.desired.location import Location
+from .location import Location
 
 ROLE_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}")
 PLACEHOLDERS = ("consumer", "env", "account")

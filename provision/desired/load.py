@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired import limits
-from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
-from dynamo_contracts.provision.desired.load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
-from dynamo_contracts.provision.desired.load_replicas import check_replica_regions
-from dynamo_contracts.provision.desired.load_table import TableDefaults, TableReader
-from dynamo_contracts.provision.desired.model import (
+from ..errors import ContractError, Problem
+from . import limits
+from .fields import Fields, describe, did_you_mean
+from .load_env import PLAN_NAME, RULE_SUFFIX, EnvironmentReader, check_physical_names
+from .load_replicas import check_replica_regions
+from .load_table import TableDefaults, TableReader
+from .model import (
     BackupPlan,
     BackupRule,
     BackupVault,
@@ -28,10 +29,9 @@ from dynamo_contracts.provision.desired.model import (
     DesiredState,
     Location,
 )
-from dynamo_contracts.provision.desired.naming import DEFAULT_INDEX_NAMING
-from dynamo_contracts.provision.desired.schedule import schedule_problem
-from dynamo_contracts.provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
-from dynamo_contracts.provision.errors import ContractError, Problem
+from .naming import DEFAULT_INDEX_NAMING
+from .schedule import schedule_problem
+from .yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
 
 SECTIONS = ("tables", "defaults", "backup", "environments", "conventions", "waivers")  # waivers: see waivers.py
 BACKUP_KEYS = ("vaults", "plans")

@@ -16,9 +16,9 @@ topic ARNs) are notified. Every mistake is reported with its file:line and what 
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.fields import Fields
-from dynamo_contracts.provision.desired.model import AlarmKind, AlarmRule
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict
+from .fields import Fields
+from .model import AlarmKind, AlarmRule
+from .yamlsrc import SourceDict
 
 RULE_KEYS = ("threshold", "period_seconds", "evaluation_periods")
 EXAMPLE = "alarms: {read_throttles: {threshold: 1}}"

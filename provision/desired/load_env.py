@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.provision.desired import limits
-from dynamo_contracts.provision.desired.fields import Fields, describe
-from dynamo_contracts.provision.desired.load_index import name_problem
-from dynamo_contracts.provision.desired.load_lambda_roles import read_lambda_roles
-from dynamo_contracts.provision.desired.load_table import check_ownership_tag, check_tags
-from dynamo_contracts.provision.desired.load_usage import check_usage_tables, read_budget, read_usage
-from dynamo_contracts.provision.desired.model import (
+from ..errors import Problem
+from . import limits
+from .fields import Fields, describe
+from .load_index import name_problem
+from .load_lambda_roles import read_lambda_roles
+from .load_table import check_ownership_tag, check_tags
+from .load_usage import check_usage_tables, read_budget, read_usage
+from .model import (
     BackendKind,
     BackupPlan,
     BackupVault,
@@ -30,9 +31,8 @@ from dynamo_contracts.provision.desired.model import (
     TableOverrides,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.own_tables import RESERVED_PREFIX, is_own
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict
-from dynamo_contracts.provision.errors import Problem
+from .own_tables import RESERVED_PREFIX, is_own
+from .yamlsrc import SourceDict
 
 ENVIRONMENT_KEYS = ("backend", "region", "account_id", "profile", "role_arn", "endpoint_url",
                     "table_name_pattern", "backup_name_pattern", "backup_role_arn", "overrides",

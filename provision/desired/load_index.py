@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dynamo_contracts.provision.desired import limits
-from dynamo_contracts.provision.desired.fields import Fields, describe
-from dynamo_contracts.provision.desired.model import (
+from ..errors import Problem
+from . import limits
+from .fields import Fields, describe
+from .model import (
     AttributeType,
     BillingMode,
     Capacity,
@@ -22,9 +23,8 @@ from dynamo_contracts.provision.desired.model import (
     Projection,
     ProjectionType,
 )
-from dynamo_contracts.provision.desired.naming import conforming_name, follows_convention
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict
-from dynamo_contracts.provision.errors import Problem
+from .naming import conforming_name, follows_convention
+from .yamlsrc import SourceDict
 
 KEY_KEYS = ("name", "type")
 GSI_KEYS = ("partition_key", "sort_key", "projection", "capacity")

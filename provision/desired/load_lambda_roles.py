@@ -21,8 +21,9 @@ import json.scanner
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
-from dynamo_contracts.provision.desired.lambda_roles import (
+from ..errors import Problem
+from .fields import Fields, describe, did_you_mean
+from .lambda_roles import (
     PLACEHOLDERS,
     ROLE_ARN,
     LambdaRoles,
@@ -30,9 +31,8 @@ from dynamo_contracts.provision.desired.lambda_roles import (
     PolicySource,
     RoleDeclaration,
 )
-from dynamo_contracts.provision.desired.model import Location
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList, display_path
-from dynamo_contracts.provision.errors import Problem
+from .model import Location
+from .yamlsrc import SourceDict, SourceList, display_path
 
 KEYS = ("defaults", "consumers")
 ROLE_KEYS = ("role_arn", "policies")

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from dynamo_contracts.provision.desired.fields import Fields, describe
-from dynamo_contracts.provision.desired.model import (
+from ..errors import Problem
+from .fields import Fields, describe
+from .model import (
     Encryption,
     EncryptionType,
     Environment,
@@ -28,8 +29,7 @@ from dynamo_contracts.provision.desired.model import (
     Replica,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict, SourceList
-from dynamo_contracts.provision.errors import Problem
+from .yamlsrc import SourceDict, SourceList
 
 REPLICA_KEYS = ("region", "kms_key", "point_in_time_recovery", "propagate_tags")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")

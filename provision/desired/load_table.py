@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from dynamo_contracts.provision.desired import limits
-from dynamo_contracts.provision.desired.fields import Fields, describe
-from dynamo_contracts.provision.desired.load_alarms import read_alarms
-from dynamo_contracts.provision.desired.load_index import IndexReader, check_name, index_data, read_capacity, read_key
-from dynamo_contracts.provision.desired.load_replicas import read_replicas
-from dynamo_contracts.provision.desired.model import (
+from ..errors import Problem
+from . import limits
+from .fields import Fields, describe
+from .load_alarms import read_alarms
+from .load_index import IndexReader, check_name, index_data, read_capacity, read_key
+from .load_replicas import read_replicas
+from .model import (
     AlarmRule,
     AttributeType,
     Billing,
@@ -29,9 +30,8 @@ from dynamo_contracts.provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from dynamo_contracts.provision.desired.yamlsrc import SourceDict
-from dynamo_contracts.provision.errors import Problem
+from .stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from .yamlsrc import SourceDict
 
 T = TypeVar("T")
 

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired import limits
-from dynamo_contracts.provision.desired.fields import Fields, describe, did_you_mean
-from dynamo_contracts.provision.desired.model import (
+from ..errors import Problem
+from . import limits
+from .fields import Fields, describe, did_you_mean
+from .model import (
     Budget,
     Environment,
     Location,
@@ -35,8 +36,7 @@ from dynamo_contracts.provision.desired.model import (
     TableUsage,
     Usage,
 )
-from dynamo_contracts.provision.desired.yamlsrc import EMPTY, SourceDict, display_path, load_yaml
-from dynamo_contracts.provision.errors import Problem
+from .yamlsrc import EMPTY, SourceDict, display_path, load_yaml
 
 BUDGET_KEYS = ("monthly_usd",)
 USAGE_KEYS = ("defaults", "tables")

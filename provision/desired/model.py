@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dynamo_contracts.provision.desired.backups import (
+from .backups import (
     BackupPlan as BackupPlan,  # re-exported, as the rest of the model is found here
 )
-from dynamo_contracts.provision.desired.backups import BackupRule as BackupRule
-from dynamo_contracts.provision.desired.backups import BackupVault as BackupVault
-from dynamo_contracts.provision.desired.backups import Coverage as Coverage
-from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, LambdaRoles
-from dynamo_contracts.provision.desired.location import (
+from .backups import BackupRule as BackupRule
+from .backups import BackupVault as BackupVault
+from .backups import Coverage as Coverage
+from .lambda_roles import LambdaRole, LambdaRoles
+from .location import (
     Location as Location,  # re-exported: where most of its users find it
 )
 

@@ -15,7 +15,7 @@ every environment of an account (the environment is part of each record's key), 
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import AttributeType, Environment, KeyAttribute, KeySchema, TableSpec
+from .model import AttributeType, Environment, KeyAttribute, KeySchema, TableSpec
 
 RESERVED_PREFIX = "dynamo-contracts-"
 VERDICTS_TABLE = f"{RESERVED_PREFIX}verdicts"

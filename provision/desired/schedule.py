@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dynamo_contracts.provision.desired import limits
+from . import limits
 
 _MONTHS = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _DAYS = "SUN|MON|TUE|WED|THU|FRI|SAT"

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.json_schema import COMMITTED, render
-from dynamo_contracts.provision.errors import ToolError
+from ..errors import ToolError
+from .json_schema import COMMITTED, render
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 

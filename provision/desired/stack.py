@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dynamo_contracts.provision.desired.model import (
+from .model import (
     AlarmRule,
     BackupPlan,
     BackupVault,

@@ -16,10 +16,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from dynamo_contracts.provision.desired.fields import did_you_mean
-from dynamo_contracts.provision.desired.model import DesiredState
-from dynamo_contracts.provision.desired.yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
-from dynamo_contracts.provision.errors import ContractError, Problem
+from ..errors import ContractError, Problem
+from .fields import did_you_mean
+from .model import DesiredState
+from .yamlsrc import EMPTY, SourceDict, SourceList, display_path, load_yaml
 
 SECTION = "waivers"
 TODAY_VARIABLE = "DYNAMO_CONTRACTS_TODAY"  # the date waivers expire against, when no --today is given (for tests)

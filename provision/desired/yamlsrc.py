@@ -14,7 +14,7 @@ from typing import Any, Final, Protocol
 
 import yaml
 
-from dynamo_contracts.provision.errors import Problem
+from ..errors import Problem
 
 # A contracts file is a few kilobytes; 1 MiB of YAML already takes the pure-Python parser about two seconds.
 MAX_FILE_BYTES = 2**20

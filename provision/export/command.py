@@ -16,12 +16,12 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment
-from dynamo_contracts.provision.desired.stack import Stack, resolve
-from dynamo_contracts.provision.desired.yamlsrc import display_path
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.export import layout
+from ..desired.load import load_contracts
+from ..desired.model import BackendKind, DesiredState, Environment
+from ..desired.stack import Stack, resolve
+from ..desired.yamlsrc import display_path
+from ..errors import ToolError
+from . import layout
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 POLICIES_ENTRY_POINT = "dynamo_contracts.consumer_policies"

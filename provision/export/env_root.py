@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import DEFAULT_ACCOUNT, DEFAULT_BACKUP_ROLE, DesiredState, Environment
-from dynamo_contracts.provision.desired.stack import resolve
-from dynamo_contracts.provision.export.hcl import Attr, Blank, Block, Call, Comment, Expr, Item, identifier
-from dynamo_contracts.provision.export.stack_module import PROVIDER_CONSTRAINT, overridden
+from ..desired.model import DEFAULT_ACCOUNT, DEFAULT_BACKUP_ROLE, DesiredState, Environment
+from ..desired.stack import resolve
+from .hcl import Attr, Blank, Block, Call, Comment, Expr, Item, identifier
+from .stack_module import PROVIDER_CONSTRAINT, overridden
 
 MAIN = "main.tf"
 VERSIONS = "versions.tf"

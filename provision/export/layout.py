@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.export import env_root, stack_module
-from dynamo_contracts.provision.export.hcl import Item, render
+from ..desired.model import DesiredState, Environment
+from . import env_root, stack_module
+from .hcl import Item, render
 
 MODULE_DIR = Path("modules") / "dynamodb-stack"
 ENVS_DIR = Path("envs")

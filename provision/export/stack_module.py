@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     AlarmRule,
@@ -26,8 +26,8 @@ from dynamo_contracts.provision.desired.model import (
     ProjectionType,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from dynamo_contracts.provision.export.hcl import (
+from ..desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from .hcl import (
     Attr,
     Blank,
     Block,

@@ -20,10 +20,10 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.desired.lambda_roles import LambdaRole
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.iam import simulate
+from .. import operations as ops
+from ..desired.lambda_roles import LambdaRole
+from ..errors import ToolError
+from . import simulate
 
 PolicyDocuments = Mapping[str, Mapping[str, Any]]  # a role's policies: name -> IAM policy document
 IDENTITY_ONLY = "its identity policies only: a permission boundary or an SCP is judged on AWS"

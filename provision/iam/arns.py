@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dynamo_contracts.provision.desired.model import DEFAULT_BACKUP_ROLE, Environment
-from dynamo_contracts.provision.desired.own_tables import own_tables
-from dynamo_contracts.provision.desired.stack import Stack
-from dynamo_contracts.provision.errors import ToolError
+from ..desired.model import DEFAULT_BACKUP_ROLE, Environment
+from ..desired.own_tables import own_tables
+from ..desired.stack import Stack
+from ..errors import ToolError
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.desired.stack import Stack, resolve
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.iam.arns import of_stack
-from dynamo_contracts.provision.iam.policy import Policy, role_policy
-from dynamo_contracts.provision.operations import Role
+from ..desired.load import load_contracts
+from ..desired.model import DesiredState, Environment
+from ..desired.stack import Stack, resolve
+from ..errors import ToolError
+from ..operations import Role
+from .arns import of_stack
+from .policy import Policy, role_policy
 
 CONSUMER_COMMAND = "python -m steps.iam_consumer"
 EXIT_OK = 0

@@ -28,10 +28,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from dynamo_contracts.provision.iam.arns import StackArns
-from dynamo_contracts.provision.operations import Operation, Role, Touches
+from .. import operations as ops
+from ..desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from ..operations import Operation, Role, Touches
+from .arns import StackArns
 
 VERSION = "2012-10-17"
 # IAM authorises these on the table's ARN even when they change one of its indexes.

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.backends.dynamodb_local_package import cache_dir
-from dynamo_contracts.provision.errors import ToolError
+from ..backends.dynamodb_local_package import cache_dir
+from ..errors import ToolError
 
 EVALUATOR = Path(__file__).resolve().parent / "evaluator"
 SCRIPT = EVALUATOR / "simulate.cjs"

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dynamo_contracts.provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, AlarmKind, AlarmRule
-from dynamo_contracts.provision.importing.document import Placeholder, Value
-from dynamo_contracts.provision.importing.tables import Setting
-from dynamo_contracts.provision.observed.state import ObservedAlarm, ObservedState, Unverifiable
+from ..desired.model import ALARM_COMPARISON, ALARM_STATISTIC, AlarmKind, AlarmRule
+from ..observed.state import ObservedAlarm, ObservedState, Unverifiable
+from .document import Placeholder, Value
+from .tables import Setting
 
 DEFAULT_PERIOD, DEFAULT_EVALUATIONS = 60, 1
 KINDS = {kind.metric: kind for kind in AlarmKind}

@@ -12,16 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from dynamo_contracts.provision.desired.load_env import RULE_SUFFIX
-from dynamo_contracts.provision.importing.document import Block, Entry, Node, Placeholder, Value
-from dynamo_contracts.provision.importing.tables import unknown
-from dynamo_contracts.provision.observed.state import (
+from ..desired.load_env import RULE_SUFFIX
+from ..observed.state import (
     ObservedBackups,
     ObservedPlan,
     ObservedRule,
     ObservedSelection,
     Unverifiable,
 )
+from .document import Block, Entry, Node, Placeholder, Value
+from .tables import unknown
 
 ARN_PARTS, ACCOUNT = 6, 4  # arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; the account is the import's to tell
 

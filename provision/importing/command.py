@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.yamlsrc import display_path
-from dynamo_contracts.provision.errors import ContractError, ToolError
-from dynamo_contracts.provision.importing import folder, reading
-from dynamo_contracts.provision.importing.stack import Imported, Options, build, header
+from ..desired.load import load_contracts
+from ..desired.yamlsrc import display_path
+from ..errors import ContractError, ToolError
+from . import folder, reading
+from .stack import Imported, Options, build, header
 
 EXIT_OK, EXIT_ERROR = 0, 1
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from dynamo_contracts.provision.desired.model import DEFAULT_BACKUP_ROLE, EncryptionType
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.importing.document import Block, Entry, Node, Note, Placeholder
-from dynamo_contracts.provision.observed.state import ObservedEncryption, ObservedState
+from ..desired.model import DEFAULT_BACKUP_ROLE, EncryptionType
+from ..errors import ToolError
+from ..observed.state import ObservedEncryption, ObservedState
+from .document import Block, Entry, Node, Note, Placeholder
 
 STAND_IN_ACCOUNT = "000000000000"
 ACCOUNT_IN_ARN = re.compile(r"arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):")

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from dynamo_contracts.provision.errors import ToolError
+from ..errors import ToolError
 
 OVERWRITE_OPTION = "--overwrite-existing-contracts"
 

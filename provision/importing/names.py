@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dynamo_contracts.provision.desired.load_env import PLAN_NAME
-from dynamo_contracts.provision.desired.load_index import name_problem
-from dynamo_contracts.provision.desired.model import BackendKind, Environment
-from dynamo_contracts.provision.errors import ToolError
+from ..desired.load_env import PLAN_NAME
+from ..desired.load_index import name_problem
+from ..desired.model import BackendKind, Environment
+from ..errors import ToolError
 
 MIN_BACKUP_NAME = 2  # AWS Backup: vault names of 2 to 50 characters
 SHAPES = ("{x}-{env}", "{env}-{x}", "{x}_{env}", "{env}_{x}")

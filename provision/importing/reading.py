@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.provision.observed.sources import SourceContext, SourceError, open_source
-from dynamo_contracts.provision.observed.state import ObservedState
+from ..backends import Backend
+from ..desired.model import BackendKind, DesiredState, Environment
+from ..errors import ToolError
+from ..observed.origin import SourceKind, kind_of
+from ..observed.sources import SourceContext, SourceError, open_source
+from ..observed.state import ObservedState
 
 KINDS = ("terraform", "plan")
 NO_ACCOUNT = "no-account"

@@ -17,15 +17,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynamo_contracts.provision.desired.naming import DEFAULT_INDEX_NAMING, follows_convention
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.importing import environment, names
-from dynamo_contracts.provision.importing.alarms import Alarms, read_alarms
-from dynamo_contracts.provision.importing.backups import StackTables, read_backups
-from dynamo_contracts.provision.importing.document import Block, Entry, Node, Note, Placeholder, placeholders, render
-from dynamo_contracts.provision.importing.tables import DEFAULTABLE, Setting, TableDraft, draft, tag_nodes
-from dynamo_contracts.provision.observed.state import ObservedState
+from ..desired.naming import DEFAULT_INDEX_NAMING, follows_convention
+from ..desired.stack import OWNERSHIP_TAG_KEY
+from ..errors import ToolError
+from ..observed.state import ObservedState
+from . import environment, names
+from .alarms import Alarms, read_alarms
+from .backups import StackTables, read_backups
+from .document import Block, Entry, Node, Note, Placeholder, placeholders, render
+from .tables import DEFAULTABLE, Setting, TableDraft, draft, tag_nodes
 
 HEADER = "Imported by `python -m provision import` from {spec} for environment {env}."
 HOW = ("A commented `# key: ...` line is a setting not written (unknown here, or not something contracts/ can say), "

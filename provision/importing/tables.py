@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     Billing,
     BillingMode,
     Capacity,
@@ -21,9 +21,9 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
-from dynamo_contracts.provision.importing.document import Block, Entry, Node, Placeholder, Value
-from dynamo_contracts.provision.observed.state import ObservedEncryption, ObservedTable, Unverifiable
+from ..desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE
+from ..observed.state import ObservedEncryption, ObservedTable, Unverifiable
+from .document import Block, Entry, Node, Placeholder, Value
 
 DEFAULTABLE = ("billing_mode", "stream", "encryption", "point_in_time_recovery", "deletion_protection", "table_class")
 Setting = Value | Placeholder

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dynamo_contracts.provision.desired.model import BackendKind
-from dynamo_contracts.provision.observed.state import Unverifiable
+from ..desired.model import BackendKind
+from .state import Unverifiable
 
 
 class Feature(StrEnum):

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.backends.backend import client_config
-from dynamo_contracts.provision.desired.model import (
+from .. import operations as ops
+from ..backends import Backend
+from ..backends.backend import client_config
+from ..desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -30,10 +30,10 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.desired.own_tables import is_own
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.origin import Origin
-from dynamo_contracts.provision.observed.state import (
+from ..desired.own_tables import is_own
+from .capabilities import Feature, gap
+from .origin import Origin
+from .state import (
     Keys,
     ObservedAlarm,
     ObservedBackups,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dynamo_contracts.provision.desired.model import BackendKind
+from ..desired.model import BackendKind
 
 
 class SourceKind(StrEnum):

@@ -6,10 +6,10 @@ Lets consumer contracts be checked against `contracts/` itself before anything i
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
-from dynamo_contracts.provision.desired.stack import Stack
-from dynamo_contracts.provision.observed.origin import Origin, SourceKind
-from dynamo_contracts.provision.observed.state import (
+from ..desired.model import ALARM_COMPARISON, ALARM_STATISTIC, EncryptionType
+from ..desired.stack import Stack
+from .origin import Origin, SourceKind
+from .state import (
     ObservedAlarm,
     ObservedBackups,
     ObservedEncryption,

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
-from dynamo_contracts.provision.desired.stack import resolve
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.provision.observed.schema import observed_from_stack
-from dynamo_contracts.provision.observed.state import ObservedState
-from dynamo_contracts.provision.observed.terraform.records import Configuration, TerraformError
+from ..backends import Backend
+from ..desired.model import DesiredState, Environment
+from ..desired.stack import resolve
+from ..errors import ToolError
+from .origin import SourceKind, kind_of
+from .schema import observed_from_stack
+from .state import ObservedState
+from .terraform.records import Configuration, TerraformError
 
 
 class Source(Protocol):
@@ -87,7 +87,7 @@ class LiveSource(_Kinded):
     origin: str = ""
 
     def observe(self, env: Environment) -> ObservedState:
-        from dynamo_contracts.provision.observed import live  # the live reader: a run of static sources never needs it
+        from . import live  # the live reader: a run of static sources never needs it
 
         return live.observe(self.backend(), env)
 
@@ -115,7 +115,7 @@ class TerraformSource(_Kinded):
         return str(self.folder)
 
     def observe(self, env: Environment) -> ObservedState:
-        from dynamo_contracts.provision.observed.terraform.hcl import read_folder
+        from .terraform.hcl import read_folder
 
         return _converted(lambda: read_folder(self.folder, self.var_files), env, f"terraform:{self.folder}")
 
@@ -132,13 +132,13 @@ class PlanSource(_Kinded):
         return str(self.file)
 
     def observe(self, env: Environment) -> ObservedState:
-        from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
+        from .terraform.plan_json import read_plan
 
         return _converted(lambda: read_plan(self.file), env, f"plan:{self.file}")
 
 
 def _converted(read: Callable[[], Configuration], env: Environment, given: str) -> ObservedState:
-    from dynamo_contracts.provision.observed.terraform.to_observed import observe
+    from .terraform.to_observed import observe
 
     try:
         return observe(read(), env)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TypeVar
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     Billing,
     Capacity,
     EncryptionType,
@@ -25,18 +25,18 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.observed.origin import Origin
-from dynamo_contracts.provision.observed.unverifiable import (
+from .origin import Origin
+from .unverifiable import (
     Maybe as Maybe,  # re-exported: the model's users find them here
 )
-from dynamo_contracts.provision.observed.unverifiable import Unknowable as Unknowable
-from dynamo_contracts.provision.observed.unverifiable import Unverifiable as Unverifiable
-from dynamo_contracts.provision.observed.unverifiable import all_of as all_of
-from dynamo_contracts.provision.observed.unverifiable import any_of as any_of
-from dynamo_contracts.provision.observed.unverifiable import input_unknown as input_unknown
-from dynamo_contracts.provision.observed.unverifiable import known as known
-from dynamo_contracts.provision.observed.unverifiable import known_tags as known_tags
-from dynamo_contracts.provision.observed.unverifiable import negated as negated
+from .unverifiable import Unknowable as Unknowable
+from .unverifiable import Unverifiable as Unverifiable
+from .unverifiable import all_of as all_of
+from .unverifiable import any_of as any_of
+from .unverifiable import input_unknown as input_unknown
+from .unverifiable import known as known
+from .unverifiable import known_tags as known_tags
+from .unverifiable import negated as negated
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from dynamo_contracts.provision.observed.state import Unverifiable
+from ..observed.state import Unverifiable
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     Billing,
     Capacity,
     Encryption,
@@ -19,15 +19,15 @@ from dynamo_contracts.provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG
-from dynamo_contracts.provision.planning.change import Change as Change  # re-exported: every change is found here
-from dynamo_contracts.provision.planning.change import plain as plain
-from dynamo_contracts.provision.planning.changes_backup import CreateBackupPlan as CreateBackupPlan
-from dynamo_contracts.provision.planning.changes_backup import CreateSelection as CreateSelection
-from dynamo_contracts.provision.planning.changes_backup import CreateVault as CreateVault
-from dynamo_contracts.provision.planning.changes_backup import DeleteSelection as DeleteSelection
-from dynamo_contracts.provision.planning.changes_backup import PutAlarm as PutAlarm
-from dynamo_contracts.provision.planning.changes_backup import UpdateBackupPlan as UpdateBackupPlan
+from ..desired.stack import OWNERSHIP_TAG
+from .change import Change as Change  # re-exported: every change is found here
+from .change import plain as plain
+from .changes_backup import CreateBackupPlan as CreateBackupPlan
+from .changes_backup import CreateSelection as CreateSelection
+from .changes_backup import CreateVault as CreateVault
+from .changes_backup import DeleteSelection as DeleteSelection
+from .changes_backup import PutAlarm as PutAlarm
+from .changes_backup import UpdateBackupPlan as UpdateBackupPlan
 
 
 @dataclass(frozen=True, kw_only=True)

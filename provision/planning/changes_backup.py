@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from dynamo_contracts.provision.desired.model import BackupPlan, BackupVault
-from dynamo_contracts.provision.desired.stack import Alarm
-from dynamo_contracts.provision.planning.change import Change
+from ..desired.model import BackupPlan, BackupVault
+from ..desired.stack import Alarm
+from .change import Change
 
 
 @dataclass(frozen=True, kw_only=True)

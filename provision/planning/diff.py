@@ -7,7 +7,7 @@ reason instead of silently dropping it.
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     BackendKind,
     Billing,
     BillingMode,
@@ -17,9 +17,9 @@ from dynamo_contracts.provision.desired.model import (
     TableClass,
     TableSpec,
 )
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.state import (
+from ..desired.stack import OWNERSHIP_TAG, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from ..observed.capabilities import Feature, gap
+from ..observed.state import (
     ObservedIndex,
     ObservedState,
     ObservedTable,
@@ -27,7 +27,7 @@ from dynamo_contracts.provision.observed.state import (
     key_agrees,
     keys_agree,
 )
-from dynamo_contracts.provision.planning.changes import (
+from .changes import (
     AwaitActive,
     Change,
     CreateIndex,
@@ -46,9 +46,9 @@ from dynamo_contracts.provision.planning.changes import (
     UpdateTableClass,
     UpdateTtl,
 )
-from dynamo_contracts.provision.planning.diff_alarms import alarms
-from dynamo_contracts.provision.planning.diff_backups import backups
-from dynamo_contracts.provision.planning.diff_replicas import replica_changes
+from .diff_alarms import alarms
+from .diff_backups import backups
+from .diff_replicas import replica_changes
 
 REPLACE_TABLE = ("AWS cannot change this in place: create a table under a new name with the new schema, "
                  "copy the data, move the consumers, then remove the old table from the contracts")

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dynamo_contracts.provision.desired.model import (
+from ..desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     BackendKind,
 )
-from dynamo_contracts.provision.desired.stack import Alarm, Stack
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.state import (
+from ..desired.stack import Alarm, Stack
+from ..observed.capabilities import Feature, gap
+from ..observed.state import (
     ObservedAlarm,
     ObservedState,
     Unverifiable,
 )
-from dynamo_contracts.provision.planning.changes import (
+from .changes import (
     Change,
     PutAlarm,
 )

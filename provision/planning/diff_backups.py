@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from dynamo_contracts.provision.desired.model import DEFAULT_BACKUP_ROLE, BackendKind, BackupPlan
-from dynamo_contracts.provision.desired.stack import Stack
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.state import (
+from ..desired.model import DEFAULT_BACKUP_ROLE, BackendKind, BackupPlan
+from ..desired.stack import Stack
+from ..observed.capabilities import Feature, gap
+from ..observed.state import (
     ObservedPlan,
     ObservedRule,
     ObservedSelection,
@@ -19,7 +19,7 @@ from dynamo_contracts.provision.observed.state import (
     TagCondition,
     Unverifiable,
 )
-from dynamo_contracts.provision.planning.changes import (
+from .changes import (
     Change,
     CreateBackupPlan,
     CreateSelection,

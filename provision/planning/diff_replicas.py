@@ -9,9 +9,9 @@ apply) is that change skipped, with why. A table whose contracts say nothing of 
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import Replica, TableSpec
-from dynamo_contracts.provision.observed.state import ObservedReplica, ObservedTable, Unverifiable
-from dynamo_contracts.provision.planning.changes import Change, Refused
+from ..desired.model import Replica, TableSpec
+from ..observed.state import ObservedReplica, ObservedTable, Unverifiable
+from .changes import Change, Refused
 
 HOW = ("the provisioner does not make or change replicas: do it with Terraform (a `replica {{ region_name = "
        "\"{region}\" }}` block on the table's aws_dynamodb_table) or in the console (DynamoDB > Tables > {table} > "

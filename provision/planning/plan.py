@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import Environment
-from dynamo_contracts.provision.errors import RefusedError
-from dynamo_contracts.provision.planning.changes import Change, Refused
+from ..desired.model import Environment
+from ..errors import RefusedError
+from .changes import Change, Refused
 
 DESTROY_OPTION = "--destroy-removed-tables-and-indexes"
 LOWER_PROTECTION_OPTION = "--turn-off-deletion-protection-and-pitr"

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.stack import Stack
-from dynamo_contracts.provision.errors import RefusedError, ToolError
-from dynamo_contracts.provision.observed.state import ObservedState
-from dynamo_contracts.provision.planning.changes import plain
-from dynamo_contracts.provision.planning.plan import Plan
+from ..desired.stack import Stack
+from ..errors import RefusedError, ToolError
+from ..observed.state import ObservedState
+from .changes import plain
+from .plan import Plan
 
 FORMAT = 1
 

@@ -3,17 +3,17 @@
 The step modules call them; a unit test or a Terraform-based run can call them directly.
 """
 
-from dynamo_contracts.steps.checks.backups import backup_coverage, vault_exists
-from dynamo_contracts.steps.checks.indexes import index_exists, index_key, index_projection, index_projects
-from dynamo_contracts.steps.checks.inventory import (
+from .backups import backup_coverage, vault_exists
+from .indexes import index_exists, index_key, index_projection, index_projects
+from .inventory import (
     exact_indexes,
     exact_tables,
     index_count,
     naming_convention,
     table_count,
 )
-from dynamo_contracts.steps.checks.key_types import key_type_conflicts
-from dynamo_contracts.steps.checks.tables import (
+from .key_types import key_type_conflicts
+from .tables import (
     billing_mode,
     deletion_protection,
     encryption,

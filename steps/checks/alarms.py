@@ -8,12 +8,12 @@ unverifiable; so is an alarm Terraform knows only after apply that may be the on
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import AlarmKind
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.state import ObservedAlarm, Unverifiable
-from dynamo_contracts.steps.checks.tables import missing_table
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from ...provision.desired.model import AlarmKind
+from ...provision.observed.capabilities import Feature, gap
+from ...provision.observed.state import ObservedAlarm, Unverifiable
+from ..results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from .tables import missing_table
+from .target import Target
 
 
 def _alarms(target: Target) -> dict[str, ObservedAlarm] | Unverifiable:

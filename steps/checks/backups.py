@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from dynamo_contracts.provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifiable, all_of, any_of
-from dynamo_contracts.steps.checks.coverage import selection_covers
-from dynamo_contracts.steps.checks.tables import missing_table
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from ...provision.observed.state import Maybe, ObservedPlan, ObservedRule, Unverifiable, all_of, any_of
+from ..results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from .coverage import selection_covers
+from .tables import missing_table
+from .target import Target
 
 
 def vault_exists(target: Target, vault: str, must: bool) -> Finding:

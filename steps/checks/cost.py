@@ -3,11 +3,11 @@ its budget. The estimate comes from the desired state and its declared usage, wh
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.cost import estimate, file_prices
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.observed.state import Unverifiable
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome, verdict
+from ...provision.cost import estimate, file_prices
+from ...provision.errors import ToolError
+from ...provision.observed.state import Unverifiable
+from ..results.findings import Finding, Kind, Outcome, verdict
+from .target import Target
 
 
 def within_budget(target: Target) -> Finding:

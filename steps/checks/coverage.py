@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 
-from dynamo_contracts.provision.observed.state import (
+from ...provision.observed.state import (
     Maybe,
     ObservedSelection,
     TagCondition,

@@ -9,8 +9,8 @@ unverifiable there, never a pass.
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import GlobalIndex
-from dynamo_contracts.provision.planning.changes import (
+from ...provision.desired.model import GlobalIndex
+from ...provision.planning.changes import (
     Change,
     CreateIndex,
     CreateTable,
@@ -21,11 +21,11 @@ from dynamo_contracts.provision.planning.changes import (
     PutAlarm,
     Refused,
 )
-from dynamo_contracts.provision.planning.diff import diff
-from dynamo_contracts.provision.planning.plan import Plan
-from dynamo_contracts.steps.checks.inventory import exact_indexes, exact_tables
-from dynamo_contracts.steps.checks.target import SETTING_OF_KIND, Target
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of
+from ...provision.planning.diff import diff
+from ...provision.planning.plan import Plan
+from ..results.findings import Cause, Finding, Kind, Outcome, unknown_of
+from .inventory import exact_indexes, exact_tables
+from .target import SETTING_OF_KIND, Target
 
 KIND_OF_TOPIC = {
     "table": Kind.TABLE, "GSI": Kind.GSI, "GSI capacity": Kind.BILLING, "billing": Kind.BILLING,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, Projection, ProjectionType
-from dynamo_contracts.provision.observed.state import (
+from ...provision.desired.model import AttributeType, KeyAttribute, Projection, ProjectionType
+from ...provision.observed.state import (
     Keys,
     ObservedIndex,
     ObservedLocalIndex,
@@ -14,10 +14,10 @@ from dynamo_contracts.provision.observed.state import (
     Unverifiable,
     key_schema,
 )
-from dynamo_contracts.steps.checks.key_types import redefined_key
-from dynamo_contracts.steps.checks.tables import key_outcome, missing_table
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from ..results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from .key_types import redefined_key
+from .tables import key_outcome, missing_table
+from .target import Target
 
 GSI, LSI = "GSI", "LSI"
 

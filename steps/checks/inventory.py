@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from dynamo_contracts.provision.desired.naming import follows_convention
-from dynamo_contracts.provision.observed.state import Unknowable, Unverifiable
-from dynamo_contracts.steps.checks.indexes import GSI, index_exists
-from dynamo_contracts.steps.checks.tables import missing_table, table_exists
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from ...provision.desired.naming import follows_convention
+from ...provision.observed.state import Unknowable, Unverifiable
+from ..results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from .indexes import GSI, index_exists
+from .tables import missing_table, table_exists
+from .target import Target
 
 
 def _difference(expected: set[str], actual: set[str]) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from dynamo_contracts.provision.desired.model import AttributeType, KeyAttribute, TableSpec
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
+from ...provision.desired.model import AttributeType, KeyAttribute, TableSpec
+from ..results.findings import Finding, Kind, Outcome
+from .target import Target
 
 
 def is_number(raw: str) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.observed.capabilities import Feature, gap
-from dynamo_contracts.provision.observed.state import ObservedReplica, Unverifiable
-from dynamo_contracts.steps.checks.tables import missing_table
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from ...provision.observed.capabilities import Feature, gap
+from ...provision.observed.state import ObservedReplica, Unverifiable
+from ..results.findings import Finding, Kind, Outcome, unknown_of, verdict
+from .tables import missing_table
+from .target import Target
 
 
 def _undefined(target: Target, table: str, region: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from dynamo_contracts.provision.desired.model import (
+from ...provision.desired.model import (
     AttributeType,
     BillingMode,
     EncryptionType,
@@ -13,10 +13,10 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.observed.state import ObservedTable, UnreadKey, Unverifiable
-from dynamo_contracts.steps.checks.key_types import redefined_key
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from ...provision.observed.state import ObservedTable, UnreadKey, Unverifiable
+from ..results.findings import Cause, Finding, Kind, Outcome, unknown_of, verdict
+from .key_types import redefined_key
+from .target import Target
 
 T = TypeVar("T")
 

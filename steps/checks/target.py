@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from dynamo_contracts.provision.desired.model import BackendKind, Environment, KeySchema, TableSpec
-from dynamo_contracts.provision.desired.naming import conforming_name, follows_convention
-from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
-from dynamo_contracts.provision.observed.state import ObservedState, ObservedTable, Unverifiable
-from dynamo_contracts.steps.results.environment import EnvironmentSummary
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.results.findings import Finding, Kind
+from ...provision.desired.model import BackendKind, Environment, KeySchema, TableSpec
+from ...provision.desired.naming import conforming_name, follows_convention
+from ...provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, Stack
+from ...provision.observed.state import ObservedState, ObservedTable, Unverifiable
+from ..results.environment import EnvironmentSummary
+from ..results.expected import Requirements
+from ..results.findings import Finding, Kind
 
 # Claims whose gap is not the Terraform's own to close: the check names who acts (IAM, the budget), or none is run.
 NOT_TERRAFORMS = frozenset({Kind.PERMISSION, Kind.ACCESS_PATTERN, Kind.COST, Kind.DRIFT})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dynamo_contracts.steps.deployments.store import History
+from .store import History
 
 DEPLOYABLE = frozenset({"ready", "ready with accepted risk"})
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dynamo_contracts.steps.deployments.records import VerdictRecord
-from dynamo_contracts.steps.deployments.version import contract_version, git_commit
-from dynamo_contracts.steps.report.model import ConsumerState, Readiness
+from ..report.model import ConsumerState, Readiness
+from .records import VerdictRecord
+from .version import contract_version, git_commit
 
 WHY_LIMIT = 2000  # characters: the reasons are for people, the run's report holds them all
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dynamo_contracts.provision.desired.own_tables import PARTITION, SORT
+from ...provision.desired.own_tables import PARTITION, SORT
 
 VERDICT = "verdict"
 DEPLOYMENT = "deployment"

@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
-from dynamo_contracts.steps.deployments.records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
+from ...provision import operations as ops
+from ...provision.desired.own_tables import PARTITION, SORT, VERDICTS_TABLE
+from .records import DEPLOYMENT, VERDICT, DeploymentRecord, VerdictRecord, subject
 
 
 class StoreMissing(LookupError):

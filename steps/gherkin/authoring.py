@@ -22,12 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import DesiredState, TableSpec
-from dynamo_contracts.steps.checks.key_types import strings_for_numbers
-from dynamo_contracts.steps.compat.bdd import Step
-from dynamo_contracts.steps.gherkin.parse import ParsedScenario
-from dynamo_contracts.steps.sentences import catalogue
-from dynamo_contracts.steps.sentences.key_conditions import ConditionError, items_from_table, parse_condition, typed
+from ...provision.desired.model import DesiredState, TableSpec
+from ..checks.key_types import strings_for_numbers
+from ..compat.bdd import Step
+from ..sentences import catalogue
+from ..sentences.key_conditions import ConditionError, items_from_table, parse_condition, typed
+from .parse import ParsedScenario
 
 _ABSENT = ("{must:Must} exist", 'have the {kind:IndexKind} "{index:Name}"')
 _EXACT_TABLES = "exactly these tables:"

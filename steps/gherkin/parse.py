@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dynamo_contracts.steps.compat import bdd
-from dynamo_contracts.steps.compat.bdd import Feature, GherkinParseError, ScenarioTemplate, Step
+from ..compat import bdd
+from ..compat.bdd import Feature, GherkinParseError, ScenarioTemplate, Step
 
 FEATURES = "features"
 KEYWORDS = ("Feature", "Background", "Scenario", "Scenario Outline", "Scenario Template", "Example", "Examples",

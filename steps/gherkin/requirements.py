@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema
-from dynamo_contracts.steps.gherkin.parse import ParsedFeatures, ParsedScenario, parse_all
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.sentences import catalogue
+from ...provision.desired.model import AttributeType, DesiredState, KeyAttribute, KeySchema
+from ..results.expected import Requirements
+from ..sentences import catalogue
+from .parse import ParsedFeatures, ParsedScenario, parse_all
 
 GSI = "GSI"
 _EXISTS = "{must:Must} exist"  # the table and vault sentences: "must not" holds when it is absent

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from dynamo_contracts.steps.output.places import PLACE, Place, Places
-from dynamo_contracts.steps.output.problems import Level, Problem
+from .places import PLACE, Place, Places
+from .problems import Level, Problem
 
 COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 TOOL = "dynamo-contracts"

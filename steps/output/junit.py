@@ -13,7 +13,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from dynamo_contracts.steps.results.files import write_whole
+from ..results.files import write_whole
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 

@@ -17,12 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dynamo_contracts.steps.output.places import Place, Places
-from dynamo_contracts.steps.report.build import build_source
-from dynamo_contracts.steps.report.model import Gap
-from dynamo_contracts.steps.results.findings import Finding, Kind, Outcome
-from dynamo_contracts.steps.results.run import RunResults, SourceResults
-from dynamo_contracts.steps.results.scenarios import ScenarioResult
+from ..report.build import build_source
+from ..report.model import Gap
+from ..results.findings import Finding, Kind, Outcome
+from ..results.run import RunResults, SourceResults
+from ..results.scenarios import ScenarioResult
+from .places import Place, Places
 
 SCENARIO_RULE = "scenario"  # a scenario that failed with no failed claim: a step raised, or its cleanup failed
 WAIVER_RULE = "waiver"  # a waiver past its date, at its line of contracts/: what it covered blocks again

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.steps.output.places import Place
-from dynamo_contracts.steps.output.problems import SCENARIO_RULE, WAIVER_RULE, Level, Problem
-from dynamo_contracts.steps.results.files import write_whole
-from dynamo_contracts.steps.results.findings import Kind
+from ..results.files import write_whole
+from ..results.findings import Kind
+from .places import Place
+from .problems import SCENARIO_RULE, WAIVER_RULE, Level, Problem
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 VERSION = "2.1.0"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.desired.stack import Stack
-from dynamo_contracts.provision.iam.policy import Use
-from dynamo_contracts.steps.permissions.checks import Call
-from dynamo_contracts.steps.sentences import catalogue
+from ...provision import operations as ops
+from ...provision.desired.stack import Stack
+from ...provision.iam.policy import Use
+from ..sentences import catalogue
+from .checks import Call
 
 HOLDS_ITEMS = 'the table "{table:Name}" holds the items:'
 QUERYING = "querying the "

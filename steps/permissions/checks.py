@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicySource
-from dynamo_contracts.provision.desired.model import DEFAULT_ACCOUNT, Environment
-from dynamo_contracts.provision.iam.access import AccessRequest, Answer, Decision
-from dynamo_contracts.provision.iam.arns import Arns
-from dynamo_contracts.provision.iam.policy import Policy
-from dynamo_contracts.provision.iam.privilege import excess, needs
-from dynamo_contracts.steps.results.findings import Finding, Kind, NotRun, Outcome
+from ...provision import operations as ops
+from ...provision.desired.lambda_roles import LambdaRole, PolicySource
+from ...provision.desired.model import DEFAULT_ACCOUNT, Environment
+from ...provision.iam.access import AccessRequest, Answer, Decision
+from ...provision.iam.arns import Arns
+from ...provision.iam.policy import Policy
+from ...provision.iam.privilege import excess, needs
+from ..results.findings import Finding, Kind, NotRun, Outcome
 
 CONSUMER_POLICY_COMMAND = "python -m steps.iam_consumer"
 ROLES_KEY = "lambda_roles"

@@ -13,21 +13,21 @@ import contextlib
 
 import pytest
 
-from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicySource
-from dynamo_contracts.provision.desired.model import DEFAULT_ACCOUNT
-from dynamo_contracts.provision.desired.stack import Stack, resolve
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocuments, PolicyEvaluation
-from dynamo_contracts.provision.iam.arns import StackArns, of_stack
-from dynamo_contracts.provision.iam.policy import Policy, consumer_policy
-from dynamo_contracts.steps.compat import bdd
-from dynamo_contracts.steps.gherkin.parse import PARSED
-from dynamo_contracts.steps.permissions.calls import scenario_calls, uses_of
-from dynamo_contracts.steps.permissions.checks import Claim, claims_of, findings, over_privileged, requests_of
-from dynamo_contracts.steps.results.findings import Finding
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.wiring import collection
-from dynamo_contracts.steps.wiring.feature_items import template_of
+from ...provision.desired.lambda_roles import LambdaRole, PolicySource
+from ...provision.desired.model import DEFAULT_ACCOUNT
+from ...provision.desired.stack import Stack, resolve
+from ...provision.errors import ToolError
+from ...provision.iam.access import AccessRequest, AwsSimulation, Judge, PolicyDocuments, PolicyEvaluation
+from ...provision.iam.arns import StackArns, of_stack
+from ...provision.iam.policy import Policy, consumer_policy
+from ..compat import bdd
+from ..gherkin.parse import PARSED
+from ..results.findings import Finding
+from ..run.session import ContractSession
+from ..wiring import collection
+from ..wiring.feature_items import template_of
+from .calls import scenario_calls, uses_of
+from .checks import Claim, claims_of, findings, over_privileged, requests_of
 
 RUN = pytest.StashKey["RunPermissions"]()
 CLAIMS = pytest.StashKey[list[Claim]]()

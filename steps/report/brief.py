@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dynamo_contracts.steps.report import standing
-from dynamo_contracts.steps.report.model import ConsumerState, Gap, Readiness, Verdict
-from dynamo_contracts.steps.report.owners import Codeowners
-from dynamo_contracts.steps.results.findings import Cause, Kind
+from ..results.findings import Cause, Kind
+from . import standing
+from .model import ConsumerState, Gap, Readiness, Verdict
+from .owners import Codeowners
 
 FILE = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.(?:ya?ml|tf|tfvars|json|feature)\b")
 

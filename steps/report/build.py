@@ -16,8 +16,13 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
-from dynamo_contracts.steps.report.matrix import build_matrix, needs_of
-from dynamo_contracts.steps.report.model import (
+from ..results.environment import EnvironmentSummary
+from ..results.expected import Requirements
+from ..results.findings import Cause, Finding, Kind, NotRun, Outcome
+from ..results.run import RunResults, SourceResults
+from ..results.scenarios import Results, ScenarioResult
+from .matrix import build_matrix, needs_of
+from .model import (
     TABLE_MISSING,
     ConsumerState,
     ConsumerStatus,
@@ -34,11 +39,6 @@ from dynamo_contracts.steps.report.model import (
     Verdict,
     VerifiedWhere,
 )
-from dynamo_contracts.steps.results.environment import EnvironmentSummary
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, NotRun, Outcome
-from dynamo_contracts.steps.results.run import RunResults, SourceResults
-from dynamo_contracts.steps.results.scenarios import Results, ScenarioResult
 
 NOT_CHECKED_REASON = "not checked in this run: deselected (-m, -k), skipped or not collected"
 GapKey = tuple[Kind, str, str, str]

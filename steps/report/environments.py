@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.steps.report.build import build
-from dynamo_contracts.steps.report.markdown import MARK, STATUS, table
-from dynamo_contracts.steps.report.model import Readiness, Verdict
-from dynamo_contracts.steps.report.side_by_side import ROWS, SHOWN_GAPS
-from dynamo_contracts.steps.results.files import write_whole
-from dynamo_contracts.steps.results.run import RunResults
+from ...provision.observed.origin import SourceKind, kind_of
+from ..results.files import write_whole
+from ..results.run import RunResults
+from .build import build
+from .markdown import MARK, STATUS, table
+from .model import Readiness, Verdict
+from .side_by_side import ROWS, SHOWN_GAPS
 
 FILES = ("environments.md", "environments.json")
 DEFAULT_RESULTS = "readiness/{env}/results.json"

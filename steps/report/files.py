@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.steps.report.html import render_html
-from dynamo_contracts.steps.report.markdown import render
-from dynamo_contracts.steps.report.model import Readiness, SideBySide
-from dynamo_contracts.steps.report.owners import PATH as CODEOWNERS
-from dynamo_contracts.steps.report.owners import Codeowners
-from dynamo_contracts.steps.report.side_by_side import render_side_by_side
-from dynamo_contracts.steps.results.files import write_whole
+from ..results.files import write_whole
+from .html import render_html
+from .markdown import render
+from .model import Readiness, SideBySide
+from .owners import PATH as CODEOWNERS
+from .owners import Codeowners
+from .side_by_side import render_side_by_side
 
 FILES = ("readiness.md", "readiness.json", "readiness.html")
 LOCK = ".readiness.lock"  # in the report folder: held by the run (or rebuild) writing there

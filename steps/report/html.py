@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynamo_contracts.steps.report.markdown import context
-from dynamo_contracts.steps.report.matrix import LEGEND, MARK
-from dynamo_contracts.steps.report.model import Readiness, SideBySide
-from dynamo_contracts.steps.report.owners import Codeowners
-from dynamo_contracts.steps.report.templating import render_template
+from .markdown import context
+from .matrix import LEGEND, MARK
+from .model import Readiness, SideBySide
+from .owners import Codeowners
+from .templating import render_template
 
 
 def _views(readiness: Readiness | SideBySide, codeowners: Codeowners | None) -> dict[str, Any]:

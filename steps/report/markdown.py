@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from dynamo_contracts.steps.report import brief, standing
-from dynamo_contracts.steps.report.model import (
+from ..results.findings import Kind
+from . import brief, standing
+from .model import (
     TABLE_MISSING,
     ConsumerState,
     ConsumerStatus,
@@ -17,10 +18,9 @@ from dynamo_contracts.steps.report.model import (
     Verdict,
     VerifiedWhere,
 )
-from dynamo_contracts.steps.report.owners import Codeowners
-from dynamo_contracts.steps.report.standing import unknown
-from dynamo_contracts.steps.report.templating import render_template
-from dynamo_contracts.steps.results.findings import Kind
+from .owners import Codeowners
+from .standing import unknown
+from .templating import render_template
 
 STATUS = {ConsumerState.READY: "✅ ready", ConsumerState.ACCEPTED_RISK: "☑️ ready with accepted risk",
           ConsumerState.BLOCKED: "❌ blocked",

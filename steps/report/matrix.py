@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
-from dynamo_contracts.steps.results.scenarios import Results
+from ..results.findings import Cause, Finding, Kind, Outcome
+from ..results.scenarios import Results
 
 NOT_CHECKED = "not checked in this run: some of its scenarios were deselected, skipped or not collected"
 

@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.steps.report.matrix import Matrix
-from dynamo_contracts.steps.results.findings import Cause, Kind, Outcome
+from ..results.findings import Cause, Kind, Outcome
+from .matrix import Matrix
 
 
 class Verdict(StrEnum):

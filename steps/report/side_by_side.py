@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dynamo_contracts.steps.report.markdown import MARK, STATUS, render, table
-from dynamo_contracts.steps.report.model import Count, Readiness, SideBySide
-from dynamo_contracts.steps.report.owners import Codeowners
+from .markdown import MARK, STATUS, render, table
+from .model import Count, Readiness, SideBySide
+from .owners import Codeowners
 
 
 def _count(count: Count, report: Readiness, missing: list[str], unseen: list[str] | None = None) -> str:

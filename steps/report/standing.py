@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dynamo_contracts.steps.report.model import TABLE_MISSING, Count, Gap, Readiness, Unseen
-from dynamo_contracts.steps.results.findings import Cause, Kind
+from ..results.findings import Cause, Kind
+from .model import TABLE_MISSING, Count, Gap, Readiness, Unseen
 
 
 class Standing(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dynamo_contracts.steps.results.run import RunResults
+from .run import RunResults
 
 ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 SHOWN_DIGITS = 4

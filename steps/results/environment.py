@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dynamo_contracts.steps.results.reading import at, mapping, maybe, obj, text, texts
+from .reading import at, mapping, maybe, obj, text, texts
 
 
 @dataclass(frozen=True)

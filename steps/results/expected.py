@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.steps.results.reading import at, count, items, mapping, obj, pair, text, texts
+from .reading import at, count, items, mapping, obj, pair, text, texts
 
 
 @dataclass(frozen=True)

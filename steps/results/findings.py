@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.provision.observed.state import Unknowable, Unverifiable
-from dynamo_contracts.steps.results.reading import at, choice, count, flag, maybe, obj, text, texts
+from ...provision.observed.state import Unknowable, Unverifiable
+from .reading import at, choice, count, flag, maybe, obj, text, texts
 
 
 class Outcome(StrEnum):

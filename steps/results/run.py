@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.steps.results.environment import EnvironmentSummary
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.results.files import write_whole
-from dynamo_contracts.steps.results.reading import Malformed, at, items, maybe, obj, text, texts
-from dynamo_contracts.steps.results.scenarios import Results
+from ...provision.observed.origin import SourceKind, kind_of
+from .environment import EnvironmentSummary
+from .expected import Requirements
+from .files import write_whole
+from .reading import Malformed, at, items, maybe, obj, text, texts
+from .scenarios import Results
 
 FORMAT = 2  # the version of this file's layout; another one is refused with what to do (2: with its digest)
 DIGEST = "digest"

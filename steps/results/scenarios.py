@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from dynamo_contracts.steps.results.findings import Finding, Outcome
-from dynamo_contracts.steps.results.reading import at, choice, items, obj, text
+from .findings import Finding, Outcome
+from .reading import at, choice, items, obj, text
 
 
 class ScenarioOutcome(StrEnum):

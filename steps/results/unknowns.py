@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dynamo_contracts.steps.results.findings import Finding
+from .findings import Finding
 
 INPUT_UNKNOWN_EXIT = 6  # nothing wrong found, but the input left claims unknown (pytest's own codes are 0-5)
 

@@ -9,9 +9,9 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
 
-from dynamo_contracts.provision.desired import waivers as provision_waivers
-from dynamo_contracts.provision.desired.waivers import INPUT_UNKNOWN, Waiver
-from dynamo_contracts.steps.results.findings import Cause, Finding, Kind, Outcome
+from ...provision.desired import waivers as provision_waivers
+from ...provision.desired.waivers import INPUT_UNKNOWN, Waiver
+from .findings import Cause, Finding, Kind, Outcome
 
 
 def _kinds(finding: Finding) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from dynamo_contracts.provision.desired.model import DesiredState, Environment
+from ...provision.desired.model import DesiredState, Environment
 
 
 def named_for_another(tables: Collection[str], desired: DesiredState, env: Environment, given: str) -> str | None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dynamo_contracts.provision.desired.model import Environment
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.provision.observed.sources import forms
+from ...provision.desired.model import Environment
+from ...provision.observed.origin import SourceKind, kind_of
+from ...provision.observed.sources import forms
 
 DEFAULT_ENV = "local"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.steps.results.findings import Cause, Finding, Outcome
+from ..results.findings import Cause, Finding, Outcome
 
 MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.UNVERIFIABLE: "??  ", Outcome.NOT_RUN: "--  "}
 

@@ -21,23 +21,23 @@ from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dynamo_contracts.provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
-from dynamo_contracts.provision.desired.stack import resolve
-from dynamo_contracts.provision.errors import RefusedError, ToolError
-from dynamo_contracts.provision.iam import simulate
-from dynamo_contracts.provision.observed.sources import Source, SourceContext, open_sources
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.env_names import named_for_another
-from dynamo_contracts.steps.run.options import ContractOptions
-from dynamo_contracts.steps.run.phases import Phases
+from ...provision.desired.model import BackendKind, DesiredState, Environment, KeySchema
+from ...provision.desired.stack import resolve
+from ...provision.errors import RefusedError, ToolError
+from ...provision.iam import simulate
+from ...provision.observed.sources import Source, SourceContext, open_sources
+from ..checks.target import Target
+from .env_names import named_for_another
+from .options import ContractOptions
+from .phases import Phases
 
 if TYPE_CHECKING:  # a live run's modules (botocore, the apply, the launchers) are imported where it needs them:
     # a run of static sources never does, and importing them cost it about a fifth of its time
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from dynamo_contracts.provision.backends import Backend
-    from dynamo_contracts.provision.backends.dynamodb_local_launch import LocalInstance
-    from dynamo_contracts.provision.planning.plan import Plan
+    from ...provision.backends import Backend
+    from ...provision.backends.dynamodb_local_launch import LocalInstance
+    from ...provision.planning.plan import Plan
 
 
 class ContractSession:
@@ -79,7 +79,7 @@ class ContractSession:
         env = self.environment
         if env.backend is not BackendKind.DYNAMODB_LOCAL or all(s.static for s in self.sources.values()):
             return False
-        from dynamo_contracts.provision.backends.dynamodb_local import ENDPOINT_VARIABLE
+        from ...provision.backends.dynamodb_local import ENDPOINT_VARIABLE
 
         return not (self.options.endpoint_url or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url)
 
@@ -100,7 +100,7 @@ class ContractSession:
 
         The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
         if self.needs_throwaway_local() and self._launched is None:
-            from dynamo_contracts.provision.backends.dynamodb_local import launch
+            from ...provision.backends.dynamodb_local import launch
 
             self._launched_at = time.perf_counter()
             self._launched = launch(progress=say_now)
@@ -109,7 +109,7 @@ class ContractSession:
         """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
         its workers, which would otherwise each download it)."""
         if self.needs_throwaway_local():
-            from dynamo_contracts.provision.backends.dynamodb_local import fetch
+            from ...provision.backends.dynamodb_local import fetch
 
             fetch(progress=say_now)
 
@@ -137,7 +137,7 @@ class ContractSession:
         if self._unusable is not None:
             raise self._unusable
         if self._backend is None:
-            from dynamo_contracts.provision.backends import open_backend
+            from ...provision.backends import open_backend
 
             endpoint = self.options.endpoint_url
             if self._launched is not None:
@@ -157,8 +157,8 @@ class ContractSession:
         return self._backend
 
     def _provision(self, backend: Backend) -> None:
-        from dynamo_contracts.provision.apply.executor import ApplyOptions
-        from dynamo_contracts.provision.workflow import provision
+        from ...provision.apply.executor import ApplyOptions
+        from ...provision.workflow import provision
 
         env, options = self.environment, self.options
         if env.is_aws and not options.provision:
@@ -196,7 +196,7 @@ class ContractSession:
     def check_account_for_writes(self) -> None:
         """AWS only, asked once: the credentials belong to the environment's account, or AccountMismatchError."""
         if self.environment.is_aws and self._account is None:
-            from dynamo_contracts.provision.apply.safety import check_account
+            from ...provision.apply.safety import check_account
 
             self._account = check_account(self.backend(), self.environment)
 

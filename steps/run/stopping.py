@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import pytest
 
-from dynamo_contracts.steps.run.session import ContractSession
+from .session import ContractSession
 
 
 def stop_run(request: pytest.FixtureRequest, session: ContractSession | None, message: str) -> NoReturn:

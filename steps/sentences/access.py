@@ -17,20 +17,20 @@ from typing import Any, NoReturn
 import pytest
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import AttributeType
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.observed.state import ObservedIndex, ObservedTable, UnreadKey, key_schema
-from dynamo_contracts.steps import checks
-from dynamo_contracts.steps.checks.indexes import GSI
-from dynamo_contracts.steps.checks.tables import missing_table
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.results.findings import Finding, Kind, NotRun, Outcome, unknown_of
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.run.stopping import stop_run
-from dynamo_contracts.steps.sentences.catalogue import sentence
-from dynamo_contracts.steps.sentences.query import (
+from ...provision.backends import Backend
+from ...provision.desired.model import AttributeType
+from ...provision.errors import ToolError
+from ...provision.observed.state import ObservedIndex, ObservedTable, UnreadKey, key_schema
+from .. import checks
+from ..checks.indexes import GSI
+from ..checks.tables import missing_table
+from ..checks.target import Target
+from ..results.findings import Finding, Kind, NotRun, Outcome, unknown_of
+from ..run.recorder import ScenarioFindings
+from ..run.session import ContractSession
+from ..run.stopping import stop_run
+from .catalogue import sentence
+from .query import (
     CONDITION_FAILED,
     ConditionError,
     Deletion,

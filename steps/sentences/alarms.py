@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import AlarmKind
-from dynamo_contracts.steps.checks.alarms import alarms_quiet, table_alarm
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.sentences.catalogue import sentence
+from ...provision.desired.model import AlarmKind
+from ..checks.alarms import alarms_quiet, table_alarm
+from ..checks.target import Target
+from ..run.recorder import ScenarioFindings
+from .catalogue import sentence
 
 
 @sentence("then", 'the table "{table:Name}" {must:Must} have a {kind:AlarmKind} alarm',

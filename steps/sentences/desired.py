@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.steps.checks import desired
-from dynamo_contracts.steps.checks.cost import within_budget
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.sentences.catalogue import sentence
+from ..checks import desired
+from ..checks.cost import within_budget
+from ..checks.target import Target
+from ..run.recorder import ScenarioFindings
+from .catalogue import sentence
 
 
 @sentence("then", "the environment {must:Must} have exactly the tables of the desired state",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import AttributeType, ProjectionType
-from dynamo_contracts.steps import checks
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.sentences.catalogue import sentence
+from ...provision.desired.model import AttributeType, ProjectionType
+from .. import checks
+from ..checks.target import Target
+from ..run.recorder import ScenarioFindings
+from .catalogue import sentence
 
 
 @sentence("then", 'the table "{table:Name}" {must:Must} have the {kind:IndexKind} "{index:Name}"',

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.steps import checks
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.sentences.catalogue import sentence
+from .. import checks
+from ..checks.target import Target
+from ..run.recorder import ScenarioFindings
+from .catalogue import sentence
 
 
 @sentence("then", "the environment {must:Must} have exactly these tables:",

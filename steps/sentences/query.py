@@ -17,21 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision import operations as ops
-from dynamo_contracts.provision.observed.state import ObservedTable, Unverifiable
-from dynamo_contracts.steps.sentences.key_conditions import COMPARISONS as COMPARISONS  # re-exported: the runner's
-from dynamo_contracts.steps.sentences.key_conditions import DYNAMODB_NUMBERS as DYNAMODB_NUMBERS  # users find
-from dynamo_contracts.steps.sentences.key_conditions import EXAMPLES as EXAMPLES  # the language here too
-from dynamo_contracts.steps.sentences.key_conditions import TYPES as TYPES
-from dynamo_contracts.steps.sentences.key_conditions import ConditionError as ConditionError
-from dynamo_contracts.steps.sentences.key_conditions import KeyCondition as KeyCondition
-from dynamo_contracts.steps.sentences.key_conditions import SortCondition as SortCondition
-from dynamo_contracts.steps.sentences.key_conditions import Value as Value
-from dynamo_contracts.steps.sentences.key_conditions import column_types as column_types
-from dynamo_contracts.steps.sentences.key_conditions import items_from_table as items_from_table
-from dynamo_contracts.steps.sentences.key_conditions import parse_condition as parse_condition
-from dynamo_contracts.steps.sentences.key_conditions import render as render
-from dynamo_contracts.steps.sentences.key_conditions import typed as typed
+from ...provision import operations as ops
+from ...provision.observed.state import ObservedTable, Unverifiable
+from .key_conditions import COMPARISONS as COMPARISONS  # re-exported: the runner's
+from .key_conditions import DYNAMODB_NUMBERS as DYNAMODB_NUMBERS  # users find
+from .key_conditions import EXAMPLES as EXAMPLES  # the language here too
+from .key_conditions import TYPES as TYPES
+from .key_conditions import ConditionError as ConditionError
+from .key_conditions import KeyCondition as KeyCondition
+from .key_conditions import SortCondition as SortCondition
+from .key_conditions import Value as Value
+from .key_conditions import column_types as column_types
+from .key_conditions import items_from_table as items_from_table
+from .key_conditions import parse_condition as parse_condition
+from .key_conditions import render as render
+from .key_conditions import typed as typed
 
 if TYPE_CHECKING:  # boto3 is imported where a query is built: a run of static sources never needs it
     from boto3.dynamodb.conditions import ConditionBase

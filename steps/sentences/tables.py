@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.desired.model import AttributeType, BillingMode, EncryptionType, StreamView, TableClass
-from dynamo_contracts.steps import checks
-from dynamo_contracts.steps.checks.replicas import replicated
-from dynamo_contracts.steps.checks.target import Target
-from dynamo_contracts.steps.run.recorder import ScenarioFindings
-from dynamo_contracts.steps.sentences.catalogue import sentence
+from ...provision.desired.model import AttributeType, BillingMode, EncryptionType, StreamView, TableClass
+from .. import checks
+from ..checks.replicas import replicated
+from ..checks.target import Target
+from ..run.recorder import ScenarioFindings
+from .catalogue import sentence
 
 
 @sentence("then", 'the table "{table:Name}" {must:Must} exist',

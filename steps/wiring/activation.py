@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dynamo_contracts.steps.compat import pytest_config
-from dynamo_contracts.steps.gherkin.parse import FEATURES
+from ..compat import pytest_config
+from ..gherkin.parse import FEATURES
 
 CONTRACTS = "contracts"
 ACTIVE = pytest.StashKey[bool]()

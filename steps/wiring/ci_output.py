@@ -20,17 +20,17 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.steps.output import annotations as github
-from dynamo_contracts.steps.output import junit, sarif
-from dynamo_contracts.steps.output.places import Places
-from dynamo_contracts.steps.output.problems import Level, Problem, problems
-from dynamo_contracts.steps.report.build import build
-from dynamo_contracts.steps.results.accounts import mask_accounts
-from dynamo_contracts.steps.results.run import RunResults
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.wiring import reporting
-from dynamo_contracts.steps.wiring import results as properties
-from dynamo_contracts.steps.wiring.lines import own_line
+from ..output import annotations as github
+from ..output import junit, sarif
+from ..output.places import Places
+from ..output.problems import Level, Problem, problems
+from ..report.build import build
+from ..results.accounts import mask_accounts
+from ..results.run import RunResults
+from ..run.session import ContractSession
+from . import reporting
+from . import results as properties
+from .lines import own_line
 
 CHOICES = ("auto", "on", "off")
 REFUSED = pytest.StashKey[bool]()  # refused before anything ran (pytest still ends the session after collection)

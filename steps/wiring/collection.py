@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dynamo_contracts.steps.compat import bdd
-from dynamo_contracts.steps.gherkin.parse import FEATURES
-from dynamo_contracts.steps.sentences import catalogue
-from dynamo_contracts.steps.wiring import results as properties
-from dynamo_contracts.steps.wiring.feature_items import template_of
+from ..compat import bdd
+from ..gherkin.parse import FEATURES
+from ..sentences import catalogue
+from . import results as properties
+from .feature_items import template_of
 
 
 def consumers(rootpath: Path) -> list[str]:

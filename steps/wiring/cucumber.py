@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.steps.compat import bdd
-from dynamo_contracts.steps.wiring import results as properties
+from ..compat import bdd
+from . import results as properties
 
 HOOK = "steps.plugin: the scenario's verdict"
 

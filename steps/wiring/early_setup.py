@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from dynamo_contracts.steps.compat import pytest_config
-from dynamo_contracts.steps.wiring import activation
+from ..compat import pytest_config
+from . import activation
 
 OPTIONS_WITH_A_FOLDER = ("--contracts",)
 

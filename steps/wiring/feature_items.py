@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from pytest_bdd import scenario
 
-from dynamo_contracts.steps.compat import bdd
-from dynamo_contracts.steps.compat.bdd import ScenarioTemplate
-from dynamo_contracts.steps.gherkin.parse import FEATURES
+from ..compat import bdd
+from ..compat.bdd import ScenarioTemplate
+from ..gherkin.parse import FEATURES
 
 SUFFIX = ".feature"
 

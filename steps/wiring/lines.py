@@ -14,7 +14,7 @@ import os
 import threading
 from typing import Any
 
-from dynamo_contracts.steps.compat import pytest_config
+from ..compat import pytest_config
 
 _WRITING = threading.Lock()
 

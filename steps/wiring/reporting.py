@@ -24,21 +24,21 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.steps.checks.target import summarize
-from dynamo_contracts.steps.gherkin import requirements
-from dynamo_contracts.steps.gherkin.parse import PARSED
-from dynamo_contracts.steps.report.build import build
-from dynamo_contracts.steps.report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
-from dynamo_contracts.steps.report.html import render_summary
-from dynamo_contracts.steps.report.model import Verdict
-from dynamo_contracts.steps.results.accounts import mask_accounts
-from dynamo_contracts.steps.results.environment import EnvironmentSummary
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.results.run import RunResults, SourceResults
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.wiring import waivers
-from dynamo_contracts.steps.wiring.lines import own_line
-from dynamo_contracts.steps.wiring.results import collect
+from ..checks.target import summarize
+from ..gherkin import requirements
+from ..gherkin.parse import PARSED
+from ..report.build import build
+from ..report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
+from ..report.html import render_summary
+from ..report.model import Verdict
+from ..results.accounts import mask_accounts
+from ..results.environment import EnvironmentSummary
+from ..results.expected import Requirements
+from ..results.run import RunResults, SourceResults
+from ..run.session import ContractSession
+from . import waivers
+from .lines import own_line
+from .results import collect
 
 OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
 FAILURE = pytest.StashKey[str]()

@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dynamo_contracts.steps.results.findings import Finding
-from dynamo_contracts.steps.results.scenarios import Results, ScenarioOutcome, ScenarioResult
+from ..results.findings import Finding
+from ..results.scenarios import Results, ScenarioOutcome, ScenarioResult
 
 FINDINGS = "contract_findings"
 STEPS = "contract_steps"  # each step's outcome by its feature line (for the Cucumber JSON)

@@ -10,13 +10,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from dynamo_contracts.steps.report.build import build_source
-from dynamo_contracts.steps.report.model import ConsumerState, ConsumerStatus
-from dynamo_contracts.steps.results.expected import Requirements
-from dynamo_contracts.steps.results.findings import Outcome
-from dynamo_contracts.steps.results.run import RunResults, SourceResults
-from dynamo_contracts.steps.results.scenarios import Results
-from dynamo_contracts.steps.results.unknowns import what_to_give
+from ..report.build import build_source
+from ..report.model import ConsumerState, ConsumerStatus
+from ..results.expected import Requirements
+from ..results.findings import Outcome
+from ..results.run import RunResults, SourceResults
+from ..results.scenarios import Results
+from ..results.unknowns import what_to_give
 
 LABELS = {ConsumerState.BLOCKED: "BLOCKED", ConsumerState.UNVERIFIED: "UNVERIFIED", ConsumerState.READY: "ready",
           ConsumerState.ACCEPTED_RISK: "ready with accepted risk"}

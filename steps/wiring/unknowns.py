@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from dynamo_contracts.steps.results.unknowns import INPUT_UNKNOWN_EXIT, blocking_unknowns, what_to_give
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.wiring.lines import own_line
-from dynamo_contracts.steps.wiring.results import collect
+from ..results.unknowns import INPUT_UNKNOWN_EXIT, blocking_unknowns, what_to_give
+from ..run.session import ContractSession
+from .lines import own_line
+from .results import collect
 
 
 def finish(session: pytest.Session, contract_session: ContractSession) -> None:

@@ -16,18 +16,18 @@ import os
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynamo_contracts.provision.backends.dynamodb_local import ENDPOINT_VARIABLE
-from dynamo_contracts.provision.desired.model import DesiredState
-from dynamo_contracts.provision.desired.own_tables import VERDICTS_TABLE
-from dynamo_contracts.provision.errors import ToolError
-from dynamo_contracts.provision.observed.origin import SourceKind, kind_of
-from dynamo_contracts.steps.deployments.recording import verdict_records
-from dynamo_contracts.steps.deployments.store import StoreMissing, VerdictStore
-from dynamo_contracts.steps.report.build import build
-from dynamo_contracts.steps.report.model import Readiness
-from dynamo_contracts.steps.run.session import ContractSession
-from dynamo_contracts.steps.wiring.lines import own_line
-from dynamo_contracts.steps.wiring.reporting import run_results
+from ...provision.backends.dynamodb_local import ENDPOINT_VARIABLE
+from ...provision.desired.model import DesiredState
+from ...provision.desired.own_tables import VERDICTS_TABLE
+from ...provision.errors import ToolError
+from ...provision.observed.origin import SourceKind, kind_of
+from ..deployments.recording import verdict_records
+from ..deployments.store import StoreMissing, VerdictStore
+from ..report.build import build
+from ..report.model import Readiness
+from ..run.session import ContractSession
+from .lines import own_line
+from .reporting import run_results
 
 
 def add_options(parser: pytest.Parser) -> None:

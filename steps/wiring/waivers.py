@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import pytest
 
-from dynamo_contracts.provision.desired.model import DesiredState
-from dynamo_contracts.provision.desired.waivers import TODAY_VARIABLE, Waiver, load_waivers, today_of
-from dynamo_contracts.provision.errors import ContractError, Problem
-from dynamo_contracts.steps.gherkin.parse import ParsedFeatures
-from dynamo_contracts.steps.results import waivers as matching
-from dynamo_contracts.steps.results.findings import Finding
+from ...provision.desired.model import DesiredState
+from ...provision.desired.waivers import TODAY_VARIABLE, Waiver, load_waivers, today_of
+from ...provision.errors import ContractError, Problem
+from ..gherkin.parse import ParsedFeatures
+from ..results import waivers as matching
+from ..results.findings import Finding
 
 WAIVERS = pytest.StashKey[list[Waiver]]()
 TODAY = pytest.StashKey[datetime.date]()

@@ -16,13 +16,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from dynamo_contracts.provision.observed.terraform import hcl_given, hcl_unread
-from dynamo_contracts.provision.observed.terraform.hcl_files import Declarations, declarations, module_files
-from dynamo_contracts.provision.observed.terraform.hcl_folder import Folder, Tree
-from dynamo_contracts.provision.observed.terraform.hcl_modules import Installed
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import shown_path
-from dynamo_contracts.provision.observed.terraform.hcl_vars import given_values
-from dynamo_contracts.provision.observed.terraform.records import (
+from . import hcl_given, hcl_unread
+from .hcl_files import Declarations, declarations, module_files
+from .hcl_folder import Folder, Tree
+from .hcl_modules import Installed
+from .hcl_syntax import shown_path
+from .hcl_vars import given_values
+from .records import (
     Configuration,
     Resource,
     TerraformError,

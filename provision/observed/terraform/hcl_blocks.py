@@ -12,7 +12,7 @@ from typing import Any
 
 from lark import Tree
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import (
+from .hcl_eval import (
     EvalError,
     Scope,
     evaluate,
@@ -20,11 +20,11 @@ from dynamo_contracts.provision.observed.terraform.hcl_eval import (
     hidden,
     items,
 )
-from dynamo_contracts.provision.observed.terraform.hcl_lifecycle import ignore_changes
-from dynamo_contracts.provision.observed.terraform.hcl_providers import IMPLICIT, ProviderConfig
-from dynamo_contracts.provision.observed.terraform.hcl_schema import RESOURCES, convert_values
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Block, Body, name_text
-from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
+from .hcl_lifecycle import ignore_changes
+from .hcl_providers import IMPLICIT, ProviderConfig
+from .hcl_schema import RESOURCES, convert_values
+from .hcl_syntax import Block, Body, name_text
+from .records import TerraformError, Unknown
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from lark import Token, Tree
 
-from dynamo_contracts.provision.observed.state import only
-from dynamo_contracts.provision.observed.terraform import hcl_functions
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Node, Source, name_text
-from dynamo_contracts.provision.observed.terraform.records import Reference, TerraformError, Unknown
+from ..state import only
+from . import hcl_functions
+from .hcl_syntax import Node, Source, name_text
+from .records import Reference, TerraformError, Unknown
 
 HINT = "check a plan instead (--against plan:FILE)"
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dynamo_contracts.provision.observed.terraform.hcl_json import parse_json_file
-from dynamo_contracts.provision.observed.terraform.hcl_merge import merge_block
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import (
+from .hcl_json import parse_json_file
+from .hcl_merge import merge_block
+from .hcl_syntax import (
     Attribute,
     Block,
     Body,
@@ -25,7 +25,7 @@ from dynamo_contracts.provision.observed.terraform.hcl_syntax import (
     parse_file,
     shown_path,
 )
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .records import TerraformError
 
 __all__ = ["Declarations", "ModuleFiles", "declarations", "is_override", "module_files", "read_by_terraform"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from dynamo_contracts.provision.observed.terraform.hcl_blocks import resource_values
-from dynamo_contracts.provision.observed.terraform.hcl_eval import (
+from .hcl_blocks import resource_values
+from .hcl_eval import (
     HINT,
     EvalError,
     Namespace,
@@ -27,17 +27,17 @@ from dynamo_contracts.provision.observed.terraform.hcl_eval import (
     evaluate_plain,
     hidden,
 )
-from dynamo_contracts.provision.observed.terraform.hcl_files import Declarations
-from dynamo_contracts.provision.observed.terraform.hcl_modules import Installed, locate
-from dynamo_contracts.provision.observed.terraform.hcl_providers import (
+from .hcl_files import Declarations
+from .hcl_modules import Installed, locate
+from .hcl_providers import (
     ProviderConfig,
     configuration,
     passed,
     provider_of,
 )
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Block, Source, shown_path
-from dynamo_contracts.provision.observed.terraform.hcl_types import convert
-from dynamo_contracts.provision.observed.terraform.records import Reference, TerraformError, Unknown
+from .hcl_syntax import Attribute, Block, Source, shown_path
+from .hcl_types import convert
+from .records import Reference, TerraformError, Unknown
 
 VAR_HINT = "give its value with --tf-var-file FILE"
 CALL_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.records import Reference, Unknown
+from .records import Reference, Unknown
 
 
 class FunctionError(ValueError):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from lark import Token, Tree
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import trees
-from dynamo_contracts.provision.observed.terraform.hcl_folder import Folder
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Block, Body, Node, name_text
+from .hcl_eval import trees
+from .hcl_folder import Folder
+from .hcl_syntax import Block, Body, Node, name_text
 
 LIMIT = 64  # locals followed through locals: deeper than this is a cycle Terraform refuses anyway
 

@@ -22,11 +22,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dynamo_contracts.provision.observed.terraform.hcl_blocks import BLOCKS
-from dynamo_contracts.provision.observed.terraform.hcl_json_lines import JSONValue, Member, read_json
-from dynamo_contracts.provision.observed.terraform.hcl_schema import PROVIDER_BLOCKS, RESOURCES, Schema
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Body, Source, parse_source
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .hcl_blocks import BLOCKS
+from .hcl_json_lines import JSONValue, Member, read_json
+from .hcl_schema import PROVIDER_BLOCKS, RESOURCES, Schema
+from .hcl_syntax import Body, Source, parse_source
+from .records import TerraformError
 
 __all__ = ["parse_json_file"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import read_text, shown_path
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .hcl_syntax import read_text, shown_path
+from .records import TerraformError
 
 __all__ = ["JSONValue", "Member", "plain", "read_json"]
 

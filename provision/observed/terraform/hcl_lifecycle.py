@@ -15,10 +15,10 @@ from typing import Any
 
 from lark import Tree
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import trees
-from dynamo_contracts.provision.observed.terraform.hcl_schema import RESOURCES
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Body
-from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
+from .hcl_eval import trees
+from .hcl_schema import RESOURCES
+from .hcl_syntax import Attribute, Body
+from .records import TerraformError, Unknown
 
 __all__ = ["ignore_changes"]
 

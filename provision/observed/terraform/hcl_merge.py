@@ -9,8 +9,8 @@ argument (`ignore_changes = all` stays); a variable's or an output's nested bloc
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Block, Body
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .hcl_syntax import Attribute, Block, Body
+from .records import TerraformError
 
 __all__ = ["merge_block", "merge_body"]
 

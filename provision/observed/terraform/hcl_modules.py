@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import HINT
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Block, shown_path
-from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
+from .hcl_eval import HINT
+from .hcl_syntax import Block, shown_path
+from .records import TerraformError, Unknown
 
 MODULES_JSON = Path(".terraform") / "modules" / "modules.json"
 LOCAL_PREFIXES = ("./", "../", ".\\", "..\\")

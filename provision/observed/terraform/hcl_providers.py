@@ -15,9 +15,9 @@ from typing import Any
 
 from lark import Tree
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate_plain, hidden, trees
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Attribute, Block, name_text
-from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
+from .hcl_eval import EvalError, Scope, evaluate_plain, hidden, trees
+from .hcl_syntax import Attribute, Block, name_text
+from .records import TerraformError, Unknown
 
 DEFAULT = "aws"
 

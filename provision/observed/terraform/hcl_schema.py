@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.records import Reference, TerraformError, Unknown
+from .records import Reference, TerraformError, Unknown
 
 __all__ = ["PROVIDER_BLOCKS", "RESOURCES", "Schema", "convert_values"]
 

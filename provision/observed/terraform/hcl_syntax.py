@@ -19,7 +19,7 @@ from hcl2.api import parses_to_tree
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .records import TerraformError
 
 Node = Tree[Token] | Token
 

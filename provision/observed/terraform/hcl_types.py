@@ -11,10 +11,10 @@ from typing import Any
 
 from lark import Token, Tree
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import Scope, evaluate, hidden, trees
-from dynamo_contracts.provision.observed.terraform.hcl_functions import to_number
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Node, Source, name_text
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .hcl_eval import Scope, evaluate, hidden, trees
+from .hcl_functions import to_number
+from .hcl_syntax import Node, Source, name_text
+from .records import TerraformError
 
 _PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 _Type = Any  # "string" | ("list", inner) | ("object", {name: type}) | ("optional", inner, default) | ...

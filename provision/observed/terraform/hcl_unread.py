@@ -15,14 +15,14 @@ from typing import Any
 
 from lark import Token, Tree
 
-from dynamo_contracts.provision.observed.state import only
-from dynamo_contracts.provision.observed.terraform.hcl_eval import Scope, evaluate_plain, hidden, tokens, trees
-from dynamo_contracts.provision.observed.terraform.hcl_eval import _string_chars as string_chars
-from dynamo_contracts.provision.observed.terraform.hcl_eval import _to_string as to_string
-from dynamo_contracts.provision.observed.terraform.hcl_folder import Folder
-from dynamo_contracts.provision.observed.terraform.hcl_modules import source_of
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import Block, Node
-from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown, Unresolved
+from ..state import only
+from .hcl_eval import Scope, evaluate_plain, hidden, tokens, trees
+from .hcl_eval import _string_chars as string_chars
+from .hcl_eval import _to_string as to_string
+from .hcl_folder import Folder
+from .hcl_modules import source_of
+from .hcl_syntax import Block, Node
+from .records import TerraformError, Unknown, Unresolved
 
 # The argument naming each resource type's physical name (a GSI resource: its table's); a backup selection has
 # none (it adds tables to a plan, and defines no plan of any name).

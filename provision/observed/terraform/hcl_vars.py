@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.hcl_eval import EvalError, Scope, evaluate_plain
-from dynamo_contracts.provision.observed.terraform.hcl_json_lines import plain, read_json
-from dynamo_contracts.provision.observed.terraform.hcl_syntax import (
+from .hcl_eval import EvalError, Scope, evaluate_plain
+from .hcl_json_lines import plain, read_json
+from .hcl_syntax import (
     Block,
     Source,
     broken_link,
@@ -26,7 +26,7 @@ from dynamo_contracts.provision.observed.terraform.hcl_syntax import (
     parse_source,
     shown_path,
 )
-from dynamo_contracts.provision.observed.terraform.records import TerraformError
+from .records import TerraformError
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.records import Reference, Unknown
-from dynamo_contracts.provision.observed.terraform.values import KMS_KEYS
+from .records import Reference, Unknown
+from .values import KMS_KEYS
 
 __all__ = ["AFTER_APPLY", "PlanConfig"]
 

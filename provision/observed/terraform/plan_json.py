@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.observed.terraform.plan_config import AFTER_APPLY, PlanConfig
-from dynamo_contracts.provision.observed.terraform.records import (
+from .plan_config import AFTER_APPLY, PlanConfig
+from .records import (
     Configuration,
     Resource,
     TerraformError,

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynamo_contracts.provision.observed.state import Unresolved
+from ..state import Unresolved
 
 __all__ = ["Configuration", "Reference", "Resource", "TerraformError", "Unknown", "Unresolved", "other_providers"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import (
+from ...desired.model import (
     AttributeType,
     Billing,
     BillingMode,
@@ -28,8 +28,8 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.observed.origin import Origin, SourceKind
-from dynamo_contracts.provision.observed.state import (
+from ..origin import Origin, SourceKind
+from ..state import (
     ObservedBackups,
     ObservedEncryption,
     ObservedIndex,
@@ -41,17 +41,17 @@ from dynamo_contracts.provision.observed.state import (
     input_unknown,
     only,
 )
-from dynamo_contracts.provision.observed.terraform.records import (
+from .records import (
     Configuration,
     Reference,
     Resource,
     TerraformError,
     Unknown,
 )
-from dynamo_contracts.provision.observed.terraform.to_observed_alarms import alarms_of
-from dynamo_contracts.provision.observed.terraform.to_observed_backups import plans_of, vaults_of
-from dynamo_contracts.provision.observed.terraform.to_observed_replicas import replicas_of
-from dynamo_contracts.provision.observed.terraform.values import (
+from .to_observed_alarms import alarms_of
+from .to_observed_backups import plans_of, vaults_of
+from .to_observed_replicas import replicas_of
+from .values import (
     ALARM,
     GSI,
     KMS_KEYS,

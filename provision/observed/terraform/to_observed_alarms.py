@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dynamo_contracts.provision.observed.state import ObservedAlarm, Unresolved, Unverifiable, input_unknown
-from dynamo_contracts.provision.observed.terraform.records import Reference, Resource, Unknown
-from dynamo_contracts.provision.observed.terraform.values import ALARM, Block, NotKnown, References, known, unique
+from ..state import ObservedAlarm, Unresolved, Unverifiable, input_unknown
+from .records import Reference, Resource, Unknown
+from .values import ALARM, Block, NotKnown, References, known, unique
 
 NAMESPACE = "AWS/DynamoDB"
 ALARM_ADVICE = "the alarm cannot be checked from this plan: give its name a value known before apply"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from dynamo_contracts.provision.observed.state import (
+from ..state import (
     ObservedPlan,
     ObservedRule,
     ObservedSelection,
@@ -18,14 +18,14 @@ from dynamo_contracts.provision.observed.state import (
     Unverifiable,
     input_unknown,
 )
-from dynamo_contracts.provision.observed.terraform.records import (
+from .records import (
     Configuration,
     Reference,
     Resource,
     TerraformError,
     Unknown,
 )
-from dynamo_contracts.provision.observed.terraform.values import (
+from .values import (
     PLAN,
     SELECTION,
     Block,

@@ -4,9 +4,9 @@ point-in-time recovery and propagate_tags, each unknown where Terraform knows it
 
 from __future__ import annotations
 
-from dynamo_contracts.provision.observed.state import ObservedReplica, Unverifiable, input_unknown
-from dynamo_contracts.provision.observed.terraform.records import Reference
-from dynamo_contracts.provision.observed.terraform.values import Block, NotKnown, known
+from ..state import ObservedReplica, Unverifiable, input_unknown
+from .records import Reference
+from .values import Block, NotKnown, known
 
 
 def replicas_of(block: Block, source: str) -> tuple[ObservedReplica | Unverifiable, ...]:

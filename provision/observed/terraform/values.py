@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from dynamo_contracts.provision.observed.state import ObservedTable, Unresolved, Unverifiable, input_unknown
-from dynamo_contracts.provision.observed.terraform.records import Reference, Resource, TerraformError, Unknown
+from ..state import ObservedTable, Unresolved, Unverifiable, input_unknown
+from .records import Reference, Resource, TerraformError, Unknown
 
 T = TypeVar("T")
 
