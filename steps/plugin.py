@@ -24,6 +24,7 @@ from ..provision.desired.load import load_contracts
 from ..provision.desired.model import DesiredState
 from ..provision.errors import ContractError, ToolError
 from .checks.target import Target
+from .compat import bdd
 from .gherkin import authoring, requirements
 from .gherkin import parse as feature_files
 from .permissions import wiring as permissions
@@ -80,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _configure(config: pytest.Config) -> None:
     if not activation.decide(config):
         return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
+    bdd.render_plain_tables_once()
     for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
         config.pluginmanager.import_plugin(module)
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")

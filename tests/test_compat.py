@@ -74,6 +74,44 @@ def test_placeholders_are_found_and_rendered(feature_file: Path) -> None:
     assert [s.name for s in outline.render({"table": "users"}).steps][-1] == 'the table "users" must exist'
 
 
+TABLED = """\
+Feature: Tables
+  Scenario: plain
+    Then the table "orders" has these indexes:
+      | index    | key      |
+      | by_email | email    |
+
+  Scenario Outline: outline
+    Then the table "<table>" has these indexes:
+      | index    | key      |
+      | by_<key> | <key>    |
+
+    Examples:
+      | table  | key   |
+      | users  | email |
+"""
+
+
+def test_a_plain_scenarios_tables_are_kept_and_an_outlines_filled(tmp_path: Path) -> None:
+    path = tmp_path / "tables.feature"
+    path.write_text(TABLED, encoding="utf-8")
+    plain, outline = bdd.load_feature(path).scenarios.values()
+    bdd.render_plain_tables_once()
+    bdd.render_plain_tables_once()  # a second call changes nothing
+    kept = plain.render({}).steps[0].datatable
+    assert kept is plain.steps[0].datatable  # no copy where there is nothing to fill in
+    assert kept is not None
+    assert kept.raw() == [["index", "key"], ["by_email", "email"]]
+    row = {"table": "users", "key": "email"}
+    filled = outline.render(row).steps[0]
+    assert filled.name == 'the table "users" has these indexes:'
+    assert filled.datatable is not None
+    assert filled.datatable.raw() == [["index", "key"], ["by_email", "email"]]
+    template = outline.steps[0].datatable
+    assert template is not None
+    assert template.raw() == [["index", "key"], ["by_<key>", "<key>"]]
+
+
 def test_every_gherkin_mistake_has_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.feature"
     path.write_text("Feature: bad\n  Scenario: one\n    Given a\n    | x |\n    | y | z |\n", encoding="utf-8")

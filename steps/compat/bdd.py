@@ -27,7 +27,8 @@ except ImportError:  # pytest-bdd 8: on the function (`__scenario__`) and the re
 
 __all__ = ["PLACEHOLDER", "Feature", "GherkinDocument", "GherkinParseError", "Scenario", "ScenarioTemplate",
            "Step", "cucumber_features", "cucumber_json_asked", "example_of", "gherkin_document", "gherkin_errors",
-           "load_feature", "own_steps", "rendered", "report_context", "scenario_data", "template_of"]
+           "load_feature", "own_steps", "render_plain_tables_once", "rendered", "report_context", "scenario_data",
+           "template_of"]
 
 # pytest-bdd's `<name>` placeholder of an outline (parser.PARAM_RE): the plugin lists the names a step uses,
 # to name one no Examples column fills. If it moves, import it from its new place; if it goes, `<(\w+)>`.
@@ -99,6 +100,27 @@ def rendered(item: Any) -> Scenario | None:
     row; None for any other test. `ScenarioTemplate.render(row)` is what pytest-bdd itself runs."""
     template = template_of(getattr(item, "obj", None) or getattr(item, "function", None))
     return template.render(example_of(item)) if template is not None else None
+
+
+def _plain_tables_kept(render: Any) -> Any:
+    def render_datatable(datatable: Any, context: Mapping[str, object]) -> Any:
+        return datatable if not context else render(datatable, context)
+
+    render_datatable.keeps_plain_tables = True  # type: ignore[attr-defined]
+    return staticmethod(render_datatable)
+
+
+def render_plain_tables_once() -> None:
+    """A scenario without Examples keeps its steps' data tables as parsed instead of copying each one to fill in
+    no placeholder. pytest-bdd renders every scenario before it runs (`ScenarioTemplate.render`), and its
+    `Step.render_datatable` deep-copies each table first, cell by cell: a third of the checks phase of a static
+    run went there. With no example row there is nothing to fill in, and a step is handed `datatable.raw()`, new
+    lists, so the table is never written to. An outline's rows are still copied and filled. Called once the
+    plugin acts in a run (not in a project's own pytest-bdd tests); does nothing if `render_datatable` moves."""
+    render = getattr(Step, "render_datatable", None)
+    if render is None or getattr(render, "keeps_plain_tables", False):
+        return
+    Step.render_datatable = _plain_tables_kept(render)  # type: ignore[method-assign]
 
 
 def cucumber_json_asked(config: Any) -> bool:
