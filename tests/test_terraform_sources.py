@@ -200,7 +200,8 @@ def test_terraform_of_another_environment_stops_the_run_naming_the_env_to_give(
 LIVE_ONLY = ("moto", "testcontainers", "docker", "boto3", "urllib3", "filelock", "botocore.config",
              "botocore.client", "botocore.endpoint", "botocore.parsers", "botocore.retries.standard",
              "dynamo_contracts.provision.apply.executor", "dynamo_contracts.provision.workflow",
-             "dynamo_contracts.provision.observed.live")
+             "dynamo_contracts.provision.observed.live",
+             "jinja2")  # and the report's renderer, in a run without --readiness-report
 
 
 @pytest.mark.usefixtures("spawn")  # pytest in a subprocess

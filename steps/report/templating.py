@@ -7,9 +7,10 @@ autoescaped. Undefined names fail the render: a template cannot print an empty s
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+if TYPE_CHECKING:  # Jinja2 is imported where a report is rendered: a run without --readiness-report never needs it
+    from jinja2 import Environment
 
 
 def cell(text: object) -> str:
@@ -19,6 +20,8 @@ def cell(text: object) -> str:
 
 @cache
 def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(loader=PackageLoader("dynamo_contracts.steps.report", "templates"), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html.j2")),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
