@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..cache import cache_dir
 from ..errors import BackendError
 from .dynamodb_local_launch import JAR, NATIVE_LIBS
 
@@ -31,15 +32,6 @@ APPROXIMATE_MB = 50
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"  # for the messages: an endpoint given instead
 
 _log = logging.getLogger(__name__)
-
-
-def cache_dir() -> Path:
-    """Where downloads are kept between runs: $DYNAMO_CONTRACTS_CACHE, else the XDG cache."""
-    explicit = os.environ.get("DYNAMO_CONTRACTS_CACHE")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "dynamo-contracts"
 
 
 def tarball_url() -> str:

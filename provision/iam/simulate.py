@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..backends.dynamodb_local_package import cache_dir
+from ..cache import cache_dir
 from ..errors import ToolError
 
 EVALUATOR = Path(__file__).resolve().parent / "evaluator"

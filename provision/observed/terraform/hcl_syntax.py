@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hcl2.api import parses_to_tree
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
+from . import hcl_cache
 from .records import TerraformError
 
 Node = Tree[Token] | Token
@@ -136,12 +136,20 @@ def parse_source(source: Source) -> Body:
     """The top-level body of HCL text."""
     shown = source.shown
     try:
-        tree = parses_to_tree(source.text)
+        tree = hcl_cache.parsed(source.text, _parse)
     except UnexpectedInput as error:
         raise TerraformError(_syntax_message(source, error)) from None
     except (LarkError, RecursionError) as error:
         raise TerraformError(f"{shown}: not valid HCL ({type(error).__name__}): fix the syntax") from None
     return read_body(_children(tree)[0], source)
+
+
+def _parse(text: str) -> Tree[Token]:
+    """python-hcl2's tree of `text`, with positions. Imported here: an unchanged file's tree is in the cache, and
+    python-hcl2 then is never imported (building its parser is most of the cost of a parse)."""
+    from hcl2.api import parses_to_tree
+
+    return parses_to_tree(text)
 
 
 def _syntax_message(source: Source, error: UnexpectedInput) -> str:
