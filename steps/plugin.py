@@ -82,6 +82,7 @@ def _configure(config: pytest.Config) -> None:
     if not activation.decide(config):
         return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
     bdd.render_plain_tables_once()
+    bdd.look_up_steps_among_steps()
     for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
         config.pluginmanager.import_plugin(module)
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")

@@ -112,6 +112,19 @@ def test_a_plain_scenarios_tables_are_kept_and_an_outlines_filled(tmp_path: Path
     assert template.raw() == [["index", "key"], ["by_<key>", "<key>"]]
 
 
+def test_a_steps_definitions_are_looked_up_among_step_definitions_only(request: pytest.FixtureRequest) -> None:
+    import importlib
+
+    every = importlib.import_module("pytest_bdd.compat").get_fixture_names(request._fixturemanager)
+    bdd.look_up_steps_among_steps()
+    bdd.look_up_steps_among_steps()  # a second call changes nothing
+    steps = importlib.import_module("pytest_bdd.scenario").get_fixture_names(request._fixturemanager)
+    assert "tmp_path" in every
+    assert "tmp_path" not in steps
+    assert steps  # the step library's sentences, registered in this run too (tests/conftest.py loads the plugin)
+    assert steps == [name for name in every if name.startswith("pytestbdd_stepdef_")]
+
+
 def test_every_gherkin_mistake_has_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.feature"
     path.write_text("Feature: bad\n  Scenario: one\n    Given a\n    | x |\n    | y | z |\n", encoding="utf-8")

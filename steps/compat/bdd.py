@@ -27,8 +27,8 @@ except ImportError:  # pytest-bdd 8: on the function (`__scenario__`) and the re
 
 __all__ = ["PLACEHOLDER", "Feature", "GherkinDocument", "GherkinParseError", "Scenario", "ScenarioTemplate",
            "Step", "cucumber_features", "cucumber_json_asked", "example_of", "gherkin_document", "gherkin_errors",
-           "load_feature", "own_steps", "render_plain_tables_once", "rendered", "report_context", "scenario_data",
-           "template_of"]
+           "load_feature", "look_up_steps_among_steps", "own_steps", "render_plain_tables_once", "rendered",
+           "report_context", "scenario_data", "template_of"]
 
 # pytest-bdd's `<name>` placeholder of an outline (parser.PARAM_RE): the plugin lists the names a step uses,
 # to name one no Examples column fills. If it moves, import it from its new place; if it goes, `<(\w+)>`.
@@ -121,6 +121,33 @@ def render_plain_tables_once() -> None:
     if render is None or getattr(render, "keeps_plain_tables", False):
         return
     Step.render_datatable = _plain_tables_kept(render)  # type: ignore[method-assign]
+
+
+def look_up_steps_among_steps() -> None:
+    """pytest-bdd finds a step's definition among the step definitions only, not among every fixture of the run.
+
+    For each step it runs, pytest-bdd asks pytest which definitions of EVERY fixture name are visible to the test
+    (`scenario.find_fixturedefs_for_step` over `compat.get_fixture_names`), then keeps the step definitions: a
+    pytest lookup for each of hundreds of names, per step (8,000 lookups in a static run, a twentieth of it).
+    Every step definition is registered under a name starting with `StepNamePrefix.step_def` (steps.py, `step`),
+    so the names are filtered first; the lookup, the visibility rules and the matching stay pytest-bdd's. Applied
+    where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
+    import importlib
+
+    from pytest_bdd.steps import StepNamePrefix
+
+    scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function
+
+    names = getattr(scenario, "get_fixture_names", None)
+    prefix = getattr(getattr(StepNamePrefix, "step_def", None), "value", None)
+    if names is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
+        return
+
+    def step_names(fixturemanager: Any) -> list[str]:
+        return [name for name in names(fixturemanager) if name.startswith(prefix)]
+
+    step_names.steps_only = True  # type: ignore[attr-defined]
+    setattr(scenario, "get_fixture_names", step_names)  # noqa: B010  (a module found at run time)
 
 
 def cucumber_json_asked(config: Any) -> bool:
