@@ -18,15 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .hcl_blocks import resource_values
-from .hcl_eval import (
-    HINT,
-    EvalError,
-    Namespace,
-    Scope,
-    evaluate,
-    evaluate_plain,
-    hidden,
-)
+from .hcl_eval import evaluate, evaluate_plain
 from .hcl_files import Declarations
 from .hcl_modules import Installed, locate
 from .hcl_providers import (
@@ -35,6 +27,7 @@ from .hcl_providers import (
     passed,
     provider_of,
 )
+from .hcl_scope import HINT, EvalError, Namespace, Scope, hidden
 from .hcl_syntax import Attribute, Block, Source, shown_path
 from .hcl_types import convert
 from .records import Reference, TerraformError, Unknown
