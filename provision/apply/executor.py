@@ -9,6 +9,9 @@ A plan may be stale by the time a change is made: another apply at once, or a ha
 have made it already. A change whose call fails is done all the same when reading the table (or
 vault, plan, selection) again shows the wanted state (`provision.apply.already`): two applies at once end
 in the same state, and both succeed.
+
+Here are the apply's options and result, the parallelism, and one handler per change kind, dispatched on the
+change's type; the calls they make, retried, the waits and the reads after a failed call are `calls.Calls`.
 """
 
 from __future__ import annotations
@@ -20,9 +23,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial, singledispatchmethod
-from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import ClientError
 
 from .. import operations as ops
 from ..backends import Backend
@@ -31,7 +33,6 @@ from ..desired.model import (
     ALARM_COMPARISON,
     ALARM_STATISTIC,
     AttributeType,
-    BackendKind,
     KeyAttribute,
 )
 from ..errors import ToolError
@@ -60,10 +61,9 @@ from ..planning.changes import (
 )
 from ..planning.plan import Plan
 from . import already, requests
-from .retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code, with_retry
+from .calls import Calls
+from .retry import RETRYABLE, TABLE_BUSY, TRANSIENT, error_code
 from .safety import check_account
-
-T = TypeVar("T")
 
 # Right after CreateTable, AWS often answers UpdateContinuousBackups with this for a while: it clears by waiting.
 PITR_NOT_READY = "ContinuousBackupsUnavailableException"
@@ -140,14 +140,11 @@ def _threads(options: ApplyOptions, tables: int, backend: Backend) -> int:
     return max(1, min(wanted, TABLE_OPERATIONS))
 
 
-class _Executor:
+class _Executor(Calls):
+    """Runs a sequence of changes, each by the handler of its kind (`do`), on the calls `Calls` makes."""
+
     def __init__(self, backend: Backend, options: ApplyOptions, deadline: Deadline) -> None:
-        self.backend = backend
-        self.options = options
-        self.deadline = deadline
-        self.dynamodb = backend.client("dynamodb")
-        local = backend.kind is not BackendKind.AWS
-        self.poll = options.poll_interval if options.poll_interval is not None else (0.1 if local else 2.0)
+        super().__init__(backend, options, deadline)
         self.plan_ids: dict[str, str] = {}
 
     def run_all(self, changes: Sequence[Change]) -> ApplyResult:
@@ -167,84 +164,6 @@ class _Executor:
             self.options.progress(f"  done: {change.describe()} ({time.monotonic() - started:.1f} s)")
             result.done.append(change)
         return result
-
-    def call(self, client: Any, operation: ops.Operation, retry_on: frozenset[str] = RETRYABLE,
-             **kwargs: Any) -> Any:
-        """One API call, retried (backoff, within the deadline) while it fails with a code in `retry_on`."""
-        return with_retry(lambda: operation.call(client, **kwargs), self.deadline,
-                          first_delay=self.options.first_retry_delay, retry_on=retry_on,
-                          on_retry=lambda code, pause: self.options.progress(
-                              f"  {operation.name}: {code}, retrying in {pause:.1f} s"))
-
-    def describe_table(self, table: str) -> dict[str, Any]:
-        return dict(self.call(self.dynamodb, ops.DESCRIBE_TABLE, TableName=table)["Table"])
-
-    def update_table(self, change: Change, request: dict[str, Any]) -> None:
-        """One UpdateTable, then the wait; done too when it failed because the table is already so."""
-        table = request["TableName"]
-        try:
-            self.call(self.dynamodb, ops.UPDATE_TABLE, **request)
-        except ClientError as error:
-            self.settle(change, error, lambda: self.describe_table(table), partial(already.holds, change))
-        self.wait_until_active(table)
-
-    def settle(self, change: Change, error: ClientError, read: Callable[[], T], holds: Callable[[T], bool]) -> T:
-        """After a mutating call failed: done if what it was to do holds now (another run did it since the plan
-        was read, or a hand change), and what was read is returned; otherwise the call's own error. Decided by
-        reading, never by the message."""
-        try:
-            now = read()
-        except ClientError:
-            raise error from None
-        if not holds(now):
-            raise error
-        self.options.progress(f"  already so: {change.describe()} (made since the plan was read; "
-                              f"{error_code(error)} was the answer)")
-        return now
-
-    def table_exists(self, table: str) -> bool:
-        try:
-            self.describe_table(table)
-        except ClientError as error:
-            if error_code(error) == "ResourceNotFoundException":
-                return False
-            raise
-        return True
-
-    # --- waiting ---------------------------------------------------------------------------
-
-    def wait_until_active(self, table: str) -> None:
-        """Until the table and every index is ACTIVE (and no index is backfilling or being deleted)."""
-        started = last_report = time.monotonic()
-        while True:
-            description = self.describe_table(table)
-            waiting = [] if description["TableStatus"] == "ACTIVE" else [f"table {description['TableStatus']}"]
-            for index in description.get("GlobalSecondaryIndexes", []):
-                status = index.get("IndexStatus", "ACTIVE")
-                if status != "ACTIVE" or index.get("Backfilling"):
-                    backfilling = " (backfilling)" if index.get("Backfilling") else ""
-                    waiting.append(f"GSI {index['IndexName']} {status}{backfilling}")
-            if not waiting:
-                return
-            now = time.monotonic()
-            if self.deadline.passed():
-                raise DeadlineExceeded(f"timed out after {self.deadline.seconds:.0f} s waiting for {table}: "
-                                       + ", ".join(waiting))
-            if now - last_report >= self.options.report_every:
-                self.options.progress(f"  waiting for {table}: {', '.join(waiting)} ({now - started:.0f} s)")
-                last_report = now
-            time.sleep(self.poll)
-
-    def wait_until_deleted(self, table: str) -> None:
-        """boto3's `table_not_exists` waiter (DescribeTable until ResourceNotFound), within the deadline."""
-        attempts = max(1, int(self.deadline.left() / self.poll))
-        try:
-            ops.DESCRIBE_TABLE.wait(self.dynamodb, "table_not_exists", TableName=table,
-                                    WaiterConfig={"Delay": self.poll, "MaxAttempts": attempts})
-        except WaiterError as error:
-            if "Max attempts exceeded" in str(error):
-                raise DeadlineExceeded(f"timed out waiting for table {table} to be deleted") from None
-            raise
 
     # --- one change ------------------------------------------------------------------------
 
@@ -368,21 +287,7 @@ class _Executor:
             self.settle(change, error, lambda: self.tags(arn),
                         lambda tags: all(tags.get(k) == v for k, v in change.tags.items()))
 
-    def tags(self, arn: str) -> dict[str, str]:
-        found: dict[str, str] = {}
-        kwargs: dict[str, Any] = {"ResourceArn": arn}
-        while True:
-            page = self.call(self.dynamodb, ops.LIST_TAGS_OF_RESOURCE, **kwargs)
-            found.update({tag["Key"]: tag["Value"] for tag in page.get("Tags", [])})
-            if not page.get("NextToken"):
-                return found
-            kwargs["NextToken"] = page["NextToken"]
-
     # --- backups -----------------------------------------------------------------------------
-
-    @property
-    def backup(self) -> Any:
-        return self.backend.client("backup")
 
     @do.register
     def _(self, change: CreateVault) -> None:
@@ -390,15 +295,6 @@ class _Executor:
             self.call(self.backup, ops.CREATE_BACKUP_VAULT, **requests.create_vault(change.vault))
         except ClientError as error:  # AlreadyExistsException: another run made it
             self.settle(change, error, lambda: self.vault_exists(change.target), bool)
-
-    def vault_exists(self, name: str) -> bool:
-        try:
-            self.call(self.backup, ops.DESCRIBE_BACKUP_VAULT, BackupVaultName=name)
-        except ClientError as error:
-            if error_code(error) in ("ResourceNotFoundException", "AccessDeniedException"):
-                return False
-            raise
-        return True
 
     @do.register
     def _(self, change: CreateBackupPlan) -> None:
@@ -410,11 +306,6 @@ class _Executor:
             self.plan_ids[change.target] = str(plan_id)
             return
         self.plan_ids[change.target] = response["BackupPlanId"]
-
-    def plan_id_named(self, name: str) -> str | None:
-        pages = ops.LIST_BACKUP_PLANS.pages(self.backup)
-        return next((str(p["BackupPlanId"]) for page in pages for p in page.get("BackupPlansList", [])
-                     if p.get("BackupPlanName") == name), None)
 
     @do.register
     def _(self, change: UpdateBackupPlan) -> None:
@@ -445,7 +336,3 @@ class _Executor:
         except ClientError as error:  # ResourceNotFoundException: another run deleted it
             self.settle(change, error, lambda: self.selections(plan_id), lambda found: selection_id not in found)
 
-    def selections(self, plan_id: str) -> dict[str, str]:
-        """The plan's selections: id -> name."""
-        pages = ops.LIST_BACKUP_SELECTIONS.pages(self.backup, BackupPlanId=plan_id)
-        return {s["SelectionId"]: s["SelectionName"] for page in pages for s in page.get("BackupSelectionsList", [])}

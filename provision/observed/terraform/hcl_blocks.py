@@ -12,17 +12,12 @@ from typing import Any
 
 from lark import Tree
 
-from .hcl_eval import (
-    EvalError,
-    Scope,
-    evaluate,
-    evaluate_plain,
-    hidden,
-    items,
-)
+from .hcl_eval import evaluate, evaluate_plain
 from .hcl_lifecycle import ignore_changes
+from .hcl_operations import items
 from .hcl_providers import IMPLICIT, ProviderConfig
 from .hcl_schema import RESOURCES, convert_values
+from .hcl_scope import EvalError, Scope, hidden
 from .hcl_syntax import Block, Body, name_text
 from .records import TerraformError, Unknown
 

@@ -5,60 +5,37 @@ conditionals and a set of pure functions are evaluated over what is known. What 
 is an `Unknown` at the place of the value, naming the construct and FILE:LINE; another resource's
 attribute that only exists after apply is a `Reference`. What Terraform itself would reject (a
 missing key, a wrong type) is an `EvalError` with FILE:LINE.
+
+Here is one handler per grammar rule, dispatched from `evaluate` through `_HANDLERS`; a handler evaluates the
+parts of its node and leaves the work on their values to `hcl_operations` (conversions, traversals, operators),
+which evaluates nothing. The scope an expression is evaluated in, and `EvalError`, are in `hcl_scope`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from lark import Token, Tree
 
 from ..state import only
 from . import hcl_functions
-from .hcl_syntax import Node, Source, name_text
-from .records import Reference, TerraformError, Unknown
-
-HINT = "check a plan instead (--against plan:FILE)"
-
-
-class EvalError(TerraformError):
-    """An expression Terraform would reject too: FILE:LINE, what is wrong, what to write instead."""
-
-
-class Namespace:
-    """A value whose attributes are looked up on demand: `var`, `local`, a resource, `data.TYPE`."""
-
-    def __init__(self, name: str, get: Callable[[str, str], Any]) -> None:
-        self.name = name
-        self._get = get
-
-    def get(self, attribute: str, where: str) -> Any:
-        return self._get(attribute, where)
-
-    def __repr__(self) -> str:
-        return f"Namespace({self.name})"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an expression is evaluated: its file, the root names of the folder, and local bindings."""
-
-    source: Source
-    root: Callable[[str, str], Any]  # (name, where) -> value of a root name such as var, local, aws_x
-    names: Mapping[str, Any] = field(default_factory=dict)  # count, each, an iterator, a `for` variable
-
-    def child(self, **bindings: Any) -> Scope:
-        return Scope(self.source, self.root, {**self.names, **bindings})
-
-    def at(self, source: Source) -> Scope:
-        """The same names, for an expression written in `source` (an override file's argument in a merged block)."""
-        return self if source is self.source else Scope(source, self.root, self.names)
-
-    def lookup(self, name: str, where: str) -> Any:
-        return self.names[name] if name in self.names else self.root(name, where)
+from .hcl_operations import (
+    apply_operator,
+    for_object,
+    get_attribute,
+    index,
+    items,
+    normal,
+    string_chars,
+    to_bool,
+    to_number,
+    to_string,
+)
+from .hcl_scope import HINT, EvalError, Scope, hidden, plain, tokens, trees
+from .hcl_syntax import Node, name_text
+from .records import Unknown
 
 
 def evaluate(node: Node, scope: Scope) -> Any:
@@ -78,37 +55,6 @@ def evaluate_plain(node: Node, scope: Scope) -> Any:
         return plain(evaluate(node, scope), where)
     except RecursionError:
         raise EvalError(f"{where}: the expression nests too deeply to be read here: simplify it") from None
-
-
-def plain(value: Any, where: str) -> Any:
-    if isinstance(value, Namespace):
-        return Unknown(f"{value.name} at {where} is a whole object, known to Terraform only: {HINT}")
-    if isinstance(value, list):
-        return [plain(v, where) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v, where) for k, v in value.items()}
-    return value
-
-
-def trees(node: Tree[Token]) -> list[Tree[Token]]:
-    return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
-
-
-def tokens(node: Tree[Token]) -> list[Token]:
-    return [c for c in node.children if isinstance(c, Token)]
-
-
-def hidden(value: Any) -> Unknown | None:
-    """The Unknown a value stands for if it is not known here (an Unknown, or a Reference), else None."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, Reference):
-        return Unknown(f"{value} is known only after apply: {HINT}")
-    return None
-
-
-def normal(number: int | float) -> int | float:
-    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 # -- terms -------------------------------------------------------------------------------------------------------
@@ -161,26 +107,11 @@ def _object_key(node: Tree[Token], scope: Scope) -> Any:
             return name_text(term)
     key = evaluate(inner, scope)
     if hidden(key) is None:
-        return _to_string(key, scope.source.where(node))
+        return to_string(key, scope.source.where(node))
     return key
 
 
 # -- strings -----------------------------------------------------------------------------------------------------
-
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
-
-
-def unescape(text: str, where: str) -> str:
-    def one(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code in _ESCAPES:
-            return _ESCAPES[code]
-        if len(code) > 1:
-            return chr(int(code[1:], 16))
-        raise EvalError(f"{where}: invalid escape sequence \\{code} in a string: write \\\\ for a backslash")
-
-    return _ESCAPE.sub(one, text)
 
 
 def _string(node: Tree[Token], scope: Scope) -> Any:
@@ -193,7 +124,7 @@ def _string(node: Tree[Token], scope: Scope) -> Any:
     unknown: Unknown | None = None
     for part in parts:
         if isinstance(part, Token):
-            chunks.append(_string_chars(part, where))
+            chunks.append(string_chars(part, where))
             patterns.append(only(chunks[-1]))
         elif part.data == "interpolation":
             value = evaluate(trees(part)[0], scope)
@@ -201,7 +132,7 @@ def _string(node: Tree[Token], scope: Scope) -> Any:
                 unknown = unknown or not_known
                 patterns.append(not_known.pattern or "*")
                 continue
-            chunks.append(_to_string(value, where))
+            chunks.append(to_string(value, where))
             patterns.append(only(chunks[-1]))
         else:
             return Unknown(
@@ -210,25 +141,6 @@ def _string(node: Tree[Token], scope: Scope) -> Any:
     if unknown is not None:  # one unknown part: the string is unknown, but not anything at all
         return Unknown(unknown.reason, "".join(patterns))
     return "".join(chunks)
-
-
-def _string_chars(token: Token, where: str) -> str:
-    if token.type == "ESCAPED_INTERPOLATION":
-        return str(token)[1:]  # $${x} is the text ${x}
-    if token.type == "ESCAPED_DIRECTIVE":
-        return str(token)[1:]
-    return unescape(str(token), where)
-
-
-def _to_string(value: Any, where: str) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(normal(value))
-    if isinstance(value, str):
-        return value
-    what = "null" if value is None else type(value).__name__
-    raise EvalError(f"{where}: a string is needed here, not {what}: use a string value")
 
 
 def _heredoc(node: Tree[Token], scope: Scope) -> Any:
@@ -245,37 +157,6 @@ def _heredoc(node: Tree[Token], scope: Scope) -> Any:
 
 
 # -- traversals --------------------------------------------------------------------------------------------------
-
-
-def get_attribute(value: Any, name: str, where: str) -> Any:
-    if isinstance(value, Namespace):
-        return value.get(name, where)
-    if isinstance(value, Reference):
-        return Unknown(f"{value}.{name} at {where} is known only after apply: {HINT}")
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, dict):
-        if name not in value:
-            raise EvalError(f"{where}: the object has no attribute {name!r} (it has {', '.join(value) or 'none'})")
-        return value[name]
-    what = "null" if value is None else type(value).__name__
-    raise EvalError(f"{where}: cannot read .{name} of a {what}: use an object")
-
-
-def index(value: Any, key: Any, where: str) -> Any:
-    if (unknown := hidden(value)) is not None or (unknown := hidden(key)) is not None:
-        return unknown
-    if isinstance(value, dict):
-        text = _to_string(key, where)
-        if text not in value:
-            raise EvalError(f"{where}: the map has no key {text!r} (it has {', '.join(value) or 'none'})")
-        return value[text]
-    if isinstance(value, list):
-        position = hcl_functions.to_number(key) if isinstance(key, str) else key
-        if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < len(value):
-            raise EvalError(f"{where}: index {key!r} is out of range for a list of {len(value)}")
-        return value[position]
-    raise EvalError(f"{where}: cannot index a {'null' if value is None else type(value).__name__}")
 
 
 def _step(value: Any, step: Tree[Token], scope: Scope) -> Any:
@@ -315,15 +196,7 @@ def _conditional(node: Tree[Token], scope: Scope) -> Any:
     if (unknown := hidden(value)) is not None:
         where = scope.source.where(node)
         return Unknown(f"the condition of `{scope.source.snippet(node)}` at {where} is not known: {unknown}")
-    return evaluate(yes if _to_bool(value, scope.source.where(condition)) else no, scope)
-
-
-def _to_bool(value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise EvalError(f"{where}: a bool is needed here, not {value!r}: use true or false")
+    return evaluate(yes if to_bool(value, scope.source.where(condition)) else no, scope)
 
 
 def _unary(node: Tree[Token], scope: Scope) -> Any:
@@ -332,15 +205,8 @@ def _unary(node: Tree[Token], scope: Scope) -> Any:
         return unknown
     where = scope.source.where(node)
     if operator == "!":
-        return not _to_bool(operand, where)
-    return normal(-_to_number(operand, where))
-
-
-def _to_number(value: Any, where: str) -> int | float:
-    number = hcl_functions.to_number(value)
-    if number is None:
-        raise EvalError(f"{where}: a number is needed here, not {value!r}: use a number")
-    return number
+        return not to_bool(operand, where)
+    return normal(-to_number(operand, where))
 
 
 def _binary(node: Tree[Token], scope: Scope) -> Any:
@@ -348,45 +214,16 @@ def _binary(node: Tree[Token], scope: Scope) -> Any:
     operator = str(trees(term)[0].children[0]).strip()
     left = evaluate(left_node, scope)
     where = scope.source.where(node)
-    if operator in ("&&", "||") and hidden(left) is None and _to_bool(left, where) == (operator == "||"):
+    if operator in ("&&", "||") and hidden(left) is None and to_bool(left, where) == (operator == "||"):
         return operator == "||"  # false && x, true || x: x is not needed
     right = evaluate(trees(term)[1], scope)
     for value in (left, right):
         if (unknown := hidden(value)) is not None:
             return unknown
-    return _apply(operator, left, right, where)
-
-
-def _apply(operator: str, left: Any, right: Any, where: str) -> Any:
-    if operator == "==":
-        return left == right
-    if operator == "!=":
-        return left != right
-    if operator in ("&&", "||"):
-        return _to_bool(right, where)
-    a, b = _to_number(left, where), _to_number(right, where)
-    if operator in ("/", "%") and b == 0:
-        raise EvalError(f"{where}: division by zero")
-    results: dict[str, Callable[[], Any]] = {
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b, "%": lambda: a % b,
-        "<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b, ">=": lambda: a >= b,
-    }  # fmt: skip
-    result = results[operator]()
-    return result if isinstance(result, bool) else normal(result)
+    return apply_operator(operator, left, right, where)
 
 
 # -- for expressions and functions -------------------------------------------------------------------------------
-
-
-def items(value: Any, where: str) -> list[tuple[Any, Any]]:
-    """(key, value) pairs to iterate: a list by index, a map by key in lexical order (as Terraform does)."""
-    if isinstance(value, list):
-        return list(enumerate(value))
-    if isinstance(value, dict):
-        return [(k, value[k]) for k in sorted(value)]
-    raise EvalError(
-        f"{where}: cannot iterate over {'null' if value is None else type(value).__name__}: use a list or map"
-    )
 
 
 def _for(node: Tree[Token], scope: Scope) -> Any:
@@ -405,27 +242,12 @@ def _for(node: Tree[Token], scope: Scope) -> Any:
             keep = evaluate(trees(condition)[0], inner)
             if (unknown := hidden(keep)) is not None:
                 return Unknown(f"the `if` of the `for` expression at {where} is not known: {unknown}")
-            if not _to_bool(keep, where):
+            if not to_bool(keep, where):
                 continue
         results.append(tuple(evaluate(e, inner) for e in rest if e.data != "for_cond"))
     if node.data == "for_tuple_expr":
         return [r[0] for r in results]
-    return _for_object(results, grouping, where)
-
-
-def _for_object(results: list[tuple[Any, ...]], grouping: bool, where: str) -> Any:
-    made: dict[str, Any] = {}
-    for key, value in results:
-        if (unknown := hidden(key)) is not None:
-            return Unknown(f"a key made by the `for` expression at {where} is not known: {unknown}")
-        text = _to_string(key, where)
-        if grouping:
-            made.setdefault(text, []).append(value)
-        elif text in made:
-            raise EvalError(f"{where}: the `for` expression makes key {text!r} twice: add `...` to group the values")
-        else:
-            made[text] = value
-    return made
+    return for_object(results, grouping, where)
 
 
 def _function(node: Tree[Token], scope: Scope) -> Any:

@@ -7,6 +7,7 @@ that depends on itself is an error, as in Terraform, across modules too. A resou
 its body is that value; one that is not (arn, id, stream_arn...) is a `Reference` to it, by its full address
 (`module.tables["orders"].aws_dynamodb_table.this[0]`). A data source is `Unknown`: only Terraform reads it;
 so are the outputs of a module that cannot be read here.
+The instances a resource or module call makes (`count`, `for_each`) are expanded by `hcl_instances`.
 """
 
 from __future__ import annotations
@@ -18,16 +19,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .hcl_blocks import resource_values
-from .hcl_eval import (
-    HINT,
-    EvalError,
-    Namespace,
-    Scope,
-    evaluate,
-    evaluate_plain,
-    hidden,
-)
+from .hcl_eval import evaluate, evaluate_plain
 from .hcl_files import Declarations
+from .hcl_instances import Instance, expand
 from .hcl_modules import Installed, locate
 from .hcl_providers import (
     ProviderConfig,
@@ -35,6 +29,7 @@ from .hcl_providers import (
     passed,
     provider_of,
 )
+from .hcl_scope import HINT, EvalError, Namespace, Scope, hidden
 from .hcl_syntax import Attribute, Block, Source, shown_path
 from .hcl_types import convert
 from .records import Reference, TerraformError, Unknown
@@ -77,14 +72,6 @@ class Tree:
     load: Callable[[Path], Declarations]
     done: dict[str, Any] = field(default_factory=dict)
     busy: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Instance:
-    """One instance of a resource or module call: its address and its `count.index` or `each` bindings."""
-
-    address: str
-    bindings: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -269,14 +256,14 @@ class Folder:
         """The instances of a module call (one, `count` of them, one per `for_each` key), read or not."""
         block = self.declarations.modules[name]
         return self._once(f"module.{name} (keys)", block.where,
-                          lambda: self._expand(f"{self.address}module.{name}", block))
+                          lambda: expand(f"{self.address}module.{name}", block, self.scope))
 
     def _children(self, name: str, block: Block) -> list[Child] | Unknown:
         key = f"{self.key}.{name}" if self.key else name
         folder = locate(block, key, self.path, self.tree.installed)
         if isinstance(folder, Unknown):
             return folder
-        found = self._expand(f"{self.address}module.{name}", block)
+        found = expand(f"{self.address}module.{name}", block, self.scope)
         if isinstance(found, Unknown):
             return found
         declarations = self.tree.load(folder)
@@ -339,26 +326,7 @@ class Folder:
         """The instances of a resource (one, `count` of them, one per `for_each` key), or why they are not known."""
         block = self.declarations.resources[(kind, name)]
         return self._once(f"{kind}.{name} (instances)", block.where,
-                          lambda: self._expand(f"{self.address}{kind}.{name}", block))
-
-    def _expand(self, address: str, block: Block) -> list[Instance] | Unknown:
-        count, for_each = block.body.attribute("count"), block.body.attribute("for_each")
-        if count is not None and for_each is not None:
-            raise EvalError(f"{block.where}: {address} has both count and for_each: keep one")
-        if count is None and for_each is None:
-            return [Instance(address, {})]
-        meta = count or for_each
-        assert meta is not None
-        value = evaluate(meta.expr, self.scope(meta.source))
-        if (unknown := hidden(value)) is not None:
-            return unknown
-        if isinstance(value, list) and (unknown := next((u for v in value if (u := hidden(v))), None)) is not None:
-            return unknown  # the keys of for_each are not known
-        if count is not None:
-            return [Instance(f"{address}[{i}]", {"count": {"index": i}}) for i in range(_count(value, count.where))]
-        return [
-            Instance(f"{address}[{json.dumps(k)}]", {"each": {"key": k, "value": v}}) for k, v in _each(value, meta)
-        ]
+                          lambda: expand(f"{self.address}{kind}.{name}", block, self.scope))
 
 
 def _nullable(block: Block) -> bool:
@@ -380,24 +348,4 @@ def _check_arguments(call: Block, child: Declarations) -> None:
                                  f"{block.where} with no default): add {name} = ... to the call")
 
 
-def _count(value: Any, where: str) -> int:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise EvalError(f"{where}: count must be a whole number of 0 or more, not {value!r}")
-    return value
-
-
-def _each(value: Any, attribute: Attribute) -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        return [(k, value[k]) for k in sorted(value)]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [(v, v) for v in sorted(set(value))]  # a set of strings: each.key is each.value
-    raise EvalError(
-        f"{attribute.where}: for_each must be a map or a set of strings, not {value!r}: use toset([...]) or a map"
-    )
-
-
-__all__ = ["Argument", "Child", "Folder", "Input", "Instance", "TerraformError", "Tree"]
+__all__ = ["Argument", "Child", "Folder", "Input", "TerraformError", "Tree"]

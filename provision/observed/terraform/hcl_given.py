@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from lark import Token, Tree
 
-from .hcl_eval import trees
 from .hcl_folder import Folder
+from .hcl_scope import trees
 from .hcl_syntax import Block, Body, Node, name_text
 
 LIMIT = 64  # locals followed through locals: deeper than this is a cycle Terraform refuses anyway

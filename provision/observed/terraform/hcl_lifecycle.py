@@ -15,8 +15,8 @@ from typing import Any
 
 from lark import Tree
 
-from .hcl_eval import trees
 from .hcl_schema import RESOURCES
+from .hcl_scope import trees
 from .hcl_syntax import Attribute, Body
 from .records import TerraformError, Unknown
 

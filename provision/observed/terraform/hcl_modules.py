@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .hcl_eval import HINT
+from .hcl_scope import HINT
 from .hcl_syntax import Block, shown_path
 from .records import TerraformError, Unknown
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from lark import Tree
 
-from .hcl_eval import EvalError, Scope, evaluate_plain, hidden, trees
+from .hcl_eval import evaluate_plain
+from .hcl_scope import EvalError, Scope, hidden, trees
 from .hcl_syntax import Attribute, Block, name_text
 from .records import TerraformError, Unknown
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from lark import Token, Tree
 
-from .hcl_eval import Scope, evaluate, hidden, trees
+from .hcl_eval import evaluate
 from .hcl_functions import to_number
+from .hcl_scope import Scope, hidden, trees
 from .hcl_syntax import Node, Source, name_text
 from .records import TerraformError
 

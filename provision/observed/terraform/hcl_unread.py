@@ -16,11 +16,11 @@ from typing import Any
 from lark import Token, Tree
 
 from ..state import only
-from .hcl_eval import Scope, evaluate_plain, hidden, tokens, trees
-from .hcl_eval import _string_chars as string_chars
-from .hcl_eval import _to_string as to_string
+from .hcl_eval import evaluate_plain
 from .hcl_folder import Folder
 from .hcl_modules import source_of
+from .hcl_operations import string_chars, to_string
+from .hcl_scope import Scope, hidden, tokens, trees
 from .hcl_syntax import Block, Node
 from .records import TerraformError, Unknown, Unresolved
 

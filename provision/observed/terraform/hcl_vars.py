@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .hcl_eval import EvalError, Scope, evaluate_plain
+from .hcl_eval import evaluate_plain
 from .hcl_json_lines import plain, read_json
+from .hcl_scope import EvalError, Scope
 from .hcl_syntax import (
     Block,
     Source,
