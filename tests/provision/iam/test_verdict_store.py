@@ -31,9 +31,10 @@ from dynamo_contracts.provision.workflow import provision
 from dynamo_contracts.steps import iam_consumer
 from dynamo_contracts.steps.deployments.records import DeploymentRecord, VerdictRecord
 from dynamo_contracts.steps.deployments.store import VerdictStore
-from tests.provision.iam.test_policy import CONSUMER, MOTO_ACCOUNT, QUIET, ROOT, _run, needs_node
+from tests.provision.iam.iam_cases import CONSUMER, MOTO_ACCOUNT, QUIET, needs_node, run_iam
 from tests.support.iam import evaluate
 from tests.support.iam.recorder import Call, Recorder
+from tests.support.paths import ROOT
 
 SIT_STORE = f"arn:aws:dynamodb:eu-west-1:222222222222:table/{VERDICTS_TABLE}"
 
@@ -97,10 +98,10 @@ def test_the_command_grants_the_store_where_the_contracts_say_the_environment_re
     assert changed != text
     environments.write_text(changed, encoding="utf-8")
     assert load_contracts(contracts).environments["sit"].record_verdicts
-    assert _run("--env", "sit", "--role", "reader", "--contracts", str(contracts)) == 0
+    assert run_iam("--env", "sit", "--role", "reader", "--contracts", str(contracts)) == 0
     printed = json.loads(capsys.readouterr().out)
     assert list(naming_the_store(printed)) == ["RecordAndReadVerdictsInTheToolsOwnTable"]
-    assert _run("--env", "sit", "--role", "reader") == 0  # the real contracts: sit records none
+    assert run_iam("--env", "sit", "--role", "reader") == 0  # the real contracts: sit records none
     assert naming_the_store(json.loads(capsys.readouterr().out)) == {}
 
 
