@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dynamo_contracts.provision.iam import simulate
-from tests.steps.permissions.test_lambda_access import ROLE, TABLE, allow, policy
+from tests.steps.permissions.roles import ROLE, TABLE, allow, policy
 
 
 @pytest.mark.slow
