@@ -4,37 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from dynamo_contracts.provision.apply import requests
-from dynamo_contracts.provision.apply.executor import ApplyOptions, apply_plan
-from dynamo_contracts.provision.backends import Backend, open_backend
+from dynamo_contracts.provision.apply.executor import apply_plan
+from dynamo_contracts.provision.backends import Backend
 from dynamo_contracts.provision.desired.model import (
     DesiredState,
     Environment,
     GlobalIndex,
     Projection,
     ProjectionType,
-    TableSpec,
 )
 from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from dynamo_contracts.provision.errors import AccountMismatchError, RefusedError
 from dynamo_contracts.provision.observed.live import list_tables, observe
 from dynamo_contracts.provision.planning.plan import DESTROY_OPTION, LOWER_PROTECTION_OPTION
-from dynamo_contracts.provision.workflow import destroy, make_plan, provision
-
-QUIET = ApplyOptions(progress=lambda _line: None)
-
-
-@pytest.fixture
-def moto(desired: DesiredState) -> Iterator[Backend]:
-    with open_backend(desired.environments["moto"]) as backend:
-        yield backend
+from dynamo_contracts.provision.workflow import make_plan, provision
+from tests.provision.apply.moto_apply import QUIET, create_foreign_table
 
 
 def replace_gsi(desired: DesiredState, table: str, index: str, **changes: Any) -> DesiredState:
@@ -198,14 +188,6 @@ def test_on_moto_protection_follows_the_contracts_without_the_option(moto: Backe
     assert protection(moto, env) == {(False, False)}
 
 
-def create_foreign_table(backend: Backend, name: str, tags: dict[str, str] | None = None) -> None:
-    """A table someone else made, by hand (or a table of ours, when `tags` carry the ownership tag)."""
-    extra = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
-    backend.client("dynamodb").create_table(
-        TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST", **extra)
-
-
 # --- whose tables are deleted ------------------------------------------------------------------------
 
 
@@ -242,88 +224,6 @@ def test_tables_created_from_contracts_without_tags_carry_the_ownership_tag(
     assert tags == {name: {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE} for name in resolve(desired, env).tables}
 
 
-# --- concurrent applies ---------------------------------------------------------------------------------
-
-
-def test_a_table_another_apply_created_meanwhile_is_counted_done_promptly(
-        moto: Backend, desired: DesiredState) -> None:
-    env = desired.environments["moto"]
-    plan = make_plan(moto, desired, env)  # read while the environment is empty
-    spec = resolve(desired, env).tables["orders-moto"]
-    moto.client("dynamodb").create_table(**requests.create_table("orders-moto", spec))  # the other apply
-    lines: list[str] = []
-    started = time.monotonic()
-    # Retrying ResourceInUse would spend the whole timeout and fail: a short one makes that a quick failure.
-    result = apply_plan(moto, plan, dataclasses.replace(QUIET, progress=lines.append, timeout=20))
-    assert time.monotonic() - started < 20
-    assert ("CreateTable", "orders-moto") in [(c.kind, c.target) for c in result.done]
-    assert not [line for line in lines if "retrying" in line]
-    assert make_plan(moto, desired, env).pending == []
-
-
-def test_a_stale_plan_applied_after_another_finds_everything_done(moto: Backend, desired: DesiredState) -> None:
-    """Two applies at once ended in the right state, but one exited 1 in 4 of 10 trials: a change someone
-    else already made is done, not an error. Deterministic: both plans read the empty environment."""
-    env = desired.environments["moto"]
-    first, stale = make_plan(moto, desired, env), make_plan(moto, desired, env)
-    apply_plan(moto, first, QUIET)
-    lines: list[str] = []
-    result = apply_plan(moto, stale, dataclasses.replace(QUIET, progress=lines.append))
-    assert sorted(c.describe() for c in result.done) == sorted(c.describe() for c in stale.pending)
-    assert {c.kind for c in stale.pending} >= {"CreateTable", "UpdatePitr", "UpdateTtl", "CreateVault",
-                                              "CreateBackupPlan"}
-    assert [line for line in lines if "already" in line], "the apply says what it found done"
-    assert make_plan(moto, desired, env).pending == []
-    assert not isinstance(observe(moto, env).backups.plans, dict) or len(observe(moto, env).backups.plans) == 1
-
-
-def changed_tables(desired: DesiredState) -> DesiredState:
-    """A contracts change touching most kinds of table change: a GSI, TTL, stream, tags, protection, PITR.
-
-    Not a GSI delete nor a new stream view: moto raises ValueError for deleting a GSI that is gone
-    (AWS and DynamoDB Local answer ResourceNotFoundException) and refuses a stream enabled again after
-    it was disabled; tests/provision/apply/test_on_dynamodb_local.py covers those on DynamoDB Local.
-    """
-    def change(table: TableSpec) -> TableSpec:
-        if table.name == "campaigns":
-            return dataclasses.replace(table, ttl_attribute=None)
-        if table.name == "users":
-            return dataclasses.replace(table, ttl_attribute="expiresAt", tags={**table.tags, "Owner": "users-team"})
-        if table.name == "products":
-            return dataclasses.replace(table, stream=None)
-        if table.name == "tenants":
-            return dataclasses.replace(table, deletion_protection=True, point_in_time_recovery=False)
-        return table
-
-    more = with_extra_gsi(desired)
-    return dataclasses.replace(more, tables=tuple(change(t) for t in more.tables))
-
-
-def with_extra_gsi(desired: DesiredState) -> DesiredState:
-    spec = desired.table("orders")
-    assert spec is not None
-    extra = GlobalIndex("OrdersByStatus", dataclasses.replace(spec.global_indexes[1].keys),
-                        Projection(ProjectionType.KEYS_ONLY))
-    return dataclasses.replace(desired, tables=tuple(
-        dataclasses.replace(t, global_indexes=(*t.global_indexes, extra)) if t.name == "orders" else t
-        for t in desired.tables))
-
-
-def test_a_stale_plan_of_table_changes_applied_after_another_finds_them_done(
-        moto: Backend, desired: DesiredState) -> None:
-    env = desired.environments["moto"]
-    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
-    target = changed_tables(desired)
-    first, stale = make_plan(moto, target, env), make_plan(moto, target, env)
-    kinds = {c.kind for c in stale.pending}
-    assert kinds == {"CreateIndex", "UpdateTtl", "UpdateStream", "TagTable", "UpdateDeletionProtection",
-                     "UpdatePitr"}, kinds
-    apply_plan(moto, first, QUIET)
-    result = apply_plan(moto, stale, QUIET)
-    assert len(result.done) == len(stale.pending)
-    assert make_plan(moto, target, env).pending == []
-
-
 # --- TTL ------------------------------------------------------------------------------------------------
 
 
@@ -348,49 +248,6 @@ def test_moving_ttl_is_refused_and_nothing_is_done(moto: Backend, desired: Desir
     with pytest.raises(RefusedError, match="remove ttl_attribute"):
         provision(moto, moved, env, options=QUIET, show=lambda _text: None)
     assert observe(moto, env).tables["campaigns-moto"].ttl_attribute == "expiresAt"
-
-
-# --- destroy ----------------------------------------------------------------------------------------------
-
-
-def test_destroy_shows_its_plan_then_deletes_only_the_tables_the_contracts_name(
-        moto: Backend, desired: DesiredState) -> None:
-    env = desired.environments["moto"]
-    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
-    create_foreign_table(moto, "payments-team-moto")
-    create_foreign_table(moto, "legacy-moto", {OWNERSHIP_TAG_KEY: OWNERSHIP_TAG_VALUE})
-    shown: list[str] = []
-    result = destroy(moto, desired, env, options=QUIET, show=shown.append)
-    ours = sorted(resolve(desired, env).tables)
-    assert sorted(c.target for c in result.done) == ours
-    assert [c.kind for c in result.done] == ["DeleteTable"] * 5
-    assert sorted(list_tables(moto)) == ["legacy-moto", "payments-team-moto"]
-    lines = shown[0].splitlines()
-    assert lines[0] == "Plan for environment 'moto' on moto:"
-    assert "  - DELETE table orders-moto (destroy: a table the contracts name): its data is lost" in lines
-    assert lines[-1] == "Plan: 5 to change, 5 of them DELETE."
-    again = destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
-    assert again.done == []
-
-
-def test_destroy_refuses_a_protected_table_and_deletes_nothing(moto: Backend, desired: DesiredState) -> None:
-    env = desired.environments["moto"]
-    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
-    moto.client("dynamodb").update_table(TableName="users-moto", DeletionProtectionEnabled=True)
-    with pytest.raises(RefusedError, match="deletion protection is on") as refused:
-        destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
-    assert "--no-deletion-protection-enabled" in str(refused.value)
-    assert "deletion_protection: false" in str(refused.value)
-    assert len(list_tables(moto)) == 5
-    assert observe(moto, env).tables["users-moto"].deletion_protection is True
-
-
-def test_destroy_is_refused_where_the_environment_does_not_allow_it(moto: Backend, desired: DesiredState) -> None:
-    env = dataclasses.replace(desired.environments["moto"], destroy_allowed=False)
-    provision(moto, desired, env, options=QUIET, show=lambda _text: None)
-    with pytest.raises(RefusedError, match="local and moto environments only"):
-        destroy(moto, desired, env, options=QUIET, show=lambda _text: None)
-    assert len(list_tables(moto)) == 5
 
 
 # --- throttling: botocore's own retries ------------------------------------------------------------------
