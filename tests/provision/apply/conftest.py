@@ -7,9 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from dynamo_contracts.provision.backends import Backend, open_backend
-from dynamo_contracts.provision.desired.model import (
-    DesiredState,
-)
+from dynamo_contracts.provision.desired.model import DesiredState
 
 
 @pytest.fixture

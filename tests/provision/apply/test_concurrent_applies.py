@@ -9,13 +9,7 @@ import time
 from dynamo_contracts.provision.apply import requests
 from dynamo_contracts.provision.apply.executor import apply_plan
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import (
-    DesiredState,
-    GlobalIndex,
-    Projection,
-    ProjectionType,
-    TableSpec,
-)
+from dynamo_contracts.provision.desired.model import DesiredState, GlobalIndex, Projection, ProjectionType, TableSpec
 from dynamo_contracts.provision.desired.stack import resolve
 from dynamo_contracts.provision.observed.live import observe
 from dynamo_contracts.provision.workflow import make_plan, provision

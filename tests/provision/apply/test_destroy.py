@@ -8,9 +8,7 @@ import dataclasses
 import pytest
 
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import (
-    DesiredState,
-)
+from dynamo_contracts.provision.desired.model import DesiredState
 from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from dynamo_contracts.provision.errors import RefusedError
 from dynamo_contracts.provision.observed.live import list_tables, observe

@@ -12,13 +12,7 @@ from botocore.awsrequest import AWSResponse
 
 from dynamo_contracts.provision.apply.executor import apply_plan
 from dynamo_contracts.provision.backends import Backend
-from dynamo_contracts.provision.desired.model import (
-    DesiredState,
-    Environment,
-    GlobalIndex,
-    Projection,
-    ProjectionType,
-)
+from dynamo_contracts.provision.desired.model import DesiredState, Environment, GlobalIndex, Projection, ProjectionType
 from dynamo_contracts.provision.desired.stack import OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, resolve
 from dynamo_contracts.provision.errors import AccountMismatchError, RefusedError
 from dynamo_contracts.provision.observed.live import list_tables, observe

@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_contracts.provision.desired.load import load_contracts
-from dynamo_contracts.provision.desired.model import (
-    AttributeType,
-    Billing,
-    BillingMode,
-    KeyAttribute,
-    KeySchema,
-)
+from dynamo_contracts.provision.desired.model import AttributeType, Billing, BillingMode, KeyAttribute, KeySchema
 from dynamo_contracts.provision.desired.stack import resolve
 from dynamo_contracts.provision.errors import ToolError
 from dynamo_contracts.provision.importing import command as import_command

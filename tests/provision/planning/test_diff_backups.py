@@ -7,17 +7,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from dynamo_contracts.provision.desired.model import (
-    BackendKind,
-)
+from dynamo_contracts.provision.desired.model import BackendKind
 from dynamo_contracts.provision.desired.stack import Stack
 from dynamo_contracts.provision.observed.schema import observed_from_stack
-from dynamo_contracts.provision.observed.state import (
-    ObservedBackups,
-    ObservedSelection,
-    ObservedState,
-    Unverifiable,
-)
+from dynamo_contracts.provision.observed.state import ObservedBackups, ObservedSelection, ObservedState, Unverifiable
 from dynamo_contracts.provision.planning.changes import (
     CreateSelection,
     CreateTable,

@@ -18,7 +18,6 @@ import pytest
 from dynamo_contracts.provision.desired.model import (
     AttributeType,
     BillingMode,
-    DesiredState,
     EncryptionType,
     KeyAttribute,
     KeySchema,
@@ -27,8 +26,7 @@ from dynamo_contracts.provision.desired.model import (
     StreamView,
     TableClass,
 )
-from dynamo_contracts.provision.desired.stack import Stack, resolve
-from dynamo_contracts.provision.observed.schema import observed_from_stack
+from dynamo_contracts.provision.desired.stack import Stack
 from dynamo_contracts.provision.observed.state import (
     ObservedBackups,
     ObservedEncryption,
@@ -42,12 +40,10 @@ from dynamo_contracts.provision.observed.state import (
 from dynamo_contracts.steps import checks
 from dynamo_contracts.steps.checks.coverage import selection_covers
 from dynamo_contracts.steps.checks.desired import exact_desired_indexes, exact_desired_tables, matches_desired_state
-from dynamo_contracts.steps.checks.target import Target
 from dynamo_contracts.steps.results.findings import Cause, Finding, Outcome
+from tests.steps.checks.built_states import ENV, Edit, S, target_of, without_table
 
-ENV = "sit"
 CANNOT = Unverifiable("aws", "cannot tell")
-Edit = Callable[[ObservedState], ObservedState]
 
 
 def table(name: str, **changes: Any) -> Edit:
@@ -58,11 +54,6 @@ def table(name: str, **changes: Any) -> Edit:
         tables[physical] = dataclasses.replace(tables[physical], **changes)
         return dataclasses.replace(state, tables=tables)
     return edit
-
-
-def without_table(name: str) -> Edit:
-    return lambda state: dataclasses.replace(
-        state, tables={k: v for k, v in state.tables.items() if k != f"{name}-{ENV}"})
 
 
 def with_indexes(name: str, change: Callable[[dict[str, ObservedIndex]], object]) -> Edit:
@@ -100,15 +91,6 @@ class Case:
     desired: Callable[[Stack], Stack] | None = None  # a change to the desired state (the stack) itself
 
 
-@pytest.fixture(scope="module")
-def stack(desired: DesiredState) -> Stack:
-    return resolve(desired, desired.environments[ENV])
-
-
-def target_of(stack: Stack, edit: Edit) -> Target:
-    return Target(stack.environment, edit(observed_from_stack(stack)), stack)
-
-
 def retyped(name: str, attribute: str, kind: AttributeType) -> Callable[[Stack], Stack]:
     """The stack with `attribute` of table `name` (a key of the table or of its GSIs) of another type."""
     def key(found: KeyAttribute | None) -> KeyAttribute | None:
@@ -126,10 +108,6 @@ def retyped(name: str, attribute: str, kind: AttributeType) -> Callable[[Stack],
             dataclasses.replace(gsi, keys=keys(gsi.keys)) for gsi in spec.global_indexes))
         return dataclasses.replace(stack, tables={**stack.tables, physical: spec})
     return edit
-
-
-USERS_BY_EMAIL = KeySchema(KeyAttribute("email", AttributeType.S))
-S = AttributeType.S
 
 CASES: dict[str, Case] = {
     # --- a table, its keys and settings ------------------------------------------------------------------
@@ -353,50 +331,3 @@ def test_the_built_states_start_perfect(stack: Stack) -> None:
     assert isinstance(target.observed.backups, ObservedBackups)
     assert all(isinstance(t, ObservedTable) for t in target.observed.tables.values())
     assert matches_desired_state(target, True)[0].outcome is Outcome.PASSED
-
-
-# --- issue 17.6: a requested index's name, and one cause said once --------------------------------------------
-
-
-@pytest.mark.parametrize(("index", "stated", "says"), [
-    ("InvoicesByDate", KeySchema(KeyAttribute("tenantId", S), KeyAttribute("invoiceDate", S)),
-     "must add it to contracts/tables/orders.yaml as OrdersByInvoiceDate (the name InvoicesByDate breaks the index "
-     "naming convention '<Table>By<Attribute>'"),
-    ("InvoicesByDate", None, "as OrdersByInvoiceDate"),  # no keys stated: from the words of the name
-    ("OrderHistoryIndex", KeySchema(KeyAttribute("userId", S), KeyAttribute("placedAt", S)), "as OrdersByUserId"),
-    ("OrdersByStatus", None, "the platform team must add it to contracts/tables/orders.yaml"),
-])
-def test_a_requested_index_breaking_the_convention_is_to_be_added_under_a_conforming_name(
-        stack: Stack, index: str, stated: KeySchema | None, says: str) -> None:
-    target = Target(stack.environment, observed_from_stack(stack), stack,
-                    {("orders", index): stated} if stated else {})
-    action = checks.index_exists(target, "GSI", "orders", index, True).action
-    assert says in action, action
-    assert action.endswith("in its feature") == (index != "OrdersByStatus"), action
-
-
-def test_a_requested_index_the_desired_state_has_under_a_conforming_name_is_asked_for_by_that_name(
-        stack: Stack) -> None:
-    by_user = next(i for i in stack.tables["orders-sit"].global_indexes if i.name == "OrdersByUser")
-    target = Target(stack.environment, observed_from_stack(stack), stack, {("orders", "UserOrders"): by_user.keys})
-    assert checks.index_exists(target, "GSI", "orders", "UserOrders", True).action == (
-        "the desired state defines no GSI UserOrders on table orders, but has OrdersByUser "
-        "(contracts/tables/orders.yaml): the name UserOrders breaks the index naming convention '<Table>By<Attribute>' "
-        "of the desired state, which `dynamo-contracts validate` enforces; ask for OrdersByUser in the feature")
-
-
-def test_claims_failing_for_one_missing_index_say_it_once_and_other_causes_each_once(stack: Stack) -> None:
-    from dynamo_contracts.steps.run.recorder import ScenarioFindings
-
-    target = target_of(stack, without_table("users"))
-    recorded = ScenarioFindings()
-    recorded.add([checks.index_exists(target, "GSI", "orders", "OrdersByStatus", True),
-                  checks.index_key(target, "GSI", "orders", "OrdersByStatus", "partition", "status", S, True),
-                  checks.index_projection(target, "GSI", "orders", "OrdersByStatus", ProjectionType.ALL, True),
-                  checks.table_exists(target, "users", True),
-                  checks.point_in_time_recovery(target, "users", True)])
-    report = recorded.report()
-    assert report.count("the platform team must add it to contracts/tables/orders.yaml") == 1, report
-    assert report.count("the table users does not exist") == 1, report
-    assert report.count("(the same cause as above)") == 3, report
-    assert "FAIL projection of GSI OrdersByStatus of table orders: expected ALL, found no GSI OrdersByStatus" in report

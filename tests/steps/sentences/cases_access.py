@@ -5,15 +5,7 @@ and what it must give on moto and on DynamoDB Local (test_sentences.py runs them
 
 from __future__ import annotations
 
-from tests.steps.sentences.cases import (
-    NO_TABLE,
-    ORDERS_ITEMS,
-    PRODUCTS_ITEMS,
-    Case,
-    case,
-    fails,
-    passes,
-)
+from tests.steps.sentences.cases import NO_TABLE, ORDERS_ITEMS, PRODUCTS_ITEMS, Case, case, fails, passes
 
 CASES: tuple[Case, ...] = (
     case("items", "items are written and read back", ORDERS_ITEMS + """

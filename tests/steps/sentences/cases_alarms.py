@@ -5,15 +5,7 @@ and what it must give on moto and on DynamoDB Local (test_sentences.py runs them
 
 from __future__ import annotations
 
-from tests.steps.sentences.cases import (
-    LOCAL_NO_ALARMS,
-    NO_TABLE,
-    Case,
-    case,
-    fails,
-    passes,
-    skips,
-)
+from tests.steps.sentences.cases import LOCAL_NO_ALARMS, NO_TABLE, Case, case, fails, passes, skips
 
 CASES: tuple[Case, ...] = (
     case("alarm", "alarm must passes", 'Then the table "orders" must have a write_throttles alarm', passes(),

@@ -5,16 +5,7 @@ and what it must give on moto and on DynamoDB Local (test_sentences.py runs them
 
 from __future__ import annotations
 
-from tests.steps.sentences.cases import (
-    LOCAL_NO_BACKUP,
-    MOTO_NO_SELECTIONS,
-    NO_TABLE,
-    Case,
-    case,
-    fails,
-    passes,
-    skips,
-)
+from tests.steps.sentences.cases import LOCAL_NO_BACKUP, MOTO_NO_SELECTIONS, NO_TABLE, Case, case, fails, passes, skips
 
 CASES: tuple[Case, ...] = (
     case("vault", "vault must passes", 'Then the backup vault "bbws-dynamodb" must exist', passes(),

@@ -5,13 +5,7 @@ and what it must give on moto and on DynamoDB Local (test_sentences.py runs them
 
 from __future__ import annotations
 
-from tests.steps.sentences.cases import (
-    Case,
-    case,
-    fails,
-    passes,
-    skips,
-)
+from tests.steps.sentences.cases import Case, case, fails, passes, skips
 
 CASES: tuple[Case, ...] = (
     case("desired tables", "desired tables must passes",

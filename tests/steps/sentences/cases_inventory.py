@@ -5,13 +5,7 @@ and what it must give on moto and on DynamoDB Local (test_sentences.py runs them
 
 from __future__ import annotations
 
-from tests.steps.sentences.cases import (
-    NO_TABLE,
-    Case,
-    case,
-    fails,
-    passes,
-)
+from tests.steps.sentences.cases import NO_TABLE, Case, case, fails, passes
 
 CASES: tuple[Case, ...] = (
     case("exact tables", "exact tables must passes", """

@@ -8,11 +8,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_contracts.provision.observed.terraform.hcl import read_folder
-from dynamo_contracts.provision.observed.terraform.records import (
-    Configuration,
-    Resource,
-    TerraformError,
-)
+from dynamo_contracts.provision.observed.terraform.records import Configuration, Resource, TerraformError
 from tests.support.paths import TERRAFORM
 
 CASES = TERRAFORM / "hcl"

@@ -7,9 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dynamo_contracts.provision.desired.model import (
-    Environment,
-)
+from dynamo_contracts.provision.desired.model import Environment
 from dynamo_contracts.provision.observed.state import (
     ObservedPlan,
     ObservedState,
@@ -18,10 +16,7 @@ from dynamo_contracts.provision.observed.state import (
     Unverifiable,
 )
 from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
-from dynamo_contracts.provision.observed.terraform.records import (
-    Configuration,
-    Resource,
-)
+from dynamo_contracts.provision.observed.terraform.records import Configuration, Resource
 from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.support.paths import TERRAFORM
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dynamo_contracts.provision.observed.terraform.hcl import read_folder
-from dynamo_contracts.provision.observed.terraform.records import (
-    Reference,
-    Unknown,
-)
+from dynamo_contracts.provision.observed.terraform.records import Reference, Unknown
 from tests.provision.observed.terraform.hcl_cases import VAR_HINT, error_of, read, resource, write
 
 # -- modules -----------------------------------------------------------------------------------------------------

@@ -28,18 +28,9 @@ from dynamo_contracts.provision.desired.model import (
     TableClass,
 )
 from dynamo_contracts.provision.observed.origin import Origin, SourceKind
-from dynamo_contracts.provision.observed.state import (
-    ObservedEncryption,
-    ObservedSelection,
-    TagCondition,
-    Unverifiable,
-)
+from dynamo_contracts.provision.observed.state import ObservedEncryption, ObservedSelection, TagCondition, Unverifiable
 from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
-from dynamo_contracts.provision.observed.terraform.records import (
-    Configuration,
-    Reference,
-    Resource,
-)
+from dynamo_contracts.provision.observed.terraform.records import Configuration, Reference, Resource
 from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.provision.observed.terraform.plan_cases import ACCOUNT, PLANS, arn, observed, plans, unknown, vaults
 from tests.support.paths import TERRAFORM

@@ -11,18 +11,10 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.provision.desired.model import (
-    EncryptionType,
-    Environment,
-)
-from dynamo_contracts.provision.observed.state import (
-    ObservedEncryption,
-)
+from dynamo_contracts.provision.desired.model import EncryptionType, Environment
+from dynamo_contracts.provision.observed.state import ObservedEncryption
 from dynamo_contracts.provision.observed.terraform.plan_json import read_plan
-from dynamo_contracts.provision.observed.terraform.records import (
-    TerraformError,
-    Unknown,
-)
+from dynamo_contracts.provision.observed.terraform.records import TerraformError, Unknown
 from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.provision.observed.terraform.plan_cases import PLANS, observed, unknown
 

@@ -17,18 +17,8 @@ from dynamo_contracts.provision.desired.model import (
     KeyAttribute,
     TableClass,
 )
-from dynamo_contracts.provision.observed.state import (
-    ObservedSelection,
-    ObservedVault,
-    Unresolved,
-    Unverifiable,
-)
-from dynamo_contracts.provision.observed.terraform.records import (
-    Reference,
-    Resource,
-    TerraformError,
-    Unknown,
-)
+from dynamo_contracts.provision.observed.state import ObservedSelection, ObservedVault, Unresolved, Unverifiable
+from dynamo_contracts.provision.observed.terraform.records import Reference, Resource, TerraformError, Unknown
 from dynamo_contracts.provision.observed.terraform.to_observed import observe
 from tests.provision.observed.terraform.plan_cases import WHERE, arn, configuration, plans, table, vaults
 
