@@ -47,7 +47,8 @@ def test_the_rules_run_first_with_no_aws_credentials() -> None:
 
 def test_the_deploy_role_only_applies_and_the_check_after_runs_read_only_as_the_reader() -> None:
     """The check after the apply runs as the read-only role with --read-only: the deploy role's policy has no item
-    actions (tests/provision/iam/test_policy.py judges the calls of this very command against both policies)."""
+    actions (tests/provision/iam/test_consumer_policy.py judges the calls of this very command against both
+    policies)."""
     jobs = workflow("promote.yml")["jobs"]
     assert not steps_running(jobs["apply"], "pytest")
     [after] = [(name, job) for name, job in jobs.items() if steps_running(job, "pytest --env")

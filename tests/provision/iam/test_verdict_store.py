@@ -5,7 +5,7 @@ that records no verdicts grants nothing on it at all.
 
 Fast tests read the documents and the command; the slow ones record, on moto, what provisioning the store and the
 store itself (what a recording run, can-i-deploy and record-deployment call) really call, and judge each call with
-the IAM evaluator, as tests/provision/iam/test_policy.py does for the rest.
+the IAM evaluator, as test_recorded_calls.py does for the rest.
 """
 
 from __future__ import annotations

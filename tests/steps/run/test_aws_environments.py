@@ -180,7 +180,7 @@ ORDERS_ACCESS = """Feature: a tenant's orders
 
 
 # moto has no iam:SimulatePrincipalPolicy: where a test is about items, not the Lambda roles
-# (tests/steps/permissions/test_lambda_access.py asks the Stubber), IAM is made to say that the roles may.
+# (tests/steps/permissions/test_judges.py asks the Stubber), IAM is made to say that the roles may.
 ROLES_MAY = """
 import dynamo_contracts.provision.iam.access as _access
 
