@@ -15,9 +15,9 @@ from dynamo_contracts.provision.backends.dynamodb_local import fetch, launch
 from dynamo_contracts.provision.desired.load import load_contracts
 from dynamo_contracts.provision.desired.model import DesiredState, Environment
 from dynamo_contracts.provision.desired.stack import Stack, resolve
-from tests import spawn as spawn_module
+from tests.support import spawn as spawn_module
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 
 
@@ -43,7 +43,7 @@ def _current_is_slow() -> bool | None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
-    """While a test runs (setup, call, teardown), a process it starts must come from a slow test (tests/spawn.py)."""
+    """While a test runs (setup, call, teardown), a process it starts must come from a slow test (support/spawn.py)."""
     _running.append(item)
     try:
         with spawn_module.guard(_current_is_slow):
@@ -54,7 +54,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def spawn() -> ModuleType:
-    """Starts programs (`spawn.run([...])`); requesting it marks the test slow. See tests/spawn.py."""
+    """Starts programs (`spawn.run([...])`); requesting it marks the test slow. See tests/support/spawn.py."""
     return spawn_module
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The promotion rules, checked by the first job of .github/workflows/promote.yml before any AWS
-# call, with no AWS credentials (tests/test_workflows.py runs this same file on sample refs and
+# call, with no AWS credentials (tests/project/test_promotion_rules.py runs this same file on sample refs and
 # canned API answers).
 #
 #   promotion-rules.sh ref ENV REF      may REF (github.ref) be promoted to ENV?

@@ -94,7 +94,8 @@ class Use:
 
 
 # What the runs that record verdicts, can-i-deploy and record-deployment call on the verdict store (the steps'
-# `deployments.store`, which this layer cannot import: tests/test_iam_verdicts.py records its calls and checks them).
+# `deployments.store`, which this layer cannot import: tests/provision/iam/test_verdict_store.py records its
+# calls and checks them).
 VERDICT_STORE_CALLS = (ops.PUT_ITEM, ops.QUERY)
 
 ANY = Scope("AccountWideListsIamCannotScope", ("*",),

@@ -3,7 +3,7 @@
 pytest-bdd's public API (`scenario`, `step`, `parsers`) makes tests from features; the plugin also reads
 the features itself (to find a mistake before collection, to list what the contracts require) and
 rewrites the Cucumber JSON, which needs pytest-bdd's model and bookkeeping. Every use of them is here,
-each wrapper saying what breaks when a release moves it (tests/test_compat.py pins each one).
+each wrapper saying what breaks when a release moves it (tests/steps/compat/test_compat.py pins each one).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def cucumber_features(config: Any) -> dict[str, Any] | None:
     """The features `--cucumberjson` will write (filename -> feature entry, each with its `elements`), None
     without the option: pytest-bdd's writer is `config._bddcucumberjson`, its entries `.features`. The plugin
     rewrites step results there. Breaks if the writer moves: the Cucumber JSON would then show pytest-bdd's
-    own step results (tests/test_compat.py and the Cucumber tests fail first)."""
+    own step results (tests/steps/compat/test_compat.py and the Cucumber tests fail first)."""
     writer = getattr(config, CUCUMBER_WRITER, None)
     return writer.features if writer is not None else None
 

@@ -4,7 +4,7 @@ pytest decides its rootdir and configuration file from the command line before a
 no public way to decide them again (steps.wiring.early_setup says when that is needed); its terminal reporter
 offers `write_line`, which cannot tell whether the current line already holds progress (steps.wiring.lines).
 Both are done here with pytest's own private functions and attributes, each named with what breaks on upgrade;
-tests/test_compat.py pins them against the installed pytest.
+tests/steps/compat/test_compat.py pins them against the installed pytest.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ and rewritten on every run. pytest offers no public switch for this (PYTEST_DONT
 module), so the packages are taken out of the set of names its import hook marks for rewriting
 (`AssertionRewritingHook._must_rewrite`, on `sys.meta_path`). Imported by `steps/__init__.py` before any
 other module of the plugin, so this imports nothing of pytest. If a release renames the set, nothing
-happens: the modules are rewritten as before, slower but correct (tests/test_compat.py says so first).
+happens: the modules are rewritten as before, slower but correct (tests/steps/compat/test_compat.py says so first).
 """
 
 from __future__ import annotations

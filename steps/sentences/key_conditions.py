@@ -24,7 +24,7 @@ Value = str | Decimal | bytes
 
 TYPES = ("S", "N", "B")
 # The numbers DynamoDB stores, as boto3 checks them before sending (boto3.dynamodb.types.DYNAMODB_CONTEXT, kept
-# equal to it by tests/test_query.py): 38 significant digits, magnitudes from 1E-130 to below 1E+126.
+# equal to it by tests/steps/sentences/test_query.py): 38 significant digits, magnitudes from 1E-130 to below 1E+126.
 DYNAMODB_NUMBERS = Context(Emin=-128, Emax=126, prec=38, traps=[Clamped, Overflow, Inexact, Rounded, Underflow])
 COMPARISONS = {"=": "eq", "<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 _TOKEN = r"(?:'[^']*'|[^\s',()]+)"

@@ -1,10 +1,10 @@
-"""Write the plan real Terraform makes of every root the oracle tests know (tests/terraform_roots.py).
+"""Write the plan real Terraform makes of every root the oracle tests know (tests/support/terraform_roots.py).
 
     python tests/terraform/corpus/make_plans.py [NAME ...]       # all roots, or those named (corpus/tam-basic, peer)
     python tests/terraform/corpus/make_plans.py --refused        # also check Terraform still refuses the others
 
 Each plan is `terraform plan -refresh=false` then `terraform show -json`, offline, with the provider override
-of tests/terraform_oracle.py (dummy keys, every skip_* check, AWS_REGION eu-west-1 where a root sets no region),
+of tests/support/terraform_oracle.py (dummy keys, every skip_* check, AWS_REGION eu-west-1 where a root sets no region),
 the root's committed variable files, and a moto server for the roots whose data sources call AWS. It is
 written minified where the root's `plan_file` says (a plan.json beside it, or the name other tests read).
 Needs terraform on PATH and the AWS provider mirror (DYNAMO_CONTRACTS_TF_MIRROR, as .ci/run finds it). Plans
@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[3]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests import terraform_oracle  # noqa: E402
-from tests.terraform_roots import ROOTS, Root  # noqa: E402
+from tests.support import terraform_oracle  # noqa: E402
+from tests.support.terraform_roots import ROOTS, Root  # noqa: E402
 
 
 def write_plan(root: Root, endpoint: str | None) -> float:
@@ -44,7 +44,7 @@ def still_refused(root: Root) -> str:
     except AssertionError as error:
         errors = [line for line in str(error).splitlines() if line.startswith(("Error", "│ Error"))]
         return "; ".join(errors[:2]) or str(error)[-200:]
-    return "PLANNED NOW: remove `refused` from tests/terraform_roots.py and commit its plan"
+    return "PLANNED NOW: remove `refused` from tests/support/terraform_roots.py and commit its plan"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     unknown = set(args.names) - {root.name for root in ROOTS}
     if unknown:
-        print(f"no such root: {', '.join(sorted(unknown))} (see tests/terraform_roots.py)", file=sys.stderr)
+        print(f"no such root: {', '.join(sorted(unknown))} (see tests/support/terraform_roots.py)", file=sys.stderr)
         return 2
     chosen = [root for root in ROOTS if not args.names or root.name in args.names]
     failed: list[str] = []

@@ -2,10 +2,10 @@
 
     python tests/terraform/corpus/table.py
 
-Per root of tests/terraform_roots.py that Terraform plans: what its plan holds (tables, GSIs, LSIs, vaults,
+Per root of tests/support/terraform_roots.py that Terraform plans: what its plan holds (tables, GSIs, LSIs, vaults,
 backup plans, selections), then the values the HCL reader gives as the plan does (same), says it cannot know
 (unverifiable), states where the plan says "known after apply" (claim) or gives otherwise (wrong), as
-tests/oracle_compare.py counts them against the plan reader's reading of the committed plan; a reader
+tests/support/oracle_compare.py counts them against the plan reader's reading of the committed plan; a reader
 refusing the root is "refused". The plan reader's own column: the values of its reading it knows.
 """
 
@@ -27,8 +27,8 @@ from dynamo_contracts.provision.observed.terraform.hcl import read_folder  # noq
 from dynamo_contracts.provision.observed.terraform.plan_json import read_plan  # noqa: E402
 from dynamo_contracts.provision.observed.terraform.records import TerraformError  # noqa: E402
 from dynamo_contracts.provision.observed.terraform.to_observed import observe  # noqa: E402
-from tests.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, tally  # noqa: E402
-from tests.terraform_roots import Root, planned  # noqa: E402
+from tests.support.oracle_compare import CLAIM, SAME, UNVERIFIABLE, WRONG, tally  # noqa: E402
+from tests.support.terraform_roots import Root, planned  # noqa: E402
 
 CONSTRUCTS = {  # what each root exercises, as read in its files
     "corpus/tam-basic": "registry module (count, dynamic GSI/TTL/PITR blocks over inputs)",

@@ -1,6 +1,6 @@
 # The stack as a platform team writes it: one table written out, one through a local module, one through the
 # registry module terraform-aws-modules/dynamodb-table (not installed: `terraform init` never ran here), tables
-# for the audit log over a set the pipeline gives, backups by tag. tests/test_terraform_gaps.py plants defects
+# for the audit log over a set the pipeline gives, backups by tag. tests/provision/observed/terraform/test_gaps.py plants defects
 # in copies of it.
 
 provider "aws" {
