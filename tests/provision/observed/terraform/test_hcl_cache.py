@@ -13,6 +13,7 @@ from dynamo_contracts.provision.observed.terraform import hcl_cache
 from dynamo_contracts.provision.observed.terraform.hcl import read_folder
 from dynamo_contracts.provision.observed.terraform.records import Configuration, TerraformError
 from tests.support.paths import ROOT
+
 FOLDERS = sorted({p.parent for base in ("tests/terraform/hcl", "tests/brief/terraform", "infra")
                    for p in (ROOT / base).rglob("*.tf")})
 TABLE = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n'
