@@ -8,6 +8,10 @@ and its observed state (steps.run.session), checks (steps.checks), scenario verd
 
 from __future__ import annotations
 
+from .run import early_local
+
+early_local.start()  # first, before the imports below: DynamoDB Local's JVM starts while they run, if it is needed
+
 import contextlib
 import gc
 import re
@@ -53,6 +57,8 @@ T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
 SESSION = pytest.StashKey[ContractSession]()
+# pytest's options (their dests) with which no test runs: help, the listings, the fixtures' plan.
+NO_TESTS = ("help", "collectonly", "showfixtures", "show_fixtures_per_test", "markers", "setupplan")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -75,6 +81,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except pytest.UsageError as error:  # refused before anything ran: annotated where each mistake is, on CI
         ci_output.refused(config, error)
         raise
+    finally:
+        early_local.discard()  # the JVM started before the imports, if the session did not take it: not needed
 
 
 def _configure(config: pytest.Config) -> None:
@@ -122,7 +130,9 @@ def _configure(config: pytest.Config) -> None:
             session.fetch_local()  # once here; the workers start their own backends from it
             session.prepare_evaluator(prestart=False)  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
-        session.start()  # the JVM starts now and overlaps with collection
+        if not _runs_scenarios(config):
+            return  # --help, --collect-only, --fixtures...: no backend to start
+        session.start()  # the JVM, started early or now, overlaps with collection
         if not hasattr(config, "workerinput"):
             session.prepare_evaluator()  # npm ci on the first run, said on stderr, while the JVM starts
     except ToolError as error:
@@ -151,6 +161,12 @@ def _check_against_desired(config: pytest.Config, desired: DesiredState, parsed:
         wrong = authoring.marker_problems(expression, parsed.consumers, markers | tags)
         if wrong:
             raise pytest.UsageError("\n".join(wrong))
+
+
+def _runs_scenarios(config: pytest.Config) -> bool:
+    """Whether this run runs tests at all: not pytest's help, a listing of the tests, fixtures or markers, or a plan
+    of the fixtures (steps.run.early_local guesses the same from the command line)."""
+    return not any(config.getoption(name, False) for name in NO_TESTS)
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
