@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -75,14 +75,14 @@ def java_executable() -> str | None:
     return shutil.which("java")
 
 
-def jar_is_the_choice() -> bool:
+def jar_is_the_choice(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether a throwaway instance will run as the jar, told without the container client: forced with
     DYNAMO_CONTRACTS_LAUNCHER=jar, or not forced and no Docker to be seen (no DOCKER_HOST, no daemon socket).
     False where Docker might answer: `provision.backends.dynamodb_local.launch` asks it then."""
-    forced = os.environ.get(LAUNCHER_VARIABLE, "").strip().lower()
+    forced = environ.get(LAUNCHER_VARIABLE, "").strip().lower()
     if forced:
         return forced == "jar"
-    return not os.environ.get("DOCKER_HOST") and not Path(DOCKER_SOCKET).exists()
+    return not environ.get("DOCKER_HOST") and not Path(DOCKER_SOCKET).exists()
 
 
 def free_port() -> int:

@@ -98,7 +98,7 @@ def wanted(argv: Sequence[str], cwd: Path, environ: Mapping[str, str]) -> bool:
     options are not read yet): the plugin decides for certain at configure time."""
     if not argv or not _is_pytest_command(argv[0]) or environ.get("PYTEST_XDIST_WORKER"):
         return False
-    if environ.get(ENDPOINT_VARIABLE) or not jar_is_the_choice():
+    if environ.get(ENDPOINT_VARIABLE) or not jar_is_the_choice(environ):
         return False
     try:
         args = [*shlex.split(environ.get("PYTEST_ADDOPTS", "")), *argv[1:]]
