@@ -79,9 +79,10 @@ def take() -> tuple[JarJvm, float] | None:
     to stop. None when none was started (or it has died since)."""
     global _started
     found, _started = _started, None
-    if found is None or found.process.poll() is not None:
+    if found is not None and found.process.poll() is not None:
+        found.stop()  # (its log file goes too)
         return None
-    return found, _started_at
+    return None if found is None else (found, _started_at)
 
 
 def discard() -> None:
