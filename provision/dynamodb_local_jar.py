@@ -138,11 +138,13 @@ class JarJvm:
 
     Started, not yet answering: `provision.backends.dynamodb_local_launch.JarProcess` adds the wait."""
 
-    def __init__(self, process: subprocess.Popen[bytes], port: int, log_file: Path, owns_log: bool) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, log_file: Path, owns_log: bool,
+                 scratch: Path | None = None) -> None:
         self.process = process
         self.port = port
         self.log_file = log_file
         self.owns_log = owns_log
+        self.scratch = scratch  # a throwaway's own temporary folder: it keeps nothing else, so `stop` kills it
         self.description = f"DynamoDB Local jar, pid {process.pid}, port {port}"
 
     @classmethod
@@ -176,7 +178,11 @@ class JarJvm:
             handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
             os.close(handle)
             log_file = Path(name)
-        command = [java, *JVM_FLAGS, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
+        # A throwaway (in memory, not detached) keeps its temporary files (sqlite4java's native library, about 1 MB
+        # a start) in a folder of its own, and no perf data, so `stop` can kill it and leave nothing behind.
+        scratch = Path(tempfile.mkdtemp(prefix="dynamodb-local-")) if db_path is None and not detach else None
+        own = [f"-Djava.io.tmpdir={scratch}", "-XX:-UsePerfData"] if scratch else []
+        command = [java, *JVM_FLAGS, *own, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
         command += [*COMMON_FLAGS, *flags, "-port", str(port)]  # flags: e.g. -delayTransientStatuses
         try:
             with log_file.open("ab") as log:
@@ -192,8 +198,10 @@ class JarJvm:
         except OSError as error:
             if owns_log:
                 log_file.unlink(missing_ok=True)
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
             raise BackendError(f"cannot run {java} for DynamoDB Local: {error}; check JAVA_HOME") from None
-        return cls(process, port, log_file, owns_log)
+        return cls(process, port, log_file, owns_log, scratch)
 
     @property
     def endpoint_url(self) -> str:
@@ -204,7 +212,12 @@ class JarJvm:
         return self.process.pid
 
     def stop(self) -> None:
-        """Terminate, kill after a grace period; a second call does nothing."""
+        """Terminate, kill after a grace period; a second call does nothing. A throwaway is killed at once: it keeps
+        nothing but its own temporary folder, removed here, and its orderly shutdown took about 0.37 s of every run
+        that waited for it."""
+        if self.process.poll() is None and self.scratch is not None:
+            self.process.kill()
+            self.process.wait()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -215,6 +228,8 @@ class JarJvm:
         if self.owns_log:
             with contextlib.suppress(OSError):
                 self.log_file.unlink(missing_ok=True)
+        if self.scratch is not None and self.process.poll() is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _storage_flags(db_path: Path | None) -> list[str]:

@@ -181,7 +181,7 @@ class JarProcess(JarJvm):
     @classmethod
     def taken_over(cls, started: JarJvm) -> JarProcess:
         """The JVM another part of this process started (the plugin's early start, steps.run.early_local)."""
-        return cls(started.process, started.port, started.log_file, started.owns_log)
+        return cls(started.process, started.port, started.log_file, started.owns_log, started.scratch)
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Block until ListTables answers; BackendError with the JVM's output if it died or took too long."""
