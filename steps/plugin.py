@@ -57,8 +57,6 @@ T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
 SESSION = pytest.StashKey[ContractSession]()
-# pytest's options (their dests) with which no test runs: help, the listings, the fixtures' plan.
-NO_TESTS = ("help", "collectonly", "showfixtures", "show_fixtures_per_test", "markers", "setupplan")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -130,7 +128,7 @@ def _configure(config: pytest.Config) -> None:
             session.fetch_local()  # once here; the workers start their own backends from it
             session.prepare_evaluator(prestart=False)  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
-        if not _runs_scenarios(config):
+        if not early_local.runs_tests(config):
             return  # --help, --collect-only, --fixtures...: no backend to start
         session.start()  # the JVM, started early or now, overlaps with collection
         if not hasattr(config, "workerinput"):
@@ -161,12 +159,6 @@ def _check_against_desired(config: pytest.Config, desired: DesiredState, parsed:
         wrong = authoring.marker_problems(expression, parsed.consumers, markers | tags)
         if wrong:
             raise pytest.UsageError("\n".join(wrong))
-
-
-def _runs_scenarios(config: pytest.Config) -> bool:
-    """Whether this run runs tests at all: not pytest's help, a listing of the tests, fixtures or markers, or a plan
-    of the fixtures (steps.run.early_local guesses the same from the command line)."""
-    return not any(config.getoption(name, False) for name in NO_TESTS)
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:

@@ -30,7 +30,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ...provision.dynamodb_local_jar import (
     ENDPOINT_VARIABLE,
@@ -41,6 +41,9 @@ from ...provision.dynamodb_local_jar import (
     package_folder,
 )
 
+if TYPE_CHECKING:
+    import pytest
+
 DEFAULT_ENV = "local"  # the environment a run checks without --env or ini (steps.run.options reads it from here)
 LIVE = "live"  # the `--against` source that is the environment itself (provision.observed.origin.SourceKind.LIVE)
 CONTRACTS, FEATURES = "contracts", "features"  # the project's folders (steps.wiring.activation, steps.gherkin)
@@ -49,6 +52,8 @@ PYTEST_COMMANDS = frozenset({"pytest", "py.test", "pytest.exe", "py.test.exe"})
 LISTS_ONLY = frozenset({"-h", "--help", "--version", "-V", "--co", "--collect-only", "--collectonly", "--fixtures",
                         "--funcargs", "--fixtures-per-test", "--markers", "--setup-plan"})
 # Options that move the project elsewhere or take the run elsewhere: too much to guess from the command line.
+# The same options as pytest keeps them (their dests), read once the options are parsed (`runs_tests`).
+NO_TESTS = ("help", "collectonly", "showfixtures", "show_fixtures_per_test", "markers", "setupplan")
 ELSEWHERE = frozenset({"--contracts", "--rootdir", "-c", "--config-file", "--pyargs", "--endpoint-url", "--tx",
                        "-f", "--looponfail"})
 WORKERS = ("-n", "--numprocesses")  # pytest-xdist: the controller starts no backend, each worker its own
@@ -91,6 +96,12 @@ def discard() -> None:
     found, _started = _started, None
     if found is not None:
         found.stop()
+
+
+def runs_tests(config: pytest.Config) -> bool:
+    """Whether this run runs tests at all, as the plugin knows once pytest has parsed the options: not pytest's help,
+    a listing of the tests, fixtures or markers, or a plan of the fixtures (LISTS_ONLY, as `wanted` guesses it)."""
+    return not any(config.getoption(name, False) for name in NO_TESTS)
 
 
 def wanted(argv: Sequence[str], cwd: Path, environ: Mapping[str, str]) -> bool:
