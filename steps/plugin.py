@@ -8,6 +8,10 @@ and its observed state (steps.run.session), checks (steps.checks), scenario verd
 
 from __future__ import annotations
 
+from .run import early_local
+
+early_local.start()  # first, before the imports below: DynamoDB Local's JVM starts while they run, if it is needed
+
 import contextlib
 import gc
 import re
@@ -76,6 +80,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except pytest.UsageError as error:  # refused before anything ran: annotated where each mistake is, on CI
         ci_output.refused(config, error)
         raise
+    finally:
+        early_local.discard()  # the JVM started before the imports, if the session did not take it: not needed
 
 
 def _configure(config: pytest.Config) -> None:
@@ -125,7 +131,9 @@ def _configure(config: pytest.Config) -> None:
             session.fetch_local()  # once here; the workers start their own backends from it
             session.prepare_evaluator(prestart=False)  # and the IAM policy evaluator, which they use
             return  # the controller only writes the report
-        session.start()  # the JVM starts now and overlaps with collection
+        if not early_local.runs_tests(config):
+            return  # --help, --collect-only, --fixtures...: no backend to start
+        session.start()  # the JVM, started early or now, overlaps with collection
         if not hasattr(config, "workerinput"):
             session.prepare_evaluator()  # npm ci on the first run, said on stderr, while the JVM starts
     except ToolError as error:

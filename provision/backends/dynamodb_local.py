@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..desired.model import BackendKind, Environment
+from ..dynamodb_local_jar import LAUNCHER_VARIABLE
 from ..errors import BackendError
 from . import local_service
 from .backend import Backend, local_session
@@ -35,6 +36,7 @@ from .dynamodb_local_package import (
 
 __all__ = [
     "ENDPOINT_VARIABLE",
+    "LAUNCHER_VARIABLE",
     "PACKAGE",
     "TARBALL_URL",
     "VERSION",
@@ -50,8 +52,6 @@ __all__ = [
     "launch",
     "tarball_url",
 ]
-
-LAUNCHER_VARIABLE = "DYNAMO_CONTRACTS_LAUNCHER"
 
 
 def launch(progress: Callable[[str], None] | None = None) -> LocalInstance:

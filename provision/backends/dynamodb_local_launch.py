@@ -1,45 +1,44 @@
 """The two ways to run DynamoDB Local: Amazon's jar under a local Java, or its Docker image.
 
 Both start without waiting (the caller overlaps the JVM's start with its own work), then
-`wait_ready` polls until ListTables answers, and `stop` is safe to call more than once.
+`wait_ready` polls until ListTables answers, and `stop` is safe to call more than once. The jar's command,
+start and stop are in `provision.dynamodb_local_jar`, which imports nothing heavy (the plugin starts it first).
 Failures show the tail of DynamoDB Local's own output: that is where the cause is.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from .. import operations as ops
+from ..dynamodb_local_jar import (
+    COMMON_FLAGS,
+    JAR,
+    JVM_FLAGS,
+    NATIVE_LIBS,
+    STOP_GRACE_SECONDS,
+    JarJvm,
+    free_port,
+    java_executable,
+    port_in_use,
+)
 from ..errors import BackendError
 from .backend import local_session
 from .extras import require
 
-JAR = "DynamoDBLocal.jar"
-NATIVE_LIBS = "DynamoDBLocal_lib"
-# -sharedDb: one database whatever the access key and region, or every client sees its own tables.
-COMMON_FLAGS = ("-sharedDb", "-disableTelemetry")
-# The JVM's quick compiler only: DynamoDB Local answers about 0.6 s sooner on 2 cores and serves a short run's
-# calls as fast (measured: 1.98 s to the first answer with the default tiered compilation, 1.35 s with this;
-# 200 calls 1.38 s against 1.31 s). A long-lived instance loses a little peak speed, which nothing here needs.
-JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
+__all__ = ["COMMON_FLAGS", "JAR", "JVM_FLAGS", "NATIVE_LIBS", "STOP_GRACE_SECONDS", "ContainerInstance", "JarProcess",
+           "LocalInstance", "docker_available", "endpoint_answers", "free_port", "java_executable", "port_in_use"]
+
 IMAGE = "amazon/dynamodb-local"
 CONTAINER_PORT = 8000
-STOP_GRACE_SECONDS = 10.0
 POLL_SECONDS = 0.1
 # One quick attempt per poll: the polling loop is the retry (a botocore Config, made by _probe_client).
 PROBE_SETTINGS: dict[str, Any] = {"connect_timeout": 1, "read_timeout": 3, "retries": {"total_max_attempts": 1}}
@@ -56,16 +55,6 @@ class LocalInstance(Protocol):
     def wait_ready(self, timeout: float = 60) -> None: ...
 
     def stop(self) -> None: ...
-
-
-def java_executable() -> str | None:
-    """JAVA_HOME's java first, as the JDK tools do; else whatever java is on PATH."""
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home:
-        candidate = Path(java_home) / "bin" / ("java.exe" if os.name == "nt" else "java")
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return shutil.which("java")
 
 
 def docker_available() -> bool:
@@ -149,27 +138,6 @@ def _probe(client: Any) -> bool:
     return True
 
 
-def free_port() -> int:
-    """A port nothing listens on now, chosen by the kernel (binding port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def port_in_use(port: int) -> bool:
-    """Whether something listens on the port, on any interface (DynamoDB Local binds them all)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # As the JVM does: a closed connection in TIME_WAIT is no conflict.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("", port))
-        except OSError:
-            return True
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 def wait_until(answering: Callable[[], bool], died: Callable[[], bool], timeout: float) -> str | None:
     """Poll until `answering()`; the reason it never will ("exited", "timeout") or None once it does."""
     deadline = time.monotonic() + timeout
@@ -206,100 +174,14 @@ def read_tail(path: Path, lines: int = 25) -> str:
         return ""
 
 
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` asking Linux to SIGTERM the child when its parent dies; None elsewhere.
-
-    So a throwaway JVM goes when pytest is killed (SIGTERM, SIGKILL: no `finally` runs then).
-    libc's prctl is looked up here, in the parent, so the forked child only makes the call.
-    Linux sends the signal when the *thread* that started the child ends: start from the
-    main thread (as pytest and the CLI do), or from one that lives as long as the JVM should.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-
-    def preexec() -> None:
-        prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
-        if os.getppid() != parent:  # the parent died before prctl: the signal will never come
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return preexec
-
-
-class JarProcess:
-    """Amazon's DynamoDBLocal.jar in a JVM of its own, output captured in a file (a pipe could fill up)."""
-
-    def __init__(self, process: subprocess.Popen[bytes], port: int, log_file: Path, owns_log: bool) -> None:
-        self.process = process
-        self.port = port
-        self.log_file = log_file
-        self._owns_log = owns_log
-        self.description = f"DynamoDB Local jar, pid {process.pid}, port {port}"
+class JarProcess(JarJvm):
+    """Amazon's DynamoDBLocal.jar in a JVM of its own (`provision.dynamodb_local_jar.JarJvm`: the command, the
+    start, the stop), and the wait until it answers."""
 
     @classmethod
-    def start(
-        cls,
-        home: Path,
-        port: int | None = None,
-        db_path: Path | None = None,
-        *,
-        java: str | None = None,
-        log_file: Path | None = None,
-        detach: bool = False,
-        flags: Sequence[str] = (),
-    ) -> JarProcess:
-        """Start the JVM and return at once. `home` holds DynamoDBLocal.jar (see `fetch`).
-
-        In memory unless `db_path` is given. `log_file` keeps the output there (else a temp
-        file, removed by `stop`); `detach` puts the JVM in a session of its own, so it
-        outlives the command that started it. Otherwise, on Linux, the JVM is SIGTERMed when
-        the process that started it dies, however it dies (no orphaned JVM after a killed pytest).
-        """
-        java = java or java_executable()
-        if java is None:
-            raise BackendError("no Java found: install Java 17+ for DynamoDB Local (or set JAVA_HOME)")
-        if port is None:
-            port = free_port()
-        elif port_in_use(port):
-            raise BackendError(f"port {port} is already in use: choose another port for DynamoDB Local")
-        owns_log = log_file is None
-        if log_file is None:
-            handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
-            os.close(handle)
-            log_file = Path(name)
-        command = [java, *JVM_FLAGS, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
-        command += [*COMMON_FLAGS, *flags, "-port", str(port)]  # flags: e.g. -delayTransientStatuses
-        try:
-            with log_file.open("ab") as log:
-                process = subprocess.Popen(
-                    command,
-                    cwd=home,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=detach,
-                    preexec_fn=None if detach else _die_with_parent(),
-                )
-        except OSError as error:
-            if owns_log:
-                log_file.unlink(missing_ok=True)
-            raise BackendError(f"cannot run {java} for DynamoDB Local: {error}; check JAVA_HOME") from None
-        return cls(process, port, log_file, owns_log)
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+    def taken_over(cls, started: JarJvm) -> JarProcess:
+        """The JVM another part of this process started (the plugin's early start, steps.run.early_local)."""
+        return cls(started.process, started.port, started.log_file, started.owns_log, started.scratch)
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Block until ListTables answers; BackendError with the JVM's output if it died or took too long."""
@@ -309,24 +191,6 @@ class JarProcess:
             tail = read_tail(self.log_file)
             self.stop()
             raise not_ready_error(f"DynamoDB Local (port {self.port})", reason, timeout, tail)
-
-    def stop(self) -> None:
-        """Terminate, kill after a grace period; a second call does nothing."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._owns_log:
-            with contextlib.suppress(OSError):
-                self.log_file.unlink(missing_ok=True)
-
-
-def _storage_flags(db_path: Path | None) -> list[str]:
-    # The JVM runs in the jar's folder, so a relative -dbPath would land there.
-    return ["-inMemory"] if db_path is None else ["-dbPath", str(db_path.resolve())]
 
 
 class ContainerInstance:

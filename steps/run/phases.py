@@ -1,7 +1,8 @@
 """Where a contract run's time goes, phase by phase, for the benchmark (`python -m benchmarks`).
 
 Off unless $DYNAMO_CONTRACTS_PHASES names a file: then the run writes there, as JSON, the seconds
-spent starting the backend (launch until it answers, overlapped with collection), waiting for it,
+spent starting the backend (launch until it answers, overlapped with collection; for a JVM started before the
+plugin's imports, also how long before configure it was launched), waiting for it,
 provisioning, reading the sources, running the checks (the scenarios, the above excluded) and
 writing the report. Nothing here changes what a run does, and no test reads a timing.
 """

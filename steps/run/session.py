@@ -1,7 +1,8 @@
 """One contract run's environment: start the backend early, provision it, read it once.
 
-The plugin calls these in order: `start()` at configure time (so DynamoDB Local's JVM starts
-while tests are collected), `backend()` before the first scenario, `target()` for the checks,
+The plugin calls these in order: `start()` at configure time (which takes DynamoDB Local's JVM the plugin
+started before its imports, steps.run.early_local, or starts it now; either way it goes on starting while
+tests are collected), `backend()` before the first scenario, `target()` for the checks,
 `close()` at the end. Provisioning holds a file lock per environment and endpoint, so pytest-xdist
 workers sharing one DynamoDB Local (or one AWS account) provision it once: the next finds nothing
 to do. Before an access pattern writes the first item to AWS, `check_account_for_writes()` asks
@@ -27,6 +28,7 @@ from ...provision.errors import RefusedError, ToolError
 from ...provision.iam import simulate
 from ...provision.observed.sources import Source, SourceContext, open_sources
 from ..checks.target import Target
+from . import early_local
 from .env_names import named_for_another
 from .options import ContractOptions
 from .phases import Phases
@@ -96,14 +98,24 @@ class ContractSession:
                     raise ToolError(wrong)
 
     def start(self) -> None:
-        """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given.
+        """Start a throwaway DynamoDB Local now, without waiting, unless an endpoint is given; or take the one the
+        plugin started before its imports (steps.run.early_local), which has been starting since.
 
         The first run downloads it (about 58 MB): that is said on stderr, with progress, as it happens."""
-        if self.needs_throwaway_local() and self._launched is None:
-            from ...provision.backends.dynamodb_local import launch
+        if not self.needs_throwaway_local() or self._launched is not None:
+            return
+        early = early_local.take()
+        if early is not None:
+            from ...provision.backends.dynamodb_local_launch import JarProcess
 
-            self._launched_at = time.perf_counter()
-            self._launched = launch(progress=say_now)
+            jvm, self._launched_at = early
+            self._launched = JarProcess.taken_over(jvm)
+            self.phases.add("backend head start (launched before configure)", time.perf_counter() - self._launched_at)
+            return
+        from ...provision.backends.dynamodb_local import launch
+
+        self._launched_at = time.perf_counter()
+        self._launched = launch(progress=say_now)
 
     def fetch_local(self) -> None:
         """Download DynamoDB Local now if this run will start one (the xdist controller does it once for all
