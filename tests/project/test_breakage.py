@@ -13,12 +13,14 @@ desired state, platform fails too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from dynamo_contracts.provision.backends.dynamodb_local import launch
 
 pytest.register_assert_rewrite("tests.support.contract_project")
 from tests.project.live_breakage import LiveTables, provision_in_process  # noqa: E402
@@ -251,9 +253,22 @@ LOCAL_BREAKAGES: dict[str, tuple[Callable[[LiveTables], None], Breakage]] = {
 
 
 @pytest.fixture(scope="module")
-def broken_local(tmp_path_factory: pytest.TempPathFactory,
-                 dynamodb_local_endpoint: str) -> Callable[[str], ContractRun]:
+def breakage_local() -> Iterator[str]:
+    """A DynamoDB Local of this module's own: breaking a GSI (UpdateTable's Delete) can hang DynamoDB Local's
+    asynchronous index worker (live_breakage.LiveTables.delete_gsi then makes the table again), and a hung
+    worker stays hung for every later GSI change in that JVM: the session's shared one must not be it."""
+    instance = launch()
+    try:
+        instance.wait_ready()
+        yield instance.endpoint_url
+    finally:
+        instance.stop()
+
+
+@pytest.fixture(scope="module")
+def broken_local(tmp_path_factory: pytest.TempPathFactory, breakage_local: str) -> Callable[[str], ContractRun]:
     """The run of the real features on a provisioned DynamoDB Local broken one way (once per way)."""
+    dynamodb_local_endpoint = breakage_local
     runs: dict[str, ContractRun] = {}
 
     def run(name: str) -> ContractRun:
