@@ -23,12 +23,12 @@ from typing import Any
 
 from benchmarks.targets import targets
 from benchmarks.timing import PACKAGES, PYTEST, ROOT, Case, Samples, compile_project, interleaved, run_once
+from dynamo_contracts.provision.observed.terraform.hcl_cache import VARIABLE as PARSE_CACHE
 
 PEER_PLAN = ROOT / "benchmarks" / "peer" / "plan.json"  # the stack of contracts/ for sit, as a Terraform plan
 BRIEF_TF = ROOT / "tests" / "brief" / "terraform"
 TERRAFORM = "every contract --against=terraform:DIR (the brief's)"  # its files' parse trees cached, as on a re-run
 TERRAFORM_COLD = "every contract --against=terraform:DIR, nothing cached"  # a first run: every file parsed
-PARSE_CACHE = "DYNAMO_CONTRACTS_PARSE_CACHE"  # provision.observed.terraform.hcl_cache.VARIABLE
 
 
 def verdict_cases(scratch: Path, peer: bool) -> list[Case]:

@@ -11,11 +11,12 @@ from types import ModuleType
 
 import pytest
 
-from dynamo_contracts.provision.backends.dynamodb_local import fetch, launch
+from dynamo_contracts.provision.backends.dynamodb_local import fetch
 from dynamo_contracts.provision.desired.load import load_contracts
 from dynamo_contracts.provision.desired.model import DesiredState, Environment
 from dynamo_contracts.provision.desired.stack import Stack, resolve
 from tests.support import spawn as spawn_module
+from tests.support.local_tables import running_dynamodb_local
 from tests.support.paths import ROOT
 
 CONTRACTS = ROOT / "contracts"
@@ -77,12 +78,8 @@ def dynamodb_local() -> Iterator[str]:
 
     Tests that share it keep apart by table names: use `unique_environment`.
     """
-    instance = launch()
-    try:
-        instance.wait_ready()
-        yield instance.endpoint_url
-    finally:
-        instance.stop()
+    with running_dynamodb_local() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from dynamo_contracts.provision.backends.dynamodb_local import launch
-
 pytest.register_assert_rewrite("tests.support.contract_project")
 from tests.project.live_breakage import LiveTables, provision_in_process  # noqa: E402
 from tests.support.contract_project import (  # noqa: E402
@@ -32,6 +30,7 @@ from tests.support.contract_project import (  # noqa: E402
     message_matches,
     subprocess_runner,
 )
+from tests.support.local_tables import running_dynamodb_local  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.support.contract_project"]
 
@@ -257,12 +256,8 @@ def breakage_local() -> Iterator[str]:
     """A DynamoDB Local of this module's own: breaking a GSI (UpdateTable's Delete) can hang DynamoDB Local's
     asynchronous index worker (live_breakage.LiveTables.delete_gsi then makes the table again), and a hung
     worker stays hung for every later GSI change in that JVM: the session's shared one must not be it."""
-    instance = launch()
-    try:
-        instance.wait_ready()
-        yield instance.endpoint_url
-    finally:
-        instance.stop()
+    with running_dynamodb_local() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dynamo_contracts.provision.backends import local_session
+from dynamo_contracts.provision.backends.dynamodb_local import launch
 from dynamo_contracts.provision.desired.model import BackendKind, Environment
+
+
+@contextmanager
+def running_dynamodb_local() -> Iterator[str]:
+    """A real DynamoDB Local (Amazon's jar, or a container where Docker runs) until the block ends: its endpoint."""
+    instance = launch()
+    try:
+        instance.wait_ready()
+        yield instance.endpoint_url
+    finally:
+        instance.stop()
 
 
 def local_env(endpoint_url: str | None = None) -> Environment:
