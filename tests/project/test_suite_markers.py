@@ -13,8 +13,9 @@ import pytest
 from tests.support import spawn as spawn_module
 from tests.support.paths import TESTS
 
-# Programs a person runs by hand (not collected by pytest): they may start processes as they please.
-SCRIPTS = {TESTS / "support" / "spawn.py", TESTS / "brief" / "goldens.py",
+# The one way tests start a program (spawn.py, and warm_python.py, which it runs warm programs with), and programs a
+# person runs by hand (not collected by pytest): they may start processes as they please.
+SCRIPTS = {TESTS / "support" / "spawn.py", TESTS / "support" / "warm_python.py", TESTS / "brief" / "goldens.py",
            TESTS / "terraform" / "corpus" / "make_plans.py"}
 PROCESS_MODULES = {"subprocess", "multiprocessing", "pty"}
 PROCESS_CALLS = {"system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "spawnl", "spawnv",

@@ -85,7 +85,8 @@ def subprocess_runner(path: Path) -> Runner:
 
 
 def pytester_runner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Runner:
-    """`pytester.runpytest_subprocess`, with the repository importable in the inner run."""
+    """`pytester.runpytest_subprocess`, with the repository importable in the inner run, through `spawn.run` (so
+    warm where it can be: tests/support/warm_python.py)."""
     for name, value in inner_environment().items():
         if os.environ.get(name) != value:
             monkeypatch.setenv(name, value)
@@ -94,8 +95,16 @@ def pytester_runner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) 
     for name in GITHUB_VARIABLES:
         monkeypatch.delenv(name, raising=False)
 
+    runs = [0]
+
     def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_subprocess(*args, timeout=INNER_TIMEOUT_SECONDS)
+        runs[0] += 1  # as runpytest_subprocess does: a basetemp of its own for each run, inside the pytester folder
+        basetemp = pytester.path / f"runpytest-{runs[0]}"
+        started = time.monotonic()
+        done = spawn.run([sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *args], cwd=pytester.path,
+                         timeout=INNER_TIMEOUT_SECONDS)
+        return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(),
+                                time.monotonic() - started)
 
     return run
 

@@ -8,7 +8,9 @@ new test cannot be forgotten in the quick suite, and tests/project/test_suite_ma
 calls `subprocess` but this one.
 
 `run` is `subprocess.run` with output captured as text and a timeout always set, so a test under load ends with
-a clear failure instead of hanging.
+a clear failure instead of hanging. Where it can, it runs `python -m pytest|provision|...` warm: forked from a Python
+that has already imported pytest, boto3 and moto (support/warm_python.py), which is what most of the suite's CPU
+went on; `DYNAMO_CONTRACTS_TESTS_COLD=1` runs every program cold.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from tests.support import warm_python
 
 CompletedProcess = subprocess.CompletedProcess
 Popen = subprocess.Popen
@@ -30,12 +34,25 @@ DEFAULT_TIMEOUT_SECONDS = 300.0
 def run(args: Sequence[str | Path], *, timeout: float = DEFAULT_TIMEOUT_SECONDS, capture_output: bool = True,
         text: bool = True, check: bool = False, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """`subprocess.run(args)` with its output captured as text and a timeout that always applies."""
-    return subprocess.run([str(a) for a in args], timeout=timeout, capture_output=capture_output, text=text,
-                          check=check, **kwargs)
+    command = [str(a) for a in args]
+    given = {"timeout": timeout, "capture_output": capture_output, "text": text, "check": check, **kwargs}
+    if warm_python.eligible(command, given):
+        _refuse_if_quick(command)
+        return warm_python.run(command, **given)
+    return subprocess.run(command, **given)
 
 
 class NotMarkedSlow(AssertionError):
     """A test that is not marked slow started a process."""
+
+
+_is_slow: list[Callable[[], bool | None]] = []  # the active guard's question, while one is installed
+
+
+def _refuse_if_quick(args: Any) -> None:
+    if _is_slow and _is_slow[-1]() is False:
+        raise NotMarkedSlow(f"this test starts a process ({args!r}) but is not marked slow: request the `spawn` "
+                            "fixture (tests/conftest.py), or a fixture that does, so the quick suite leaves it out")
 
 
 @contextmanager
@@ -44,13 +61,13 @@ def guard(is_slow: Callable[[], bool | None]) -> Iterator[None]:
     original = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
     def checked(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> Any:
-        if is_slow() is False:
-            raise NotMarkedSlow(f"this test starts a process ({args!r}) but is not marked slow: request the `spawn` "
-                                "fixture (tests/conftest.py), or a fixture that does, so the quick suite leaves it out")
+        _refuse_if_quick(args)
         return original(self, args, *rest, **kwargs)
 
     subprocess.Popen._execute_child = checked  # type: ignore[attr-defined]
+    _is_slow.append(is_slow)
     try:
         yield
     finally:
+        _is_slow.pop()
         subprocess.Popen._execute_child = original  # type: ignore[attr-defined]

@@ -59,8 +59,10 @@ NOT_COPIED = ("providers", ".terraform.lock.hcl", "plan.json", "terraform.tfstat
 PROVIDER_BLOCK = re.compile(r'^provider\s+"?aws"?\s*\{', re.MULTILINE)
 ALIAS = re.compile(r'^\s*"?alias"?\s*[=:]\s*"([A-Za-z0-9_-]+)"', re.MULTILINE)  # .tf, or .tf.json
 BACKEND = re.compile(r'^\s*backend\s+"?[a-z0-9_]+"?\s*\{', re.MULTILINE)
+# GOGC: Terraform and the AWS provider (a 700 MB Go program, its schema built at each start) collect garbage a
+# quarter as often: each command costs about 0.8 x the CPU (measured: plan 3.0 s against 3.7 s), for some 60 MB more.
 ENVIRONMENT = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1", "AWS_EC2_METADATA_DISABLED": "true",
-               "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}
+               "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION, "GOGC": "400"}
 
 
 def mirror() -> Path | None:
