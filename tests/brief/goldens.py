@@ -18,8 +18,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+try:  # imported by the tests: their one way to start a program, warm where it can be (tests/support/spawn.py)
+    from tests.support.spawn import run as _start
+except ImportError:  # run as a script, from its own folder
+    _start = subprocess.run
+start: Callable[..., Any] = _start
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEF = ROOT / "tests" / "brief"
@@ -40,9 +47,10 @@ def run(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`pytest ARGS --readiness-report=OUT` in the project's root, with the time fixed (SOURCE_DATE_EPOCH)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "PYTHONPATH": str(ROOT)}
     env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           f"--readiness-report={out}", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done: subprocess.CompletedProcess[str] = start(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--readiness-report={out}", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return done
 
 
 def compare_with_golden(out: Path, golden: Path) -> None:
