@@ -208,11 +208,14 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _is_zombie(pid: int) -> bool:
+    """Whether the whole process has ended and waits to be reaped. The first thread of a JVM shows Z as soon as it
+    ends, while the others are still stopping with its sockets open: it is a zombie only once it is alone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return False  # no /proc (macOS): trust kill(pid, 0)
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+    return stat.rpartition(")")[2].split()[:1] == ["Z"] and threads <= 1
 
 
 def _is_our_jvm(pid: int) -> bool:

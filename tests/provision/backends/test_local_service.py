@@ -7,8 +7,10 @@ import os
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -118,3 +120,37 @@ def test_local_up_keeps_data_across_down_and_up(project: Path, monkeypatch: pyte
     restarted = local_service.up(project, port=port)
     assert restarted.condition is local_service.Condition.STARTED
     assert table_names(endpoint) == ["orders-local"]
+
+
+
+LEADER_ENDS_FIRST = """\
+import ctypes, socket, sys, threading
+listening = socket.create_server(("127.0.0.1", 0))
+print(listening.getsockname()[1], flush=True)
+threading.Thread(target=sys.stdin.read).start()  # lives until the test closes the process's stdin
+ctypes.CDLL(None).pthread_exit(None)  # the first thread ends; the process lives on in the other, its port open
+"""
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+def test_a_process_whose_first_thread_ended_runs_until_its_last_one_ends(spawn: ModuleType) -> None:
+    """As a JVM stopping: its first thread shows Z while the others still hold its port. `local down` waits for the
+    last one, so a `local up` on the same port right after finds it free."""
+    started = spawn.Popen([sys.executable, "-c", LEADER_ENDS_FIRST], stdin=spawn.PIPE, stdout=spawn.PIPE, text=True)
+    assert started.stdout is not None
+    assert started.stdin is not None
+    port = int(started.stdout.readline())
+    deadline = time.monotonic() + 60
+    while _state(started.pid) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _state(started.pid) == "Z"
+    assert port_open(port)
+    assert local_service._pid_alive(started.pid)
+    started.stdin.close()
+    started.wait(timeout=60)
+    assert not local_service._pid_alive(started.pid)
+    assert not port_open(port)
