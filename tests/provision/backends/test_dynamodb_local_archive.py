@@ -126,6 +126,26 @@ def test_a_jvm_that_dies_of_its_archive_is_started_again_without_it(real_cache: 
     assert not made.archive.parent.exists()
 
 
+@pytest.mark.usefixtures("spawn")
+def test_a_java_that_cannot_archive_leaves_no_archive_and_says_so(tmp_path: Path) -> None:
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.write_text('#!/bin/sh\necho "Unrecognized VM option"\nexit 1\n')
+    java.chmod(0o755)
+    home = tmp_path / "home"
+    (home / NATIVE_LIBS).mkdir(parents=True)
+    import zipfile
+
+    with zipfile.ZipFile(home / JAR, "w") as jar:
+        jar.writestr(classes.MANIFEST, "Manifest-Version: 1.0\r\n")
+    said: list[str] = []
+    assert dynamodb_local_archive.make(home, java=str(java), progress=said.append) is None
+    assert len(said) == 2
+    assert "not archived" in said[1]
+    assert "Unrecognized VM option" in said[1]
+    assert classes.usable(home, archive_key(str(java))) is None
+
+
 # --- the record and the key, without a JVM ---------------------------------------------------------
 
 
