@@ -200,7 +200,6 @@ class JarProcess(JarJvm):
             self.stop()
             raise not_ready_error(f"DynamoDB Local (port {self.port})", reason, timeout, tail)
 
-
     def _start_without_archive(self) -> None:
         again, archive = self.plain_again, self.archive
         assert again is not None
