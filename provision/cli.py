@@ -227,10 +227,15 @@ def _local(action: str, port: int) -> int:
 
     root = Path.cwd()
     if action == "fetch":
+        from .backends import dynamodb_local_archive
         from .backends.dynamodb_local import fetch
         from .iam import simulate
 
-        print(f"DynamoDB Local is ready in {fetch(progress=print)}")
+        home = fetch(progress=print)
+        print(f"DynamoDB Local is ready in {home}")
+        archive = dynamodb_local_archive.make(home, progress=print)
+        if archive is not None:
+            print(f"its classes are archived for a quicker start in {archive.archive.parent}")
         try:
             print(f"the IAM policy evaluator is ready in {simulate.install(progress=print)}")
         except simulate.SimulatorMissing as error:  # the Lambda roles' claims say so, unverifiable, when they run

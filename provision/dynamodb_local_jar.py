@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -22,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
+from . import dynamodb_local_classes as classes
 from .cache import cache_dir
 from .errors import BackendError
 
@@ -38,6 +40,7 @@ COMMON_FLAGS = ("-sharedDb", "-disableTelemetry")
 # calls as fast (measured: 1.98 s to the first answer with the default tiered compilation, 1.35 s with this;
 # 200 calls 1.38 s against 1.31 s). A long-lived instance loses a little peak speed, which nothing here needs.
 JVM_FLAGS = ("-XX:TieredStopAtLevel=1",)
+PLAIN = ("-jar", JAR)  # the classes as Amazon's jar names them, no archive (provision.dynamodb_local_classes)
 STOP_GRACE_SECONDS = 10.0
 DOCKER_SOCKET = "/var/run/docker.sock"
 
@@ -131,12 +134,15 @@ class JarJvm:
     Started, not yet answering: `provision.backends.dynamodb_local_launch.JarProcess` adds the wait."""
 
     def __init__(self, process: subprocess.Popen[bytes], port: int, log_file: Path, owns_log: bool,
-                 scratch: Path | None = None) -> None:
+                 scratch: Path | None = None, archive: Path | None = None,
+                 plain_again: Callable[[], JarJvm] | None = None) -> None:
         self.process = process
         self.port = port
         self.log_file = log_file
         self.owns_log = owns_log
         self.scratch = scratch  # a throwaway's own temporary folder: it keeps nothing else, so `stop` kills it
+        self.archive = archive  # the class archive it started with (provision.dynamodb_local_classes), if any
+        self.plain_again = plain_again  # with an archive: the same start without it, should the JVM die of it
         self.description = f"DynamoDB Local jar, pid {process.pid}, port {port}"
 
     @classmethod
@@ -150,6 +156,7 @@ class JarJvm:
         log_file: Path | None = None,
         detach: bool = False,
         flags: Sequence[str] = (),
+        jar: Sequence[str] | None = None,
     ) -> Self:
         """Start the JVM and return at once. `home` holds DynamoDBLocal.jar (see `jar_folder`).
 
@@ -157,6 +164,8 @@ class JarJvm:
         file, removed by `stop`); `detach` puts the JVM in a session of its own, so it
         outlives the command that started it. Otherwise, on Linux, the JVM is SIGTERMed when
         the process that started it dies, however it dies (no orphaned JVM after a killed pytest).
+        `jar`: the JVM's arguments naming the classes to run (PLAIN, or the training run's); by default a throwaway
+        starts with the class archive `local fetch` made, where one is usable (`archive_for`), else PLAIN.
         """
         java = java or java_executable()
         if java is None:
@@ -174,7 +183,11 @@ class JarJvm:
         # a start) in a folder of its own, and no perf data, so `stop` can kill it and leave nothing behind.
         scratch = Path(tempfile.mkdtemp(prefix="dynamodb-local-")) if db_path is None and not detach else None
         own = [f"-Djava.io.tmpdir={scratch}", "-XX:-UsePerfData"] if scratch else []
-        command = [java, *JVM_FLAGS, *own, f"-Djava.library.path={NATIVE_LIBS}", "-jar", JAR, *_storage_flags(db_path)]
+        archive = None
+        if jar is None:
+            archive = archive_for(home, java) if scratch else None  # a lasting instance (`local up`) starts plain
+            jar = PLAIN if archive is None else archive.jvm_arguments()
+        command = [java, *JVM_FLAGS, *own, f"-Djava.library.path={NATIVE_LIBS}", *jar, *_storage_flags(db_path)]
         command += [*COMMON_FLAGS, *flags, "-port", str(port)]  # flags: e.g. -delayTransientStatuses
         try:
             with log_file.open("ab") as log:
@@ -193,7 +206,11 @@ class JarJvm:
             if scratch:
                 shutil.rmtree(scratch, ignore_errors=True)
             raise BackendError(f"cannot run {java} for DynamoDB Local: {error}; check JAVA_HOME") from None
-        return cls(process, port, log_file, owns_log, scratch)
+        if archive is None:
+            return cls(process, port, log_file, owns_log, scratch)
+        again = functools.partial(cls.start, home, port, db_path, java=java, log_file=None if owns_log else log_file,
+                                  detach=detach, flags=flags, jar=PLAIN)
+        return cls(process, port, log_file, owns_log, scratch, archive.archive, again)
 
     @property
     def endpoint_url(self) -> str:
@@ -222,6 +239,18 @@ class JarJvm:
                 self.log_file.unlink(missing_ok=True)
         if self.scratch is not None and self.process.poll() is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def archive_key(java: str) -> str:
+    """The key of the class archive for this jar, this Java and these flags (provision.dynamodb_local_classes)."""
+    return classes.key(java, f"{PACKAGE} {VERSION} {INTEGRITY}", JVM_FLAGS)
+
+
+def archive_for(home: Path, java: str) -> classes.ClassArchive | None:
+    """The class archive made for this jar and this Java when it is usable; None otherwise."""
+    with contextlib.suppress(OSError):
+        return classes.usable(home, archive_key(java))
+    return None
 
 
 def _storage_flags(db_path: Path | None) -> list[str]:

@@ -138,6 +138,9 @@ PUT_METRIC_ALARM = _op("cloudwatch", "PutMetricAlarm", Touches.ALARM, PROVISIONI
 PUT_ITEM = _op("dynamodb", "PutItem", Touches.TABLE, ACCESS_PATTERNS)
 QUERY = _op("dynamodb", "Query", (Touches.TABLE, Touches.INDEX), ACCESS_PATTERNS)
 DELETE_ITEM = _op("dynamodb", "DeleteItem", Touches.TABLE, ACCESS_PATTERNS)
+# The cleanup's deletes, 25 to a call, on DynamoDB Local only (no IAM there: no role's policy grants it); elsewhere
+# each item is deleted with DeleteItem (steps.sentences.query.delete_all).
+BATCH_WRITE_ITEM = _op("dynamodb", "BatchWriteItem", Touches.TABLE, frozenset())
 
 CATALOGUE: tuple[Operation, ...] = tuple(v for v in dict(globals()).values() if isinstance(v, Operation))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -80,8 +81,33 @@ class Backend:
 
 
 def local_session(region: str) -> boto3.Session:
-    """A session with dummy credentials, so nothing local ever picks up real AWS credentials."""
-    import boto3
+    """A session with dummy credentials, so nothing local ever picks up real AWS credentials.
 
-    return boto3.Session(region_name=region, aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
-                         aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"])
+    Each session is its own (its event hooks, its clients), but they share one botocore data loader (`_loader`):
+    a new session would otherwise parse botocore's JSON models again (DynamoDB's, the endpoints, boto3's resource
+    model), some 50 ms for its first client or resource. A run on DynamoDB Local made three sessions after the JVM
+    answered (the wait's probe, the endpoint's check, the backend), each paying that, where now the wait's probe
+    has loaded them while the JVM was starting."""
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    loader = _loader()
+    core.register_component("data_loader", loader)
+    session = boto3.Session(botocore_session=core, region_name=region,
+                            aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+                            aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"])
+    with _loader_lock:  # boto3 appends its data folder to the loader's search paths with each session: keep one
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
+
+
+_loader_lock = threading.Lock()
+
+
+@cache
+def _loader() -> Any:
+    """The botocore data loader of every local session: what it has read it keeps (botocore's own cache)."""
+    from botocore.loaders import create_loader
+
+    return create_loader(os.environ.get("AWS_DATA_PATH"))  # as botocore's own session makes it

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from .. import dynamodb_local_classes as classes
 from .. import operations as ops
 from ..dynamodb_local_jar import (
     COMMON_FLAGS,
@@ -181,16 +182,34 @@ class JarProcess(JarJvm):
     @classmethod
     def taken_over(cls, started: JarJvm) -> JarProcess:
         """The JVM another part of this process started (the plugin's early start, steps.run.early_local)."""
-        return cls(started.process, started.port, started.log_file, started.owns_log, started.scratch)
+        return cls(started.process, started.port, started.log_file, started.owns_log, started.scratch,
+                   started.archive, started.plain_again)
 
     def wait_ready(self, timeout: float = 60) -> None:
-        """Block until ListTables answers; BackendError with the JVM's output if it died or took too long."""
+        """Block until ListTables answers; BackendError with the JVM's output if it died or took too long.
+
+        A JVM that died before answering with the class archive (provision.dynamodb_local_classes) is started again
+        without it, once, and the archive is deleted: an archive can make a start quicker, never make it fail."""
         client = _probe_client(self.endpoint_url, "us-east-1")
         reason = wait_until(lambda: _probe(client), lambda: self.process.poll() is not None, timeout)
+        if reason == "exited" and self.plain_again is not None:
+            self._start_without_archive()
+            reason = wait_until(lambda: _probe(client), lambda: self.process.poll() is not None, timeout)
         if reason is not None:
             tail = read_tail(self.log_file)
             self.stop()
             raise not_ready_error(f"DynamoDB Local (port {self.port})", reason, timeout, tail)
+
+    def _start_without_archive(self) -> None:
+        again, archive = self.plain_again, self.archive
+        assert again is not None
+        self.stop()  # (its log and temporary folder go: it had died)
+        if archive is not None:
+            classes.forget_archive(archive)
+        plain = again()
+        self.process, self.log_file, self.owns_log, self.scratch = (plain.process, plain.log_file, plain.owns_log,
+                                                                    plain.scratch)
+        self.archive, self.plain_again, self.description = None, None, plain.description
 
 
 class ContainerInstance:

@@ -18,7 +18,7 @@ import pytest
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
 from ...provision.backends import Backend
-from ...provision.desired.model import AttributeType
+from ...provision.desired.model import AttributeType, BackendKind
 from ...provision.errors import ToolError
 from ...provision.observed.state import ObservedIndex, ObservedTable, UnreadKey, key_schema
 from .. import checks
@@ -70,7 +70,8 @@ class AccessPatterns:
 def access_patterns(contract_backend: Backend, contract_session: ContractSession) -> Iterator[AccessPatterns]:
     patterns = AccessPatterns(contract_backend, contract_session)
     yield patterns
-    deletion = delete_all(contract_backend.resource(), patterns.written)  # whatever the scenario's verdict
+    deletion = delete_all(contract_backend.resource(), patterns.written,  # whatever the scenario's verdict
+                          batched=contract_backend.kind is BackendKind.DYNAMODB_LOCAL)
     _report_cleanup(contract_session, deletion, len(patterns.written))
     if deletion.interrupted is not None:  # Ctrl-C during the deletes: held until every item was tried
         raise deletion.interrupted

@@ -18,7 +18,7 @@ from dynamo_contracts.steps.sentences.query import (
     KeyCondition,
     Marker,
     SortCondition,
-    delete_items,
+    delete_all,
     items_from_table,
     key_condition,
     parse_condition,
@@ -122,15 +122,29 @@ def test_an_item_is_never_put_over_another(orders: Any) -> None:
     assert put_new(table, {"tenantId": "t1"}, "tenantId") is not None  # refused: the sort key is missing
 
 
-def test_every_written_item_is_deleted_even_when_one_delete_fails(orders: Any) -> None:
+@pytest.mark.parametrize("batched", [False, True])
+def test_every_written_item_is_deleted_even_when_one_delete_fails(orders: Any, batched: bool) -> None:
     table = orders.Table("orders")
     for order in ("o1", "o2"):
         put_new(table, {"tenantId": "t1", "orderId": order}, "tenantId")
     written = [("orders", {"tenantId": "t1", "orderId": "o1"}), ("gone", {"tenantId": "t1", "orderId": "o9"}),
                ("orders", {"tenantId": "t1", "orderId": "o2"})]
-    failures = delete_items(orders, written)
+    failures = delete_all(orders, written, batched=batched).failures
     assert len(failures) == 1
     assert failures[0].startswith("{'tenantId': 't1', 'orderId': 'o9'} in gone: ")
+    assert table.scan()["Items"] == []
+
+
+def test_a_batched_cleanup_deletes_every_item_in_batches_of_25(orders: Any) -> None:
+    table = orders.Table("orders")
+    written = [("orders", {"tenantId": "t1", "orderId": f"o{n}"}) for n in range(30)]
+    for _, key in written:
+        put_new(table, key, "tenantId")
+    calls: list[str] = []
+    orders.meta.client.meta.events.register("before-call.dynamodb.*", lambda event_name, **_: calls.append(
+        event_name.rpartition(".")[2]))
+    assert delete_all(orders, written, batched=True).failures == []
+    assert calls == ["BatchWriteItem", "BatchWriteItem"]
     assert table.scan()["Items"] == []
 
 
