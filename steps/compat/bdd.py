@@ -124,13 +124,15 @@ def render_plain_tables_once() -> None:
 
 
 def look_up_steps_among_steps() -> None:
-    """pytest-bdd finds a step's definition among the step definitions only, not among every fixture of the run.
+    """pytest-bdd finds a step's definition among the step definitions of its type only, not among every fixture.
 
     For each step it runs, pytest-bdd asks pytest which definitions of EVERY fixture name are visible to the test
-    (`scenario.find_fixturedefs_for_step` over `compat.get_fixture_names`), then keeps the step definitions: a
-    pytest lookup for each of hundreds of names, per step (8,000 lookups in a static run, a twentieth of it).
-    Every step definition is registered under a name starting with `StepNamePrefix.step_def` (steps.py, `step`),
-    so the names are filtered first; the lookup, the visibility rules and the matching stay pytest-bdd's. Applied
+    (`scenario.find_fixturedefs_for_step` over `compat.get_fixture_names`), then keeps the step definitions of the
+    step's type: a pytest lookup for each of hundreds of names, per step (8,000 lookups in a static run, a
+    twentieth of it). Every step definition is registered under a name starting with `StepNamePrefix.step_def` and
+    its type (`given`, `when`, `then`, or `*` for `step`: steps.py, `step`), so the names are filtered first, to the
+    step's type and `*` while pytest-bdd looks a step up (`find_fixturedefs_for_step`, wrapped), to every step
+    definition otherwise; the lookup, the visibility rules and the matching stay pytest-bdd's, in its order. Applied
     where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
     import importlib
 
@@ -139,15 +141,26 @@ def look_up_steps_among_steps() -> None:
     scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function
 
     names = getattr(scenario, "get_fixture_names", None)
+    find = getattr(scenario, "find_fixturedefs_for_step", None)
     prefix = getattr(getattr(StepNamePrefix, "step_def", None), "value", None)
-    if names is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
+    if names is None or find is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
         return
+    wanted: list[tuple[str, ...]] = [(prefix,)]  # the name prefixes kept: the step's type's while one is looked up
 
     def step_names(fixturemanager: Any) -> list[str]:
-        return [name for name in names(fixturemanager) if name.startswith(prefix)]
+        return [name for name in names(fixturemanager) if name.startswith(wanted[-1])]
+
+    def of_its_type(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
+        wanted.append((f"{prefix}_{step.type}_", f"{prefix}_*_"))
+        try:
+            return list(find(step=step, fixturemanager=fixturemanager, node=node))
+        finally:
+            wanted.pop()
 
     step_names.steps_only = True  # type: ignore[attr-defined]
+    of_its_type.among_every_step = find  # type: ignore[attr-defined]  # pytest-bdd's own, for the tests
     setattr(scenario, "get_fixture_names", step_names)  # noqa: B010  (a module found at run time)
+    setattr(scenario, "find_fixturedefs_for_step", of_its_type)  # noqa: B010
 
 
 def cucumber_json_asked(config: Any) -> bool:

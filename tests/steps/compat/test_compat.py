@@ -123,6 +123,27 @@ def test_a_steps_definitions_are_looked_up_among_step_definitions_only(request: 
     assert "tmp_path" not in steps
     assert steps  # the step library's sentences, registered in this run too (tests/conftest.py loads the plugin)
     assert steps == [name for name in every if name.startswith("pytestbdd_stepdef_")]
+    assert any(name.startswith("pytestbdd_stepdef_then_") for name in steps)
+    assert any(name.startswith("pytestbdd_stepdef_given_") for name in steps)
+
+
+def test_a_step_finds_the_same_definitions_among_its_types_as_among_every_step(
+        request: pytest.FixtureRequest) -> None:
+    import importlib
+
+    bdd.look_up_steps_among_steps()
+    module = importlib.import_module("pytest_bdd.scenario")
+    narrowed, every = module.find_fixturedefs_for_step, module.find_fixturedefs_for_step.among_every_step
+    manager, node = request._fixturemanager, request.node
+    steps = [step for path in sorted((ROOT / "features").rglob("*.feature"))
+             for template in bdd.load_feature(path).scenarios.values() for step in template.steps]
+    assert {step.type for step in steps} == {"given", "when", "then"}
+    found = 0
+    for step in steps:
+        expected = list(every(step=step, fixturemanager=manager, node=node))
+        assert narrowed(step=step, fixturemanager=manager, node=node) == expected, step.name
+        found += bool(expected)
+    assert found > len(steps) / 2  # most steps of features/ are sentences of the library (outlines keep <names>)
 
 
 def test_every_gherkin_mistake_has_its_line(tmp_path: Path) -> None:
