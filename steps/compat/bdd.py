@@ -8,6 +8,8 @@ each wrapper saying what breaks when a release moves it (tests/steps/compat/test
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,14 +50,36 @@ def load_feature(path: Path) -> Feature:
     which asks the same function, does not parse it again. Raises GherkinParseError for a Gherkin mistake.
     Needed because the plugin checks every feature before collection; breaks if get_feature changes its
     arguments (base folder, file name) or stops caching by absolute path (collection would parse twice)."""
+    _remember_documents()
     return get_feature(str(path.parent), path.name)
+
+
+_DOCUMENTS: dict[str, GherkinDocument] = {}  # by real path: the Gherkin document pytest-bdd's last parse made
+
+
+def _remember_documents() -> None:
+    """pytest-bdd's parser keeps the Gherkin document it builds a Feature from (`parser.get_gherkin_document`, a
+    name of that module), so `gherkin_document` does not parse the file a second time. Does nothing if the name
+    moves: the document is then parsed again."""
+    module = importlib.import_module("pytest_bdd.parser")
+    if getattr(module, "get_gherkin_document", None) is not get_gherkin_document:
+        return  # kept already, or moved
+
+    def kept(abs_filename: str, encoding: str = "utf-8") -> GherkinDocument:
+        document = get_gherkin_document(abs_filename, encoding)
+        _DOCUMENTS[os.path.realpath(abs_filename)] = document
+        return document
+
+    setattr(module, "get_gherkin_document", kept)  # noqa: B010  (a module found at run time)
 
 
 def gherkin_document(path: Path) -> GherkinDocument:
     """The raw Gherkin document (gherkin_parser.get_gherkin_document): every scenario as written, even two of
-    one name, which pytest-bdd's Feature keeps only one of (the plugin names the lost one). Breaks if the
-    document's shape (feature.children[].scenario / .rule, .location.line) changes."""
-    return get_gherkin_document(str(path.resolve()))
+    one name, which pytest-bdd's Feature keeps only one of (the plugin names the lost one). The one pytest-bdd
+    has just parsed the file into, once (`load_feature`), else parsed now. Breaks if the document's shape
+    (feature.children[].scenario / .rule, .location.line) changes."""
+    found = _DOCUMENTS.pop(os.path.realpath(path), None)
+    return found if found is not None else get_gherkin_document(str(path.resolve()))
 
 
 def gherkin_errors(error: GherkinParseError) -> list[tuple[int, str]]:
@@ -134,8 +158,6 @@ def look_up_steps_among_steps() -> None:
     step's type and `*` while pytest-bdd looks a step up (`find_fixturedefs_for_step`, wrapped), to every step
     definition otherwise; the lookup, the visibility rules and the matching stay pytest-bdd's, in its order. Applied
     where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
-    import importlib
-
     from pytest_bdd.steps import StepNamePrefix
 
     scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function

@@ -12,6 +12,7 @@ import io
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from _pytest.terminal import TerminalReporter  # pytest.TerminalReporter only from pytest 9
@@ -144,6 +145,29 @@ def test_a_step_finds_the_same_definitions_among_its_types_as_among_every_step(
         assert narrowed(step=step, fixturemanager=manager, node=node) == expected, step.name
         found += bool(expected)
     assert found > len(steps) / 2  # most steps of features/ are sentences of the library (outlines keep <names>)
+
+
+def test_a_features_gherkin_document_is_the_one_pytest_bdd_parsed(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    gherkin_parser = importlib.import_module("pytest_bdd.gherkin_parser")
+    parses: list[str] = []
+
+    class Counted(gherkin_parser.Parser):
+        def parse(self, *args: Any, **kwargs: Any) -> Any:
+            parses.append("parse")
+            return super().parse(*args, **kwargs)
+
+    monkeypatch.setattr(gherkin_parser, "Parser", Counted)
+    path = tmp_path / "twice.feature"
+    path.write_text("Feature: f\n  Scenario: same\n    Then a\n  Scenario: same\n    Then b\n", encoding="utf-8")
+    assert list(bdd.load_feature(path).scenarios) == ["same"]
+    document = bdd.gherkin_document(path)
+    assert [c.scenario.location.line for c in document.feature.children if c.scenario] == [2, 4]
+    assert len(parses) == 1  # the document pytest-bdd built its feature from
+    bdd.gherkin_document(path)
+    assert len(parses) == 2  # handed on once: asked again, the file is read again
 
 
 def test_every_gherkin_mistake_has_its_line(tmp_path: Path) -> None:
