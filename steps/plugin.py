@@ -14,16 +14,16 @@ early_local.start()  # first, before the imports below: DynamoDB Local's JVM sta
 
 import contextlib
 import gc
-import importlib
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ..provision.backends import Backend
 from ..provision.desired.load import load_contracts
 from ..provision.desired.model import DesiredState
 from ..provision.errors import ContractError, ToolError
@@ -37,7 +37,7 @@ from .run.options import ContractOptions, add_options, misuse
 from .run.recorder import ScenarioFindings
 from .run.session import ContractSession
 from .run.stopping import stop_run
-from .sentences import MODULES, catalogue
+from .sentences import catalogue
 from .wiring import (
     activation,
     ci_output,
@@ -53,9 +53,6 @@ from .wiring import (
 )
 from .wiring import reporting as report
 from .wiring import results as properties
-
-if TYPE_CHECKING:
-    from ..provision.backends import Backend  # what the contract_backend fixture gives: live runs only
 
 T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
@@ -92,8 +89,7 @@ def _configure(config: pytest.Config) -> None:
         return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
     bdd.render_plain_tables_once()
     bdd.look_up_steps_among_steps()
-    for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
-        _load_sentences(config, module)
+    activation.load_step_library(config)  # only where it is used (its sentences are fixtures of every test)
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")
@@ -141,13 +137,6 @@ def _configure(config: pytest.Config) -> None:
             session.prepare_evaluator()  # npm ci on the first run, said on stderr, while the JVM starts
     except ToolError as error:
         raise pytest.UsageError(str(error)) from None
-
-
-def _load_sentences(config: pytest.Config, module: str) -> None:
-    """Import one sentence module and register it as a plugin. Not `import_plugin`, which marks the module for
-    assertion rewriting first: these hold no assert, and each would be parsed and rewritten on every run."""
-    if config.pluginmanager.get_plugin(module) is None and not config.pluginmanager.is_blocked(module):
-        config.pluginmanager.register(importlib.import_module(module), module)
 
 
 def _check_features(parsed: feature_files.ParsedFeatures) -> None:
