@@ -7,7 +7,8 @@ SHA-256 of the batch as sent and of the evaluator (its pinned package.json and l
 policy, request or evaluator is a new entry, evaluated by node. Starting node and loading the evaluator takes about
 0.15 s of CPU, most of a static run's wait before its first scenario. An entry that cannot be read, or does not
 hold one answer per request, is evaluated again and replaced; a folder that cannot be written only means the next
-run evaluates again. An evaluation that failed is never kept.
+run evaluates again. An evaluation that failed is never kept. Entries are read back only from the user's own cache
+folder, as the parse trees are: whoever can write there can already change what any of the user's runs reads.
 
 Each folder a run is started from also remembers the key of its last batch (`last-<hash of the folder>`): when
 that batch is kept, a new run from the folder does not start node ahead of its batch (`answered_before`), since it
