@@ -1,7 +1,9 @@
 """Where the tool keeps what it can make again between runs: $DYNAMO_CONTRACTS_CACHE, else the XDG cache.
 
-DynamoDB Local's package, the IAM policy evaluator and the parsed HCL files (`observed.terraform.hcl_cache`) are
-kept there, each in a folder of its own. Deleting the folder is always safe: the next run makes what it needs.
+DynamoDB Local's package, the IAM policy evaluator, the parsed HCL files (`observed.terraform.hcl_cache`) and the
+evaluator's answers (`iam.verdict_cache`) are kept there, each in a folder of its own. Deleting the folder is always
+safe: the next run makes what it needs. What is derived from files alone (the parse trees, the answers) is kept only
+while `DYNAMO_CONTRACTS_PARSE_CACHE` is not 0 (`derived_folder`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from pathlib import Path
 
 VARIABLE = "DYNAMO_CONTRACTS_CACHE"
+DERIVED_VARIABLE = "DYNAMO_CONTRACTS_PARSE_CACHE"  # 0, false, no or off: nothing derived is kept or read back
 
 
 def cache_dir() -> Path:
@@ -19,3 +22,11 @@ def cache_dir() -> Path:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "dynamo-contracts"
+
+
+def derived_folder(name: str) -> Path | None:
+    """The cache's folder `name` for what is derived from files alone; None while $DYNAMO_CONTRACTS_PARSE_CACHE is
+    0 (every run then derives it again, as a first run does)."""
+    if os.environ.get(DERIVED_VARIABLE, "1").strip().lower() in ("0", "false", "no", "off"):
+        return None
+    return cache_dir() / name

@@ -37,7 +37,7 @@ from .run.options import ContractOptions, add_options, misuse
 from .run.recorder import ScenarioFindings
 from .run.session import ContractSession
 from .run.stopping import stop_run
-from .sentences import MODULES, catalogue
+from .sentences import catalogue
 from .wiring import (
     activation,
     ci_output,
@@ -89,8 +89,7 @@ def _configure(config: pytest.Config) -> None:
         return  # installed, in a folder with no contracts and none of its options: nothing to do, nothing loaded
     bdd.render_plain_tables_once()
     bdd.look_up_steps_among_steps()
-    for module in MODULES:  # the step library: only where it is used (its sentences are fixtures of every test)
-        config.pluginmanager.import_plugin(module)
+    activation.load_step_library(config)  # only where it is used (its sentences are fixtures of every test)
     config.addinivalue_line("markers", "consumer(name): the downstream team a contract scenario belongs to")
     for consumer in collection.consumers(config.rootpath):
         config.addinivalue_line("markers", f"{consumer}: contracts of the consumer {consumer}")

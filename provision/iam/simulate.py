@@ -4,7 +4,8 @@ The evaluator matches Action, Resource and Condition as AWS does. It is an npm p
 separate program and not shipped: its pinned lockfile (`evaluator/` beside this file) is installed with `npm ci`
 into the user cache on first use, like DynamoDB Local, so a fresh machine needs nothing but node and npm.
 One run of node judges a whole batch: callers collect every request first. What it cannot know is said, not
-guessed: a condition on a request context key the request lacks comes back as `missing_context`.
+guessed: a condition on a request context key the request lacks comes back as `missing_context`. A batch answered
+before, by the same evaluator, is answered from the user cache (`verdict_cache`) without starting node.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from ..cache import cache_dir
 from ..errors import ToolError
+from . import verdict_cache
 
 EVALUATOR = Path(__file__).resolve().parent / "evaluator"
 SCRIPT = EVALUATOR / "simulate.cjs"
@@ -223,6 +225,13 @@ def simulate(requests: Sequence[Request], cache: Path | None = None,
     if binary is None:
         raise SimulatorMissing("node is needed to evaluate IAM policies here, and is not installed")
     payload = json.dumps({"requests": [r.data() for r in requests]})
+    entry = verdict_cache.key(payload, (EVALUATOR / "package.json", EVALUATOR / "package-lock.json", SCRIPT))
+    verdict_cache.remember_asked(entry)
+    answered = verdict_cache.kept(entry, len(requests))
+    if answered is not None:
+        if prestarted is not None:
+            prestarted.stop()  # not needed: ended now rather than when the run ends
+        return [_verdict(found) for found in answered]
     done = prestarted.run(payload) if prestarted is not None else None
     if done is None:
         try:
@@ -234,7 +243,14 @@ def simulate(requests: Sequence[Request], cache: Path | None = None,
     code, out, err = done
     if code != 0:
         raise ToolError(f"the IAM policy evaluator failed (exit {code}): {err.strip()[-2000:]}")
-    return [_verdict(found) for found in json.loads(out)]
+    verdicts = [_verdict(found) for found in json.loads(out)]
+    verdict_cache.keep(entry, out)  # (only once every answer has been read)
+    return verdicts
+
+
+def answered_before() -> bool:
+    """Whether the last batch asked from this folder is answered in the cache: node need not be started ahead."""
+    return verdict_cache.answered_before()
 
 
 def _verdict(found: Mapping[str, Any]) -> Verdict:

@@ -8,6 +8,8 @@ each wrapper saying what breaks when a release moves it (tests/steps/compat/test
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,14 +50,36 @@ def load_feature(path: Path) -> Feature:
     which asks the same function, does not parse it again. Raises GherkinParseError for a Gherkin mistake.
     Needed because the plugin checks every feature before collection; breaks if get_feature changes its
     arguments (base folder, file name) or stops caching by absolute path (collection would parse twice)."""
+    _remember_documents()
     return get_feature(str(path.parent), path.name)
+
+
+_DOCUMENTS: dict[str, GherkinDocument] = {}  # by real path: the Gherkin document pytest-bdd's last parse made
+
+
+def _remember_documents() -> None:
+    """pytest-bdd's parser keeps the Gherkin document it builds a Feature from (`parser.get_gherkin_document`, a
+    name of that module), so `gherkin_document` does not parse the file a second time. Does nothing if the name
+    moves: the document is then parsed again."""
+    module = importlib.import_module("pytest_bdd.parser")
+    if getattr(module, "get_gherkin_document", None) is not get_gherkin_document:
+        return  # kept already, or moved
+
+    def kept(abs_filename: str, encoding: str = "utf-8") -> GherkinDocument:
+        document = get_gherkin_document(abs_filename, encoding)
+        _DOCUMENTS[os.path.realpath(abs_filename)] = document
+        return document
+
+    setattr(module, "get_gherkin_document", kept)  # noqa: B010  (a module found at run time)
 
 
 def gherkin_document(path: Path) -> GherkinDocument:
     """The raw Gherkin document (gherkin_parser.get_gherkin_document): every scenario as written, even two of
-    one name, which pytest-bdd's Feature keeps only one of (the plugin names the lost one). Breaks if the
-    document's shape (feature.children[].scenario / .rule, .location.line) changes."""
-    return get_gherkin_document(str(path.resolve()))
+    one name, which pytest-bdd's Feature keeps only one of (the plugin names the lost one). The one pytest-bdd
+    has just parsed the file into, once (`load_feature`), else parsed now. Breaks if the document's shape
+    (feature.children[].scenario / .rule, .location.line) changes."""
+    found = _DOCUMENTS.pop(os.path.realpath(path), None)
+    return found if found is not None else get_gherkin_document(str(path.resolve()))
 
 
 def gherkin_errors(error: GherkinParseError) -> list[tuple[int, str]]:
@@ -124,30 +148,41 @@ def render_plain_tables_once() -> None:
 
 
 def look_up_steps_among_steps() -> None:
-    """pytest-bdd finds a step's definition among the step definitions only, not among every fixture of the run.
+    """pytest-bdd finds a step's definition among the step definitions of its type only, not among every fixture.
 
     For each step it runs, pytest-bdd asks pytest which definitions of EVERY fixture name are visible to the test
-    (`scenario.find_fixturedefs_for_step` over `compat.get_fixture_names`), then keeps the step definitions: a
-    pytest lookup for each of hundreds of names, per step (8,000 lookups in a static run, a twentieth of it).
-    Every step definition is registered under a name starting with `StepNamePrefix.step_def` (steps.py, `step`),
-    so the names are filtered first; the lookup, the visibility rules and the matching stay pytest-bdd's. Applied
+    (`scenario.find_fixturedefs_for_step` over `compat.get_fixture_names`), then keeps the step definitions of the
+    step's type: a pytest lookup for each of hundreds of names, per step (8,000 lookups in a static run, a
+    twentieth of it). Every step definition is registered under a name starting with `StepNamePrefix.step_def` and
+    its type (`given`, `when`, `then`, or `*` for `step`: steps.py, `step`), so the names are filtered first, to the
+    step's type and `*` while pytest-bdd looks a step up (`find_fixturedefs_for_step`, wrapped), to every step
+    definition otherwise; the lookup, the visibility rules and the matching stay pytest-bdd's, in its order. Applied
     where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
-    import importlib
-
     from pytest_bdd.steps import StepNamePrefix
 
     scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function
 
     names = getattr(scenario, "get_fixture_names", None)
+    find = getattr(scenario, "find_fixturedefs_for_step", None)
     prefix = getattr(getattr(StepNamePrefix, "step_def", None), "value", None)
-    if names is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
+    if names is None or find is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
         return
+    wanted: list[tuple[str, ...]] = [(prefix,)]  # the name prefixes kept: the step's type's while one is looked up
 
     def step_names(fixturemanager: Any) -> list[str]:
-        return [name for name in names(fixturemanager) if name.startswith(prefix)]
+        return [name for name in names(fixturemanager) if name.startswith(wanted[-1])]
+
+    def of_its_type(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
+        wanted.append((f"{prefix}_{step.type}_", f"{prefix}_*_"))
+        try:
+            return list(find(step=step, fixturemanager=fixturemanager, node=node))
+        finally:
+            wanted.pop()
 
     step_names.steps_only = True  # type: ignore[attr-defined]
+    of_its_type.among_every_step = find  # type: ignore[attr-defined]  # pytest-bdd's own, for the tests
     setattr(scenario, "get_fixture_names", step_names)  # noqa: B010  (a module found at run time)
+    setattr(scenario, "find_fixturedefs_for_step", of_its_type)  # noqa: B010
 
 
 def cucumber_json_asked(config: Any) -> bool:

@@ -7,7 +7,7 @@ and the outcome: passed, failed, unverifiable on this backend, or not run here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -118,7 +118,10 @@ class Finding:
         return f"{self.subject}: {self.reason}"
 
     def data(self) -> dict[str, Any]:
-        return {key: (value.value if isinstance(value, StrEnum) else value) for key, value in asdict(self).items()}
+        """Every field, an enum as its value: what `from_data` reads back. Each field holds text, a number, a flag,
+        an enum or a tuple of text, so its value is taken as it is (dataclasses.asdict would copy each, deeply)."""
+        found = {name: getattr(self, name) for name in _FIELDS}
+        return {key: (value.value if isinstance(value, StrEnum) else value) for key, value in found.items()}
 
     @classmethod
     def from_data(cls, data: Any, where: str = "") -> Finding:
@@ -126,6 +129,7 @@ class Finding:
         return cls(**{key: READERS[key](value, at(where, key)) for key, value in data.items()})
 
 
+_FIELDS = tuple(f.name for f in fields(Finding))
 REQUIRED = ("kind", "outcome", "subject", "expected", "actual")
 READERS: dict[str, Callable[[Any, str], Any]] = {  # one per field of Finding, in its order
     "kind": choice(Kind), "outcome": choice(Outcome), "subject": text, "expected": text, "actual": text,

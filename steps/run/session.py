@@ -129,13 +129,14 @@ class ContractSession:
         """Install the IAM policy evaluator now, saying so on stderr, if this run evaluates the Lambda roles'
         declared policies (anywhere but live AWS) and it is not installed yet: the first run's `npm ci` is said as
         DynamoDB Local's download is. A failure is left to the claims, which report it as unverifiable.
-        With `prestart`, node is started now too and loads the evaluator while the run collects (take_evaluator)."""
+        With `prestart`, node is started now too and loads the evaluator while the run collects (take_evaluator),
+        unless the last batch asked from this folder is answered in the cache (then this one most likely is)."""
         env = self.environment
         evaluates = not env.is_aws or any(s.static for s in self.sources.values())
         if env.lambda_roles.declared and evaluates:
             with contextlib.suppress(simulate.SimulatorMissing):
                 simulate.install(progress=say_now)
-                if prestart and self._evaluator is None:
+                if prestart and self._evaluator is None and not simulate.answered_before():
                     self._evaluator = simulate.Prestarted.start()
 
     def take_evaluator(self) -> simulate.Prestarted | None:

@@ -13,12 +13,14 @@ pytest decides its rootdir from a configuration file; a project without one, run
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
 from ..compat import pytest_config
 from ..gherkin.parse import FEATURES
+from ..sentences import MODULES
 
 CONTRACTS = "contracts"
 ACTIVE = pytest.StashKey[bool]()
@@ -71,3 +73,12 @@ def _why(config: pytest.Config) -> str:
 def is_active(config: pytest.Config) -> bool:
     return config.stash.get(ACTIVE, False)
 
+
+
+def load_step_library(config: pytest.Config) -> None:
+    """Import each sentence module and register it as a plugin, unless blocked (`-p no:NAME`) or there already.
+    Not `import_plugin`, which marks a module for assertion rewriting first: these hold no assert, and each would
+    be parsed and rewritten on every run where bytecode is not written."""
+    for module in MODULES:
+        if config.pluginmanager.get_plugin(module) is None and not config.pluginmanager.is_blocked(module):
+            config.pluginmanager.register(importlib.import_module(module), module)

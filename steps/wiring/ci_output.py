@@ -16,21 +16,19 @@ import os
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..output import annotations as github
-from ..output import junit, sarif
-from ..output.places import Places
-from ..output.problems import Level, Problem, problems
-from ..report.build import build
-from ..results.accounts import mask_accounts
-from ..results.run import RunResults
-from ..run.session import ContractSession
 from . import reporting
 from . import results as properties
 from .lines import own_line
+
+if TYPE_CHECKING:  # the writers are imported where output is asked for: most runs ask for none
+    from ..output.places import Places
+    from ..output.problems import Problem
+    from ..results.run import RunResults
+    from ..run.session import ContractSession
 
 CHOICES = ("auto", "on", "off")
 REFUSED = pytest.StashKey[bool]()  # refused before anything ran (pytest still ends the session after collection)
@@ -74,12 +72,16 @@ class JunitLocations:
 
     @pytest.hookimpl(trylast=True)  # after pytest's junitxml has written the file
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        from ..output import junit
+
         if self.path.exists():
             with contextlib.suppress(OSError):  # the report stays as pytest wrote it
                 junit.locate_scenarios(self.path, properties.SCENARIO)
 
 
 def places(config: pytest.Config) -> Places:
+    from ..output.places import Places
+
     root = config.rootpath
     workspace = os.environ.get("GITHUB_WORKSPACE")
     if workspace and root.resolve().is_relative_to(Path(workspace).resolve()):
@@ -116,6 +118,8 @@ def refused(config: pytest.Config, error: pytest.UsageError) -> None:
     config.stash[REFUSED] = True
     _remove_sarif(config)
     if annotating(config):
+        from ..output import annotations as github
+
         _print(config, github.of_refusal("\n".join(str(a) for a in error.args), places(config)))
 
 
@@ -126,7 +130,11 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         return
     path = sarif_path(config)
     if path is None and not annotating(config):
-        return  # nothing asked for: the results are not gathered again (a tenth of a second)
+        return  # nothing asked for: the results are not gathered again (a tenth of a second), nor the writers imported
+    from ..output import annotations as github
+    from ..output.problems import Level, problems
+    from ..results.accounts import mask_accounts
+
     failure = contract_session.failure or config.stash.get(reporting.FAILURE, None)
     if failure:
         _remove_sarif(config)
@@ -144,6 +152,9 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
 
 
 def _write_sarif(session: pytest.Session, path: Path, run: RunResults, found: list[Problem]) -> None:
+    from ..output import sarif
+    from ..report.build import build
+
     config = session.config
     log = sarif.document(found, environment=run.environment, verdict=build(run).verdict.value,
                          sources=[s.name for s in run.sources], root=places(config).root, version=_version())

@@ -39,18 +39,24 @@ def runs_contracts(config: pytest.Config) -> bool:
 
 
 _CONSUMER = pytest.StashKey["str | None"]()
+_FOLDERS = pytest.StashKey[dict[tuple[Path, Path], "str | None"]]()  # (feature file, features/) -> consumer
+_PLACES = pytest.StashKey[dict[tuple[str, Path], str]]()  # (feature file, rootdir) -> as people see it
 
 
 def consumer_of(item: pytest.Item) -> str | None:
-    """The consumer folder under features/ the item's feature file is in (worked out once per item: two path
-    resolutions, asked four times a scenario)."""
+    """The consumer folder under features/ the item's feature file is in (worked out once per item, asked four
+    times a scenario, and once per feature file: the scenarios of a file share its two path resolutions)."""
     if _CONSUMER not in item.stash:
-        try:
-            relative = item.path.resolve().relative_to((item.config.rootpath / FEATURES).resolve())
-        except ValueError:
-            item.stash[_CONSUMER] = None
-        else:
-            item.stash[_CONSUMER] = relative.parts[0] if len(relative.parts) > 1 else None
+        folders = item.config.stash.setdefault(_FOLDERS, {})
+        key = (item.path, item.config.rootpath / FEATURES)
+        if key not in folders:
+            try:
+                relative = item.path.resolve().relative_to(key[1].resolve())
+            except ValueError:
+                folders[key] = None
+            else:
+                folders[key] = relative.parts[0] if len(relative.parts) > 1 else None
+        item.stash[_CONSUMER] = folders[key]
     return item.stash[_CONSUMER]
 
 
@@ -102,11 +108,14 @@ def _location(item: pytest.Item) -> tuple[str, int] | None:
     template = template_of(item)
     if template is None:
         return None
-    try:
-        path = Path(template.feature.filename).resolve().relative_to(item.config.rootpath.resolve())
-    except ValueError:
-        path = Path(template.feature.filename)
-    return str(path), template.line_number
+    places = item.config.stash.setdefault(_PLACES, {})
+    key = (template.feature.filename, item.config.rootpath)
+    if key not in places:  # once per feature file
+        try:
+            places[key] = str(Path(key[0]).resolve().relative_to(key[1].resolve()))
+        except ValueError:
+            places[key] = str(Path(key[0]))
+    return places[key], template.line_number
 
 
 QUERYING_MODULES = frozenset({"dynamo_contracts.steps.sentences.access"})  # sentences that write items and run queries

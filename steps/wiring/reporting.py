@@ -20,25 +20,22 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..checks.target import summarize
 from ..gherkin import requirements
 from ..gherkin.parse import PARSED
-from ..report.build import build
-from ..report.files import FILES, FolderBusy, hold_folder, read_codeowners, write_report
-from ..report.html import render_summary
-from ..report.model import Verdict
-from ..results.accounts import mask_accounts
 from ..results.environment import EnvironmentSummary
-from ..results.expected import Requirements
 from ..results.run import RunResults, SourceResults
-from ..run.session import ContractSession
 from . import waivers
 from .lines import own_line
 from .results import collect
+
+if TYPE_CHECKING:  # the report's writers are imported where a report is written: a run without one needs none
+    from ..results.expected import Requirements
+    from ..run.session import ContractSession
 
 OBSERVED = pytest.StashKey[dict[str, EnvironmentSummary]]()  # by source label
 FAILURE = pytest.StashKey[str]()
@@ -81,6 +78,8 @@ def check_folder(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--readiness-report={folder}: cannot write in that folder")
     if config.option.collectonly:
         return  # writes no report
+    from ..report.files import FolderBusy, hold_folder
+
     try:
         lock = hold_folder(path, "pytest")
     except FolderBusy as error:
@@ -169,6 +168,8 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
 
 
 def _remove(target: Path) -> None:
+    from ..report.files import FILES
+
     for name in (*FILES, RESULTS):
         with contextlib.suppress(OSError):
             (target / name).unlink(missing_ok=True)
@@ -203,6 +204,12 @@ def now() -> str:
 
 
 def _write(session: pytest.Session, reporter: Any, target: Path, contract_session: ContractSession) -> None:
+    from ..report.build import build
+    from ..report.files import read_codeowners, write_report
+    from ..report.html import render_summary
+    from ..report.model import Verdict
+    from ..results.accounts import mask_accounts
+
     run = run_results(session, contract_session)
     if not session.config.getoption("show_accounts", False):
         run = mask_accounts(run)  # results.json too: a report rebuilt from it is the report written here

@@ -9,7 +9,9 @@ for a list or a dict).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -40,6 +42,28 @@ def properties_of(report: Any) -> Mapping[str, Any]:
     return found
 
 
+_READ: weakref.WeakKeyDictionary[Any, tuple[int, Mapping[str, Any], tuple[Finding, ...] | None]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _read(report: Any) -> tuple[Mapping[str, Any], tuple[Finding, ...] | None]:
+    """A report's properties and its findings (None when it recorded none), read back once per report: the gate on
+    unknowns, the summary and the readiness report each collect the same reports."""
+    count = len(getattr(report, "user_properties", None) or [])
+    try:
+        known = _READ.get(report)
+    except TypeError:  # a report that cannot be referenced weakly is read each time
+        known = None
+    if known is not None and known[0] == count:
+        return known[1], known[2]
+    properties = properties_of(report)
+    recorded = properties.get(FINDINGS)
+    findings = None if recorded is None else tuple(Finding.from_data(d) for d in recorded)
+    with contextlib.suppress(TypeError):
+        _READ[report] = (count, properties, findings)
+    return properties, findings
+
+
 # One scenario has a report per phase (setup, call, teardown): the worst outcome is its outcome, so
 # a cleanup that fails after the checks passed makes the scenario an error, never a pass.
 PRIORITY = ("failed", "error", "skipped", "passed")
@@ -54,14 +78,13 @@ def collect(stats: Mapping[str, Iterable[Any]], source: str | None = None) -> Re
     written: dict[str, Mapping[str, Any]] = {}
     for outcome in PRIORITY:
         for report in stats.get(outcome, []):
-            properties = properties_of(report)
+            properties, recorded = _read(report)
             if CONSUMER not in properties or (source is not None and properties.get(SOURCE, source) != source):
                 continue
             outcomes.setdefault(report.nodeid, outcome)
             written.setdefault(report.nodeid, properties.get(SCENARIO) or {})
-            recorded = properties.get(FINDINGS)
             if recorded is not None or report.nodeid not in found:
-                found[report.nodeid] = (properties[CONSUMER], tuple(Finding.from_data(d) for d in recorded or []))
+                found[report.nodeid] = (properties[CONSUMER], recorded or ())
     results = Results()
     for nodeid, outcome in outcomes.items():
         consumer, findings = found[nodeid]

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import TYPE_CHECKING
 
 import pytest
-from botocore.exceptions import BotoCoreError, ClientError
 
-from ...provision.backends.dynamodb_local import ENDPOINT_VARIABLE
-from ...provision.desired.model import DesiredState
 from ...provision.desired.own_tables import VERDICTS_TABLE
 from ...provision.errors import ToolError
 from ...provision.observed.origin import SourceKind, kind_of
-from ..deployments.recording import verdict_records
-from ..deployments.store import StoreMissing, VerdictStore
-from ..report.build import build
-from ..report.model import Readiness
-from ..run.session import ContractSession
 from .lines import own_line
 from .reporting import run_results
+
+if TYPE_CHECKING:  # the store and its records are imported where verdicts are recorded: most runs record none
+    from ...provision.desired.model import DesiredState
+    from ..run.session import ContractSession
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -49,6 +46,8 @@ def with_option(config: pytest.Config, desired: DesiredState, env_name: str, liv
     if given and not live_only:
         raise pytest.UsageError("--record-verdicts records what the environment itself gave: run it with "
                                 "--against live alone (the default)")
+    from ...provision.backends.dynamodb_local import ENDPOINT_VARIABLE
+
     env = dataclasses.replace(desired.environments[env_name], record_verdicts=bool(given))
     endpoint = config.getoption("contracts_endpoint", None) or os.environ.get(ENDPOINT_VARIABLE) or env.endpoint_url
     if given and not env.is_aws and not endpoint:
@@ -65,6 +64,13 @@ def finish(session: pytest.Session, contract_session: ContractSession) -> None:
         return
     if [kind_of(label) for label in contract_session.labels] != [SourceKind.LIVE] or config.option.collectonly:
         return
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from ..deployments.recording import verdict_records
+    from ..deployments.store import StoreMissing, VerdictStore
+    from ..report.build import build
+    from ..report.model import Readiness
+
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     readiness = build(run_results(session, contract_session))
     if not isinstance(readiness, Readiness):

@@ -29,9 +29,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from ...cache import cache_dir
+from ...cache import DERIVED_VARIABLE, derived_folder
 
-VARIABLE = "DYNAMO_CONTRACTS_PARSE_CACHE"
+VARIABLE = DERIVED_VARIABLE  # DYNAMO_CONTRACTS_PARSE_CACHE
 FOLDER = "hcl-trees"
 FORMAT = "1"  # the layout of an entry: a pickled lark Tree with its positions (propagate_positions)
 KEEP = 2000  # entries; beyond that the oldest are removed when one is written
@@ -54,9 +54,7 @@ def parsed(text: str, parse: Callable[[str], T]) -> T:
 
 
 def _folder() -> Path | None:
-    if os.environ.get(VARIABLE, "1").strip().lower() in ("0", "false", "no", "off"):
-        return None
-    return cache_dir() / FOLDER
+    return derived_folder(FOLDER)
 
 
 @cache

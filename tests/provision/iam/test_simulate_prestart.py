@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from dynamo_contracts.provision.cache import DERIVED_VARIABLE
 from dynamo_contracts.provision.iam import simulate
 from tests.steps.permissions.roles import ROLE, TABLE, allow, policy
 
 
 @pytest.mark.slow
-def test_node_started_before_the_batch_answers_it_as_a_run_of_its_own_does_then_serves_no_other() -> None:
+def test_node_started_before_the_batch_answers_it_as_a_run_of_its_own_does_then_serves_no_other(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The contract run starts node at configure time (simulate.Prestarted); it must not change an answer."""
+    monkeypatch.setenv(DERIVED_VARIABLE, "0")  # node answers each batch, none from the cache (test_verdict_cache.py)
     simulate.install()
     documents = {"iam/orders.json": policy(allow(["dynamodb:Query"], [TABLE]),
                                            {"Sid": "NoDeletes", "Effect": "Deny", "Action": ["dynamodb:DeleteItem"],

@@ -12,6 +12,7 @@ import io
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from _pytest.terminal import TerminalReporter  # pytest.TerminalReporter only from pytest 9
@@ -123,6 +124,50 @@ def test_a_steps_definitions_are_looked_up_among_step_definitions_only(request: 
     assert "tmp_path" not in steps
     assert steps  # the step library's sentences, registered in this run too (tests/conftest.py loads the plugin)
     assert steps == [name for name in every if name.startswith("pytestbdd_stepdef_")]
+    assert any(name.startswith("pytestbdd_stepdef_then_") for name in steps)
+    assert any(name.startswith("pytestbdd_stepdef_given_") for name in steps)
+
+
+def test_a_step_finds_the_same_definitions_among_its_types_as_among_every_step(
+        request: pytest.FixtureRequest) -> None:
+    import importlib
+
+    bdd.look_up_steps_among_steps()
+    module = importlib.import_module("pytest_bdd.scenario")
+    narrowed, every = module.find_fixturedefs_for_step, module.find_fixturedefs_for_step.among_every_step
+    manager, node = request._fixturemanager, request.node
+    steps = [step for path in sorted((ROOT / "features").rglob("*.feature"))
+             for template in bdd.load_feature(path).scenarios.values() for step in template.steps]
+    assert {step.type for step in steps} == {"given", "when", "then"}
+    found = 0
+    for step in steps:
+        expected = list(every(step=step, fixturemanager=manager, node=node))
+        assert narrowed(step=step, fixturemanager=manager, node=node) == expected, step.name
+        found += bool(expected)
+    assert found > len(steps) / 2  # most steps of features/ are sentences of the library (outlines keep <names>)
+
+
+def test_a_features_gherkin_document_is_the_one_pytest_bdd_parsed(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    gherkin_parser = importlib.import_module("pytest_bdd.gherkin_parser")
+    parses: list[str] = []
+
+    class Counted(gherkin_parser.Parser):
+        def parse(self, *args: Any, **kwargs: Any) -> Any:
+            parses.append("parse")
+            return super().parse(*args, **kwargs)
+
+    monkeypatch.setattr(gherkin_parser, "Parser", Counted)
+    path = tmp_path / "twice.feature"
+    path.write_text("Feature: f\n  Scenario: same\n    Then a\n  Scenario: same\n    Then b\n", encoding="utf-8")
+    assert list(bdd.load_feature(path).scenarios) == ["same"]
+    document = bdd.gherkin_document(path)
+    assert [c.scenario.location.line for c in document.feature.children if c.scenario] == [2, 4]
+    assert len(parses) == 1  # the document pytest-bdd built its feature from
+    bdd.gherkin_document(path)
+    assert len(parses) == 2  # handed on once: asked again, the file is read again
 
 
 def test_every_gherkin_mistake_has_its_line(tmp_path: Path) -> None:
@@ -256,6 +301,7 @@ def test_the_plugins_packages_are_unmarked_in_pytests_rewriter() -> None:
     assert hook in rewriting.not_rewritten("compat_probe_package")
     assert "compat_probe_package" not in getattr(hook, rewriting.MARKED_FOR_REWRITE)
     assert "dynamo_contracts" not in getattr(hook, rewriting.MARKED_FOR_REWRITE)
+    assert "pytest_bdd" not in getattr(hook, rewriting.MARKED_FOR_REWRITE)  # imported by the plugin: not rewritten
 
 
 PUBLIC_BDD_NAMES = {"scenario", "scenarios", "given", "when", "then", "step", "parsers"}
