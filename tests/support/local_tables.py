@@ -45,3 +45,9 @@ def create_table(endpoint_url: str, name: str) -> None:
 def table_names(endpoint_url: str) -> list[str]:
     client = local_session("us-east-1").client("dynamodb", endpoint_url=endpoint_url)
     return list(client.list_tables()["TableNames"])
+
+
+def table_items(endpoint_url: str, table: str) -> list[dict[str, object]]:
+    """Every item of `table` on the DynamoDB Local at `endpoint_url`, as DynamoDB answers them (one page)."""
+    client = local_session("us-east-1").client("dynamodb", endpoint_url=endpoint_url)
+    return list(client.scan(TableName=table)["Items"])

@@ -36,6 +36,7 @@ from tests.support.contract_project import (  # noqa: E402
     pytester_runner,
     subprocess_runner,
 )
+from tests.support.local_tables import table_items  # noqa: E402
 from tests.support.origins import ON_AWS  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.support.contract_project"]
@@ -342,12 +343,7 @@ def test_an_interrupted_write_is_cleaned_up(tmp_path: Path, dynamodb_local_endpo
         access.put_new = put_then_interrupted
         """))
     project.run("--endpoint-url", dynamodb_local_endpoint)
-    import boto3
-
-    client = boto3.client("dynamodb", endpoint_url=dynamodb_local_endpoint, region_name="us-east-1",
-                          aws_access_key_id="local", aws_secret_access_key="local")
-    table = pattern.format(table="orders", env="local")
-    assert client.scan(TableName=table)["Items"] == []
+    assert table_items(dynamodb_local_endpoint, pattern.format(table="orders", env="local")) == []
 
 
 @pytest.mark.slow
@@ -371,29 +367,28 @@ def test_an_interrupted_cleanup_still_deletes_every_item_then_stops_the_run(tmp_
         import dynamo_contracts.provision.operations as ops
         import dynamo_contracts.steps.sentences.query as query
 
-        real_delete = ops.DELETE_ITEM
+        real_delete, real_batch = ops.DELETE_ITEM, ops.BATCH_WRITE_ITEM
+        pending = [KeyboardInterrupt()]  # Ctrl-C lands in the cleanup's first call, before it is sent
 
+        class Batch:  # DynamoDB Local's cleanup deletes in batches first
+            def call(self, resource, **params):
+                if pending:
+                    raise pending.pop()
+                return real_batch.call(resource, **params)
 
-        class FirstDeleteInterrupted:  # Ctrl-C lands in the cleanup's first delete, before it is sent
-            interrupted = False
-
+        class Delete:  # then one by one
             def call(self, table, **params):
-                if not self.interrupted:
-                    self.interrupted = True
-                    raise KeyboardInterrupt
+                if pending:
+                    raise pending.pop()
                 old = real_delete.call(table, ReturnValues="ALL_OLD", **params).get("Attributes", {})
                 with open("deleted.txt", "a") as deleted:  # what each delete found (the item was there)
                     deleted.write(f"{old.get('orderId', 'nothing')}\\n")
 
-
-        query.ops = types.SimpleNamespace(**{**vars(ops), "DELETE_ITEM": FirstDeleteInterrupted()})
+        query.ops = types.SimpleNamespace(**{**vars(ops), "DELETE_ITEM": Delete(), "BATCH_WRITE_ITEM": Batch()})
         """))
     run = project.run("--endpoint-url", dynamodb_local_endpoint)
     assert run.result.ret == pytest.ExitCode.INTERRUPTED, run.output  # the Ctrl-C still stops the run
     assert "KeyboardInterrupt" in run.output
-    assert sorted((tmp_path / "deleted.txt").read_text().split()) == ["c1", "c2", "c3", "c4"]  # c1: sent again
-    import boto3
-
-    client = boto3.client("dynamodb", endpoint_url=dynamodb_local_endpoint, region_name="us-east-1",
-                          aws_access_key_id="local", aws_secret_access_key="local")
-    assert client.scan(TableName=pattern.format(table="orders", env="local"))["Items"] == []
+    assert sorted((tmp_path / "deleted.txt").read_text().split()) == ["c1", "c2", "c3", "c4"], \
+        "the interrupted call never reached DynamoDB Local: each item was there for its delete one by one"
+    assert table_items(dynamodb_local_endpoint, pattern.format(table="orders", env="local")) == []
