@@ -157,7 +157,11 @@ def look_up_steps_among_steps() -> None:
     its type (`given`, `when`, `then`, or `*` for `step`: steps.py, `step`), so the names are filtered first, to the
     step's type and `*` while pytest-bdd looks a step up (`find_fixturedefs_for_step`, wrapped), to every step
     definition otherwise; the lookup, the visibility rules and the matching stay pytest-bdd's, in its order. Applied
-    where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
+    where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's).
+
+    While a step is looked up, a name is also left out when no definition registered under it (visible to the test
+    or not: pytest's `_arg2fixturedefs`) matches the step's text, as pytest-bdd would drop it after asking pytest:
+    one pytest lookup for each definition that matches, where there were some thirty per step."""
     from pytest_bdd.steps import StepNamePrefix
 
     scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function
@@ -167,13 +171,16 @@ def look_up_steps_among_steps() -> None:
     prefix = getattr(getattr(StepNamePrefix, "step_def", None), "value", None)
     if names is None or find is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
         return
-    wanted: list[tuple[str, ...]] = [(prefix,)]  # the name prefixes kept: the step's type's while one is looked up
+    # The name prefixes kept (the step's type's while one is looked up) and the text of the step looked up
+    wanted: list[tuple[tuple[str, ...], str | None]] = [((prefix,), None)]
 
     def step_names(fixturemanager: Any) -> list[str]:
-        return [name for name in names(fixturemanager) if name.startswith(wanted[-1])]
+        prefixes, text = wanted[-1]
+        kept = [name for name in names(fixturemanager) if name.startswith(prefixes)]
+        return kept if text is None else _may_match(kept, fixturemanager, text)
 
     def of_its_type(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
-        wanted.append((f"{prefix}_{step.type}_", f"{prefix}_*_"))
+        wanted.append(((f"{prefix}_{step.type}_", f"{prefix}_*_"), step.name))
         try:
             return list(find(step=step, fixturemanager=fixturemanager, node=node))
         finally:
@@ -183,6 +190,23 @@ def look_up_steps_among_steps() -> None:
     of_its_type.among_every_step = find  # type: ignore[attr-defined]  # pytest-bdd's own, for the tests
     setattr(scenario, "get_fixture_names", step_names)  # noqa: B010  (a module found at run time)
     setattr(scenario, "find_fixturedefs_for_step", of_its_type)  # noqa: B010
+
+
+def _may_match(names: list[str], fixturemanager: Any, text: str) -> list[str]:
+    """The `names` some definition registered under which matches `text` (pytest-bdd's registry of step functions,
+    `steps.step_function_context_registry`, gives each definition's parser), a name that is not a step definition's
+    kept; `names` as they are if pytest's or pytest-bdd's registries move."""
+    registered = getattr(fixturemanager, "_arg2fixturedefs", None)
+    contexts = getattr(importlib.import_module("pytest_bdd.steps"), "step_function_context_registry", None)
+    if not isinstance(registered, Mapping) or contexts is None:
+        return names
+
+    def matches(definition: Any) -> bool:
+        context = contexts.get(getattr(definition, "func", None))
+        parser = getattr(context, "parser", None)
+        return parser is None or bool(parser.is_matching(text))
+
+    return [name for name in names if name not in registered or any(matches(d) for d in registered[name])]
 
 
 def cucumber_json_asked(config: Any) -> bool:
