@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +160,7 @@ def look_up_steps_among_steps() -> None:
     where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's).
 
     While a step is looked up, a name is also left out when no definition registered under it (visible to the test
-    or not: pytest's `_arg2fixturedefs`) matches the step's text, as pytest-bdd would drop it after asking pytest:
+    or not: pytest's own registry of fixtures) matches the step's text, as pytest-bdd would drop it after asking pytest:
     one pytest lookup for each definition that matches, where there were some thirty per step."""
     from pytest_bdd.steps import StepNamePrefix
 
@@ -196,17 +196,29 @@ def _may_match(names: list[str], fixturemanager: Any, text: str) -> list[str]:
     """The `names` some definition registered under which matches `text` (pytest-bdd's registry of step functions,
     `steps.step_function_context_registry`, gives each definition's parser), a name that is not a step definition's
     kept; `names` as they are if pytest's or pytest-bdd's registries move."""
-    registered = getattr(fixturemanager, "_arg2fixturedefs", None)
     contexts = getattr(importlib.import_module("pytest_bdd.steps"), "step_function_context_registry", None)
-    if not isinstance(registered, Mapping) or contexts is None:
+    registered = _registered(fixturemanager)
+    if contexts is None or registered is None:
         return names
+    kept = []
+    for name in names:
+        definitions = [d for found in registered for defs in found(name) for d in defs]
+        parsers = [getattr(contexts.get(getattr(d, "func", None)), "parser", None) for d in definitions]
+        if not parsers or any(parser is None or parser.is_matching(text) for parser in parsers):
+            kept.append(name)
+    return kept
 
-    def matches(definition: Any) -> bool:
-        context = contexts.get(getattr(definition, "func", None))
-        parser = getattr(context, "parser", None)
-        return parser is None or bool(parser.is_matching(text))
 
-    return [name for name in names if name not in registered or any(matches(d) for d in registered[name])]
+def _registered(fixturemanager: Any) -> list[Callable[[str], Iterable[list[Any]]]] | None:
+    """Where pytest keeps every definition of a fixture name (visible to the test or not), each giving lists of them:
+    pytest 9 keeps them by the node (and, deprecated, the node id) that registered them, pytest 8 in one list. None
+    if neither."""
+    by_node = getattr(fixturemanager, "_arg2node2fixturedefs", None)
+    by_nodeid = getattr(fixturemanager, "_arg2nodeid2fixturedefs", None)
+    if isinstance(by_node, Mapping) and isinstance(by_nodeid, Mapping):
+        return [lambda name: by_node.get(name, {}).values(), lambda name: by_nodeid.get(name, {}).values()]
+    listed = getattr(fixturemanager, "_arg2fixturedefs", None)
+    return [lambda name: [listed.get(name, [])]] if isinstance(listed, Mapping) else None
 
 
 def cucumber_json_asked(config: Any) -> bool:
