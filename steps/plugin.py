@@ -28,7 +28,7 @@ from ..provision.desired.load import load_contracts
 from ..provision.desired.model import DesiredState
 from ..provision.errors import ContractError, ToolError
 from .checks.target import Target
-from .compat import bdd
+from .compat import bdd, generation
 from .gherkin import authoring, requirements
 from .gherkin import parse as feature_files
 from .permissions import wiring as permissions
@@ -54,6 +54,7 @@ from .wiring import (
 from .wiring import reporting as report
 from .wiring import results as properties
 
+generation.defer()  # before pytest-bdd's plugin imports its code generation (and Mako): steps.compat.generation
 T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
