@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -27,20 +27,17 @@ def test_the_stand_in_adds_pytest_bdd_s_own_options() -> None:
     assert [names for names, _ in _options(real.add_options)] == [("--generate-missing",), ("--feature",)]
 
 
-def _pytest(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=where,
-                          capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.slow
-def test_a_contract_run_imports_no_mako_and_generate_missing_still_writes_code(tmp_path: Path) -> None:
+def test_a_contract_run_imports_no_mako_and_generate_missing_still_writes_code(tmp_path: Path,
+                                                                               spawn: ModuleType) -> None:
     code = ("import sys, pytest\n"
             "pytest.main(['-q', '-p', 'no:cacheprovider', '--env=sit', '--against=schema'])\n"
             "print('MAKO', sorted(m for m in sys.modules if m == 'mako' or m.startswith('mako.')))\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = spawn.run([sys.executable, "-c", code], cwd=ROOT)
     assert "MAKO []" in done.stdout, done.stdout[-2000:]
     (tmp_path / "new.feature").write_text("Feature: Made up\n  Scenario: Something new\n"
                                           "    Given a step nobody wrote\n", encoding="utf-8")
-    made = _pytest(tmp_path, "--generate-missing", "--feature", "new.feature")
+    made = spawn.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--generate-missing", "--feature",
+                      "new.feature"], cwd=tmp_path)
     assert "@scenario('new.feature', 'Something new')" in made.stdout, made.stdout[-2000:] + made.stderr[-2000:]
     assert "def test_something_new():" in made.stdout
