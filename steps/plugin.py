@@ -28,7 +28,7 @@ from ..provision.desired.load import load_contracts
 from ..provision.desired.model import DesiredState
 from ..provision.errors import ContractError, ToolError
 from .checks.target import Target
-from .compat import bdd
+from .compat import bdd, generation
 from .gherkin import authoring, requirements
 from .gherkin import parse as feature_files
 from .permissions import wiring as permissions
@@ -54,6 +54,7 @@ from .wiring import (
 from .wiring import reporting as report
 from .wiring import results as properties
 
+generation.defer()  # before pytest-bdd's plugin imports its code generation (and Mako): steps.compat.generation
 T = TypeVar("T")
 ADVISORY = "advisory"  # a scenario or feature tagged @advisory: its failures are warnings
 
@@ -297,7 +298,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                       "not run", reason=reason, not_run=NotRun.STATIC_SOURCE)
     findings = _new_findings(item)
     findings.add([*permissions.scenario_findings(item, session, label), not_run])  # the role's policies can be
-    properties.record(item, properties.FINDINGS, [f.data() for f in findings.findings])  # judged from files
+    properties.record_findings(item, findings.findings)  # judged from files
     findings.give_verdict()
 
 
@@ -345,7 +346,7 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
     label = collection.source_of(request.node) or (session.default_label if session else None)
     if session is not None and session.has_target(label):  # a claim it fails says who acts, and where
         findings.complete(session.target(label).acting)
-    properties.record(request.node, properties.FINDINGS, [f.data() for f in findings.findings])
+    properties.record_findings(request.node, findings.findings)
     properties.record(request.node, properties.STEPS, findings.step_outcomes())
     if not findings.step_failed:
         findings.give_verdict()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,11 @@ def look_up_steps_among_steps() -> None:
     its type (`given`, `when`, `then`, or `*` for `step`: steps.py, `step`), so the names are filtered first, to the
     step's type and `*` while pytest-bdd looks a step up (`find_fixturedefs_for_step`, wrapped), to every step
     definition otherwise; the lookup, the visibility rules and the matching stay pytest-bdd's, in its order. Applied
-    where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's)."""
+    where the plugin acts; does nothing if the names it needs move (the run is then as fast as pytest-bdd's).
+
+    While a step is looked up, a name is also left out when no definition registered under it (visible to the test
+    or not: pytest's own registry of fixtures) matches the step's text, as pytest-bdd would drop it after asking pytest:
+    one pytest lookup for each definition that matches, where there were some thirty per step."""
     from pytest_bdd.steps import StepNamePrefix
 
     scenario = importlib.import_module("pytest_bdd.scenario")  # the module: `pytest_bdd.scenario` is the function
@@ -167,13 +171,16 @@ def look_up_steps_among_steps() -> None:
     prefix = getattr(getattr(StepNamePrefix, "step_def", None), "value", None)
     if names is None or find is None or not isinstance(prefix, str) or getattr(names, "steps_only", False):
         return
-    wanted: list[tuple[str, ...]] = [(prefix,)]  # the name prefixes kept: the step's type's while one is looked up
+    # The name prefixes kept (the step's type's while one is looked up) and the text of the step looked up
+    wanted: list[tuple[tuple[str, ...], str | None]] = [((prefix,), None)]
 
     def step_names(fixturemanager: Any) -> list[str]:
-        return [name for name in names(fixturemanager) if name.startswith(wanted[-1])]
+        prefixes, text = wanted[-1]
+        kept = [name for name in names(fixturemanager) if name.startswith(prefixes)]
+        return kept if text is None else _may_match(kept, fixturemanager, text)
 
     def of_its_type(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
-        wanted.append((f"{prefix}_{step.type}_", f"{prefix}_*_"))
+        wanted.append(((f"{prefix}_{step.type}_", f"{prefix}_*_"), step.name))
         try:
             return list(find(step=step, fixturemanager=fixturemanager, node=node))
         finally:
@@ -183,6 +190,35 @@ def look_up_steps_among_steps() -> None:
     of_its_type.among_every_step = find  # type: ignore[attr-defined]  # pytest-bdd's own, for the tests
     setattr(scenario, "get_fixture_names", step_names)  # noqa: B010  (a module found at run time)
     setattr(scenario, "find_fixturedefs_for_step", of_its_type)  # noqa: B010
+
+
+def _may_match(names: list[str], fixturemanager: Any, text: str) -> list[str]:
+    """The `names` some definition registered under which matches `text` (pytest-bdd's registry of step functions,
+    `steps.step_function_context_registry`, gives each definition's parser), a name that is not a step definition's
+    kept; `names` as they are if pytest's or pytest-bdd's registries move."""
+    contexts = getattr(importlib.import_module("pytest_bdd.steps"), "step_function_context_registry", None)
+    registered = _registered(fixturemanager)
+    if contexts is None or registered is None:
+        return names
+    kept = []
+    for name in names:
+        definitions = [d for found in registered for defs in found(name) for d in defs]
+        parsers = [getattr(contexts.get(getattr(d, "func", None)), "parser", None) for d in definitions]
+        if not parsers or any(parser is None or parser.is_matching(text) for parser in parsers):
+            kept.append(name)
+    return kept
+
+
+def _registered(fixturemanager: Any) -> list[Callable[[str], Iterable[list[Any]]]] | None:
+    """Where pytest keeps every definition of a fixture name (visible to the test or not), each giving lists of them:
+    pytest 9 keeps them by the node (and, deprecated, the node id) that registered them, pytest 8 in one list. None
+    if neither."""
+    by_node = getattr(fixturemanager, "_arg2node2fixturedefs", None)
+    by_nodeid = getattr(fixturemanager, "_arg2nodeid2fixturedefs", None)
+    if isinstance(by_node, Mapping) and isinstance(by_nodeid, Mapping):
+        return [lambda name: by_node.get(name, {}).values(), lambda name: by_nodeid.get(name, {}).values()]
+    listed = getattr(fixturemanager, "_arg2fixturedefs", None)
+    return [lambda name: [listed.get(name, [])]] if isinstance(listed, Mapping) else None
 
 
 def cucumber_json_asked(config: Any) -> bool:

@@ -33,6 +33,18 @@ def record(node: Any, name: str, value: Any) -> None:
     node.user_properties.append((name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
 
 
+_RECORDED: dict[str, tuple[Finding, ...]] = {}  # findings recorded in this process, by the JSON recorded for them
+
+
+def record_findings(node: Any, findings: Iterable[Finding]) -> None:
+    """Add a scenario's findings to its report as JSON (`FINDINGS`), kept by that text too: a report of this process
+    gives them back as they were, where one of another (a pytest-xdist worker's) is read back from its JSON."""
+    kept = tuple(findings)
+    text = json.dumps([f.data() for f in kept], ensure_ascii=False)
+    _RECORDED[text] = kept
+    record(node, FINDINGS, text)
+
+
 def properties_of(report: Any) -> Mapping[str, Any]:
     """A report's properties, those recorded as JSON read back."""
     found = dict(getattr(report, "user_properties", []) or [])
@@ -56,9 +68,13 @@ def _read(report: Any) -> tuple[Mapping[str, Any], tuple[Finding, ...] | None]:
         known = None
     if known is not None and known[0] == count:
         return known[1], known[2]
+    raw = dict(getattr(report, "user_properties", []) or []).get(FINDINGS)
     properties = properties_of(report)
     recorded = properties.get(FINDINGS)
-    findings = None if recorded is None else tuple(Finding.from_data(d) for d in recorded)
+    if isinstance(raw, str) and raw in _RECORDED:
+        findings: tuple[Finding, ...] | None = _RECORDED[raw]
+    else:
+        findings = None if recorded is None else tuple(Finding.from_data(d) for d in recorded)
     with contextlib.suppress(TypeError):
         _READ[report] = (count, properties, findings)
     return properties, findings
