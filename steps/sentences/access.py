@@ -30,6 +30,7 @@ from ..run.recorder import ScenarioFindings
 from ..run.session import ContractSession
 from ..run.stopping import stop_run
 from .catalogue import sentence
+from .item_writes import put_each
 from .query import (
     CONDITION_FAILED,
     ConditionError,
@@ -239,27 +240,34 @@ def _(request: pytest.FixtureRequest, contract_target: Target, scenario_findings
         _check_account(request, access_patterns.session)
     marker = access_patterns.marker(seen)
     resource_table = access_patterns.backend.resource().Table(seen.name)
-    for item in items:
-        marked = {name: marker.mark(name, value) for name, value in item.items()}
-        key = (seen.name, key_of(marked, seen))
-        access_patterns.written.append(key)  # before the write is sent: an interrupted write is cleaned up too
-        try:
-            refused = put_new(resource_table, marked, str(seen.keys.partition.name))  # known: _writable_table
-        except CONNECTION_ERRORS as error:
-            _stopped(request, access_patterns.session, error, f"writing an item to table {seen.name}")
-        if refused is not None:
-            access_patterns.written.pop()  # not written: the key holds another item (or ours, registered before)
-        if refused == CONDITION_FAILED:
-            scenario_findings.require(Finding(
-                Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts",
-                "the key already holds an item", table=table,
-                reason=f"contracts never overwrite an item, and the key of item {item} already holds one (written "
-                       "earlier in this scenario, or already in the table)"))
-        elif refused is not None:
-            scenario_findings.require(Finding(
-                Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts", "DynamoDB refused an item",
-                table=table, reason=f"{refused} (item {item})"))
+    marked = [{name: marker.mark(name, value) for name, value in item.items()} for item in items]
+    keys = [(seen.name, key_of(each, seen)) for each in marked]
+    access_patterns.written += keys  # before any write is sent: an interrupted write is cleaned up too
+    partition = str(seen.keys.partition.name)  # known: _writable_table
+    writes = put_each(lambda item: put_new(resource_table, item, partition), marked, keys,
+                      concurrent=access_patterns.backend.kind is not BackendKind.MOTO)
+    for key, answer in zip(keys, writes.answers, strict=True):
+        if not answer.maybe_written:  # refused or never sent: the key holds another item, or none of ours
+            access_patterns.written.remove(key)
+    if isinstance(writes.stopped_by, CONNECTION_ERRORS):
+        _stopped(request, access_patterns.session, writes.stopped_by, f"writing an item to table {seen.name}")
+    if writes.stopped_by is not None:  # a Ctrl-C, once every write sent has answered
+        raise writes.stopped_by
+    refusals = [_refusal(subject, table, item, answer.refused)
+                for item, answer in zip(items, writes.answers, strict=True) if answer.refused is not None]
+    if refusals:  # each item's own, in the items' order
+        scenario_findings.add(refusals)
+        scenario_findings.give_verdict()
 
+
+def _refusal(subject: str, table: str, item: Mapping[str, Any], refused: str) -> Finding:
+    if refused == CONDITION_FAILED:
+        return Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts",
+                       "the key already holds an item", table=table,
+                       reason=f"contracts never overwrite an item, and the key of item {item} already holds one "
+                              "(written earlier in this scenario, or already in the table)")
+    return Finding(Kind.ACCESS_PATTERN, Outcome.FAILED, subject, "items the table accepts", "DynamoDB refused an item",
+                   table=table, reason=f"{refused} (item {item})")
 
 _QUERY = (r'^querying the (?:(?P<kind>GSI|LSI) "(?P<index>[^"]+)" of )?table "(?P<table>[^"]+)" where '
           r'"(?P<condition>[^"]+)"(?P<reverse>, in reverse order)?(?:, limited to (?P<limit>\d+) items?)?$')

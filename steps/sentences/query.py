@@ -102,11 +102,13 @@ def rows_of(items: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> list[
 
 
 def put_new(table: Any, item: Mapping[str, Any], partition_key: str) -> str | None:
-    """Write `item` only where its key holds no item yet; None when written, else why DynamoDB refused it."""
-    from boto3.dynamodb.conditions import Attr
+    """Write `item` only where its key holds no item yet; None when written, else why DynamoDB refused it.
 
+    Safe from several threads at once: the condition is given as text, since boto3 builds an `Attr(...)` condition
+    with one builder shared by every call of a client (its placeholder names could then cross between calls)."""
     try:
-        ops.PUT_ITEM.call(table, Item=dict(item), ConditionExpression=Attr(partition_key).not_exists())
+        ops.PUT_ITEM.call(table, Item=dict(item), ConditionExpression="attribute_not_exists(#key)",
+                          ExpressionAttributeNames={"#key": partition_key})
     except ClientError as error:
         if error.response["Error"].get("Code") == CONDITION_FAILED:
             return CONDITION_FAILED
