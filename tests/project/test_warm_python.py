@@ -39,6 +39,12 @@ if what == "sleep":
 """
 
 
+@pytest.fixture(autouse=True)
+def warm_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests compare the two ways, whatever way the suite runs its programs."""
+    monkeypatch.delenv(warm_python.COLD_VARIABLE, raising=False)
+
+
 @pytest.fixture
 def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A module `probe` (run as `python -m probe`) in a folder of its own, importing `helper` from PYTHONPATH."""
