@@ -8,7 +8,9 @@ while `DYNAMO_CONTRACTS_PARSE_CACHE` is not 0 (`derived_folder`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 VARIABLE = "DYNAMO_CONTRACTS_CACHE"
@@ -30,3 +32,28 @@ def derived_folder(name: str) -> Path | None:
     if os.environ.get(DERIVED_VARIABLE, "1").strip().lower() in ("0", "false", "no", "off"):
         return None
     return cache_dir() / name
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, renamed into place (a run stopped halfway, or
+    another writing the same entry, never leaves half a file to be read back)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def trim(folder: Path, pattern: str, keep: int) -> None:
+    """Keep the newest `keep` files of `folder` matching `pattern`; remove the older ones (another run may too)."""
+    entries = list(folder.glob(pattern))
+    if len(entries) <= keep:
+        return
+    entries.sort(key=lambda p: p.stat().st_mtime)
+    for old in entries[: len(entries) - keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -24,13 +24,12 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..cache import derived_folder
+from ..cache import derived_folder, trim, write_whole
 
 FOLDER = "iam-verdicts"
 FORMAT = "1"  # an entry: the evaluator's output for the batch, a JSON list of one answer per request
@@ -74,8 +73,8 @@ def keep(entry_key: str, output: str) -> None:
         return
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / f"{entry_key}.json", output)
-        _trim(folder)
+        write_whole(folder / f"{entry_key}.json", output.encode("utf-8"))
+        trim(folder, "*.json", KEEP)
 
 
 def remember_asked(entry_key: str) -> None:
@@ -89,7 +88,7 @@ def remember_asked(entry_key: str) -> None:
             return
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        _write(marker, entry_key)
+        write_whole(marker, entry_key.encode("utf-8"))
 
 
 def answered_before() -> bool:
@@ -106,25 +105,3 @@ def answered_before() -> bool:
 
 def _marker() -> str:
     return "last-" + hashlib.sha256(os.fsencode(os.getcwd())).hexdigest()[:32]
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _trim(folder: Path) -> None:
-    entries = list(folder.glob("*.json"))
-    if len(entries) <= KEEP:
-        return
-    entries.sort(key=lambda p: p.stat().st_mtime)
-    for old in entries[: len(entries) - KEEP]:
-        with contextlib.suppress(OSError):
-            old.unlink()

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from ...cache import DERIVED_VARIABLE, derived_folder
+from ...cache import DERIVED_VARIABLE, derived_folder, trim, write_whole
 
 VARIABLE = DERIVED_VARIABLE  # DYNAMO_CONTRACTS_PARSE_CACHE
 FOLDER = "hcl-trees"
@@ -79,26 +77,7 @@ def _keep(folder: Path, entry: Path, tree: object) -> None:
     """Write the entry whole (a temporary file renamed into place) or not at all; then trim the folder."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, entry)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        _trim(folder)
+        write_whole(entry, pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+        trim(folder, "*.pickle", KEEP)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # not kept: the next run parses this file again
-
-
-def _trim(folder: Path) -> None:
-    entries = list(folder.glob("*.pickle"))
-    if len(entries) <= KEEP:
-        return
-    entries.sort(key=lambda p: p.stat().st_mtime)
-    for old in entries[: len(entries) - KEEP]:
-        with contextlib.suppress(OSError):
-            old.unlink()
