@@ -7,7 +7,7 @@ import pytest
 
 from dynamo_contracts.provision.cache import DERIVED_VARIABLE
 from dynamo_contracts.provision.iam import simulate
-from tests.steps.permissions.roles import ROLE, TABLE, allow, policy
+from tests.steps.permissions.roles import query_not_delete, requests
 
 
 @pytest.mark.slow
@@ -16,11 +16,8 @@ def test_node_started_before_the_batch_answers_it_as_a_run_of_its_own_does_then_
     """The contract run starts node at configure time (simulate.Prestarted); it must not change an answer."""
     monkeypatch.setenv(DERIVED_VARIABLE, "0")  # node answers each batch, none from the cache (test_verdict_cache.py)
     simulate.install()
-    documents = {"iam/orders.json": policy(allow(["dynamodb:Query"], [TABLE]),
-                                           {"Sid": "NoDeletes", "Effect": "Deny", "Action": ["dynamodb:DeleteItem"],
-                                            "Resource": ["*"]})}
-    asked = [simulate.Request(ROLE, "123456789012", documents, action, TABLE)
-             for action in ("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem")]
+    documents = query_not_delete()
+    asked = requests(documents, "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem")
     started = simulate.Prestarted.start()
     assert started is not None
     verdicts = simulate.simulate(asked, prestarted=started)

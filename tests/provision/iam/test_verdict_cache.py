@@ -12,7 +12,7 @@ import pytest
 
 from dynamo_contracts.provision import cache as user_cache
 from dynamo_contracts.provision.iam import simulate, verdict_cache
-from tests.steps.permissions.roles import ROLE, TABLE, allow, policy
+from tests.steps.permissions.roles import query_not_delete, requests
 
 EVALUATOR = (simulate.EVALUATOR / "package.json", simulate.EVALUATOR / "package-lock.json", simulate.SCRIPT)
 ANSWERS = '[{"result": "Allowed"}, {"result": "ImplicitlyDenied"}]'
@@ -85,11 +85,8 @@ def _node_runs(spawn: ModuleType, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_a_batch_answered_before_is_answered_as_node_did_without_node(folder: Path, spawn: ModuleType,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     simulate.install()
-    documents = {"iam/orders.json": policy(allow(["dynamodb:Query"], [TABLE]),
-                                           {"Sid": "NoDeletes", "Effect": "Deny", "Action": ["dynamodb:DeleteItem"],
-                                            "Resource": ["*"]})}
-    asked = [simulate.Request(ROLE, "123456789012", documents, action, TABLE)
-             for action in ("dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem")]
+    documents = query_not_delete()
+    asked = requests(documents, "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem")
     started = _node_runs(spawn, monkeypatch)
     evaluated = simulate.simulate(asked)
     assert [v.result for v in evaluated] == ["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"]
@@ -106,7 +103,7 @@ def test_a_batch_answered_before_is_answered_as_node_did_without_node(folder: Pa
     assert early.returncode != 0
     assert simulate.simulate(asked) == evaluated
     assert len(started) == 2  # no node of its own either
-    changed = [*asked[:2], simulate.Request(ROLE, "123456789012", documents, "dynamodb:Scan", TABLE)]
+    changed = [*asked[:2], *requests(documents, "dynamodb:Scan")]
     assert [v.result for v in simulate.simulate(changed)] == ["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"]
     assert len(started) == 3  # one request changed: the batch is evaluated again
     for entry in folder.glob("*.json"):

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynamo_contracts.provision.desired.lambda_roles import LambdaRole, PolicyFile, PolicySource
+from dynamo_contracts.provision.iam.simulate import Request
 
 CONSUMERS = ("campaigns_lambda", "order_lambda", "product_lambda", "tenant_management")
 ROLE = "arn:aws:iam::123456789012:role/order_lambda-moto"
@@ -28,3 +29,15 @@ def role(documents: Mapping[str, Mapping[str, Any]] | None = None, arn: str = RO
         return LambdaRole("order_lambda", arn, PolicySource.GENERATED)
     files = tuple(PolicyFile(name, document) for name, document in documents.items())
     return LambdaRole("order_lambda", arn, PolicySource.FILES, files)
+
+
+def query_not_delete() -> dict[str, dict[str, Any]]:
+    """A role's one policy file: Query on the table allowed, DeleteItem denied anywhere, nothing else granted."""
+    return {"iam/orders.json": policy(allow(["dynamodb:Query"], [TABLE]),
+                                      {"Sid": "NoDeletes", "Effect": "Deny", "Action": ["dynamodb:DeleteItem"],
+                                       "Resource": ["*"]})}
+
+
+def requests(documents: Mapping[str, Mapping[str, Any]], *actions: str) -> list[Request]:
+    """The evaluator's questions: may ROLE, with `documents`, make each of `actions` on TABLE?"""
+    return [Request(ROLE, "123456789012", documents, action, TABLE) for action in actions]
