@@ -42,11 +42,8 @@ def test_each_refused_item_is_said_on_its_own_in_the_items_order(project: Contra
     repeated = message.index("found the key already holds an item")
     assert too_big < repeated, message  # the items' order, not the order the answers came in
     assert "'orderId': 'o1', 'status': 'SHIPPED'" in message[repeated:], message  # the later one, always
-    assert items_in(dynamodb_local_endpoint, project.physical("orders")) == []
+    assert table_items(dynamodb_local_endpoint, project.physical("orders")) == []
 
-
-def items_in(endpoint: str, table: str) -> list[dict[str, object]]:
-    return list(local_client(endpoint).scan(TableName=table)["Items"])
 
 
 @pytest.mark.slow

@@ -8,14 +8,12 @@ import pytest
 pytest.register_assert_rewrite("tests.support.contract_project")
 from tests.steps.plugin.inner_runs import local_client  # noqa: E402
 from tests.support.contract_project import ContractProject  # noqa: E402
+from tests.support.local_tables import table_items  # noqa: E402
 
 pytest_plugins = ["pytester", "tests.support.contract_project"]
 
 NOT_RUN = "not run on {env}: this environment does not allow contracts to write items (writes_allowed in contracts/)"
 
-
-def items_in(endpoint: str, table: str) -> list[dict[str, object]]:
-    return list(local_client(endpoint).scan(TableName=table)["Items"])
 
 
 # --- access patterns where writes are not allowed -------------------------------------------------
@@ -60,7 +58,7 @@ def test_access_patterns_are_not_run_where_writes_are_not_allowed(project: Contr
     ])
     if env == "local":
         endpoint = request.getfixturevalue("dynamodb_local_endpoint")
-        assert items_in(endpoint, project.physical("orders")) == []
+        assert table_items(endpoint, project.physical("orders")) == []
 
 
 @pytest.mark.slow
@@ -76,7 +74,7 @@ def test_access_patterns_leave_no_items_behind(project: ContractProject, dynamod
     run.result.assert_outcomes(passed=1, failed=3)  # written, read back, failed: and cleaned up all the same
     run.result.stdout.fnmatch_lines(["*FAIL items in table orders: expected items the table accepts, found DynamoDB "
                                      "refused an item*"])
-    assert items_in(dynamodb_local_endpoint, project.physical("orders")) == []
+    assert table_items(dynamodb_local_endpoint, project.physical("orders")) == []
 
 
 # --- access patterns: --read-only, never overwriting, verdicts outside exception handling ---------------
@@ -139,7 +137,7 @@ Feature: a counter
     run = project.run("--endpoint-url", dynamodb_local_endpoint, "--no-provision")
     run.result.assert_outcomes(failed=1)
     assert "found the key already holds an item" in run.scenario("counter 7").message
-    assert items_in(dynamodb_local_endpoint, table) == [{"counterId": {"N": "7"}, "owner": {"S": "someone else"}}]
+    assert table_items(dynamodb_local_endpoint, table) == [{"counterId": {"N": "7"}, "owner": {"S": "someone else"}}]
 
 
 DROP_TABLE_BEFORE_CLEANUP = '''
