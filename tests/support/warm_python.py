@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
+import json
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -72,9 +73,9 @@ def eligible(args: Sequence[str], kwargs: Mapping[str, Any]) -> bool:
 def _interpreter_path() -> list[str]:
     """The interpreter's own sys.path, as a fresh `python` has it before the script's folder and PYTHONPATH."""
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-c", "import sys; print(repr(sys.path[1:]))"], env=environment,
-                          capture_output=True, text=True, timeout=120, check=True)
-    return list(eval(done.stdout))  # a repr of a list of str, printed by the same interpreter
+    done = subprocess.run([sys.executable, "-c", "import json, sys; print(json.dumps(sys.path[1:]))"],
+                          env=environment, capture_output=True, text=True, timeout=120, check=True)
+    return [str(entry) for entry in json.loads(done.stdout)]
 
 
 def _ensure_server() -> Any:
